@@ -1,0 +1,33 @@
+# Shared environment for scripts/*.sh (sourced, not executed).
+# Puts cargo-installed tools and node_modules/.bin (wasm-opt from binaryen,
+# playwright) on PATH and tells every tool never to download anything.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# Tool versions. wasm-bindgen-cli must match the wasm-bindgen crate in
+# Cargo.lock (install.sh reads it from there when it can).
+TRUNK_VERSION="0.21.14"
+WASM_PACK_VERSION="0.15.1"
+WASM_BINDGEN_FALLBACK="0.2.130"
+
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export TRUNK_SKIP_VERSION_CHECK=true
+export TRUNK_COLOR=never
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+
+# Prints a visible section header.
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+
+# The wasm-bindgen version locked in Cargo.lock (falls back to the pin above).
+wasm_bindgen_version() {
+  local v=""
+  if [[ -f "$ROOT/Cargo.lock" ]]; then
+    v="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  fi
+  echo "${v:-$WASM_BINDGEN_FALLBACK}"
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every check, in order, stopping at the first failure:
+#   install -> fmt -> clippy (native, wasm32) -> cargo test (native)
+#   -> wasm browser tests (core, app) -> trunk build --release -> dist sizes
+#   -> Playwright e2e against dist/ served under /stackscope/ -> benches compile
+#
+#   ./scripts/test.sh            # everything
+#   SKIP_INSTALL=1 ./scripts/test.sh   # assume tools are installed
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+if [[ "${CI:-}" == "true" ]]; then
+  export PROPTEST_CASES="${PROPTEST_CASES:-10000}"
+  export CARGO_TERM_PROGRESS_WHEN=never
+fi
+
+T0=$SECONDS
+declare -a SUMMARY=()
+CURRENT=""
+on_exit() {
+  local rc=$?
+  if ((${#SUMMARY[@]})); then
+    printf '\n%-48s %s\n' "step" "seconds"
+    printf '%s\n' "${SUMMARY[@]}"
+  fi
+  if ((rc != 0)); then
+    printf '\n\033[1;31mFAILED\033[0m at step: %s (exit %d) after %ds\n' "${CURRENT:-?}" "$rc" $((SECONDS - T0))
+  else
+    printf '\n\033[1;32mALL CHECKS PASSED\033[0m in %ds\n' $((SECONDS - T0))
+  fi
+}
+trap on_exit EXIT
+
+# run <label> <command...>: prints a header, runs, records the duration.
+run() {
+  local label="$1"
+  shift
+  CURRENT="$label"
+  step "$label"
+  printf '    $ %s\n' "$*"
+  local t=$SECONDS
+  "$@"
+  SUMMARY+=("$(printf '%-48s %5d' "$label" $((SECONDS - t)))")
+}
+
+dist_sizes() {
+  local total_raw=0 total_gz=0 raw gz f
+  printf '    %-48s %10s %10s\n' "file" "bytes" "gzip -9"
+  while IFS= read -r f; do
+    raw=$(stat -c %s "$f")
+    gz=$(gzip -9 -c "$f" | wc -c)
+    total_raw=$((total_raw + raw))
+    total_gz=$((total_gz + gz))
+    printf '    %-48s %10d %10d\n' "${f#dist/}" "$raw" "$gz"
+  done < <(find dist -type f | sort)
+  printf '    %-48s %10d %10d\n' "TOTAL" "$total_raw" "$total_gz"
+}
+
+if [[ "${SKIP_INSTALL:-}" != "1" ]]; then
+  run "install tools" "$ROOT/scripts/install.sh"
+fi
+# Trunk runs cargo with --offline (Trunk.toml), so fetch dependencies first.
+run "cargo fetch" cargo fetch
+run "cargo fmt --check" cargo fmt --all --check
+run "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+run "clippy (wasm32)" cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+run "cargo test (native, PROPTEST_CASES=${PROPTEST_CASES:-default})" cargo test --workspace
+run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
+run "wasm tests: app (wasm-pack, headless chrome)" \
+  wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install
+run "trunk build --release" trunk build --release
+run "dist sizes" dist_sizes
+run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs
+run "benches compile" cargo bench -p stackscope-core --no-run

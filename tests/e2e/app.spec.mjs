@@ -1,0 +1,210 @@
+// End-to-end tests of the release build, served from the sub-path /stackscope/.
+// DOM contract: see README.md ("End-to-end tests") and src/.
+import { test as base, expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(here, 'results', 'screenshots');
+
+const HOME = 'http://www.foobar.com/';
+const MISSING = 'http://www.foobar.com/posts/no-such-post';
+const MISTYPED = 'http://www.foobar.co/';
+
+// Every test fails if the page logged a console error or threw.
+const test = base.extend({
+  problems: [
+    async ({ page }, use, testInfo) => {
+      const problems = [];
+      // Chromium probes /favicon.ico at the host root (outside /stackscope/)
+      // when the page declares no icon; that 404 is not the app's.
+      const isFaviconProbe = (url) => new URL(url).pathname === '/favicon.ico';
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        if (msg.location()?.url && isFaviconProbe(msg.location().url)) return;
+        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
+      });
+      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      page.on('requestfailed', (req) =>
+        problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+      );
+      page.on('response', (res) => {
+        if (res.status() >= 400 && !isFaviconProbe(res.url())) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+      });
+      await use(problems);
+      if (problems.length) {
+        await testInfo.attach('problems', { body: problems.join('\n') });
+      }
+      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Loads the app from /stackscope/ and waits until Yew has rendered it. */
+async function openApp(page) {
+  const res = await page.goto('./');
+  expect(res?.status()).toBe(200);
+  expect(new URL(page.url()).pathname).toBe('/stackscope/');
+  await expect(page.locator('form#url-form')).toBeVisible();
+  await expect(page.locator('svg#diagram')).toBeVisible();
+}
+
+/** "Step 3 of 27" -> { current: 3, total: 27 } */
+async function counter(page) {
+  const text = (await page.locator('#step-counter').textContent()) ?? '';
+  const m = text.match(/(\d+)\s+of\s+(\d+)/);
+  expect(m, `#step-counter text: ${JSON.stringify(text)}`).not.toBeNull();
+  return { current: Number(m[1]), total: Number(m[2]) };
+}
+
+async function isPlaying(page) {
+  const play = page.locator('button#play');
+  const pressed = await play.getAttribute('aria-pressed');
+  if (pressed !== null) return pressed === 'true';
+  const label = `${(await play.getAttribute('aria-label')) ?? ''} ${(await play.textContent()) ?? ''}`;
+  return /pause/i.test(label);
+}
+
+async function pause(page) {
+  if (await isPlaying(page)) {
+    await page.locator('button#play').click();
+  }
+  await expect.poll(() => isPlaying(page)).toBe(false);
+}
+
+async function activeComponents(page) {
+  return page
+    .locator('svg#diagram g.component.active')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-component')));
+}
+
+/** Clicks a preset and waits for its trace; returns with playback paused at step 1. */
+async function runPreset(page, url) {
+  await page.locator(`button.preset[data-url="${url}"]`).click();
+  await expect(page.locator('#step-counter')).toHaveText(/\d+\s+of\s+\d+/);
+  await expect(page.locator('table#steps tr.step').first()).toBeVisible();
+  await pause(page);
+  await page.locator('#restart').click();
+  await pause(page);
+  await expect.poll(async () => (await counter(page)).current).toBe(1);
+}
+
+/**
+ * Steps forward to the last step with #step-forward, checking the counter,
+ * the table's current row and the diagram at each step. Returns, per step,
+ * the active components.
+ */
+async function stepToEnd(page) {
+  const { total } = await counter(page);
+  expect(total).toBeGreaterThan(1);
+  await expect(page.locator('table#steps tr.step')).toHaveCount(total);
+  const seen = [];
+  for (let i = 1; i <= total; i++) {
+    await expect(page.locator('#step-counter')).toHaveText(new RegExp(`\\b${i}\\s+of\\s+${total}\\b`));
+    const row = page.locator('table#steps tr.step[aria-current="step"]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute('data-index', String(i - 1));
+    const rowComponent = await row.getAttribute('data-component');
+    const active = await activeComponents(page);
+    expect(active, `step ${i}: the row's component is highlighted`).toContain(rowComponent);
+    seen.push(active);
+    if (i < total) await page.locator('#step-forward').click();
+  }
+  await expect(page.locator('#step-forward')).toBeDisabled();
+  return seen;
+}
+
+function firstAppearance(seen, component) {
+  return seen.findIndex((active) => active.includes(component));
+}
+
+test('loads from /stackscope/ with all assets', async ({ page }) => {
+  await openApp(page);
+  for (const url of [HOME, MISSING, MISTYPED]) {
+    await expect(page.locator(`button.preset[data-url="${url}"]`)).toBeVisible();
+  }
+  for (const c of ['Browser', 'Resolver', 'RootDns', 'TldDns', 'AuthDns', 'Internet', 'Server', 'Nginx', 'App', 'Database']) {
+    await expect(page.locator(`svg#diagram g.component[data-component="${c}"]`)).toHaveCount(1);
+  }
+  for (const sel of ['button#play', '#step-back', '#step-forward', '#restart', 'select#speed', 'input#scrubber', '#step-counter', 'table#steps', '#inspector', '#waterfall']) {
+    await expect(page.locator(sel), sel).toHaveCount(1);
+  }
+});
+
+test('home page: DNS, Nginx, App and Database in order, then the blog renders', async ({ page }) => {
+  await openApp(page);
+  await runPreset(page, HOME);
+  const seen = await stepToEnd(page);
+  const order = ['Resolver', 'RootDns', 'TldDns', 'AuthDns', 'Nginx', 'App', 'Database'];
+  const firsts = order.map((c) => firstAppearance(seen, c));
+  order.forEach((c, i) => expect(firsts[i], `${c} was active at some step`).toBeGreaterThanOrEqual(0));
+  for (let i = 1; i < order.length; i++) {
+    expect(firsts[i], `${order[i]} first active after ${order[i - 1]}`).toBeGreaterThan(firsts[i - 1]);
+  }
+  await expect(page.locator('#preview-url')).toContainText('www.foobar.com');
+  await expect(page.locator('#preview-status')).toContainText('200');
+  const preview = page.locator('iframe#preview');
+  await expect(preview).toHaveAttribute('sandbox', /.*/);
+  await expect(preview).toHaveAttribute('srcdoc', /Foobar/);
+  await expect(page.frameLocator('iframe#preview').locator('body')).toContainText('Foobar');
+});
+
+test('missing page ends with a 404', async ({ page }) => {
+  await openApp(page);
+  await runPreset(page, MISSING);
+  await stepToEnd(page);
+  await expect(page.locator('#preview-status')).toContainText('404');
+});
+
+test("mistyped domain ends with the browser's can't-reach page (NXDOMAIN)", async ({ page }) => {
+  await openApp(page);
+  await runPreset(page, MISTYPED);
+  const seen = await stepToEnd(page);
+  expect(firstAppearance(seen, 'Nginx'), 'no request reaches Nginx').toBe(-1);
+  await expect(page.locator('#preview-status')).toContainText('NXDOMAIN');
+});
+
+test('an invalid URL shows #url-error', async ({ page }) => {
+  await openApp(page);
+  await expect(page.locator('#url-error')).toBeHidden();
+  await page.locator('input#url-input').fill('http://www.foo bar.com/');
+  await page.locator('input#url-input').press('Enter');
+  await expect(page.locator('#url-error')).toBeVisible();
+  await expect(page.locator('#url-error')).not.toBeEmpty();
+});
+
+for (const vp of [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'mobile', width: 390, height: 844 },
+]) {
+  test(`screenshots of the main states at ${vp.width}x${vp.height}`, async ({ page }) => {
+    mkdirSync(SHOTS, { recursive: true });
+    const shot = (name) =>
+      page.screenshot({ path: path.join(SHOTS, `${vp.name}-${vp.width}x${vp.height}-${name}.png`), fullPage: true });
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await openApp(page);
+    await shot('01-initial');
+
+    await runPreset(page, HOME);
+    const { total } = await counter(page);
+    for (let i = 1; i < Math.ceil(total / 3); i++) await page.locator('#step-forward').click();
+    await shot('02-home-dns');
+    await stepToEnd(page);
+    await shot('03-home-end');
+
+    await runPreset(page, MISSING);
+    await stepToEnd(page);
+    await shot('04-missing-404');
+
+    await runPreset(page, MISTYPED);
+    await stepToEnd(page);
+    await shot('05-mistyped-nxdomain');
+
+    await page.locator('input#url-input').fill('http://www.foo bar.com/');
+    await page.locator('input#url-input').press('Enter');
+    await expect(page.locator('#url-error')).toBeVisible();
+    await shot('06-invalid-url');
+  });
+}

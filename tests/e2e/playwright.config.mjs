@@ -1,0 +1,49 @@
+// Playwright config for Stackscope's end-to-end tests.
+// Runs against the release build in dist/ (scripts/test.sh builds it with
+// `trunk build --release`), served by serve.mjs under the sub-path /stackscope/.
+// Uses Debian's /usr/bin/chromium: never run `playwright install`.
+import { defineConfig, devices } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 4173);
+const ci = process.env.CI === 'true';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.spec\.m?[jt]s$/,
+  outputDir: 'results/artifacts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: ci,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}/stackscope/`,
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    video: 'off',
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: `node serve.mjs --root ../../dist --base /stackscope/ --port ${port}`,
+    url: `http://127.0.0.1:${port}/stackscope/`,
+    reuseExistingServer: !ci,
+    timeout: 15_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
