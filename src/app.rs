@@ -1,0 +1,139 @@
+//! The root component: owns the reducer, the playback timer and the page layout.
+
+use gloo::timers::callback::Timeout;
+use stackscope_core::Component;
+use yew::prelude::*;
+
+use crate::components::{
+    announcer::Announcer, component_info::ComponentInfo, controls::Controls, diagram::Diagram,
+    header::Header, inspector::Inspector, presets::Presets, preview::Preview,
+    step_list::StepList, url_bar::UrlBar, waterfall::Waterfall,
+};
+use crate::state::{Action, Speed, State};
+
+/// Options of the app; the page mounts it with the defaults.
+#[derive(Properties, PartialEq, Clone, Debug)]
+pub struct AppProps {
+    /// Start playback after each new trace (never when reduced motion is preferred).
+    /// Tests turn it off to drive the steps themselves.
+    #[prop_or(true)]
+    pub autoplay: bool,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps { autoplay: true }
+    }
+}
+
+/// True when the learner asked the system for reduced motion.
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let autoplay = props.autoplay;
+    let state = use_reducer(move || State::new(autoplay, prefers_reduced_motion()));
+
+    // Playback: one step every (900 ms / speed) while playing. The timeout is
+    // re-armed whenever the cursor moves, and dropped (cancelled) on pause.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(
+            (state.playing, state.cursor, state.run, state.speed),
+            move |(playing, _, _, speed): &(bool, usize, u64, Speed)| {
+                let timer = playing
+                    .then(|| Timeout::new(speed.step_ms(), move || dispatcher.dispatch(Action::Tick)));
+                move || drop(timer)
+            },
+        );
+    }
+
+    let d = state.dispatcher();
+    let on_input = {
+        let d = d.clone();
+        Callback::from(move |text: String| d.dispatch(Action::SetInput(text)))
+    };
+    let on_run = {
+        let d = d.clone();
+        Callback::from(move |input: String| d.dispatch(Action::Run(input)))
+    };
+    let on_select = {
+        let d = d.clone();
+        Callback::from(move |c: Component| d.dispatch(Action::ShowInfo(c)))
+    };
+    let on_close_info = {
+        let d = d.clone();
+        Callback::from(move |()| d.dispatch(Action::CloseInfo))
+    };
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |i: usize| d.dispatch(Action::Seek(i)))
+    };
+    let action = |a: Action| {
+        let d = d.clone();
+        Callback::from(move |()| d.dispatch(a.clone()))
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |s: Speed| d.dispatch(Action::SetSpeed(s)))
+    };
+
+    let trace = state.trace.clone();
+    let count = state.step_count();
+    let current = trace.as_ref().and_then(|t| t.steps.get(state.cursor)).cloned();
+
+    html! {
+        <>
+            <Header />
+            <section class="address" aria-label="Address bar">
+                <UrlBar
+                    value={AttrValue::from(state.input.clone())}
+                    error={state.input_error().map(|e| AttrValue::from(e.to_string()))}
+                    on_input={on_input}
+                    on_submit={on_run.clone()}
+                />
+                <Presets on_pick={on_run} />
+            </section>
+            if let Some(err) = &state.init_error {
+                <p class="init-error" role="alert">
+                    { format!("✕ The simulation could not start: {err}") }
+                </p>
+            }
+            <div class="layout">
+                <section class="stage" aria-labelledby="diagram-title">
+                    <h2 id="diagram-title">{ "The journey" }</h2>
+                    <Diagram
+                        trace={trace.clone()}
+                        cursor={state.cursor}
+                        speed={state.speed}
+                        on_select={on_select}
+                    />
+                    if let Some(c) = state.info {
+                        <ComponentInfo component={c} on_close={on_close_info} />
+                    }
+                    <Controls
+                        playing={state.playing}
+                        cursor={state.cursor}
+                        count={count}
+                        speed={state.speed}
+                        on_toggle={action(Action::TogglePlay)}
+                        on_back={action(Action::StepBack)}
+                        on_forward={action(Action::StepForward)}
+                        on_restart={action(Action::Restart)}
+                        on_seek={on_seek.clone()}
+                        on_speed={on_speed}
+                    />
+                    <Announcer cursor={state.cursor} count={count} step={current.clone()} />
+                </section>
+                <Inspector cursor={state.cursor} step={current} />
+                <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
+                <Preview trace={trace.clone()} at_end={state.at_end()} />
+                <Waterfall trace={trace} cursor={state.cursor} />
+            </div>
+        </>
+    }
+}

@@ -1,0 +1,88 @@
+//! An annotated hex dump of a DNS message: 16 bytes a row, each field colour-coded with a legend.
+
+use stackscope_core::trace::DnsMessage;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub message: DnsMessage,
+}
+
+/// Number of distinct field colours in the stylesheet (`.f0` … `.f5`).
+const COLOURS: usize = 6;
+
+/// The index of the field that covers byte `i`, if any.
+fn field_of(msg: &DnsMessage, i: usize) -> Option<usize> {
+    msg.fields
+        .iter()
+        .position(|f| i >= f.start && i < f.start + f.len)
+}
+
+fn printable(b: u8) -> char {
+    if b.is_ascii_graphic() {
+        b as char
+    } else {
+        '.'
+    }
+}
+
+#[component]
+pub fn HexDump(props: &Props) -> Html {
+    let msg = &props.message;
+    let rows = msg.bytes.chunks(16).enumerate().map(|(r, chunk)| {
+        let bytes = chunk.iter().enumerate().map(|(j, b)| {
+            let i = r * 16 + j;
+            match field_of(msg, i) {
+                Some(f) => {
+                    let field = &msg.fields[f];
+                    html! {
+                        <span class={classes!("byte", format!("f{}", f % COLOURS))}
+                            title={format!("{} (field {}): {}", field.name, f + 1, field.value)}>
+                            { format!("{b:02x}") }
+                        </span>
+                    }
+                }
+                None => html! { <span class="byte">{ format!("{b:02x}") }</span> },
+            }
+        });
+        let ascii: String = chunk.iter().map(|&b| printable(b)).collect();
+        html! {
+            <div class="hex-row">
+                <span class="offset">{ format!("{:04x}", r * 16) }</span>
+                <span class="hex-bytes">{ for bytes }</span>
+                <span class="ascii" aria-hidden="true">{ ascii }</span>
+            </div>
+        }
+    });
+    let legend = msg.fields.iter().enumerate().map(|(k, f)| {
+        let end = f.start + f.len.saturating_sub(1);
+        html! {
+            <tr>
+                <td><span class={classes!("swatch", format!("f{}", k % COLOURS))} aria-hidden="true">{ k + 1 }</span></td>
+                <th scope="row">{ &f.name }</th>
+                <td><code>{ &f.value }</code></td>
+                <td class="offsets">{ format!("{}–{} ({} B)", f.start, end, f.len) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="hexdump-wrap">
+            <div class="hexdump" role="group"
+                aria-label={format!("The message's {} bytes in hexadecimal, 16 per row", msg.bytes.len())}>
+                { for rows }
+            </div>
+            <table class="legend-table">
+                <caption>{ "Fields (byte offsets from 0)" }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "#" }</th>
+                        <th scope="col">{ "Field" }</th>
+                        <th scope="col">{ "Value" }</th>
+                        <th scope="col">{ "Bytes" }</th>
+                    </tr>
+                </thead>
+                <tbody>{ for legend }</tbody>
+            </table>
+        </div>
+    }
+}

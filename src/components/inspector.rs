@@ -1,0 +1,212 @@
+//! The inspector: the selected step's title, explanation, timing and payload.
+
+use stackscope_core::trace::SqlQuery;
+use stackscope_core::{Payload, Status, Step};
+use yew::prelude::*;
+
+use crate::components::hex_dump::HexDump;
+use crate::format::duration;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub cursor: usize,
+    /// The step at the cursor; `None` before the first request.
+    pub step: Option<Step>,
+}
+
+/// A two-column table of named values.
+fn kv(rows: Vec<(&str, String)>) -> Html {
+    html! {
+        <table class="kv">
+            <tbody>
+                { for rows.into_iter().map(|(k, v)| html! {
+                    <tr><th scope="row">{ k }</th><td><code>{ v }</code></td></tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+fn sql_view(q: &SqlQuery) -> Html {
+    html! {
+        <>
+            <h4>{ "Statement" }</h4>
+            <pre class="code sql">{ &q.sql }</pre>
+            if !q.params.is_empty() {
+                <h4>{ "Bound parameters" }</h4>
+                <ol class="params">
+                    { for q.params.iter().map(|p| html! { <li><code>{ p }</code></li> }) }
+                </ol>
+            }
+            <h4>{ format!("Result: {} row{}", q.rows.len(), if q.rows.len() == 1 { "" } else { "s" }) }</h4>
+            <div class="table-x">
+                <table class="result">
+                    <thead>
+                        <tr>{ for q.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr>
+                    </thead>
+                    <tbody>
+                        { for q.rows.iter().map(|row| html! {
+                            <tr>{ for row.iter().map(|v| html! { <td>{ v }</td> }) }</tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="cost">
+                { format!("SQLite took {} virtual-machine steps; modelled cost {}.", q.vm_steps, duration(q.cost_us)) }
+            </p>
+        </>
+    }
+}
+
+fn payload_view(p: &Payload) -> Html {
+    match p {
+        Payload::None => html! {},
+        Payload::Url {
+            input,
+            href,
+            scheme,
+            host,
+            port,
+            path,
+            query,
+        } => html! {
+            <>
+                <h4>{ "The URL, part by part" }</h4>
+                { kv(vec![
+                    ("Typed", input.clone()),
+                    ("URL", href.clone()),
+                    ("Scheme", scheme.clone()),
+                    ("Host", host.clone()),
+                    ("Port", port.to_string()),
+                    ("Path", path.clone()),
+                    ("Query", query.clone().unwrap_or_else(|| "(none)".into())),
+                ]) }
+            </>
+        },
+        Payload::Dns(msg) => html! {
+            <>
+                <h4>{ format!("DNS message on the wire ({} bytes, UDP port 53)", msg.bytes.len()) }</h4>
+                <HexDump message={msg.clone()} />
+                <h4>{ "Decoded" }</h4>
+                <pre class="code">{ msg.decoded.join("\n") }</pre>
+            </>
+        },
+        Payload::DnsCache {
+            name,
+            entries,
+            ttl_left_s,
+        } => html! {
+            <>
+                <h4>{ format!("Resolver cache lookup for {name}") }</h4>
+                if entries.is_empty() {
+                    <p class="badge miss">{ "✕ Miss: nothing cached, the resolver must ask." }</p>
+                } else {
+                    <p class="badge hit">
+                        { "✓ Hit" }
+                        if let Some(ttl) = ttl_left_s {
+                            { format!(": {ttl} s of TTL left") }
+                        }
+                    </p>
+                    <pre class="code">{ entries.join("\n") }</pre>
+                }
+            </>
+        },
+        Payload::Tcp { segments } => html! {
+            <>
+                <h4>{ "TCP segments" }</h4>
+                <pre class="code">{ segments.join("\n") }</pre>
+            </>
+        },
+        Payload::Http { text } => html! {
+            <>
+                <h4>{ format!("HTTP message exactly as sent ({} bytes)", text.len()) }</h4>
+                <pre class="code http">{ text.replace("\r\n", "\n") }</pre>
+            </>
+        },
+        Payload::NginxMatch {
+            location,
+            reason,
+            considered,
+            config,
+        } => html! {
+            <>
+                <h4>{ "Nginx chose" }</h4>
+                <p><code>{ location }</code></p>
+                <p>{ reason }</p>
+                <h4>{ "Locations considered" }</h4>
+                <ul class="considered">
+                    { for considered.iter().map(|c| html! { <li><code>{ c }</code></li> }) }
+                </ul>
+                <h4>{ "Configuration" }</h4>
+                <pre class="code">{ config }</pre>
+            </>
+        },
+        Payload::StaticFile {
+            path,
+            content_type,
+            size,
+        } => html! {
+            <>
+                <h4>{ "Static file from the document root" }</h4>
+                { kv(vec![
+                    ("Path", path.clone()),
+                    ("Content-Type", content_type.clone()),
+                    ("Size", format!("{size} bytes")),
+                ]) }
+            </>
+        },
+        Payload::Route { pattern, handler } => html! {
+            <>
+                <h4>{ "Application route" }</h4>
+                { kv(vec![("Pattern", pattern.clone()), ("Handler", handler.clone())]) }
+            </>
+        },
+        Payload::Sql(q) => sql_view(q),
+        Payload::Html { title, bytes } => html! {
+            <>
+                <h4>{ "The page" }</h4>
+                { kv(vec![("Title", title.clone()), ("Size", format!("{bytes} bytes"))]) }
+            </>
+        },
+    }
+}
+
+#[component]
+pub fn Inspector(props: &Props) -> Html {
+    html! {
+        <section id="inspector" class="inspector" aria-labelledby="inspector-title">
+            if let Some(step) = &props.step {
+                <h2 id="inspector-title">
+                    <span class="step-no">{ format!("Step {}: ", props.cursor + 1) }</span>
+                    { &step.title }
+                </h2>
+                if step.status == Status::Fail {
+                    <p class="badge fail">{ "✕ This step failed" }</p>
+                }
+                <p class="explanation">{ &step.explanation }</p>
+                <dl class="timing">
+                    <div><dt>{ "Starts at" }</dt><dd>{ duration(step.at_us) }</dd></div>
+                    <div><dt>{ "Takes" }</dt><dd>{ duration(step.duration_us) }</dd></div>
+                    <div><dt>{ "Phase" }</dt><dd>{ step.phase.label() }</dd></div>
+                    <div>
+                        <dt>{ "Where" }</dt>
+                        <dd>
+                            if step.from == step.to {
+                                { step.to.label() }
+                            } else {
+                                { format!("{} → {}", step.from.label(), step.to.label()) }
+                            }
+                        </dd>
+                    </div>
+                </dl>
+                <div class="payload">{ payload_view(&step.payload) }</div>
+            } else {
+                <h2 id="inspector-title">{ "Inspector" }</h2>
+                <p class="explanation">
+                    { "Press Go (or pick an example) to send the request. Each step's details, \
+                       from DNS bytes to SQL rows, appear here." }
+                </p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+//! Stackscope's browser UI: a Yew app that animates one request through the simple web stack.
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod panic;
+pub mod state;
+
+pub use app::{App, AppProps};
