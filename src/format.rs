@@ -96,7 +96,7 @@ pub fn outcome_status(o: &Outcome) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

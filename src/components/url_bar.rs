@@ -54,7 +54,7 @@ pub fn UrlBar(props: &Props) -> Html {
                 />
                 <button type="submit" id="go">{ "Go" }</button>
             </div>
-            <p id="url-error" class="url-error" role="alert">
+            <p id="url-error" class="url-error" role="alert" hidden={!invalid}>
                 if let Some(reason) = &props.error {
                     { reason }
                 }
