@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::components::{
     announcer::Announcer, component_info::ComponentInfo, controls::Controls, diagram::Diagram,
-    header::Header, inspector::Inspector, presets::Presets, preview::Preview,
-    step_list::StepList, url_bar::UrlBar, waterfall::Waterfall,
+    header::Header, inspector::Inspector, presets::Presets, preview::Preview, step_list::StepList,
+    url_bar::UrlBar, waterfall::Waterfall,
 };
 use crate::state::{Action, Speed, State};
 
@@ -29,7 +29,11 @@ impl Default for AppProps {
 /// True when the learner asked the system for reduced motion.
 fn prefers_reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
         .is_some_and(|m| m.matches())
 }
 
@@ -45,8 +49,9 @@ pub fn App(props: &AppProps) -> Html {
         use_effect_with(
             (state.playing, state.cursor, state.run, state.speed),
             move |(playing, _, _, speed): &(bool, usize, u64, Speed)| {
-                let timer = playing
-                    .then(|| Timeout::new(speed.step_ms(), move || dispatcher.dispatch(Action::Tick)));
+                let timer = playing.then(|| {
+                    Timeout::new(speed.step_ms(), move || dispatcher.dispatch(Action::Tick))
+                });
                 move || drop(timer)
             },
         );
@@ -84,7 +89,10 @@ pub fn App(props: &AppProps) -> Html {
 
     let trace = state.trace.clone();
     let count = state.step_count();
-    let current = trace.as_ref().and_then(|t| t.steps.get(state.cursor)).cloned();
+    let current = trace
+        .as_ref()
+        .and_then(|t| t.steps.get(state.cursor))
+        .cloned();
 
     html! {
         <>

@@ -170,7 +170,10 @@ pub fn Diagram(props: &Props) -> Html {
     // The packet: drawn at `from`, then moved to `to` so the CSS transition animates it.
     let packet_ref = use_node_ref();
     let key = (
-        props.trace.as_ref().map(|t| std::rc::Rc::as_ptr(&t.0) as usize),
+        props
+            .trace
+            .as_ref()
+            .map(|t| std::rc::Rc::as_ptr(&t.0) as usize),
         props.cursor,
     );
     // The step whose packet has reached its destination.
@@ -257,7 +260,11 @@ pub fn Diagram(props: &Props) -> Html {
         let (x, y) = if arrived { (tx, ty) } else { (fx, fy) };
         let pulse = s.from == s.to;
         let failed = s.status == Status::Fail;
-        let class = classes!("packet", pulse.then_some("pulse"), failed.then_some("failed"));
+        let class = classes!(
+            "packet",
+            pulse.then_some("pulse"),
+            failed.then_some("failed")
+        );
         html! {
             <g key={format!("{:?}-{}", key.0, key.1)} ref={packet_ref.clone()} class="packet-pos"
                 transform={format!("translate({x} {y})")} aria-hidden="true">

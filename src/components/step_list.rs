@@ -22,11 +22,15 @@ pub fn StepList(props: &Props) -> Html {
         // Keep the current row in view inside the list's own scroll box (never the page).
         let scroller = scroller.clone();
         let current_row = current_row.clone();
-        let trace_id = props.trace.as_ref().map(|t| std::rc::Rc::as_ptr(&t.0) as usize);
+        let trace_id = props
+            .trace
+            .as_ref()
+            .map(|t| std::rc::Rc::as_ptr(&t.0) as usize);
         use_effect_with((trace_id, props.cursor), move |_| {
-            if let (Some(boxed), Some(row)) =
-                (scroller.cast::<HtmlElement>(), current_row.cast::<HtmlElement>())
-            {
+            if let (Some(boxed), Some(row)) = (
+                scroller.cast::<HtmlElement>(),
+                current_row.cast::<HtmlElement>(),
+            ) {
                 let top = row.offset_top() - boxed.client_height() / 2 + row.offset_height() / 2;
                 boxed.set_scroll_top(top.max(0));
             }

@@ -1,0 +1,359 @@
+//! Component tests of the whole app in a headless browser (wasm-bindgen-test).
+#![cfg(target_arch = "wasm32")]
+
+use stackscope::{App, AppProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HOME: &str = "http://www.foobar.com/";
+const MISTYPED: &str = "http://www.foobar.co/";
+
+/// Mounts a fresh app (autoplay off, so the test drives every step) in its own div.
+async fn mount() -> Element {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false }).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn get(root: &Element, selector: &str) -> Element {
+    find(root, selector).unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    get(root, selector).text_content().unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    get(root, selector).unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+}
+
+async fn run_preset(root: &Element, url: &str) {
+    click(root, &format!("button.preset[data-url=\"{url}\"]")).await;
+}
+
+/// `(current, total)` from "Step 3 of 27".
+fn counter(root: &Element) -> (usize, usize) {
+    let t = text(root, "#step-counter");
+    let nums: Vec<usize> = t
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 2, "#step-counter reads {t:?}");
+    (nums[0], nums[1])
+}
+
+fn active(root: &Element) -> Vec<String> {
+    all(root, "svg#diagram g.component.active")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-component"))
+        .collect()
+}
+
+fn current_row(root: &Element) -> Element {
+    let rows = all(root, "table#steps tr.step[aria-current=\"step\"]");
+    assert_eq!(rows.len(), 1, "exactly one current row");
+    rows.into_iter().next().unwrap()
+}
+
+fn is_disabled(root: &Element, selector: &str) -> bool {
+    get(root, selector).has_attribute("disabled")
+}
+
+/// Steps forward to the last step, checking counter, row and diagram on the way.
+/// Returns the active components at each step.
+async fn step_to_end(root: &Element) -> Vec<Vec<String>> {
+    let (_, total) = counter(root);
+    let mut seen = Vec::new();
+    loop {
+        let (current, t) = counter(root);
+        assert_eq!(t, total);
+        let row = current_row(root);
+        assert_eq!(
+            row.get_attribute("data-index"),
+            Some((current - 1).to_string())
+        );
+        let comp = row.get_attribute("data-component").unwrap();
+        let act = active(root);
+        assert!(
+            act.contains(&comp),
+            "step {current}: {comp} should be active, got {act:?}"
+        );
+        seen.push(act);
+        if current == total {
+            break;
+        }
+        click(root, "#step-forward").await;
+        assert_eq!(counter(root).0, current + 1, "#step-forward moves one step");
+    }
+    assert!(is_disabled(root, "#step-forward"), "no step after the last");
+    seen
+}
+
+fn first_active(seen: &[Vec<String>], c: &str) -> Option<usize> {
+    seen.iter().position(|a| a.iter().any(|x| x == c))
+}
+
+#[wasm_bindgen_test]
+async fn home_preset_builds_the_step_table_and_starts_at_step_one() {
+    let root = mount().await;
+    assert!(
+        all(&root, "table#steps tr.step").is_empty(),
+        "no steps before a request"
+    );
+    assert_eq!(text(&root, "#step-counter"), "No steps yet");
+
+    run_preset(&root, HOME).await;
+    let rows = all(&root, "table#steps tr.step");
+    assert!(
+        rows.len() > 5,
+        "the home page takes many steps, got {}",
+        rows.len()
+    );
+    let (current, total) = counter(&root);
+    assert_eq!((current, total), (1, rows.len()));
+    assert_eq!(
+        current_row(&root).get_attribute("data-index").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        get(&root, "#play").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert!(text(&root, "#announce").starts_with("Step 1 of"));
+    assert!(is_disabled(&root, "#step-back"));
+    // The response has not arrived yet: no page in the preview.
+    assert!(find(&root, "iframe#preview").is_none());
+    assert!(text(&root, "#preview-status").contains("Waiting"));
+}
+
+#[wasm_bindgen_test]
+async fn stepping_moves_counter_row_and_diagram() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    let at_start = active(&root);
+    assert!(!at_start.is_empty(), "step 1 highlights a component");
+    for _ in 0..3 {
+        click(&root, "#step-forward").await;
+    }
+    assert_eq!(counter(&root).0, 4);
+    assert_eq!(
+        current_row(&root).get_attribute("data-index").as_deref(),
+        Some("3")
+    );
+    assert!(text(&root, "#announce").starts_with("Step 4 of"));
+    assert!(text(&root, "#inspector").contains("Step 4"));
+    click(&root, "#step-back").await;
+    assert_eq!(counter(&root).0, 3);
+
+    let seen = step_to_end(&root).await;
+    assert!(
+        seen.iter().any(|a| *a != at_start),
+        "the highlighted component changes"
+    );
+    let order = [
+        "Resolver", "RootDns", "TldDns", "AuthDns", "Nginx", "App", "Database",
+    ];
+    let firsts: Vec<Option<usize>> = order.iter().map(|c| first_active(&seen, c)).collect();
+    for (c, f) in order.iter().zip(&firsts) {
+        assert!(f.is_some(), "{c} is active at some step");
+    }
+    for w in firsts.windows(2) {
+        assert!(w[0] < w[1], "components are reached in order: {firsts:?}");
+    }
+    // Visited components stay marked.
+    assert!(find(&root, "g.component.visited[data-component=\"Database\"]").is_some());
+
+    click(&root, "#restart").await;
+    assert_eq!(counter(&root).0, 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_last_step_shows_the_page_in_a_sandboxed_frame() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    step_to_end(&root).await;
+    let frame = get(&root, "iframe#preview");
+    assert_eq!(frame.get_attribute("sandbox").as_deref(), Some(""));
+    let srcdoc = frame.get_attribute("srcdoc").unwrap_or_default();
+    assert!(
+        srcdoc.contains("Foobar"),
+        "srcdoc holds the page: {srcdoc:.200}"
+    );
+    assert!(text(&root, "#preview-status").contains("200"));
+    assert!(text(&root, "#preview-url").contains("www.foobar.com"));
+}
+
+#[wasm_bindgen_test]
+async fn inspector_shows_dns_bytes_http_text_and_sql() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    let (_, total) = counter(&root);
+    let (mut hex, mut http, mut sql) = (false, false, false);
+    for i in 0..total {
+        hex |= !all(&root, "#inspector .hexdump .byte").is_empty();
+        if let Some(pre) = find(&root, "#inspector pre.http") {
+            http |= pre.text_content().unwrap_or_default().contains("HTTP/1.1");
+        }
+        sql |= find(&root, "#inspector pre.sql").is_some()
+            && find(&root, "#inspector table.result").is_some();
+        if i + 1 < total {
+            click(&root, "#step-forward").await;
+        }
+    }
+    assert!(hex, "a DNS step shows the annotated hex dump");
+    assert!(http, "an HTTP step shows the message text");
+    assert!(sql, "a database step shows the SQL and its rows");
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_row_moves_the_cursor() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    click(&root, "table#steps tr.step[data-index=\"5\"]").await;
+    assert_eq!(counter(&root).0, 6);
+    assert_eq!(
+        current_row(&root).get_attribute("data-index").as_deref(),
+        Some("5")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn invalid_address_shows_the_reason_inline() {
+    let root = mount().await;
+    assert!(get(&root, "#url-error").has_attribute("hidden"));
+    let input: HtmlInputElement = get(&root, "#url-input").unchecked_into();
+    input.set_value("ht!tp://");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&root, "#url-form button[type=\"submit\"]").await;
+    let error = get(&root, "#url-error");
+    assert!(!error.has_attribute("hidden"), "#url-error is shown");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        !text(&root, "#url-error").trim().is_empty(),
+        "#url-error gives a reason"
+    );
+    assert_eq!(
+        input.value(),
+        "ht!tp://",
+        "what was typed stays in the address bar"
+    );
+
+    // A valid address clears the error again.
+    run_preset(&root, HOME).await;
+    assert!(get(&root, "#url-error").has_attribute("hidden"));
+}
+
+#[wasm_bindgen_test]
+async fn mistyped_domain_ends_with_nxdomain() {
+    let root = mount().await;
+    run_preset(&root, MISTYPED).await;
+    let seen = step_to_end(&root).await;
+    assert_eq!(
+        first_active(&seen, "Nginx"),
+        None,
+        "no request reaches Nginx"
+    );
+    assert!(text(&root, "#preview-status").contains("DNS_PROBE_FINISHED_NXDOMAIN"));
+    assert!(
+        !all(&root, "g.component.failed").is_empty(),
+        "the failure is marked on the diagram"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_second_visit_uses_the_dns_cache() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    let first = counter(&root).1;
+    run_preset(&root, HOME).await;
+    let second = counter(&root).1;
+    assert!(
+        second < first,
+        "the second visit skips the DNS round trips ({second} vs {first})"
+    );
+    let seen = step_to_end(&root).await;
+    assert_eq!(
+        first_active(&seen, "RootDns"),
+        None,
+        "the root is not asked again"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn play_and_pause_toggle_aria_pressed() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    click(&root, "#play").await;
+    assert_eq!(
+        get(&root, "#play").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    click(&root, "#play").await;
+    assert_eq!(
+        get(&root, "#play").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    // Stepping by hand pauses playback too.
+    click(&root, "#play").await;
+    click(&root, "#step-forward").await;
+    assert_eq!(
+        get(&root, "#play").get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn components_explain_themselves_by_click_and_keyboard() {
+    let root = mount().await;
+    assert!(find(&root, "#component-info").is_none());
+    let nginx = get(&root, "g.component[data-component=\"Nginx\"]");
+    nginx
+        .dispatch_event(
+            &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+                let init = web_sys::MouseEventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "#component-info").contains("Nginx"));
+    click(&root, "#component-info-close").await;
+    assert!(find(&root, "#component-info").is_none());
+
+    let db = get(&root, "g.component[data-component=\"Database\"]");
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    db.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "#component-info").contains("SQLite"));
+}
