@@ -1,0 +1,5 @@
+//! DNS: zone data answered by name servers, and the recursive resolver that walks them.
+
+pub mod resolver;
+pub mod wire;
+pub mod zone;

@@ -1,0 +1,27 @@
+//! Stackscope's request pipeline: a deterministic, sans-IO model of what
+//! happens between typing `http://www.foobar.com/` and seeing the page.
+//!
+//! The entry point is [`Simulator`]: build it from a [`Scenario`], then call
+//! [`Simulator::request`] with what the user typed and the virtual time. It
+//! returns a [`Trace`], the ordered record of every hop. Nothing here reads a
+//! clock, touches the network or knows about a browser's DOM.
+
+pub mod browser;
+pub mod dns;
+pub mod error;
+pub mod http;
+pub mod net;
+pub mod render;
+pub mod rng;
+pub mod scenario;
+pub mod seed;
+pub mod server;
+pub mod sim;
+pub mod trace;
+pub mod validate;
+
+pub use error::ScenarioError;
+pub use scenario::{Fault, Scenario};
+pub use seed::PRESETS;
+pub use sim::Simulator;
+pub use trace::{Component, Outcome, Page, Payload, Phase, Status, Step, Trace};

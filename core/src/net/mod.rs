@@ -1,0 +1,3 @@
+//! The network: TCP connections across the internet to a server's port.
+
+pub mod tcp;

@@ -1,0 +1,200 @@
+//! The seed stack: `www.foobar.com` on one server at `8.8.8.8`, with its data.
+
+use std::net::Ipv4Addr;
+
+use crate::scenario::*;
+
+/// URLs the app offers as one-click presets: (label, what is typed).
+pub const PRESETS: [(&str, &str); 8] = [
+    ("Home page", "http://www.foobar.com/"),
+    ("A post", "http://www.foobar.com/posts/hello-world"),
+    ("A static file", "http://www.foobar.com/static/style.css"),
+    ("A missing page", "http://www.foobar.com/posts/no-such-post"),
+    ("Search", "http://www.foobar.com/search?q=nginx"),
+    ("foobar.com", "foobar.com"),
+    ("The bare IP", "http://8.8.8.8/"),
+    ("A mistyped domain", "http://www.foobar.co/"),
+];
+
+const STYLE_CSS: &str =
+    "body{font-family:Georgia,serif;max-width:40rem;margin:2rem auto;color:#222}\n\
+header{border-bottom:1px solid #ccc}\na{color:#0645ad}\n.meta{color:#555;font-size:.9em}\n";
+
+const LOGO_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\
+<rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#1d4ed8\"/>\
+<text x=\"16\" y=\"22\" font-size=\"16\" text-anchor=\"middle\" fill=\"#fff\">fb</text></svg>\n";
+
+const FAVICON: &str = "(a 16×16 icon; the simulation keeps only its size)";
+
+const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n\
+<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and working. \
+Further configuration is required.</p>\n</body>\n</html>\n";
+
+/// The simple web stack of the lesson.
+pub fn simple_stack() -> Scenario {
+    let ip = Ipv4Addr::new(8, 8, 8, 8);
+    Scenario {
+        seed: 1,
+        client: Client {
+            ip: Ipv4Addr::new(198, 51, 100, 23),
+            user_agent: "Mozilla/5.0 (Stackscope simulated browser)".into(),
+        },
+        latency: Latency {
+            client_to_resolver_us: 6_000,
+            resolver_to_root_us: 10_000,
+            resolver_to_tld_us: 15_000,
+            resolver_to_auth_us: 25_000,
+            client_to_server_us: 20_000,
+            loopback_us: 40,
+            bandwidth_bytes_per_ms: 1_250,
+            jitter_pct: 10,
+            nginx_us: 150,
+            static_file_us: 60,
+            app_us: 900,
+            render_us_per_kib: 120,
+            db_query_us: 180,
+            db_us_per_kilo_step: 25,
+            connect_timeout_us: 21_000_000,
+            proxy_read_timeout_us: 60_000_000,
+            render_page_us_per_kib: 400,
+        },
+        dns: Dns {
+            tlds: vec!["com".into(), "net".into(), "org".into(), "co".into()],
+            tld_ns_ttl: 172_800,
+            tld_negative_ttl: 900,
+            zones: vec![Zone {
+                origin: "foobar.com".into(),
+                ns_name: "ns1.foobar.com".into(),
+                ns_ip: Ipv4Addr::new(8, 8, 4, 4),
+                ns_ttl: 86_400,
+                negative_ttl: 300,
+                records: vec![
+                    Record {
+                        name: "foobar.com".into(),
+                        ttl: 3_600,
+                        data: RecordData::A(ip),
+                    },
+                    Record {
+                        name: "www.foobar.com".into(),
+                        ttl: 300,
+                        data: RecordData::Cname("foobar.com".into()),
+                    },
+                ],
+            }],
+        },
+        server: Server {
+            ip,
+            hostname: "web-01".into(),
+            powered_on: true,
+            nginx: ProcessState::Running,
+            nginx_config: NginxConfig {
+                listen: 80,
+                server_name: vec!["foobar.com".into(), "www.foobar.com".into()],
+                root: "/var/www/foobar".into(),
+                locations: vec![
+                    Location {
+                        modifier: Modifier::Exact,
+                        pattern: "/favicon.ico".into(),
+                        action: LocationAction::Static,
+                    },
+                    Location {
+                        modifier: Modifier::PrefixNoRegex,
+                        pattern: "/static/".into(),
+                        action: LocationAction::Static,
+                    },
+                    Location {
+                        modifier: Modifier::Regex,
+                        pattern: r"/\.(git|env)".into(),
+                        action: LocationAction::Return {
+                            status: 403,
+                            text: "Forbidden".into(),
+                        },
+                    },
+                    Location {
+                        modifier: Modifier::Prefix,
+                        pattern: "/".into(),
+                        action: LocationAction::Proxy {
+                            upstream: "127.0.0.1:8000".into(),
+                        },
+                    },
+                ],
+            },
+            app: ProcessState::Running,
+            app_listen: "127.0.0.1:8000".into(),
+            database: ProcessState::Running,
+            docroot: vec![
+                StaticFile {
+                    path: "/static/style.css".into(),
+                    content_type: "text/css".into(),
+                    body: STYLE_CSS.into(),
+                },
+                StaticFile {
+                    path: "/static/logo.svg".into(),
+                    content_type: "image/svg+xml".into(),
+                    body: LOGO_SVG.into(),
+                },
+                StaticFile {
+                    path: "/favicon.ico".into(),
+                    content_type: "image/x-icon".into(),
+                    body: FAVICON.into(),
+                },
+            ],
+        },
+        other_hosts: vec![OtherHost {
+            ip: Ipv4Addr::new(203, 0, 113, 80),
+            description: "a freshly installed server that belongs to someone else".into(),
+            page_title: "Welcome to nginx!".into(),
+            page_html: NGINX_WELCOME.into(),
+        }],
+        data: SeedData {
+            users: vec![
+                User {
+                    id: 1,
+                    name: "Ada".into(),
+                    bio: "Writes about servers and the wires between them.".into(),
+                },
+                User {
+                    id: 2,
+                    name: "Grace".into(),
+                    bio: "Databases, compilers and the occasional bug.".into(),
+                },
+            ],
+            posts: vec![
+                Post {
+                    id: 1,
+                    slug: "hello-world".into(),
+                    title: "Hello, world".into(),
+                    body: "This blog runs on one server: Nginx in front, an application server behind it, and MySQL underneath.".into(),
+                    author_id: 1,
+                    published: "2026-01-10".into(),
+                },
+                Post {
+                    id: 2,
+                    slug: "why-nginx".into(),
+                    title: "Why Nginx sits in front".into(),
+                    body: "Nginx answers static files itself and hands everything else to the application server.".into(),
+                    author_id: 2,
+                    published: "2026-02-14".into(),
+                },
+                Post {
+                    id: 3,
+                    slug: "one-server".into(),
+                    title: "What happens when the only server goes down".into(),
+                    body: "Everything. That is what a single point of failure means.".into(),
+                    author_id: 1,
+                    published: "2026-03-03".into(),
+                },
+            ],
+            settings: vec![
+                Setting {
+                    key: "site_title".into(),
+                    value: "Foobar".into(),
+                },
+                Setting {
+                    key: "tagline".into(),
+                    value: "Notes on the simple web stack".into(),
+                },
+            ],
+        },
+    }
+}

@@ -1,0 +1,449 @@
+//! The application server: routes, parameterised SQL and HTML rendering.
+
+use rusqlite::types::Value;
+
+use crate::http::{escape_html, Request, Response};
+use crate::scenario::ProcessState;
+use crate::server::db::{literal, Db};
+use crate::sim::{spec, Ctx};
+use crate::trace::{Component, Payload, Phase, SqlQuery, Status};
+
+/// What the application did with a request.
+pub enum AppResult {
+    Response(Response),
+    /// It is stuck waiting (for a hung database) and never answers.
+    Hung,
+}
+
+/// A database call failed in a way the handler cannot recover from.
+enum DbFailure {
+    Down,
+    Hung,
+    Error(String),
+}
+
+/// One application route.
+struct Route {
+    pattern: &'static str,
+    handler: &'static str,
+}
+
+fn route_for(path: &str) -> (Route, Vec<String>) {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [""] => (
+            Route {
+                pattern: "/",
+                handler: "home",
+            },
+            vec![],
+        ),
+        ["posts", slug] if !slug.is_empty() => (
+            Route {
+                pattern: "/posts/{slug}",
+                handler: "show_post",
+            },
+            vec![(*slug).to_string()],
+        ),
+        ["users", id] if !id.is_empty() => (
+            Route {
+                pattern: "/users/{id}",
+                handler: "show_user",
+            },
+            vec![(*id).to_string()],
+        ),
+        ["search"] => (
+            Route {
+                pattern: "/search?q=",
+                handler: "search",
+            },
+            vec![],
+        ),
+        ["about"] => (
+            Route {
+                pattern: "/about",
+                handler: "about",
+            },
+            vec![],
+        ),
+        _ => (
+            Route {
+                pattern: "(none)",
+                handler: "not_found",
+            },
+            vec![],
+        ),
+    }
+}
+
+/// Runs one query: records the round trip to the database and its result.
+fn sql(
+    ctx: &mut Ctx,
+    db: &Db,
+    text: &str,
+    params: Vec<Value>,
+) -> Result<Vec<Vec<String>>, DbFailure> {
+    let l = &ctx.scenario.latency;
+    let (loopback, base, per_k) = (l.loopback_us, l.db_query_us, l.db_us_per_kilo_step);
+    let shown: Vec<String> = params.iter().map(literal).collect();
+    match ctx.scenario.server.database {
+        ProcessState::Running => {}
+        ProcessState::Hung => {
+            let wait = ctx.scenario.latency.proxy_read_timeout_us;
+            ctx.step(spec(
+                Component::App,
+                Component::Database,
+                Phase::Wait,
+                Status::Fail,
+                wait,
+                "The query never returns",
+                "The database accepted the query but is stuck; the application waits for an answer that never comes.",
+                Payload::Sql(SqlQuery {
+                    sql: text.into(),
+                    params: shown,
+                    columns: vec![],
+                    rows: vec![],
+                    vm_steps: 0,
+                    cost_us: wait,
+                }),
+            ));
+            return Err(DbFailure::Hung);
+        }
+        ProcessState::Stopped | ProcessState::Restarting => {
+            ctx.step(spec(
+                Component::App,
+                Component::Database,
+                Phase::Wait,
+                Status::Fail,
+                2 * loopback,
+                "Can't connect to the database",
+                "The application opens a connection to MySQL on 127.0.0.1:3306, but the database is not running: \"Can't connect to MySQL server (111: Connection refused)\".",
+                Payload::None,
+            ));
+            return Err(DbFailure::Down);
+        }
+    }
+    let start = ctx.now;
+    let rows = match db.query(text, &params) {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.step(spec(
+                Component::App,
+                Component::Database,
+                Phase::Wait,
+                Status::Fail,
+                loopback + base,
+                "The query failed",
+                format!("The database rejected the statement: {e}"),
+                Payload::None,
+            ));
+            return Err(DbFailure::Error(e));
+        }
+    };
+    let cost = base + rows.vm_steps * per_k / 1000;
+    let n = rows.rows.len();
+    ctx.step(spec(
+        Component::App,
+        Component::Database,
+        Phase::Wait,
+        Status::Ok,
+        loopback + cost,
+        format!("SQL: {}", first_words(text)),
+        format!("The application sends a parameterised query: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
+        Payload::Sql(SqlQuery {
+            sql: text.into(),
+            params: shown,
+            columns: rows.columns,
+            rows: rows.rows.clone(),
+            vm_steps: rows.vm_steps,
+            cost_us: cost,
+        }),
+    ));
+    ctx.step(spec(
+        Component::Database,
+        Component::App,
+        Phase::Wait,
+        Status::Ok,
+        loopback,
+        format!("{n} row{} back", if n == 1 { "" } else { "s" }),
+        format!(
+            "The database returns {n} row{} to the application.",
+            if n == 1 { "" } else { "s" }
+        ),
+        Payload::None,
+    ));
+    ctx.span(Component::Database, "query", start);
+    Ok(rows.rows)
+}
+
+fn first_words(sql: &str) -> String {
+    sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+}
+
+fn layout(site: &str, tagline: &str, title: &str, hostname: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t} · {s}</title>\n</head>\n<body>\n\
+<header><h1><a href=\"/\">{s}</a></h1><p>{tag}</p></header>\n<main>\n{body}</main>\n\
+<footer><p>Rendered by the application server on {h}.</p></footer>\n</body>\n</html>\n",
+        t = escape_html(title),
+        s = escape_html(site),
+        tag = escape_html(tagline),
+        h = escape_html(hostname),
+    )
+}
+
+/// Handles a request proxied by Nginx.
+pub fn handle(ctx: &mut Ctx, db: &Db, req: &Request) -> AppResult {
+    let (path, query) = match req.target.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (req.target.as_str(), ""),
+    };
+    let path = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
+    let (route, args) = route_for(&path);
+    let app_us = ctx.scenario.latency.app_us;
+    ctx.step(spec(
+        Component::App,
+        Component::App,
+        Phase::Wait,
+        Status::Ok,
+        app_us,
+        format!("Route {} → {}", path, route.handler),
+        format!("The application server matches the path {path} against its routes and calls the handler {}.", route.handler),
+        Payload::Route {
+            pattern: route.pattern.into(),
+            handler: route.handler.into(),
+        },
+    ));
+    let settings = sql(
+        ctx,
+        db,
+        "SELECT key, value FROM settings WHERE key IN (?1, ?2)",
+        vec![
+            Value::Text("site_title".into()),
+            Value::Text("tagline".into()),
+        ],
+    );
+    let (site_rows, result) = match settings {
+        Err(e) => (Vec::new(), Err(e)),
+        Ok(rows) if req.method != http::Method::GET && req.method != http::Method::HEAD => (
+            rows,
+            Ok((
+                405,
+                "Method not allowed".to_string(),
+                "<p>This page only answers GET.</p>\n".to_string(),
+            )),
+        ),
+        Ok(rows) => {
+            let page = page(ctx, db, route.handler, &args, query);
+            (rows, page)
+        }
+    };
+    let (status, title, body) = match result {
+        Ok(p) => p,
+        Err(DbFailure::Hung) => return AppResult::Hung,
+        Err(DbFailure::Down) => (
+            500,
+            "Internal Server Error".to_string(),
+            "<p>The application could not reach its database, so it cannot build this page.</p>\n"
+                .to_string(),
+        ),
+        Err(DbFailure::Error(e)) => (
+            500,
+            "Internal Server Error".to_string(),
+            format!("<p>A query failed: {}</p>\n", escape_html(&e)),
+        ),
+    };
+    let get = |k: &str| {
+        site_rows
+            .iter()
+            .find(|r| r.first().map(String::as_str) == Some(k))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_default()
+    };
+    let (site_title, tagline) = (get("site_title"), get("tagline"));
+    let html = layout(
+        &site_title,
+        &tagline,
+        &title,
+        &ctx.scenario.server.hostname,
+        &body,
+    );
+    let kib = (html.len() as u64).div_ceil(1024).max(1);
+    let render_us = kib * ctx.scenario.latency.render_us_per_kib;
+    ctx.step(spec(
+        Component::App,
+        Component::App,
+        Phase::Wait,
+        if status >= 500 { Status::Fail } else { Status::Ok },
+        render_us,
+        format!("Render HTML ({status})"),
+        if status >= 500 {
+            "The handler failed, so the application renders an error page with status 500.".to_string()
+        } else {
+            format!("The application fills its HTML template with the rows, escaping every value so text from the database can never become markup. The page is {} bytes.", html.len())
+        },
+        Payload::Html {
+            title: title.clone(),
+            bytes: html.len(),
+        },
+    ));
+    AppResult::Response(Response::new(status, "text/html; charset=utf-8", html))
+}
+
+type Page = (u16, String, String);
+
+fn page(
+    ctx: &mut Ctx,
+    db: &Db,
+    handler: &str,
+    args: &[String],
+    query: &str,
+) -> Result<Page, DbFailure> {
+    match handler {
+        "home" => {
+            let rows = sql(
+                ctx,
+                db,
+                "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC LIMIT ?1",
+                vec![Value::Integer(10)],
+            )?;
+            let mut body = String::from("<h2>Latest posts</h2>\n<ul>\n");
+            for r in &rows {
+                body.push_str(&format!(
+                    "<li><a href=\"/posts/{}\">{}</a> <span class=\"meta\">{} · {}</span></li>\n",
+                    escape_html(&r[0]),
+                    escape_html(&r[1]),
+                    escape_html(&r[3]),
+                    escape_html(&r[2])
+                ));
+            }
+            body.push_str("</ul>\n");
+            Ok((200, "Latest posts".into(), body))
+        }
+        "show_post" => {
+            let slug = args.first().cloned().unwrap_or_default();
+            let rows = sql(
+                ctx,
+                db,
+                "SELECT p.title, p.body, p.published, u.id, u.name FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ?1",
+                vec![Value::Text(slug.clone())],
+            )?;
+            match rows.first() {
+                Some(r) => Ok((
+                    200,
+                    r[0].clone(),
+                    format!(
+                        "<article>\n<h2>{}</h2>\n<p class=\"meta\">By <a href=\"/users/{}\">{}</a> on {}</p>\n<p>{}</p>\n</article>\n",
+                        escape_html(&r[0]),
+                        escape_html(&r[3]),
+                        escape_html(&r[4]),
+                        escape_html(&r[2]),
+                        escape_html(&r[1])
+                    ),
+                )),
+                None => Ok(not_found(&format!("There is no post called “{slug}”."))),
+            }
+        }
+        "show_user" => {
+            let Ok(id) = args
+                .first()
+                .map(String::as_str)
+                .unwrap_or("")
+                .parse::<i64>()
+            else {
+                return Ok(not_found("User ids are numbers."));
+            };
+            let rows = sql(
+                ctx,
+                db,
+                "SELECT name, bio FROM users WHERE id = ?1",
+                vec![Value::Integer(id)],
+            )?;
+            let Some(u) = rows.first().cloned() else {
+                return Ok(not_found(&format!("There is no user {id}.")));
+            };
+            let posts = sql(
+                ctx,
+                db,
+                "SELECT slug, title FROM posts WHERE author_id = ?1 ORDER BY published DESC",
+                vec![Value::Integer(id)],
+            )?;
+            let mut body = format!(
+                "<h2>{}</h2>\n<p>{}</p>\n<ul>\n",
+                escape_html(&u[0]),
+                escape_html(&u[1])
+            );
+            for p in &posts {
+                body.push_str(&format!(
+                    "<li><a href=\"/posts/{}\">{}</a></li>\n",
+                    escape_html(&p[0]),
+                    escape_html(&p[1])
+                ));
+            }
+            body.push_str("</ul>\n");
+            Ok((200, u[0].clone(), body))
+        }
+        "search" => {
+            let q: String = url::form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == "q")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            let pattern = format!(
+                "%{}%",
+                q.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let rows = sql(
+                ctx,
+                db,
+                "SELECT slug, title FROM posts WHERE title LIKE ?1 ESCAPE '\\' OR body LIKE ?1 ESCAPE '\\' ORDER BY published DESC",
+                vec![Value::Text(pattern)],
+            )?;
+            let mut body = format!(
+                "<h2>Search</h2>\n<p>{} result{} for “{}”</p>\n<ul>\n",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" },
+                escape_html(&q)
+            );
+            for p in &rows {
+                body.push_str(&format!(
+                    "<li><a href=\"/posts/{}\">{}</a></li>\n",
+                    escape_html(&p[0]),
+                    escape_html(&p[1])
+                ));
+            }
+            body.push_str("</ul>\n");
+            Ok((200, format!("Search: {q}"), body))
+        }
+        "about" => {
+            let rows = sql(
+                ctx,
+                db,
+                "SELECT key, value FROM settings ORDER BY key",
+                vec![],
+            )?;
+            let mut body = String::from("<h2>About</h2>\n<dl>\n");
+            for r in &rows {
+                body.push_str(&format!(
+                    "<dt>{}</dt><dd>{}</dd>\n",
+                    escape_html(&r[0]),
+                    escape_html(&r[1])
+                ));
+            }
+            body.push_str("</dl>\n");
+            Ok((200, "About".into(), body))
+        }
+        _ => Ok(not_found("No page lives at this address.")),
+    }
+}
+
+fn not_found(msg: &str) -> Page {
+    (
+        404,
+        "Not found".into(),
+        format!("<h2>Not found</h2>\n<p>{}</p>\n", escape_html(msg)),
+    )
+}

@@ -1,0 +1,154 @@
+//! Scenario validation: rejects worlds the model cannot represent, with a learner's message.
+
+use crate::browser::input::check_dns_name;
+use crate::dns::zone::in_zone;
+use crate::error::ScenarioError;
+use crate::scenario::{Modifier, RecordData, Scenario};
+use crate::server::nginx;
+
+/// The longest modelled delay of any single kind, µs (ten minutes).
+pub const MAX_DELAY_US: u64 = 600_000_000;
+/// The largest TTL DNS allows (RFC 2181: 2³¹ − 1 seconds).
+pub const MAX_TTL: u32 = i32::MAX as u32;
+
+fn name(what: &str, n: &str) -> Result<(), ScenarioError> {
+    check_dns_name(n).map_err(|_| ScenarioError::BadName {
+        what: what.into(),
+        name: n.into(),
+    })
+}
+
+fn ttl(owner: &str, t: u32) -> Result<(), ScenarioError> {
+    if t > MAX_TTL {
+        return Err(ScenarioError::BadRecord {
+            name: owner.into(),
+            detail: format!("a TTL of {t} s is above DNS's limit of {MAX_TTL} s"),
+        });
+    }
+    Ok(())
+}
+
+/// Checks everything a request could trip over.
+pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
+    let l = &s.latency;
+    let delays = [
+        ("client_to_resolver_us", l.client_to_resolver_us),
+        ("resolver_to_root_us", l.resolver_to_root_us),
+        ("resolver_to_tld_us", l.resolver_to_tld_us),
+        ("resolver_to_auth_us", l.resolver_to_auth_us),
+        ("client_to_server_us", l.client_to_server_us),
+        ("loopback_us", l.loopback_us),
+        ("nginx_us", l.nginx_us),
+        ("static_file_us", l.static_file_us),
+        ("app_us", l.app_us),
+        ("render_us_per_kib", l.render_us_per_kib),
+        ("db_query_us", l.db_query_us),
+        ("db_us_per_kilo_step", l.db_us_per_kilo_step),
+        ("connect_timeout_us", l.connect_timeout_us),
+        ("proxy_read_timeout_us", l.proxy_read_timeout_us),
+        ("render_page_us_per_kib", l.render_page_us_per_kib),
+    ];
+    for (what, v) in delays {
+        if v > MAX_DELAY_US {
+            return Err(ScenarioError::OutOfRange {
+                what: what.into(),
+                detail: format!("{v} µs is more than the ten minutes the model allows"),
+            });
+        }
+    }
+    if l.jitter_pct > 50 {
+        return Err(ScenarioError::OutOfRange {
+            what: "jitter_pct".into(),
+            detail: format!("{}% is more than 50%", l.jitter_pct),
+        });
+    }
+    if l.bandwidth_bytes_per_ms == 0 {
+        return Err(ScenarioError::OutOfRange {
+            what: "bandwidth_bytes_per_ms".into(),
+            detail: "a connection needs some bandwidth".into(),
+        });
+    }
+    for t in &s.dns.tlds {
+        name("The top-level domain", t)?;
+        if t.contains('.') {
+            return Err(ScenarioError::BadName {
+                what: "The top-level domain".into(),
+                name: t.clone(),
+            });
+        }
+    }
+    ttl(".", s.dns.tld_ns_ttl)?;
+    ttl(".", s.dns.tld_negative_ttl)?;
+    for z in &s.dns.zones {
+        name("The zone", &z.origin)?;
+        name("The name server", &z.ns_name)?;
+        ttl(&z.origin, z.ns_ttl)?;
+        ttl(&z.origin, z.negative_ttl)?;
+        for r in &z.records {
+            name("The record name", &r.name)?;
+            ttl(&r.name, r.ttl)?;
+            if !in_zone(&r.name, &z.origin) {
+                return Err(ScenarioError::BadRecord {
+                    name: r.name.clone(),
+                    detail: format!("it lies outside the zone {}", z.origin),
+                });
+            }
+            if let RecordData::Cname(t) = &r.data {
+                name("The CNAME target", t)?;
+                if z.records.iter().filter(|o| o.name == r.name).count() > 1 {
+                    return Err(ScenarioError::BadRecord {
+                        name: r.name.clone(),
+                        detail: "a name with a CNAME can have no other records (RFC 1034)".into(),
+                    });
+                }
+                if r.name == z.origin {
+                    return Err(ScenarioError::BadRecord {
+                        name: r.name.clone(),
+                        detail: "the zone's apex cannot be a CNAME".into(),
+                    });
+                }
+            }
+        }
+    }
+    let cfg = &s.server.nginx_config;
+    if cfg.listen == 0 {
+        return Err(ScenarioError::OutOfRange {
+            what: "listen".into(),
+            detail: "port 0 cannot be listened on".into(),
+        });
+    }
+    for loc in &cfg.locations {
+        let syntax = format!("{}{}", loc.modifier.syntax(), loc.pattern);
+        if loc.pattern.is_empty() {
+            return Err(ScenarioError::BadLocation {
+                pattern: syntax,
+                detail: "the pattern is empty".into(),
+            });
+        }
+        if matches!(
+            loc.modifier,
+            Modifier::Exact | Modifier::Prefix | Modifier::PrefixNoRegex
+        ) && !loc.pattern.starts_with('/')
+        {
+            return Err(ScenarioError::BadLocation {
+                pattern: syntax,
+                detail: "a path pattern must start with /".into(),
+            });
+        }
+        if let Err(e) = nginx::compile(loc) {
+            return Err(ScenarioError::BadLocation {
+                pattern: syntax,
+                detail: format!("the regular expression does not compile: {e}"),
+            });
+        }
+    }
+    for f in &s.server.docroot {
+        if !f.path.starts_with('/') {
+            return Err(ScenarioError::OutOfRange {
+                what: "docroot".into(),
+                detail: format!("the file path \"{}\" must start with /", f.path),
+            });
+        }
+    }
+    Ok(())
+}

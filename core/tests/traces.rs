@@ -1,0 +1,301 @@
+//! Whole-trace snapshot tests: one `check` per case, each a list of requests
+//! against a scenario. The same tests run natively and in headless Chromium
+//! (wasm32), comparing against the same files, which proves the pipeline
+//! computes byte-identical traces in both places.
+//!
+//! Update the files after an intended change with `UPDATE_SNAPSHOTS=1 cargo test`.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use stackscope_core::render;
+use stackscope_core::{Fault, Scenario, Simulator};
+
+/// `(file name, expected contents)`, the contents compiled in so that the
+/// browser build compares against the very same text.
+macro_rules! snap {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/snapshots/",
+                $name,
+                ".txt"
+            )),
+        )
+    };
+}
+
+/// Runs each `(input, at seconds)` in order on one simulator and compares the
+/// rendered traces with the snapshot.
+fn check(snapshot: (&str, &str), scenario: Scenario, requests: &[(&str, u64)]) {
+    let mut sim = Simulator::new(scenario).expect("scenario is valid");
+    let mut got = String::new();
+    for (input, at_s) in requests {
+        let trace = sim.request(input, at_s * 1_000_000);
+        // Every trace survives the JSON round trip it makes to the UI and exports.
+        let json = serde_json::to_string(&trace).unwrap();
+        let back: stackscope_core::Trace = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, trace);
+        got.push_str(&format!("=== request at {at_s} s\n"));
+        got.push_str(&render::text(&trace));
+    }
+    let (name, expected) = snapshot;
+    if got == expected {
+        return;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        let path = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        std::fs::write(path, &got).unwrap();
+        return;
+    }
+    let line = got
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(got.lines().count().min(expected.lines().count()));
+    panic!(
+        "snapshot {name} differs at line {}:\n  got:      {:?}\n  expected: {:?}\n(run with UPDATE_SNAPSHOTS=1 to accept)",
+        line + 1,
+        got.lines().nth(line),
+        expected.lines().nth(line)
+    );
+}
+
+fn seed() -> Scenario {
+    Scenario::default()
+}
+
+fn with(fault: Fault) -> Scenario {
+    let mut s = seed();
+    fault.apply(&mut s);
+    s
+}
+
+#[test]
+fn home_page() {
+    check(snap!("home"), seed(), &[("http://www.foobar.com/", 0)]);
+}
+
+#[test]
+fn a_post() {
+    check(
+        snap!("post"),
+        seed(),
+        &[("http://www.foobar.com/posts/hello-world", 0)],
+    );
+}
+
+#[test]
+fn a_static_file() {
+    check(
+        snap!("static"),
+        seed(),
+        &[("http://www.foobar.com/static/style.css", 0)],
+    );
+}
+
+#[test]
+fn unknown_post_is_404_from_the_app() {
+    check(
+        snap!("unknown_post"),
+        seed(),
+        &[("http://www.foobar.com/posts/no-such-post", 0)],
+    );
+}
+
+#[test]
+fn unknown_path_and_missing_static_file() {
+    check(
+        snap!("unknown_path"),
+        seed(),
+        &[
+            ("http://www.foobar.com/no/such/page", 0),
+            ("http://www.foobar.com/static/missing.png", 1),
+        ],
+    );
+}
+
+#[test]
+fn apex_without_www_or_scheme() {
+    check(snap!("apex"), seed(), &[("foobar.com", 0)]);
+}
+
+#[test]
+fn bare_ip_skips_dns_and_uses_default_server() {
+    check(snap!("bare_ip"), seed(), &[("http://8.8.8.8/", 0)]);
+}
+
+#[test]
+fn mistyped_domain_is_nxdomain_and_negatively_cached() {
+    check(
+        snap!("nxdomain"),
+        seed(),
+        &[
+            ("http://www.foobar.co/", 0),
+            ("http://www.foobar.co/", 30),
+            ("http://www.foobar.co/", 1000),
+        ],
+    );
+}
+
+#[test]
+fn second_visit_hits_the_dns_cache_until_the_ttl_runs_out() {
+    // 300 s is the www CNAME's TTL; 3600 s the A record's.
+    check(
+        snap!("second_visit"),
+        seed(),
+        &[
+            ("http://www.foobar.com/", 0),
+            ("http://www.foobar.com/", 60),
+            ("http://www.foobar.com/", 400),
+        ],
+    );
+}
+
+#[test]
+fn search_with_an_injection_attempt_binds_the_parameter() {
+    check(
+        snap!("search"),
+        seed(),
+        &[
+            ("http://www.foobar.com/search?q=nginx", 0),
+            ("http://www.foobar.com/search?q=' OR '1'='1", 1),
+        ],
+    );
+}
+
+#[test]
+fn user_page_and_about() {
+    check(
+        snap!("user_about"),
+        seed(),
+        &[
+            ("http://www.foobar.com/users/1", 0),
+            ("http://www.foobar.com/users/x", 1),
+            ("http://www.foobar.com/about", 2),
+        ],
+    );
+}
+
+#[test]
+fn https_is_refused_because_nothing_listens_on_443() {
+    check(snap!("https"), seed(), &[("https://www.foobar.com/", 0)]);
+}
+
+#[test]
+fn invalid_inputs_are_explained() {
+    let junk = "\u{1}x".repeat(5000);
+    check(
+        snap!("invalid"),
+        seed(),
+        &[
+            ("", 0),
+            ("ht!tp://", 0),
+            ("ftp://x", 0),
+            ("%", 0),
+            (&junk, 0),
+            ("http://[::1]/", 0),
+            ("http://a..b/", 0),
+        ],
+    );
+}
+
+#[test]
+fn fault_server_powered_off() {
+    check(
+        snap!("fault_server_off"),
+        with(Fault::ServerPoweredOff),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_nginx_stopped() {
+    check(
+        snap!("fault_nginx_stopped"),
+        with(Fault::NginxStopped),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_app_stopped_and_static_still_served() {
+    check(
+        snap!("fault_app_stopped"),
+        with(Fault::AppStopped),
+        &[
+            ("http://www.foobar.com/", 0),
+            ("http://www.foobar.com/static/logo.svg", 1),
+        ],
+    );
+}
+
+#[test]
+fn fault_app_restarting() {
+    check(
+        snap!("fault_app_restarting"),
+        with(Fault::AppRestarting),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_app_hung_is_504() {
+    check(
+        snap!("fault_app_hung"),
+        with(Fault::AppHung),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_database_stopped_is_500() {
+    check(
+        snap!("fault_db_stopped"),
+        with(Fault::DatabaseStopped),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_dns_record_missing_is_nxdomain() {
+    check(
+        snap!("fault_dns_missing"),
+        with(Fault::DnsRecordMissing),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn fault_dns_wrong_ip_reaches_someone_else() {
+    check(
+        snap!("fault_dns_wrong_ip"),
+        with(Fault::DnsWrongIp),
+        &[("http://www.foobar.com/", 0)],
+    );
+}
+
+#[test]
+fn same_scenario_and_url_give_identical_traces() {
+    let a = Simulator::new(seed())
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    let b = Simulator::new(seed())
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let mut other = seed();
+    other.seed = 2;
+    let c = Simulator::new(other)
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    assert_ne!(a, c, "a different seed gives different jitter");
+}
