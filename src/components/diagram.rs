@@ -1,6 +1,6 @@
 //! The SVG diagram: every component, the links between them and the moving packet.
 
-use stackscope_core::{Component, Status};
+use stackscope_core::{Component, Status, Step};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -55,6 +55,26 @@ struct Mark {
     failed: bool,
 }
 
+/// True for a step between the learner's computer and a server: it crosses the internet.
+fn crosses_internet(s: &Step) -> bool {
+    let far = |c: Component| {
+        matches!(
+            c,
+            Component::Server
+                | Component::Nginx
+                | Component::App
+                | Component::Database
+                | Component::OtherHost
+        )
+    };
+    (s.from == Component::Browser && far(s.to)) || (s.to == Component::Browser && far(s.from))
+}
+
+/// True when step `s` touches component `c` (its ends, or the internet it crosses).
+fn touches(s: &Step, c: Component) -> bool {
+    s.from == c || s.to == c || (c == Component::Internet && crosses_internet(s))
+}
+
 fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Component) -> Mark + '_ {
     move |c| {
         let Some(trace) = trace else {
@@ -63,7 +83,7 @@ fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Component) -> Mark 
         let upto = trace.steps.iter().take(cursor + 1);
         let mut m = Mark::default();
         for s in upto {
-            if s.from == c || s.to == c {
+            if touches(s, c) {
                 m.visited = true;
             }
             if s.status == Status::Fail && s.to == c {
@@ -71,7 +91,7 @@ fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Component) -> Mark 
             }
         }
         if let Some(s) = trace.steps.get(cursor) {
-            m.active = s.from == c || s.to == c;
+            m.active = touches(s, c);
         }
         m
     }
