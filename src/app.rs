@@ -18,16 +18,29 @@ pub struct AppProps {
     /// Tests turn it off to drive the steps themselves.
     #[prop_or(true)]
     pub autoplay: bool,
+    /// An address to request as soon as the app starts (a deep link).
+    #[prop_or_default]
+    pub initial_url: Option<AttrValue>,
+    /// The step (0-based) to show first when `initial_url` is set.
+    #[prop_or_default]
+    pub initial_step: usize,
 }
 
 impl Default for AppProps {
     fn default() -> Self {
-        AppProps { autoplay: true }
+        AppProps {
+            autoplay: true,
+            initial_url: None,
+            initial_step: 0,
+        }
     }
 }
 
-/// True when the learner asked the system for reduced motion.
+/// True when the learner asked the system for reduced motion (never outside a browser).
 fn prefers_reduced_motion() -> bool {
+    if !cfg!(target_arch = "wasm32") {
+        return false;
+    }
     web_sys::window()
         .and_then(|w| {
             w.match_media("(prefers-reduced-motion: reduce)")
@@ -40,7 +53,23 @@ fn prefers_reduced_motion() -> bool {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
-    let state = use_reducer(move || State::new(autoplay, prefers_reduced_motion()));
+    let initial = props
+        .initial_url
+        .as_ref()
+        .map(|url| (url.to_string(), props.initial_step));
+    let state = use_reducer(move || {
+        let state = std::rc::Rc::new(State::new(autoplay, prefers_reduced_motion()));
+        match initial {
+            Some((url, step)) => {
+                let mut state = yew::Reducible::reduce(state, Action::Run(url));
+                if step > 0 {
+                    state = yew::Reducible::reduce(state, Action::Seek(step));
+                }
+                (*state).clone()
+            }
+            None => (*state).clone(),
+        }
+    });
 
     // Playback: one step every (900 ms / speed) while playing. The timeout is
     // re-armed whenever the cursor moves, and dropped (cancelled) on pause.

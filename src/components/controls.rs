@@ -56,7 +56,7 @@ pub fn Controls(props: &Props) -> Html {
             <div class="buttons">
                 <button type="button" id="restart" onclick={click(&props.on_restart)} disabled={empty}
                     aria-label="Restart from step 1">
-                    <span aria-hidden="true">{ "⏮ " }</span>{ "Restart" }
+                    <span aria-hidden="true">{ "↺ " }</span>{ "Restart" }
                 </button>
                 <button type="button" id="step-back" onclick={click(&props.on_back)}
                     disabled={empty || props.cursor == 0} aria-label="Previous step">
@@ -66,7 +66,7 @@ pub fn Controls(props: &Props) -> Html {
                     onclick={click(&props.on_toggle)} disabled={empty}
                     aria-pressed={if props.playing { "true" } else { "false" }}>
                     if props.playing {
-                        <span aria-hidden="true">{ "⏸ " }</span>{ "Pause" }
+                        <span aria-hidden="true">{ "❚❚ " }</span>{ "Pause" }
                     } else {
                         <span aria-hidden="true">{ "▶ " }</span>{ "Play" }
                     }

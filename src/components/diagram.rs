@@ -144,7 +144,7 @@ fn shape(c: Component) -> Html {
             let (w, h) = match c {
                 Component::Nginx | Component::App => (190.0, 54.0),
                 Component::OtherHost => (200.0, 56.0),
-                _ => (150.0, 44.0),
+                _ => (170.0, 44.0),
             };
             html! {
                 <rect class="shape" x={(x - w / 2.0).to_string()} y={(y - h / 2.0).to_string()}

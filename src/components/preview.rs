@@ -47,7 +47,7 @@ pub fn Preview(props: &Props) -> Html {
                         <iframe id="preview" sandbox="" srcdoc={t.page.html.clone()}
                             title="Page preview"></iframe>
                     } else {
-                        <p class="waiting">{ "Waiting for the response…" }</p>
+                        <p class="waiting">{ "The page appears here when the response reaches the browser (the last step)." }</p>
                     }
                 </div>
             </div>

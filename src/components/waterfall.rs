@@ -60,7 +60,9 @@ pub fn Waterfall(props: &Props) -> Html {
             nested: false,
         });
         if phase == Phase::Wait {
-            for span in &trace.spans {
+            let mut spans: Vec<_> = trace.spans.iter().collect();
+            spans.sort_by_key(|s| (s.start_us, s.component, std::cmp::Reverse(s.end_us)));
+            for span in spans {
                 rows.push(Row {
                     label: format!("{}: {}", span.component.label(), span.label),
                     start_us: span.start_us,
