@@ -18,7 +18,11 @@ async fn mount() -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { autoplay: false }).render();
+    let props = AppProps {
+        autoplay: false,
+        ..AppProps::default()
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     root
 }
@@ -356,4 +360,25 @@ async fn components_explain_themselves_by_click_and_keyboard() {
         .unwrap();
     yew::scheduler::flush().await;
     assert!(text(&root, "#component-info").contains("SQLite"));
+}
+
+#[wasm_bindgen_test]
+async fn a_deep_link_opens_at_the_given_step() {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        autoplay: false,
+        initial_url: Some(HOME.into()),
+        initial_step: 4,
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(counter(&root).0, 5);
+    assert_eq!(
+        get(&root, "#url-input")
+            .unchecked_into::<HtmlInputElement>()
+            .value(),
+        HOME
+    );
 }
