@@ -360,6 +360,18 @@ async fn components_explain_themselves_by_click_and_keyboard() {
         .unwrap();
     yew::scheduler::flush().await;
     assert!(text(&root, "#component-info").contains("SQLite"));
+
+    let esc = KeyboardEventInit::new();
+    esc.set_key("Escape");
+    esc.set_bubbles(true);
+    get(&root, "#component-info-close")
+        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &esc).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    assert!(
+        find(&root, "#component-info").is_none(),
+        "Escape closes the explanation"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,10 +1,11 @@
 //! The short explanation of one component's role, opened from the diagram.
 
 use stackscope_core::Component;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::format::component_role;
+use crate::format::{component_id, component_role};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -24,12 +25,30 @@ pub fn ComponentInfo(props: &Props) -> Html {
             }
         });
     }
-    let onclick = {
+    // Closing gives focus back to the component's box on the diagram.
+    let close = {
         let cb = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+        let id = component_id(props.component);
+        Callback::from(move |()| {
+            let selector = format!("svg#diagram g.component[data-component=\"{id}\"]");
+            if let Ok(Some(el)) = gloo::utils::document().query_selector(&selector) {
+                let _ = el.unchecked_into::<HtmlElement>().focus();
+            }
+            cb.emit(());
+        })
+    };
+    let onclick = close.reform(|_: MouseEvent| ());
+    let onkeydown = {
+        let close = close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                close.emit(());
+            }
+        })
     };
     html! {
-        <aside id="component-info" class="component-info" aria-labelledby="component-info-title">
+        <aside id="component-info" class="component-info" aria-labelledby="component-info-title" onkeydown={onkeydown}>
             <h3 id="component-info-title">{ props.component.label() }</h3>
             <p>{ component_role(props.component) }</p>
             <button type="button" id="component-info-close" ref={close_ref} onclick={onclick}>
