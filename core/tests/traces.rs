@@ -299,3 +299,70 @@ fn same_scenario_and_url_give_identical_traces() {
         .request("http://www.foobar.com/", 0);
     assert_ne!(a, c, "a different seed gives different jitter");
 }
+
+#[test]
+fn a_cname_loop_is_a_resolution_failure_not_a_hang() {
+    use stackscope_core::scenario::{Record, RecordData};
+    let mut s = seed();
+    let z = &mut s.dns.zones[0];
+    z.records.retain(|r| r.name != "www.foobar.com");
+    for (a, b) in [
+        ("www.foobar.com", "a.foobar.com"),
+        ("a.foobar.com", "www.foobar.com"),
+    ] {
+        z.records.push(Record {
+            name: a.into(),
+            ttl: 60,
+            data: RecordData::Cname(b.into()),
+        });
+    }
+    let t = Simulator::new(s)
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    match &t.outcome {
+        stackscope_core::Outcome::BrowserError { code, detail, .. } => {
+            assert_eq!(code, "ERR_NAME_NOT_RESOLVED");
+            assert!(detail.contains("loop"), "{detail}");
+        }
+        other => panic!("expected a resolution failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_cname_to_another_zone_is_followed_from_the_root() {
+    use stackscope_core::scenario::{Record, RecordData, Zone};
+    let mut s = seed();
+    s.dns.zones[0]
+        .records
+        .retain(|r| r.name != "www.foobar.com");
+    s.dns.zones[0].records.push(Record {
+        name: "www.foobar.com".into(),
+        ttl: 60,
+        data: RecordData::Cname("cdn.example.net".into()),
+    });
+    s.dns.zones.push(Zone {
+        origin: "example.net".into(),
+        ns_name: "ns.example.net".into(),
+        ns_ip: std::net::Ipv4Addr::new(192, 0, 2, 1),
+        ns_ttl: 3600,
+        negative_ttl: 60,
+        records: vec![Record {
+            name: "cdn.example.net".into(),
+            ttl: 60,
+            data: RecordData::A(std::net::Ipv4Addr::new(8, 8, 8, 8)),
+        }],
+    });
+    let t = Simulator::new(s)
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    assert!(t.succeeded(), "{:?}", t.outcome);
+    let asked_root = t
+        .steps
+        .iter()
+        .filter(|s| s.to == stackscope_core::Component::RootDns)
+        .count();
+    assert_eq!(
+        asked_root, 2,
+        "once for www.foobar.com, once for cdn.example.net"
+    );
+}

@@ -108,7 +108,7 @@ pub fn parse_target(input: &str) -> Result<(Target, Url), String> {
         "http" | "https" => {}
         other => {
             return Err(format!(
-                "\"{other}:\" addresses are not web pages this browser can load here: Stackscope's browser speaks http:// (and tries https://)."
+                "Stackscope's browser loads http:// and https:// addresses; \"{other}:\" is not one of them."
             ))
         }
     }

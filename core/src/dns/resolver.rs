@@ -146,7 +146,8 @@ impl Resolver {
             Resolution::NoAddress => (
                 Status::Fail,
                 format!("{host} has no IPv4 address"),
-                "The name exists but has no A record, so there is no IPv4 address to connect to.".to_string(),
+                "The name exists but has no A record, so there is no IPv4 address to connect to."
+                    .to_string(),
             ),
             Resolution::Failed { reason } => {
                 reply.rcode = Rcode::ServFail;

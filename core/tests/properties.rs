@@ -1,0 +1,214 @@
+//! Property tests: no input reachable from the app panics the pipeline.
+//!
+//! Cases per property come from `PROPTEST_CASES` (CI sets 10,000). For a long
+//! fuzzing run: `PROPTEST_CASES=1000000 cargo test --release -p stackscope-core --test properties`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::net::Ipv4Addr;
+
+use proptest::prelude::*;
+use stackscope_core::scenario::{
+    Location, LocationAction, Modifier, ProcessState, Record, RecordData,
+};
+use stackscope_core::{Fault, Outcome, Scenario, Simulator};
+
+fn assert_well_formed(t: &stackscope_core::Trace) {
+    assert!(!t.steps.is_empty());
+    // Steps never go back in time.
+    for w in t.steps.windows(2) {
+        assert!(w[1].at_us >= w[0].at_us);
+    }
+    assert!(!t.page.html.is_empty());
+    if let Outcome::Response { status, .. } = t.outcome {
+        assert!((100..600).contains(&status));
+    }
+}
+
+fn any_url() -> impl Strategy<Value = String> {
+    prop_oneof![
+        // Anything at all.
+        any::<String>(),
+        // Plausible URLs with hostile parts.
+        (
+            prop_oneof![
+                Just(""),
+                Just("http://"),
+                Just("https://"),
+                Just("HTTP://"),
+                Just("ftp://")
+            ],
+            prop_oneof![
+                Just("www.foobar.com".to_string()),
+                Just("foobar.com".to_string()),
+                Just("8.8.8.8".to_string()),
+                "[a-z0-9.-]{0,70}",
+                "[^/?#]{0,20}",
+            ],
+            prop_oneof![Just(String::new()), ":[0-9]{1,6}".prop_map(|s| s)],
+            "(/[a-zA-Z0-9%._~!$&'()*+,;=:@-]{0,12}){0,5}",
+            prop_oneof![Just(String::new()), "\\?[ -~]{0,30}".prop_map(|s| s)],
+        )
+            .prop_map(|(s, h, p, path, q)| format!("{s}{h}{p}{path}{q}")),
+    ]
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("foobar.com".to_string()),
+        Just("www.foobar.com".to_string()),
+        Just("a.foobar.com".to_string()),
+        Just("b.foobar.com".to_string()),
+        Just("example.com".to_string()),
+        "[a-z]{1,5}\\.foobar\\.com",
+        "[ -~]{0,12}",
+    ]
+}
+
+fn record() -> impl Strategy<Value = Record> {
+    (
+        name(),
+        any::<u32>(),
+        prop_oneof![
+            any::<[u8; 4]>().prop_map(|b| RecordData::A(Ipv4Addr::from(b))),
+            any::<u128>().prop_map(|b| RecordData::Aaaa(b.into())),
+            name().prop_map(RecordData::Cname),
+        ],
+    )
+        .prop_map(|(name, ttl, data)| Record { name, ttl, data })
+}
+
+fn state() -> impl Strategy<Value = ProcessState> {
+    prop_oneof![
+        Just(ProcessState::Running),
+        Just(ProcessState::Stopped),
+        Just(ProcessState::Restarting),
+        Just(ProcessState::Hung),
+    ]
+}
+
+fn location() -> impl Strategy<Value = Location> {
+    (
+        prop_oneof![
+            Just(Modifier::Exact),
+            Just(Modifier::Prefix),
+            Just(Modifier::PrefixNoRegex),
+            Just(Modifier::Regex),
+            Just(Modifier::RegexCaseless),
+        ],
+        "[ -~]{0,12}",
+        prop_oneof![
+            Just(LocationAction::Static),
+            "[ -~]{0,20}".prop_map(|upstream| LocationAction::Proxy { upstream }),
+            (any::<u16>(), "[ -~]{0,10}")
+                .prop_map(|(status, text)| LocationAction::Return { status, text }),
+        ],
+    )
+        .prop_map(|(modifier, pattern, action)| Location {
+            modifier,
+            pattern,
+            action,
+        })
+}
+
+/// An arbitrary edit of the seed scenario, as the editors and deep links could make.
+#[derive(Debug, Clone)]
+enum Edit {
+    Fault(usize),
+    Record(Record),
+    DropRecord(usize),
+    Location(Location),
+    Nginx(ProcessState),
+    App(ProcessState),
+    Db(ProcessState),
+    Listen(u16),
+    Seed(u64),
+    Jitter(u8),
+    Latency(u64),
+    Post(String, String),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0..Fault::ALL.len()).prop_map(Edit::Fault),
+        record().prop_map(Edit::Record),
+        any::<usize>().prop_map(Edit::DropRecord),
+        location().prop_map(Edit::Location),
+        state().prop_map(Edit::Nginx),
+        state().prop_map(Edit::App),
+        state().prop_map(Edit::Db),
+        any::<u16>().prop_map(Edit::Listen),
+        any::<u64>().prop_map(Edit::Seed),
+        any::<u8>().prop_map(Edit::Jitter),
+        any::<u64>().prop_map(Edit::Latency),
+        (any::<String>(), any::<String>()).prop_map(|(a, b)| Edit::Post(a, b)),
+    ]
+}
+
+fn apply(s: &mut Scenario, e: &Edit) {
+    match e {
+        Edit::Fault(i) => Fault::ALL[*i].apply(s),
+        Edit::Record(r) => s.dns.zones[0].records.push(r.clone()),
+        Edit::DropRecord(i) => {
+            let n = s.dns.zones[0].records.len();
+            if n > 0 {
+                s.dns.zones[0].records.remove(i % n);
+            }
+        }
+        Edit::Location(l) => s.server.nginx_config.locations.insert(0, l.clone()),
+        Edit::Nginx(p) => s.server.nginx = *p,
+        Edit::App(p) => s.server.app = *p,
+        Edit::Db(p) => s.server.database = *p,
+        Edit::Listen(p) => s.server.nginx_config.listen = *p,
+        Edit::Seed(x) => s.seed = *x,
+        Edit::Jitter(j) => s.latency.jitter_pct = *j,
+        Edit::Latency(l) => s.latency.client_to_server_us = *l,
+        Edit::Post(slug, body) => s.data.posts.push(stackscope_core::scenario::Post {
+            id: 100 + s.data.posts.len() as i64,
+            slug: slug.clone(),
+            title: body.clone(),
+            body: body.clone(),
+            author_id: 1,
+            published: "2026-05-05".into(),
+        }),
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_typed_address_gives_a_trace_not_a_panic(input in any_url()) {
+        let mut sim = Simulator::new(Scenario::default()).unwrap();
+        let t = sim.request(&input, 0);
+        assert_well_formed(&t);
+        // Determinism: a fresh world gives the very same trace.
+        let again = Simulator::new(Scenario::default()).unwrap().request(&input, 0);
+        prop_assert_eq!(t, again);
+    }
+
+    #[test]
+    fn any_scenario_edit_is_rejected_cleanly_or_traced(
+        edits in proptest::collection::vec(edit(), 0..6),
+        input in any_url(),
+        at in 0u64..10_000_000_000,
+    ) {
+        let mut s = Scenario::default();
+        for e in &edits {
+            apply(&mut s, e);
+        }
+        // Through JSON, as a deep link or an imported file would arrive.
+        let json = serde_json::to_string(&s).unwrap();
+        match Simulator::from_json(&json) {
+            Ok(mut sim) => {
+                for u in [input.as_str(), "http://www.foobar.com/", "http://www.foobar.com/posts/hello-world"] {
+                    assert_well_formed(&sim.request(u, at));
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(json in any::<String>()) {
+        let _ = Simulator::from_json(&json);
+    }
+}
