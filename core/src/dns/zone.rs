@@ -61,7 +61,7 @@ impl NameServer {
         match self.component {
             Component::RootDns => format!("the root server {}", self.host),
             Component::TldDns => format!("the .{} server {}", self.zone, self.host),
-            _ => format!("{}'s name server {}", self.zone, self.host),
+            _ => format!("the {} name server {}", self.zone, self.host),
         }
     }
 }

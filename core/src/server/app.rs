@@ -148,7 +148,7 @@ fn sql(
         Phase::Wait,
         Status::Ok,
         loopback + cost,
-        format!("SQL: {}", first_words(text)),
+        format!("SQL: {}", summary(text)),
         format!("The application sends a parameterised query: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
         Payload::Sql(SqlQuery {
             sql: text.into(),
@@ -172,12 +172,18 @@ fn sql(
         ),
         Payload::None,
     ));
-    ctx.span(Component::Database, "query", start);
+    ctx.span(Component::Database, &summary(text), start);
     Ok(rows.rows)
 }
 
-fn first_words(sql: &str) -> String {
-    sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+/// A short name for a statement: `SELECT … FROM posts`.
+fn summary(sql: &str) -> String {
+    let words: Vec<&str> = sql.split_whitespace().collect();
+    let verb = words.first().copied().unwrap_or("SQL");
+    match words.iter().position(|w| w.eq_ignore_ascii_case("from")) {
+        Some(i) if i + 1 < words.len() => format!("{verb} … FROM {}", words[i + 1]),
+        _ => words.iter().take(3).copied().collect::<Vec<_>>().join(" "),
+    }
 }
 
 fn layout(site: &str, tagline: &str, title: &str, hostname: &str, body: &str) -> String {

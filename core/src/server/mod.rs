@@ -144,7 +144,7 @@ pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Endin
         Ok(r) => r,
         Err(e) => {
             let res = nginx_error(ctx, 400);
-            ctx.span(Component::Nginx, "nginx", nginx_start);
+            ctx.span(Component::Nginx, "request in Nginx", nginx_start);
             return respond(
                 ctx,
                 Component::Nginx,
@@ -241,7 +241,7 @@ pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Endin
         ),
         LocationAction::Proxy { upstream } => proxy(ctx, db, &req, &upstream),
     };
-    ctx.span(Component::Nginx, "nginx", nginx_start);
+    ctx.span(Component::Nginx, "request in Nginx", nginx_start);
     respond(ctx, Component::Nginx, res, explanation)
 }
 
@@ -322,7 +322,7 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
             format!("The application server accepted the connection but is stuck. Nginx waits proxy_read_timeout ({} s), then gives up with 504 Gateway Time-out.", wait / 1_000_000),
             Payload::None,
         ));
-        ctx.span(Component::App, "app", app_start);
+        ctx.span(Component::App, "request in the application", app_start);
         return (
             nginx_error(ctx, 504),
             "Nginx gave up waiting for the application and answers 504 Gateway Time-out.".into(),
@@ -339,7 +339,7 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
     };
     match app::handle(ctx, db, &app_req) {
         AppResult::Hung => {
-            ctx.span(Component::App, "app", app_start);
+            ctx.span(Component::App, "request in the application", app_start);
             (
                 nginx_error(ctx, 504),
                 "The application was still waiting for the database when Nginx's proxy_read_timeout ran out, so Nginx answers 504 Gateway Time-out.".into(),
@@ -361,7 +361,7 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
                 "The application sends its HTTP response back to Nginx.",
                 Payload::Http { text: text.clone() },
             ));
-            ctx.span(Component::App, "app", app_start);
+            ctx.span(Component::App, "request in the application", app_start);
             match parse_response(&text) {
                 Ok(r) => {
                     let status = r.status;
