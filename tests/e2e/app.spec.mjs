@@ -182,8 +182,15 @@ for (const vp of [
 ]) {
   test(`screenshots of the main states at ${vp.width}x${vp.height}`, async ({ page }) => {
     mkdirSync(SHOTS, { recursive: true });
-    const shot = (name) =>
-      page.screenshot({ path: path.join(SHOTS, `${vp.name}-${vp.width}x${vp.height}-${name}.png`), fullPage: true });
+    const file = (name) => path.join(SHOTS, `${vp.name}-${vp.width}x${vp.height}-${name}.png`);
+    const shot = async (name) => {
+      await page.screenshot({ path: file(name), fullPage: true });
+      // Headless Chromium leaves the sandboxed (out-of-process) preview iframe
+      // blank in full-page shots below the fold; shoot the panel on its own too.
+      if (await page.locator('iframe#preview').count()) {
+        await page.locator('#preview-frame').screenshot({ path: file(`${name}-preview`) });
+      }
+    };
     await page.setViewportSize({ width: vp.width, height: vp.height });
     await openApp(page);
     await shot('01-initial');
@@ -193,14 +200,17 @@ for (const vp of [
     for (let i = 1; i < Math.ceil(total / 3); i++) await page.locator('#step-forward').click();
     await shot('02-home-dns');
     await stepToEnd(page);
+    await expect(page.frameLocator('iframe#preview').locator('body')).toContainText('Foobar');
     await shot('03-home-end');
 
     await runPreset(page, MISSING);
     await stepToEnd(page);
+    await expect(page.frameLocator('iframe#preview').locator('body')).not.toBeEmpty();
     await shot('04-missing-404');
 
     await runPreset(page, MISTYPED);
     await stepToEnd(page);
+    await expect(page.frameLocator('iframe#preview').locator('body')).not.toBeEmpty();
     await shot('05-mistyped-nxdomain');
 
     await page.locator('input#url-input').fill('http://www.foo bar.com/');
