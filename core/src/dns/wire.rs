@@ -35,13 +35,14 @@ impl RData {
         }
     }
 
-    fn type_code(&self) -> u16 {
+    /// The type with its code, as the annotated hex view shows it.
+    fn type_label(&self) -> &'static str {
         match self {
-            RData::A(_) => 1,
-            RData::Ns(_) => 2,
-            RData::Cname(_) => 5,
-            RData::Soa { .. } => 6,
-            RData::Aaaa(_) => 28,
+            RData::A(_) => "A (1)",
+            RData::Ns(_) => "NS (2)",
+            RData::Cname(_) => "CNAME (5)",
+            RData::Soa { .. } => "SOA (6)",
+            RData::Aaaa(_) => "AAAA (28)",
         }
     }
 
@@ -263,112 +264,113 @@ fn name_len(n: &str) -> usize {
     }
 }
 
+fn field(start: usize, len: usize, name: &str, value: String) -> ByteField {
+    ByteField {
+        start,
+        len,
+        name: name.to_string(),
+        value,
+    }
+}
+
+fn with_unit(n: impl ToString, unit: &str) -> String {
+    let mut s = n.to_string();
+    s.push_str(unit);
+    s
+}
+
 /// Labels every byte of an (uncompressed) message. The layout is computed from
 /// the message and checked against the bytes; if they ever disagreed only the
 /// header would be labelled.
 fn annotate(msg: &Message, bytes: &[u8]) -> Vec<ByteField> {
-    let mut f = Vec::new();
-    let mut push = |start: usize, len: usize, name: &str, value: String| {
-        f.push(ByteField {
-            start,
-            len,
-            name: name.to_string(),
-            value,
-        })
-    };
-    push(0, 2, "ID", format!("0x{:04x} ({})", msg.id, msg.id));
-    push(2, 2, "Flags", flags_text(msg));
-    push(4, 2, "QDCOUNT", format!("{} question", u16_at(bytes, 4)));
-    push(6, 2, "ANCOUNT", format!("{} answers", u16_at(bytes, 6)));
-    push(
+    let rr_count = msg.answers.len() + msg.authority.len() + msg.additional.len();
+    let mut f = Vec::with_capacity(9 + 6 * rr_count);
+    f.push(field(0, 2, "ID", format!("0x{:04x} ({})", msg.id, msg.id)));
+    f.push(field(2, 2, "Flags", flags_text(msg)));
+    f.push(field(
+        4,
+        2,
+        "QDCOUNT",
+        with_unit(u16_at(bytes, 4), " question"),
+    ));
+    f.push(field(
+        6,
+        2,
+        "ANCOUNT",
+        with_unit(u16_at(bytes, 6), " answers"),
+    ));
+    f.push(field(
         8,
         2,
         "NSCOUNT",
-        format!("{} authority records", u16_at(bytes, 8)),
-    );
-    push(
+        with_unit(u16_at(bytes, 8), " authority records"),
+    ));
+    f.push(field(
         10,
         2,
         "ARCOUNT",
-        format!("{} additional records", u16_at(bytes, 10)),
-    );
-    let header_only = f.clone();
+        with_unit(u16_at(bytes, 10), " additional records"),
+    ));
     let mut at = 12;
     let qlen = name_len(&msg.qname);
-    f.push(ByteField {
-        start: at,
-        len: qlen,
-        name: "QNAME".into(),
-        value: fqdn(&msg.qname),
-    });
+    f.push(field(at, qlen, "QNAME", fqdn(&msg.qname)));
     at += qlen;
-    f.push(ByteField {
-        start: at,
-        len: 2,
-        name: "QTYPE".into(),
-        value: "A (1): an IPv4 address".into(),
-    });
-    f.push(ByteField {
-        start: at + 2,
-        len: 2,
-        name: "QCLASS".into(),
-        value: "IN (1): the internet".into(),
-    });
+    f.push(field(at, 2, "QTYPE", "A (1): an IPv4 address".into()));
+    f.push(field(at + 2, 2, "QCLASS", "IN (1): the internet".into()));
     at += 4;
     let sections = [
-        ("Answer", &msg.answers),
-        ("Authority", &msg.authority),
-        ("Additional", &msg.additional),
+        (
+            [
+                "Answer: NAME",
+                "Answer: TYPE",
+                "Answer: CLASS",
+                "Answer: TTL",
+                "Answer: RDLENGTH",
+                "Answer: RDATA",
+            ],
+            &msg.answers,
+        ),
+        (
+            [
+                "Authority: NAME",
+                "Authority: TYPE",
+                "Authority: CLASS",
+                "Authority: TTL",
+                "Authority: RDLENGTH",
+                "Authority: RDATA",
+            ],
+            &msg.authority,
+        ),
+        (
+            [
+                "Additional: NAME",
+                "Additional: TYPE",
+                "Additional: CLASS",
+                "Additional: TTL",
+                "Additional: RDLENGTH",
+                "Additional: RDATA",
+            ],
+            &msg.additional,
+        ),
     ];
-    for (section, rrs) in sections {
+    for (names, rrs) in sections {
         for rr in rrs.iter() {
             let nl = name_len(&rr.name);
-            f.push(ByteField {
-                start: at,
-                len: nl,
-                name: format!("{section}: NAME"),
-                value: fqdn(&rr.name),
-            });
+            f.push(field(at, nl, names[0], fqdn(&rr.name)));
             at += nl;
-            f.push(ByteField {
-                start: at,
-                len: 2,
-                name: format!("{section}: TYPE"),
-                value: format!("{} ({})", rr.data.type_name(), rr.data.type_code()),
-            });
-            f.push(ByteField {
-                start: at + 2,
-                len: 2,
-                name: format!("{section}: CLASS"),
-                value: "IN (1)".into(),
-            });
-            f.push(ByteField {
-                start: at + 4,
-                len: 4,
-                name: format!("{section}: TTL"),
-                value: format!("{} s", rr.ttl),
-            });
+            f.push(field(at, 2, names[1], rr.data.type_label().into()));
+            f.push(field(at + 2, 2, names[2], "IN (1)".into()));
+            f.push(field(at + 4, 4, names[3], with_unit(rr.ttl, " s")));
             let rdlen = usize::from(u16_at(bytes, at + 8));
-            f.push(ByteField {
-                start: at + 8,
-                len: 2,
-                name: format!("{section}: RDLENGTH"),
-                value: format!("{rdlen} bytes"),
-            });
-            f.push(ByteField {
-                start: at + 10,
-                len: rdlen,
-                name: format!("{section}: RDATA"),
-                value: rr.data.text(),
-            });
+            f.push(field(at + 8, 2, names[4], with_unit(rdlen, " bytes")));
+            f.push(field(at + 10, rdlen, names[5], rr.data.text()));
             at += 10 + rdlen;
         }
     }
-    if at == bytes.len() {
-        f
-    } else {
-        header_only
+    if at != bytes.len() {
+        f.truncate(6);
     }
+    f
 }
 
 /// The message read back from its bytes, one line per section and record.

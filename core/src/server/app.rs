@@ -142,13 +142,14 @@ fn sql(
     };
     let cost = base + rows.vm_steps * per_k / 1000;
     let n = rows.rows.len();
+    let name = summary(text);
     ctx.step(spec(
         Component::App,
         Component::Database,
         Phase::Wait,
         Status::Ok,
         loopback + cost,
-        format!("SQL: {}", summary(text)),
+        format!("SQL: {name}"),
         format!("The application sends a parameterised query: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
         Payload::Sql(SqlQuery {
             sql: text.into(),
@@ -172,7 +173,7 @@ fn sql(
         ),
         Payload::None,
     ));
-    ctx.span(Component::Database, &summary(text), start);
+    ctx.span(Component::Database, &name, start);
     Ok(rows.rows)
 }
 
@@ -312,8 +313,8 @@ fn page(
             let rows = sql(
                 ctx,
                 db,
-                "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC LIMIT ?1",
-                vec![Value::Integer(10)],
+                "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC LIMIT 10",
+                vec![],
             )?;
             let mut body = String::from("<h2>Latest posts</h2>\n<ul>\n");
             for r in &rows {

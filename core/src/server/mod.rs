@@ -187,7 +187,7 @@ pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Endin
             location,
             reason: m.reason.clone(),
             considered: m.considered.clone(),
-            config: nginx::config_text(cfg),
+            config: router.config_text.clone(),
         },
     ));
     let action = chosen

@@ -11,6 +11,8 @@ pub const VERSION: &str = "nginx/1.24.0";
 #[derive(Debug, Clone)]
 pub struct Router {
     regexes: Vec<Option<Regex>>,
+    /// The `server` block as nginx syntax, rendered once.
+    pub config_text: String,
 }
 
 /// Compiles a location's regex the way nginx would (`~*` is case-insensitive).
@@ -33,6 +35,7 @@ impl Router {
                 .iter()
                 .map(|l| compile(l).ok().flatten())
                 .collect(),
+            config_text: config_text(cfg),
         }
     }
 }
