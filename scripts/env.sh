@@ -20,7 +20,11 @@ export TRUNK_COLOR=never
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 # Prints a visible section header.
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [[ -t 1 ]]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 note() { printf '    %s\n' "$*"; }
 
 # The wasm-bindgen version locked in Cargo.lock (falls back to the pin above).

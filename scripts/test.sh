@@ -25,9 +25,9 @@ on_exit() {
     printf '%s\n' "${SUMMARY[@]}"
   fi
   if ((rc != 0)); then
-    printf '\n\033[1;31mFAILED\033[0m at step: %s (exit %d) after %ds\n' "${CURRENT:-?}" "$rc" $((SECONDS - T0))
+    printf '\nFAILED at step: %s (exit %d) after %ds\n' "${CURRENT:-?}" "$rc" $((SECONDS - T0))
   else
-    printf '\n\033[1;32mALL CHECKS PASSED\033[0m in %ds\n' $((SECONDS - T0))
+    printf '\nALL CHECKS PASSED in %ds\n' $((SECONDS - T0))
   fi
 }
 trap on_exit EXIT
