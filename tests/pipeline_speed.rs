@@ -1,0 +1,59 @@
+//! In-browser measurement of the request pipeline (the core compiled to
+//! wasm, in headless Chromium). It reports figures and asserts nothing about
+//! speed; the native criterion benchmark is `cargo bench -p stackscope-core`.
+
+#![cfg(target_arch = "wasm32")]
+
+use stackscope_core::{Scenario, Simulator};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Median of per-batch means, in µs per trace.
+fn measure(sim: &mut Simulator, url: &str, flush_dns: bool) -> f64 {
+    const BATCHES: usize = 15;
+    const PER_BATCH: u64 = 40;
+    let mut t = 1_000_000_000;
+    let mut means = Vec::new();
+    for _ in 0..BATCHES {
+        let start = now_ms();
+        for _ in 0..PER_BATCH {
+            if flush_dns {
+                sim.flush_dns_cache();
+            }
+            t += 1_000;
+            let trace = sim.request(url, t);
+            assert!(trace.succeeded());
+        }
+        means.push((now_ms() - start) * 1000.0 / PER_BATCH as f64);
+    }
+    means.sort_by(|a, b| a.total_cmp(b));
+    means[BATCHES / 2]
+}
+
+#[wasm_bindgen_test]
+fn home_page_trace_speed_in_the_browser() {
+    let mut sim = Simulator::new(Scenario::default()).expect("seed scenario");
+    // Let the engine compile the hot code with its optimising tier first.
+    for i in 0..300 {
+        if i % 2 == 0 {
+            sim.flush_dns_cache();
+        }
+        sim.request("http://www.foobar.com/", i * 1_000);
+    }
+    let warm = measure(&mut sim, "http://www.foobar.com/", false);
+    let cold = measure(&mut sim, "http://www.foobar.com/", true);
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    console_log!("wasm ({build} build) in the browser: home page trace, warm: {warm:.1} µs; cold DNS: {cold:.1} µs (median of 15 batches of 40)");
+}
