@@ -64,7 +64,9 @@ fi
 run "cargo fetch" cargo fetch
 run "cargo fmt --check" cargo fmt --all --check
 run "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-run "clippy (wasm32)" cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+# WASM_CLIPPY_TARGETS exists only for local triage (e.g. "--lib --bins --tests").
+# shellcheck disable=SC2086
+run "clippy (wasm32)" cargo clippy --workspace ${WASM_CLIPPY_TARGETS:---all-targets} --target wasm32-unknown-unknown -- -D warnings
 run "cargo test (native, PROPTEST_CASES=${PROPTEST_CASES:-default})" cargo test --workspace
 run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
 run "wasm tests: app (wasm-pack, headless chrome)" \
