@@ -1,8 +1,17 @@
 //! Criterion benchmarks of the request pipeline.
 
+#![cfg_attr(target_arch = "wasm32", allow(unused))]
+
+#[cfg(not(target_arch = "wasm32"))]
 use criterion::{criterion_group, criterion_main, Criterion};
+#[cfg(not(target_arch = "wasm32"))]
 use stackscope_core::{Scenario, Simulator};
 
+/// Criterion has no wasm32 timer; the browser measurement is `tests/pipeline_speed.rs`.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn home_page(c: &mut Criterion) {
     // Warm: the database is open and the resolver's cache holds the answer, so
     // this measures one full trace of the home page (DNS cache hit, TCP, HTTP,
@@ -25,5 +34,7 @@ fn home_page(c: &mut Criterion) {
     });
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 criterion_group!(benches, home_page);
+#[cfg(not(target_arch = "wasm32"))]
 criterion_main!(benches);

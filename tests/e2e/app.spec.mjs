@@ -17,12 +17,8 @@ const test = base.extend({
   problems: [
     async ({ page }, use, testInfo) => {
       const problems = [];
-      // Chromium probes /favicon.ico at the host root (outside /stackscope/)
-      // when the page declares no icon; that 404 is not the app's.
-      const isFaviconProbe = (url) => new URL(url).pathname === '/favicon.ico';
       page.on('console', (msg) => {
         if (msg.type() !== 'error') return;
-        if (msg.location()?.url && isFaviconProbe(msg.location().url)) return;
         problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
       });
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -30,7 +26,7 @@ const test = base.extend({
         problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
       );
       page.on('response', (res) => {
-        if (res.status() >= 400 && !isFaviconProbe(res.url())) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
       });
       await use(problems);
       if (problems.length) {
