@@ -17,11 +17,12 @@ pub mod scenario;
 pub mod seed;
 pub mod server;
 pub mod sim;
+pub mod stream;
 pub mod trace;
 pub mod validate;
 
 pub use error::ScenarioError;
-pub use scenario::{Fault, Scenario};
+pub use scenario::{Change, Fault, Scenario, Topology};
 pub use seed::PRESETS;
 pub use sim::Simulator;
 pub use trace::{Component, Outcome, Page, Payload, Phase, Status, Step, Trace};

@@ -61,9 +61,13 @@ pub fn text(t: &Trace) -> String {
         );
     }
     for (i, st) in t.steps.iter().enumerate() {
+        let node = st
+            .node
+            .map(|n| format!(" @web-0{}", n + 1))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "\n#{:02} {:>10.3} ms +{:.3} {:?} -> {:?} [{:?}] {:?}: {}",
+            "\n#{:02} {:>10.3} ms +{:.3} {:?} -> {:?}{node} [{:?}] {:?}: {}",
             i + 1,
             st.at_us as f64 / 1000.0,
             st.duration_us as f64 / 1000.0,
@@ -117,6 +121,14 @@ pub fn text(t: &Trace) -> String {
                 size,
             } => {
                 let _ = writeln!(s, "    file {path} {content_type} {size} bytes");
+            }
+            Payload::Balance {
+                algorithm,
+                servers,
+                chosen,
+            } => {
+                let _ = writeln!(s, "    balance {algorithm} chose {chosen:?}");
+                s.push_str(&indent(&servers.join("\n"), "    server "));
             }
             Payload::Route { pattern, handler } => {
                 let _ = writeln!(s, "    route {pattern} -> {handler}");

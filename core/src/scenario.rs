@@ -20,6 +20,87 @@ pub struct Scenario {
     /// Machines on the internet that are not ours.
     pub other_hosts: Vec<OtherHost>,
     pub data: SeedData,
+    /// One server, or the redundant design.
+    #[serde(default)]
+    pub topology: Topology,
+}
+
+/// How the site is deployed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Topology {
+    /// Everything on one machine: [`Scenario::server`].
+    #[default]
+    Single,
+    /// A load balancer, several web servers and a replicated database.
+    /// The web servers all run the Nginx configuration, document root and
+    /// application described by [`Scenario::server`]; their process states
+    /// are their own.
+    Redundant(Cluster),
+}
+
+/// How the load balancer picks a web server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Algorithm {
+    /// Each server in turn.
+    RoundRobin,
+    /// The server with the fewest requests in flight.
+    LeastConnections,
+}
+
+/// The load balancer (HAProxy-like, HTTP mode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    /// Its public address: DNS points here.
+    pub ip: Ipv4Addr,
+    pub hostname: String,
+    pub powered_on: bool,
+    pub algorithm: Algorithm,
+    /// How often it sends `GET /health` to every web server.
+    pub health_check_interval_us: u64,
+    /// Consecutive failed checks before a server is taken out of rotation.
+    pub fall: u32,
+    /// Consecutive passed checks before it is put back.
+    pub rise: u32,
+    /// How long it waits for a web server to accept a connection.
+    pub connect_timeout_us: u64,
+    /// Network delay between the load balancer and a web server, one way.
+    pub lan_us: u64,
+}
+
+/// One web server of the redundant design: Nginx and the application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebNode {
+    pub hostname: String,
+    pub ip: Ipv4Addr,
+    pub powered_on: bool,
+    pub nginx: ProcessState,
+    pub app: ProcessState,
+    /// In the load balancer's rotation (an operator drains a server by
+    /// setting this to false before working on it).
+    pub enabled: bool,
+}
+
+/// A database machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbNode {
+    pub hostname: String,
+    pub ip: Ipv4Addr,
+    pub state: ProcessState,
+}
+
+/// The redundant design.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub lb: LoadBalancer,
+    pub web: Vec<WebNode>,
+    /// Takes every write, and reads when there is no usable replica.
+    pub db_primary: DbNode,
+    /// Takes reads; replays the primary's writes after a delay.
+    pub db_replica: DbNode,
+    /// How far the replica trails the primary.
+    pub replication_lag_us: u64,
+    /// How long after the primary stops the replica is promoted to primary.
+    pub promote_after_us: u64,
 }
 
 /// The learner's computer.
@@ -247,6 +328,9 @@ pub struct SeedData {
 }
 
 /// A fault the learner can inject; each is a small edit of the scenario.
+///
+/// In the redundant design, the server faults hit the first web server
+/// (`web-01`) and the database fault hits the primary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fault {
     ServerPoweredOff,
@@ -259,10 +343,14 @@ pub enum Fault {
     DnsRecordMissing,
     /// The apex A record points at someone else's server.
     DnsWrongIp,
+    /// The load balancer is powered off (redundant design only).
+    LoadBalancerOff,
+    /// The read replica is stopped (redundant design only).
+    ReplicaStopped,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 8] = [
+    pub const ALL: [Fault; 10] = [
         Fault::ServerPoweredOff,
         Fault::NginxStopped,
         Fault::AppStopped,
@@ -271,6 +359,8 @@ impl Fault {
         Fault::DatabaseStopped,
         Fault::DnsRecordMissing,
         Fault::DnsWrongIp,
+        Fault::LoadBalancerOff,
+        Fault::ReplicaStopped,
     ];
 
     pub fn label(self) -> &'static str {
@@ -283,26 +373,117 @@ impl Fault {
             Fault::DatabaseStopped => "Database stopped",
             Fault::DnsRecordMissing => "DNS records deleted",
             Fault::DnsWrongIp => "DNS points at a wrong IP",
+            Fault::LoadBalancerOff => "Load balancer powered off",
+            Fault::ReplicaStopped => "Replica database stopped",
+        }
+    }
+
+    /// Whether the fault means anything in a topology.
+    pub fn applies_to(self, topology: &Topology) -> bool {
+        match self {
+            Fault::LoadBalancerOff | Fault::ReplicaStopped => {
+                matches!(topology, Topology::Redundant(_))
+            }
+            _ => true,
+        }
+    }
+
+    /// The change that injects this fault.
+    pub fn change(self) -> Change {
+        use ProcessState::*;
+        match self {
+            Fault::ServerPoweredOff => Change::ServerPower(None, false),
+            Fault::NginxStopped => Change::Nginx(None, Stopped),
+            Fault::AppStopped => Change::App(None, Stopped),
+            Fault::AppRestarting => Change::App(None, Restarting),
+            Fault::AppHung => Change::App(None, Hung),
+            Fault::DatabaseStopped => Change::Database(Stopped),
+            Fault::DnsRecordMissing => Change::DnsRecordMissing,
+            Fault::DnsWrongIp => Change::DnsWrongIp,
+            Fault::LoadBalancerOff => Change::LbPower(false),
+            Fault::ReplicaStopped => Change::Replica(Stopped),
         }
     }
 
     /// Applies the fault to a scenario.
     pub fn apply(self, s: &mut Scenario) {
+        self.change().apply_to(s);
+    }
+}
+
+/// One edit of the running world. `None` for a web server means the single
+/// server in the simple design and `web-01` in the redundant one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    /// Everything back as the world was built.
+    Restore,
+    ServerPower(Option<u8>, bool),
+    Nginx(Option<u8>, ProcessState),
+    App(Option<u8>, ProcessState),
+    /// Put a web server in or out of the load balancer's rotation.
+    Rotation(u8, bool),
+    /// The single server's database, or the redundant design's primary.
+    Database(ProcessState),
+    Replica(ProcessState),
+    LbPower(bool),
+    DnsRecordMissing,
+    DnsWrongIp,
+}
+
+impl Change {
+    /// Edits the scenario. (`Restore` needs the original world and is
+    /// handled by the simulator; here it does nothing.)
+    pub fn apply_to(self, s: &mut Scenario) {
+        fn web(s: &mut Scenario, node: Option<u8>) -> Option<&mut WebNode> {
+            match &mut s.topology {
+                Topology::Redundant(c) => c.web.get_mut(usize::from(node.unwrap_or(0))),
+                Topology::Single => None,
+            }
+        }
         match self {
-            Fault::ServerPoweredOff => s.server.powered_on = false,
-            Fault::NginxStopped => s.server.nginx = ProcessState::Stopped,
-            Fault::AppStopped => s.server.app = ProcessState::Stopped,
-            Fault::AppRestarting => s.server.app = ProcessState::Restarting,
-            Fault::AppHung => s.server.app = ProcessState::Hung,
-            Fault::DatabaseStopped => s.server.database = ProcessState::Stopped,
-            Fault::DnsRecordMissing => {
-                for z in &mut s.dns.zones {
-                    let origin = z.origin.clone();
-                    z.records
-                        .retain(|r| !(r.name == origin || r.name == format!("www.{origin}")));
+            Change::Restore => {}
+            Change::ServerPower(node, on) => match web(s, node) {
+                Some(w) => w.powered_on = on,
+                None if node.is_none() => s.server.powered_on = on,
+                None => {}
+            },
+            Change::Nginx(node, state) => match web(s, node) {
+                Some(w) => w.nginx = state,
+                None if node.is_none() => s.server.nginx = state,
+                None => {}
+            },
+            Change::App(node, state) => match web(s, node) {
+                Some(w) => w.app = state,
+                None if node.is_none() => s.server.app = state,
+                None => {}
+            },
+            Change::Rotation(node, enabled) => {
+                if let Some(w) = web(s, Some(node)) {
+                    w.enabled = enabled;
                 }
             }
-            Fault::DnsWrongIp => {
+            Change::Database(state) => match &mut s.topology {
+                Topology::Redundant(c) => c.db_primary.state = state,
+                Topology::Single => s.server.database = state,
+            },
+            Change::Replica(state) => {
+                if let Topology::Redundant(c) = &mut s.topology {
+                    c.db_replica.state = state;
+                }
+            }
+            Change::LbPower(on) => {
+                if let Topology::Redundant(c) = &mut s.topology {
+                    c.lb.powered_on = on;
+                }
+            }
+            Change::DnsRecordMissing => {
+                for z in &mut s.dns.zones {
+                    let origin = z.origin.clone();
+                    let www = format!("www.{origin}");
+                    z.records.retain(|r| r.name != origin && r.name != www);
+                }
+            }
+            Change::DnsWrongIp => {
                 let wrong = s
                     .other_hosts
                     .first()

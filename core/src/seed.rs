@@ -146,6 +146,7 @@ pub fn simple_stack() -> Scenario {
             page_title: "Welcome to nginx!".into(),
             page_html: NGINX_WELCOME.into(),
         }],
+        topology: Topology::Single,
         data: SeedData {
             users: vec![
                 User {
@@ -197,4 +198,46 @@ pub fn simple_stack() -> Scenario {
             ],
         },
     }
+}
+
+/// The redundant design: the same site behind a load balancer, on two web
+/// servers, with a primary database and a read replica.
+pub fn redundant_stack() -> Scenario {
+    let mut s = simple_stack();
+    let web = |n: u8| WebNode {
+        hostname: format!("web-0{n}"),
+        ip: Ipv4Addr::new(10, 0, 0, 10 + n),
+        powered_on: true,
+        nginx: ProcessState::Running,
+        app: ProcessState::Running,
+        enabled: true,
+    };
+    s.server.hostname = "web".into();
+    s.topology = Topology::Redundant(Cluster {
+        lb: LoadBalancer {
+            ip: Ipv4Addr::new(8, 8, 8, 8),
+            hostname: "lb-01".into(),
+            powered_on: true,
+            algorithm: Algorithm::RoundRobin,
+            health_check_interval_us: 2_000_000,
+            fall: 2,
+            rise: 2,
+            connect_timeout_us: 1_000_000,
+            lan_us: 150,
+        },
+        web: vec![web(1), web(2)],
+        db_primary: DbNode {
+            hostname: "db-01".into(),
+            ip: Ipv4Addr::new(10, 0, 0, 21),
+            state: ProcessState::Running,
+        },
+        db_replica: DbNode {
+            hostname: "db-02".into(),
+            ip: Ipv4Addr::new(10, 0, 0, 22),
+            state: ProcessState::Running,
+        },
+        replication_lag_us: 1_500_000,
+        promote_after_us: 10_000_000,
+    });
+    s
 }

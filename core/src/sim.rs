@@ -8,8 +8,9 @@ use crate::browser;
 use crate::dns::resolver::{Resolution, Resolver};
 use crate::error::ScenarioError;
 use crate::rng::Rng;
-use crate::scenario::Scenario;
-use crate::server::db::Db;
+use crate::scenario::{Change, ProcessState, Scenario, Topology};
+use crate::server::db::{Backend, Db, DbRoute, LogEntry};
+use crate::server::lb::{self, LbState};
 use crate::server::nginx::Router;
 use crate::trace::{Component, Outcome, Page, Payload, Phase, Span, Status, Step, Trace};
 use crate::{net, server, validate};
@@ -25,6 +26,10 @@ pub struct Ctx<'a> {
     pub started_at_us: u64,
     pub steps: Vec<Step>,
     pub spans: Vec<Span>,
+    /// The web server being worked on (redundant design), stamped on steps.
+    pub node: Option<u8>,
+    /// Writes committed on the primary during this request, to replicate.
+    pub writes: Vec<LogEntry>,
 }
 
 /// A step to record; `at_us` is taken from the clock.
@@ -47,6 +52,7 @@ impl Ctx<'_> {
             duration_us: spec.duration_us,
             from: spec.from,
             to: spec.to,
+            node: self.node,
             phase: spec.phase,
             status: spec.status,
             title: spec.title,
@@ -113,13 +119,37 @@ pub enum Ending {
     BrowserError { code: &'static str, detail: String },
 }
 
+/// The database machines' shared state in the redundant design.
+#[derive(Debug, Clone, Default)]
+struct Replication {
+    /// Writes committed on the primary, in order.
+    log: Vec<LogEntry>,
+    /// How many of them the replica has replayed.
+    applied: usize,
+    /// When the primary stopped (session µs).
+    primary_down_since: Option<u64>,
+    /// The replica has been promoted and takes writes.
+    promoted: bool,
+    /// Writes lost at promotion: committed on the old primary, never replayed.
+    lost_writes: usize,
+}
+
 /// The simulated world and the state that persists between requests.
 pub struct Simulator {
+    /// The world as built; [`Change::Restore`] returns to it.
+    original: Scenario,
     scenario: Scenario,
     resolver: Resolver,
+    /// The single server's database, or the redundant design's primary.
     db: Db,
+    /// The read replica (redundant design).
+    replica: Option<Db>,
     router: Router,
     rng: Rng,
+    lb: LbState,
+    replication: Replication,
+    /// The latest session time the world has been advanced to.
+    clock_us: u64,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -131,16 +161,25 @@ impl std::fmt::Debug for Simulator {
 }
 
 impl Simulator {
-    /// Builds the world: validates the scenario and loads the database.
+    /// Builds the world: validates the scenario and loads the database(s).
     pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
         validate::scenario(&scenario)?;
         let db = Db::open(&scenario.data)?;
+        let (replica, lb) = match &scenario.topology {
+            Topology::Single => (None, LbState::default()),
+            Topology::Redundant(c) => (Some(Db::open(&scenario.data)?), LbState::new(c)),
+        };
         Ok(Simulator {
             rng: Rng::new(scenario.seed),
             router: Router::new(&scenario.server.nginx_config),
+            original: scenario.clone(),
             scenario,
             resolver: Resolver::default(),
             db,
+            replica,
+            lb,
+            replication: Replication::default(),
+            clock_us: 0,
         })
     }
 
@@ -162,8 +201,160 @@ impl Simulator {
         self.resolver = Resolver::default();
     }
 
+    /// What the load balancer currently believes: `(hostname, healthy)` per
+    /// web server (empty for the single server).
+    pub fn lb_view(&self) -> Vec<(String, bool)> {
+        match &self.scenario.topology {
+            Topology::Single => Vec::new(),
+            Topology::Redundant(c) => c
+                .web
+                .iter()
+                .zip(&self.lb.health)
+                .map(|(w, h)| (w.hostname.clone(), h.up))
+                .collect(),
+        }
+    }
+
+    /// True once the replica has been promoted to primary.
+    pub fn replica_promoted(&self) -> bool {
+        self.replication.promoted
+    }
+
+    /// Moves the world's own processes (health checks, replication,
+    /// promotion) forward to session time `to_us`.
+    fn advance(&mut self, to_us: u64) {
+        let to_us = to_us.max(self.clock_us);
+        if let Topology::Redundant(c) = &self.scenario.topology {
+            self.lb.advance(c, to_us);
+            let r = &mut self.replication;
+            if let Some(since) = r.primary_down_since {
+                let promote_at = since.saturating_add(c.promote_after_us);
+                if !r.promoted && to_us >= promote_at && c.db_replica.state == ProcessState::Running
+                {
+                    r.promoted = true;
+                    // Asynchronous replication: what the replica had not
+                    // replayed when the primary died is lost.
+                    let applied_by_then = r
+                        .log
+                        .iter()
+                        .take_while(|e| e.commit_us.saturating_add(c.replication_lag_us) <= since)
+                        .count()
+                        .max(r.applied);
+                    r.lost_writes = r.log.len().saturating_sub(applied_by_then);
+                    if let Some(replica) = &self.replica {
+                        for e in r.log.iter().take(applied_by_then).skip(r.applied) {
+                            let _ = replica.query(&e.sql, &e.params);
+                        }
+                    }
+                    r.applied = r.log.len();
+                }
+            }
+            if !r.promoted && c.db_replica.state == ProcessState::Running {
+                if let Some(replica) = &self.replica {
+                    while let Some(e) = r.log.get(r.applied) {
+                        if e.commit_us.saturating_add(c.replication_lag_us) > to_us {
+                            break;
+                        }
+                        let _ = replica.query(&e.sql, &e.params);
+                        r.applied += 1;
+                    }
+                }
+            }
+        }
+        self.clock_us = to_us;
+    }
+
+    /// Changes the world at session time `at_us` (a fault, a repair, a deploy step).
+    pub fn apply(&mut self, change: Change, at_us: u64) {
+        self.advance(at_us);
+        let primary_was_up = self.primary_up();
+        match change {
+            Change::Restore => {
+                self.scenario = self.original.clone();
+                if let Topology::Redundant(c) = &self.scenario.topology {
+                    self.lb = LbState::new(c);
+                    self.lb.advance(c, at_us);
+                }
+                if self.replication.promoted {
+                    // The old primary comes back as a fresh copy of the new one.
+                    self.replication = Replication::default();
+                    if let Some(replica) = self.replica.take() {
+                        self.db = replica;
+                        self.replica = Db::open(&self.scenario.data).ok();
+                    }
+                } else {
+                    self.replication.primary_down_since = None;
+                }
+            }
+            other => other.apply_to(&mut self.scenario),
+        }
+        let primary_up = self.primary_up();
+        if primary_was_up && !primary_up {
+            self.replication.primary_down_since = Some(at_us);
+        } else if primary_up && !self.replication.promoted {
+            self.replication.primary_down_since = None;
+        }
+    }
+
+    fn primary_up(&self) -> bool {
+        match &self.scenario.topology {
+            Topology::Single => self.scenario.server.database == ProcessState::Running,
+            Topology::Redundant(c) => c.db_primary.state == ProcessState::Running,
+        }
+    }
+
     /// Runs one request for what the user typed, at session time `at_us`.
     pub fn request(&mut self, input: &str, at_us: u64) -> Trace {
+        self.advance(at_us);
+        let route = match (&self.scenario.topology, &self.replica) {
+            (Topology::Redundant(c), Some(replica)) => {
+                let primary = Backend {
+                    db: &self.db,
+                    state: c.db_primary.state,
+                    component: Component::Database,
+                    hostname: &c.db_primary.hostname,
+                };
+                let second = Backend {
+                    db: replica,
+                    state: c.db_replica.state,
+                    component: Component::Replica,
+                    hostname: &c.db_replica.hostname,
+                };
+                let promoted = self.replication.promoted;
+                let writer = if promoted { second } else { primary };
+                let reader = if !promoted && c.db_replica.state == ProcessState::Running {
+                    second
+                } else {
+                    writer
+                };
+                DbRoute {
+                    writer,
+                    reader,
+                    replicated: !promoted,
+                    reader_behind: if reader.component == Component::Replica {
+                        self.replication.log.len() - self.replication.applied
+                    } else {
+                        0
+                    },
+                    lag_us: c.replication_lag_us,
+                }
+            }
+            _ => {
+                let only = Backend {
+                    db: &self.db,
+                    state: self.scenario.server.database,
+                    component: Component::Database,
+                    hostname: "localhost",
+                };
+                DbRoute {
+                    writer: only,
+                    reader: only,
+                    replicated: false,
+                    reader_behind: 0,
+                    lag_us: 0,
+                }
+            }
+        };
         let mut ctx = Ctx {
             scenario: &self.scenario,
             rng: &mut self.rng,
@@ -171,23 +362,36 @@ impl Simulator {
             started_at_us: at_us,
             steps: Vec::new(),
             spans: Vec::new(),
+            node: None,
+            writes: Vec::new(),
         };
-        let (outcome, page) = run(&mut ctx, &mut self.resolver, &self.db, &self.router, input);
-        Trace {
+        let (outcome, page) = run(
+            &mut ctx,
+            &mut self.resolver,
+            &mut self.lb,
+            route,
+            &self.router,
+            input,
+        );
+        let writes = std::mem::take(&mut ctx.writes);
+        let trace = Trace {
             input: input.to_string(),
             started_at_us: at_us,
             steps: ctx.steps,
             outcome,
             page,
             spans: ctx.spans,
-        }
+        };
+        self.replication.log.extend(writes);
+        trace
     }
 }
 
 fn run(
     ctx: &mut Ctx,
     resolver: &mut Resolver,
-    db: &Db,
+    lb: &mut LbState,
+    db: DbRoute,
     router: &Router,
     input: &str,
 ) -> (Outcome, Page) {
@@ -250,7 +454,23 @@ fn run(
         },
     };
     let ending = match net::tcp::connect(ctx, &target, ip) {
-        net::tcp::Connected::Ours => server::handle(ctx, db, router, &target),
+        net::tcp::Connected::Ours => {
+            let host = server::Host {
+                hostname: &ctx.scenario.server.hostname,
+                remote_addr: ctx.scenario.client.ip,
+                nginx: ctx.scenario.server.nginx,
+                app: ctx.scenario.server.app,
+                db,
+            };
+            server::handle(ctx, &host, router, &target)
+        }
+        net::tcp::Connected::LoadBalancer => match &ctx.scenario.topology {
+            Topology::Redundant(c) => lb::forward(ctx, lb, c, router, db, &target),
+            Topology::Single => Ending::BrowserError {
+                code: "ERR_CONNECTION_REFUSED",
+                detail: "there is no load balancer".into(),
+            },
+        },
         net::tcp::Connected::Other(host) => server::other_host(ctx, &target, ip, host),
         net::tcp::Connected::Failed(ending) => ending,
     };

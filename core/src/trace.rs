@@ -31,11 +31,15 @@ pub enum Component {
     Database,
     /// A machine on the internet that is not ours (reached by a wrong DNS record).
     OtherHost,
+    /// The load balancer in front of the web servers (redundant design only).
+    LoadBalancer,
+    /// The read replica of the database (redundant design only).
+    Replica,
 }
 
 impl Component {
     /// All components, in diagram order.
-    pub const ALL: [Component; 11] = [
+    pub const ALL: [Component; 13] = [
         Component::Browser,
         Component::Resolver,
         Component::RootDns,
@@ -47,6 +51,8 @@ impl Component {
         Component::App,
         Component::Database,
         Component::OtherHost,
+        Component::LoadBalancer,
+        Component::Replica,
     ];
 
     /// A short human name.
@@ -63,6 +69,8 @@ impl Component {
             Component::App => "Application server",
             Component::Database => "Database",
             Component::OtherHost => "Someone else's server",
+            Component::LoadBalancer => "Load balancer",
+            Component::Replica => "Database replica",
         }
     }
 }
@@ -148,6 +156,9 @@ pub struct SqlQuery {
     pub vm_steps: u64,
     /// Modelled cost in µs, derived from `vm_steps` and the scenario.
     pub cost_us: u64,
+    /// Rows the statement inserted, updated or deleted.
+    #[serde(default)]
+    pub rows_changed: u64,
 }
 
 /// The step's detail for the inspector.
@@ -200,6 +211,15 @@ pub enum Payload {
         content_type: String,
         size: usize,
     },
+    /// The load balancer chose a web server.
+    Balance {
+        /// `roundrobin` or `leastconn`.
+        algorithm: String,
+        /// One line per web server: address, health, rotation, load.
+        servers: Vec<String>,
+        /// The server chosen, if any.
+        chosen: Option<String>,
+    },
     /// An application route was dispatched.
     Route {
         pattern: String,
@@ -225,6 +245,10 @@ pub struct Step {
     pub from: Component,
     /// Where it ends (equal to `from` for work done inside one component).
     pub to: Component,
+    /// Which web server (0-based) the step happens on, in the redundant
+    /// design; `None` for components there is only one of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<u8>,
     /// The waterfall phase this step belongs to.
     pub phase: Phase,
     pub status: Status,

@@ -3,7 +3,7 @@
 use std::net::Ipv4Addr;
 
 use crate::browser::Target;
-use crate::scenario::{OtherHost, ProcessState};
+use crate::scenario::{OtherHost, ProcessState, Topology};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
 
@@ -11,6 +11,8 @@ use crate::trace::{Component, Payload, Phase, Status};
 pub enum Connected<'a> {
     /// Our server accepted the connection on Nginx's port.
     Ours,
+    /// Our load balancer accepted it (redundant design).
+    LoadBalancer,
     /// Some other machine accepted it.
     Other(&'a OtherHost),
     /// No connection: the browser's error.
@@ -43,8 +45,14 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     let one_way = ctx.net(s.latency.client_to_server_us);
 
     let other = s.other_hosts.iter().find(|h| h.ip == ip);
-    let ours = ip == s.server.ip;
-    let (dest, reachable) = if ours {
+    let lb = match &s.topology {
+        Topology::Redundant(c) if c.lb.ip == ip => Some(&c.lb),
+        _ => None,
+    };
+    let ours = lb.is_none() && ip == s.server.ip;
+    let (dest, reachable) = if let Some(lb) = lb {
+        (Component::LoadBalancer, lb.powered_on)
+    } else if ours {
         (Component::Server, s.server.powered_on)
     } else if other.is_some() {
         (Component::OtherHost, true)
@@ -61,7 +69,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
                 at as f64 / 1e6
             ));
         }
-        let why = if ours {
+        let why = if lb.is_some() {
+            format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. The browser resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
+        } else if ours {
             format!("The server at {ip} is powered off, so nothing answers the SYN. The browser cannot tell a dead machine from a slow one: it resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
         } else {
             format!("No machine answers at {ip}: the packets vanish into the internet. The browser resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
@@ -83,7 +93,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         });
     }
 
-    let listening = if ours {
+    let listening = if lb.is_some() {
+        port == 80
+    } else if ours {
         port == s.server.nginx_config.listen
             && matches!(s.server.nginx, ProcessState::Running | ProcessState::Hung)
     } else {
@@ -103,7 +115,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     ));
     let back = ctx.net(s.latency.client_to_server_us);
     if !listening {
-        let why = if ours && port != s.server.nginx_config.listen {
+        let why = if lb.is_some() {
+            format!("The load balancer listens on port 80 only; nothing listens on port {port}, so its kernel answers the SYN with a reset.")
+        } else if ours && port != s.server.nginx_config.listen {
             format!("The server is up, but nothing listens on port {port} (Nginx listens on port {}), so its kernel answers the SYN with a reset.", s.server.nginx_config.listen)
         } else if ours {
             format!("The server is up, but Nginx is not running, so nothing listens on port {port}. The kernel answers the SYN with a reset (RST): the connection is refused at once.")
@@ -162,8 +176,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             )],
         },
     ));
-    match other {
-        Some(h) if !ours => Connected::Other(h),
+    match (lb, other) {
+        (Some(_), _) => Connected::LoadBalancer,
+        (None, Some(h)) if !ours => Connected::Other(h),
         _ => Connected::Ours,
     }
 }

@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 
 use crate::http::{escape_html, Request, Response};
 use crate::scenario::ProcessState;
-use crate::server::db::{literal, Db};
+use crate::server::db::{literal, DbRoute, LogEntry};
 use crate::sim::{spec, Ctx};
 use crate::trace::{Component, Payload, Phase, SqlQuery, Status};
 
@@ -76,28 +76,42 @@ fn route_for(path: &str) -> (Route, Vec<String>) {
     }
 }
 
-/// Runs one query: records the round trip to the database and its result.
+/// Whether a statement changes data (it must go to the primary).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Read,
+    Write,
+}
+
+/// Runs one query on the right database machine: records the round trip and its result.
 fn sql(
     ctx: &mut Ctx,
-    db: &Db,
+    route: &DbRoute,
+    kind: Kind,
     text: &str,
     params: Vec<Value>,
 ) -> Result<Vec<Vec<String>>, DbFailure> {
     let l = &ctx.scenario.latency;
     let (loopback, base, per_k) = (l.loopback_us, l.db_query_us, l.db_us_per_kilo_step);
+    let backend = match kind {
+        Kind::Read => route.reader,
+        Kind::Write => route.writer,
+    };
+    let to = backend.component;
+    let host = backend.hostname;
     let shown: Vec<String> = params.iter().map(literal).collect();
-    match ctx.scenario.server.database {
+    match backend.state {
         ProcessState::Running => {}
         ProcessState::Hung => {
             let wait = ctx.scenario.latency.proxy_read_timeout_us;
             ctx.step(spec(
                 Component::App,
-                Component::Database,
+                to,
                 Phase::Wait,
                 Status::Fail,
                 wait,
                 "The query never returns",
-                "The database accepted the query but is stuck; the application waits for an answer that never comes.",
+                format!("The database on {host} accepted the query but is stuck; the application waits for an answer that never comes."),
                 Payload::Sql(SqlQuery {
                     sql: text.into(),
                     params: shown,
@@ -105,31 +119,37 @@ fn sql(
                     rows: vec![],
                     vm_steps: 0,
                     cost_us: wait,
+                    rows_changed: 0,
                 }),
             ));
             return Err(DbFailure::Hung);
         }
         ProcessState::Stopped | ProcessState::Restarting => {
+            let why = if route.replicated && kind == Kind::Write {
+                " Reads can still go to the replica, but every write needs the primary, and the replica has not been promoted yet."
+            } else {
+                ""
+            };
             ctx.step(spec(
                 Component::App,
-                Component::Database,
+                to,
                 Phase::Wait,
                 Status::Fail,
                 2 * loopback,
                 "Can't connect to the database",
-                "The application opens a connection to MySQL on 127.0.0.1:3306, but the database is not running: \"Can't connect to MySQL server (111: Connection refused)\".",
+                format!("The application opens a connection to MySQL on {host}:3306, but the database is not running: \"Can't connect to MySQL server (111: Connection refused)\".{why}"),
                 Payload::None,
             ));
             return Err(DbFailure::Down);
         }
     }
     let start = ctx.now;
-    let rows = match db.query(text, &params) {
+    let rows = match backend.db.query(text, &params) {
         Ok(r) => r,
         Err(e) => {
             ctx.step(spec(
                 Component::App,
-                Component::Database,
+                to,
                 Phase::Wait,
                 Status::Fail,
                 loopback + base,
@@ -140,17 +160,36 @@ fn sql(
             return Err(DbFailure::Error(e));
         }
     };
+    if kind == Kind::Write && route.replicated {
+        ctx.writes.push(LogEntry {
+            commit_us: ctx.session_now(),
+            sql: text.to_string(),
+            params,
+        });
+    }
     let cost = base + rows.vm_steps * per_k / 1000;
     let n = rows.rows.len();
     let name = summary(text);
+    let mut explanation = match kind {
+        Kind::Write => format!("The application sends a parameterised write to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. {} row{} changed.", rows.changed, if rows.changed == 1 { "" } else { "s" }),
+        Kind::Read => format!("The application sends a parameterised query to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
+    };
+    if kind == Kind::Read && route.reader.component == Component::Replica {
+        let behind = route.reader_behind + ctx.writes.len();
+        if behind > 0 {
+            explanation.push_str(&format!(" This read goes to the replica, which replays the primary's writes about {:.1} s late: {behind} recent write{} {} not there yet, so the answer can be stale.", route.lag_us as f64 / 1e6, if behind == 1 { "" } else { "s" }, if behind == 1 { "is" } else { "are" }));
+        } else {
+            explanation.push_str(" This read goes to the replica, which holds every write so far.");
+        }
+    }
     ctx.step(spec(
         Component::App,
-        Component::Database,
+        to,
         Phase::Wait,
         Status::Ok,
         loopback + cost,
         format!("SQL: {name}"),
-        format!("The application sends a parameterised query: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
+        explanation,
         Payload::Sql(SqlQuery {
             sql: text.into(),
             params: shown,
@@ -158,22 +197,30 @@ fn sql(
             rows: rows.rows.clone(),
             vm_steps: rows.vm_steps,
             cost_us: cost,
+            rows_changed: rows.changed,
         }),
     ));
+    let back = match kind {
+        Kind::Write => "The database confirms the write.".to_string(),
+        Kind::Read => format!(
+            "The database returns {n} row{} to the application.",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     ctx.step(spec(
-        Component::Database,
+        to,
         Component::App,
         Phase::Wait,
         Status::Ok,
         loopback,
-        format!("{n} row{} back", if n == 1 { "" } else { "s" }),
-        format!(
-            "The database returns {n} row{} to the application.",
-            if n == 1 { "" } else { "s" }
-        ),
+        match kind {
+            Kind::Write => "Write confirmed".to_string(),
+            Kind::Read => format!("{n} row{} back", if n == 1 { "" } else { "s" }),
+        },
+        back,
         Payload::None,
     ));
-    ctx.span(Component::Database, &name, start);
+    ctx.span(to, &name, start);
     Ok(rows.rows)
 }
 
@@ -200,7 +247,7 @@ fn layout(site: &str, tagline: &str, title: &str, hostname: &str, body: &str) ->
 }
 
 /// Handles a request proxied by Nginx.
-pub fn handle(ctx: &mut Ctx, db: &Db, req: &Request) -> AppResult {
+pub fn handle(ctx: &mut Ctx, db: &DbRoute, hostname: &str, req: &Request) -> AppResult {
     let (path, query) = match req.target.split_once('?') {
         Some((p, q)) => (p, q),
         None => (req.target.as_str(), ""),
@@ -226,6 +273,7 @@ pub fn handle(ctx: &mut Ctx, db: &Db, req: &Request) -> AppResult {
     let settings = sql(
         ctx,
         db,
+        Kind::Read,
         "SELECT key, value FROM settings WHERE key IN (?1, ?2)",
         vec![
             Value::Text("site_title".into()),
@@ -270,13 +318,7 @@ pub fn handle(ctx: &mut Ctx, db: &Db, req: &Request) -> AppResult {
             .unwrap_or_default()
     };
     let (site_title, tagline) = (get("site_title"), get("tagline"));
-    let html = layout(
-        &site_title,
-        &tagline,
-        &title,
-        &ctx.scenario.server.hostname,
-        &body,
-    );
+    let html = layout(&site_title, &tagline, &title, hostname, &body);
     let kib = (html.len() as u64).div_ceil(1024).max(1);
     let render_us = kib * ctx.scenario.latency.render_us_per_kib;
     ctx.step(spec(
@@ -303,7 +345,7 @@ type Page = (u16, String, String);
 
 fn page(
     ctx: &mut Ctx,
-    db: &Db,
+    db: &DbRoute,
     handler: &str,
     args: &[String],
     query: &str,
@@ -313,6 +355,7 @@ fn page(
             let rows = sql(
                 ctx,
                 db,
+                Kind::Read,
                 "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC LIMIT 10",
                 vec![],
             )?;
@@ -331,10 +374,19 @@ fn page(
         }
         "show_post" => {
             let slug = args.first().cloned().unwrap_or_default();
+            // Count the view: a write, so it goes to the primary.
+            sql(
+                ctx,
+                db,
+                Kind::Write,
+                "UPDATE posts SET views = views + 1 WHERE slug = ?1",
+                vec![Value::Text(slug.clone())],
+            )?;
             let rows = sql(
                 ctx,
                 db,
-                "SELECT p.title, p.body, p.published, u.id, u.name FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ?1",
+                Kind::Read,
+                "SELECT p.title, p.body, p.published, u.id, u.name, p.views FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ?1",
                 vec![Value::Text(slug.clone())],
             )?;
             match rows.first() {
@@ -342,11 +394,12 @@ fn page(
                     200,
                     r[0].clone(),
                     format!(
-                        "<article>\n<h2>{}</h2>\n<p class=\"meta\">By <a href=\"/users/{}\">{}</a> on {}</p>\n<p>{}</p>\n</article>\n",
+                        "<article>\n<h2>{}</h2>\n<p class=\"meta\">By <a href=\"/users/{}\">{}</a> on {} · {} views</p>\n<p>{}</p>\n</article>\n",
                         escape_html(&r[0]),
                         escape_html(&r[3]),
                         escape_html(&r[4]),
                         escape_html(&r[2]),
+                        escape_html(&r[5]),
                         escape_html(&r[1])
                     ),
                 )),
@@ -365,6 +418,7 @@ fn page(
             let rows = sql(
                 ctx,
                 db,
+                Kind::Read,
                 "SELECT name, bio FROM users WHERE id = ?1",
                 vec![Value::Integer(id)],
             )?;
@@ -374,6 +428,7 @@ fn page(
             let posts = sql(
                 ctx,
                 db,
+                Kind::Read,
                 "SELECT slug, title FROM posts WHERE author_id = ?1 ORDER BY published DESC",
                 vec![Value::Integer(id)],
             )?;
@@ -406,6 +461,7 @@ fn page(
             let rows = sql(
                 ctx,
                 db,
+                Kind::Read,
                 "SELECT slug, title FROM posts WHERE title LIKE ?1 ESCAPE '\\' OR body LIKE ?1 ESCAPE '\\' ORDER BY published DESC",
                 vec![Value::Text(pattern)],
             )?;
@@ -429,6 +485,7 @@ fn page(
             let rows = sql(
                 ctx,
                 db,
+                Kind::Read,
                 "SELECT key, value FROM settings ORDER BY key",
                 vec![],
             )?;

@@ -8,13 +8,15 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, StatementStatus};
 
 use crate::error::ScenarioError;
-use crate::scenario::SeedData;
+use crate::scenario::{ProcessState, SeedData};
+use crate::trace::Component;
 
 /// The schema: users, content and configuration.
 pub const SCHEMA: &str = "\
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, bio TEXT NOT NULL);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
-  body TEXT NOT NULL, author_id INTEGER NOT NULL REFERENCES users(id), published TEXT NOT NULL);
+  body TEXT NOT NULL, author_id INTEGER NOT NULL REFERENCES users(id), published TEXT NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX posts_published ON posts(published);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
@@ -27,6 +29,38 @@ pub struct Rows {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub vm_steps: u64,
+    /// Rows inserted, updated or deleted.
+    pub changed: u64,
+}
+
+/// A database machine as one request sees it.
+#[derive(Clone, Copy)]
+pub struct Backend<'a> {
+    pub db: &'a Db,
+    pub state: ProcessState,
+    pub component: Component,
+    pub hostname: &'a str,
+}
+
+/// Where the application sends writes and reads.
+#[derive(Clone, Copy)]
+pub struct DbRoute<'a> {
+    pub writer: Backend<'a>,
+    pub reader: Backend<'a>,
+    /// Writes are shipped to a replica (they must be logged).
+    pub replicated: bool,
+    /// Writes the reader has not applied yet when the request starts.
+    pub reader_behind: usize,
+    /// How far the replica trails the primary, µs.
+    pub lag_us: u64,
+}
+
+/// A write to replay on the replica (statement-based replication).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub commit_us: u64,
+    pub sql: String,
+    pub params: Vec<Value>,
 }
 
 /// A warm connection to the in-memory database.
@@ -98,10 +132,12 @@ impl Db {
             }
         }
         let vm_steps = u64::try_from(stmt.get_status(StatementStatus::VmStep)).unwrap_or(0);
+        let changed = if n == 0 { self.conn.changes() } else { 0 };
         Ok(Rows {
             columns,
             rows: out,
             vm_steps,
+            changed,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod db;
+pub mod lb;
 pub mod nginx;
 
 use std::net::Ipv4Addr;
@@ -12,7 +13,7 @@ use crate::scenario::{LocationAction, OtherHost, ProcessState};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
 use app::AppResult;
-use db::Db;
+use db::DbRoute;
 use nginx::Router;
 
 /// The request the browser writes for `target`.
@@ -36,7 +37,7 @@ pub fn browser_request(target: &Target, user_agent: &str) -> Request {
 }
 
 /// Sends the browser's request across the internet; returns its wire text.
-fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> String {
+pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> String {
     let req = browser_request(target, &ctx.scenario.client.user_agent);
     let text = req.to_wire();
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
@@ -54,7 +55,12 @@ fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> String {
 }
 
 /// Sends a response back to the browser and lets it download the body.
-fn respond(ctx: &mut Ctx, from: Component, res: Response, explanation: String) -> Ending {
+pub(crate) fn respond(
+    ctx: &mut Ctx,
+    from: Component,
+    res: Response,
+    explanation: String,
+) -> Ending {
     let wire = res.to_wire();
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
     let status = res.status;
@@ -117,13 +123,43 @@ fn nginx_error(ctx: &Ctx, status: u16) -> Response {
     )
 }
 
-/// Our server handles the request: Nginx, then perhaps the application.
-pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Ending {
+/// The machine that runs Nginx and the application for this request.
+#[derive(Clone, Copy)]
+pub struct Host<'a> {
+    pub hostname: &'a str,
+    /// The address the connection to Nginx comes from (the browser's, or the load balancer's).
+    pub remote_addr: std::net::Ipv4Addr,
+    pub nginx: ProcessState,
+    pub app: ProcessState,
+    pub db: DbRoute<'a>,
+}
+
+/// What Nginx did with a request.
+pub enum Served {
+    Response(Response, String),
+    /// It never answered (it is hung).
+    NoAnswer,
+}
+
+/// The single server handles the browser's request.
+pub fn handle(ctx: &mut Ctx, host: &Host, router: &Router, target: &Target) -> Ending {
     let wire = send_request(ctx, target, Component::Nginx);
+    match serve(ctx, host, router, &wire) {
+        Served::Response(res, explanation) => respond(ctx, Component::Nginx, res, explanation),
+        Served::NoAnswer => Ending::BrowserError {
+            code: "ERR_TIMED_OUT",
+            detail: format!("{} took too long to respond.", target.host),
+        },
+    }
+}
+
+/// Nginx handles a request that reached it as `wire`: static file, `return`,
+/// or a proxied trip to the application.
+pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served {
     let nginx_start = ctx.now;
     let s = ctx.scenario;
     let cfg = &s.server.nginx_config;
-    if s.server.nginx == ProcessState::Hung {
+    if host.nginx == ProcessState::Hung {
         let wait = s.latency.proxy_read_timeout_us;
         ctx.step(spec(
             Component::Nginx,
@@ -132,38 +168,35 @@ pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Endin
             Status::Fail,
             wait,
             "Nginx never answers",
-            "Nginx accepted the connection but is stuck and never reads the request. The browser waits, then gives up.",
+            "Nginx accepted the connection but is stuck and never reads the request. Whoever sent it waits, then gives up.",
             Payload::None,
         ));
-        return Ending::BrowserError {
-            code: "ERR_TIMED_OUT",
-            detail: format!("{} took too long to respond.", target.host),
-        };
+        return Served::NoAnswer;
     }
-    let req = match parse_request(&wire) {
+    let req = match parse_request(wire) {
         Ok(r) => r,
         Err(e) => {
             let res = nginx_error(ctx, 400);
             ctx.span(Component::Nginx, "request in Nginx", nginx_start);
-            return respond(
-                ctx,
-                Component::Nginx,
+            return Served::Response(
                 res,
                 format!("Nginx could not read the request ({e}) and answers 400."),
             );
         }
     };
-    let host = req
+    let host_name = req
         .header("host")
         .unwrap_or("")
         .split(':')
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    let server_choice = if cfg.server_name.contains(&host) {
-        format!("The Host header \"{host}\" matches server_name, so this server block handles it.")
+    let server_choice = if cfg.server_name.contains(&host_name) {
+        format!(
+            "The Host header \"{host_name}\" matches server_name, so this server block handles it."
+        )
     } else {
-        format!("No server_name matches \"{host}\", so nginx uses the default server for port {}: this one.", cfg.listen)
+        format!("No server_name matches \"{host_name}\", so nginx uses the default server for port {}: this one.", cfg.listen)
     };
     let raw_path = req.target.split('?').next().unwrap_or("/");
     let path = percent_encoding::percent_decode_str(raw_path)
@@ -239,23 +272,22 @@ pub fn handle(ctx: &mut Ctx, db: &Db, router: &Router, target: &Target) -> Endin
             nginx_response(ctx, Response::new(status, "text/plain", text)),
             format!("The location says `return {status}`, so Nginx answers at once."),
         ),
-        LocationAction::Proxy { upstream } => proxy(ctx, db, &req, &upstream),
+        LocationAction::Proxy { upstream } => proxy(ctx, host, &req, &upstream),
     };
     ctx.span(Component::Nginx, "request in Nginx", nginx_start);
-    respond(ctx, Component::Nginx, res, explanation)
+    Served::Response(res, explanation)
 }
 
 /// Nginx forwards the request to the application server and relays its answer.
-fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, String) {
+fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response, String) {
     let s = ctx.scenario;
     let loopback = s.latency.loopback_us;
-    let client = s.client.ip.to_string();
     let listening = upstream == s.server.app_listen
-        && matches!(s.server.app, ProcessState::Running | ProcessState::Hung);
+        && matches!(host.app, ProcessState::Running | ProcessState::Hung);
     if !listening {
         let why = if upstream != s.server.app_listen {
             format!("Nginx is up but the application listens on {}, not {upstream}, so connect() is refused and Nginx answers 502 Bad Gateway.", s.server.app_listen)
-        } else if s.server.app == ProcessState::Restarting {
+        } else if host.app == ProcessState::Restarting {
             format!("The application server is restarting (a deploy), so nothing listens on {upstream} yet: connect() is refused and Nginx answers 502 Bad Gateway.")
         } else {
             format!("Nginx is up but nothing listens on {upstream} because the application server is stopped, so connect() is refused and Nginx answers 502 Bad Gateway.")
@@ -274,17 +306,22 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
         ));
         return (nginx_error(ctx, 502), why);
     }
+    let remote = host.remote_addr.to_string();
+    let forwarded = match req.header("x-forwarded-for") {
+        Some(earlier) => format!("{earlier}, {remote}"),
+        None => remote.clone(),
+    };
     let mut headers = vec![
         (
             "Host".to_string(),
             req.header("host").unwrap_or("").to_string(),
         ),
-        ("X-Real-IP".to_string(), client.clone()),
-        ("X-Forwarded-For".to_string(), client),
+        ("X-Real-IP".to_string(), remote),
+        ("X-Forwarded-For".to_string(), forwarded),
         ("Connection".to_string(), "close".to_string()),
     ];
     for (k, v) in &req.headers {
-        if !["host", "connection"]
+        if !["host", "connection", "x-forwarded-for", "x-real-ip"]
             .iter()
             .any(|h| k.eq_ignore_ascii_case(h))
         {
@@ -310,7 +347,7 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
         Payload::Http { text: wire.clone() },
     ));
     let app_start = ctx.now;
-    if s.server.app == ProcessState::Hung {
+    if host.app == ProcessState::Hung {
         let wait = s.latency.proxy_read_timeout_us;
         ctx.step(spec(
             Component::App,
@@ -337,7 +374,7 @@ fn proxy(ctx: &mut Ctx, db: &Db, req: &Request, upstream: &str) -> (Response, St
             )
         }
     };
-    match app::handle(ctx, db, &app_req) {
+    match app::handle(ctx, &host.db, host.hostname, &app_req) {
         AppResult::Hung => {
             ctx.span(Component::App, "request in the application", app_start);
             (

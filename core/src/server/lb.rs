@@ -1,0 +1,355 @@
+//! The load balancer: health checks, choosing a web server, and retrying another.
+
+use std::net::Ipv4Addr;
+
+use crate::browser::Target;
+use crate::http::{http_date, parse_request, Response};
+use crate::scenario::{Algorithm, Cluster, ProcessState, WebNode};
+use crate::server::db::DbRoute;
+use crate::server::nginx::Router;
+use crate::server::{respond, send_request, serve, Host, Served};
+use crate::sim::{spec, Ctx, Ending};
+use crate::trace::{Component, Payload, Phase, Status};
+
+/// The load balancer's address on the private network, as web servers see it.
+pub const INSIDE_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+/// At most this many health-check rounds are replayed when time jumps ahead;
+/// older rounds cannot change the outcome once every server has been checked
+/// more than `fall` and `rise` times.
+const MAX_REPLAYED_ROUNDS: u64 = 64;
+
+/// What the load balancer believes about one web server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    pub up: bool,
+    fails: u32,
+    passes: u32,
+}
+
+/// The load balancer's memory: health of each server, whose turn it is, and
+/// the requests in flight.
+#[derive(Debug, Clone, Default)]
+pub struct LbState {
+    pub health: Vec<Health>,
+    next_check_us: u64,
+    rr: usize,
+    /// For each server, when its requests in flight finish (session µs).
+    busy_until: Vec<Vec<u64>>,
+}
+
+/// A health check passes when `GET /health` gets a 200: the machine is on,
+/// Nginx answers and the application behind it answers.
+pub fn check_passes(node: &WebNode) -> bool {
+    node.powered_on && node.nginx == ProcessState::Running && node.app == ProcessState::Running
+}
+
+fn algorithm_name(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::RoundRobin => "roundrobin",
+        Algorithm::LeastConnections => "leastconn",
+    }
+}
+
+impl LbState {
+    pub fn new(cluster: &Cluster) -> Self {
+        LbState {
+            health: cluster
+                .web
+                .iter()
+                .map(|_| Health {
+                    up: true,
+                    fails: 0,
+                    passes: 0,
+                })
+                .collect(),
+            next_check_us: cluster.lb.health_check_interval_us.max(1),
+            rr: 0,
+            busy_until: vec![Vec::new(); cluster.web.len()],
+        }
+    }
+
+    /// Runs every health check due up to `to_us`, against the servers' current state.
+    pub fn advance(&mut self, cluster: &Cluster, to_us: u64) {
+        let interval = cluster.lb.health_check_interval_us.max(1);
+        if self.next_check_us <= to_us {
+            let rounds = (to_us - self.next_check_us) / interval + 1;
+            if rounds > MAX_REPLAYED_ROUNDS {
+                self.next_check_us += (rounds - MAX_REPLAYED_ROUNDS) * interval;
+            }
+        }
+        while self.next_check_us <= to_us {
+            for (h, node) in self.health.iter_mut().zip(&cluster.web) {
+                if check_passes(node) {
+                    h.fails = 0;
+                    h.passes = h.passes.saturating_add(1);
+                    if !h.up && h.passes >= cluster.lb.rise {
+                        h.up = true;
+                    }
+                } else {
+                    h.passes = 0;
+                    h.fails = h.fails.saturating_add(1);
+                    if h.up && h.fails >= cluster.lb.fall {
+                        h.up = false;
+                    }
+                }
+            }
+            self.next_check_us += interval;
+        }
+    }
+
+    fn in_flight(&self, i: usize, at_us: u64) -> usize {
+        self.busy_until
+            .get(i)
+            .map_or(0, |v| v.iter().filter(|&&end| end > at_us).count())
+    }
+
+    /// Chooses a server among those in rotation and believed healthy.
+    fn pick(&mut self, cluster: &Cluster, at_us: u64, exclude: &[usize]) -> Option<usize> {
+        let n = cluster.web.len();
+        let usable = |i: usize| {
+            cluster.web[i].enabled
+                && self.health.get(i).is_some_and(|h| h.up)
+                && !exclude.contains(&i)
+        };
+        let order: Vec<usize> = (0..n).map(|k| (self.rr + k) % n.max(1)).collect();
+        let choice = match cluster.lb.algorithm {
+            Algorithm::RoundRobin => order.into_iter().find(|&i| usable(i)),
+            Algorithm::LeastConnections => order
+                .into_iter()
+                .filter(|&i| usable(i))
+                .min_by_key(|&i| self.in_flight(i, at_us)),
+        };
+        if let Some(i) = choice {
+            self.rr = (i + 1) % n.max(1);
+        }
+        choice
+    }
+
+    fn describe(&self, cluster: &Cluster, at_us: u64) -> Vec<String> {
+        cluster
+            .web
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let health = if self.health.get(i).is_some_and(|h| h.up) {
+                    "healthy"
+                } else {
+                    "DOWN (failed its health checks)"
+                };
+                let rotation = if w.enabled { "in rotation" } else { "drained" };
+                format!(
+                    "{} {}: {health}, {rotation}, {} in flight",
+                    w.hostname,
+                    w.ip,
+                    self.in_flight(i, at_us)
+                )
+            })
+            .collect()
+    }
+
+    /// Remembers that server `i` is busy until `end_us`.
+    fn occupy(&mut self, i: usize, start_us: u64, end_us: u64) {
+        if let Some(v) = self.busy_until.get_mut(i) {
+            v.retain(|&e| e > start_us);
+            v.push(end_us);
+        }
+    }
+}
+
+fn haproxy_page(status: u16, text: &str) -> String {
+    format!(
+        "<html><body><h1>{status} {}</h1>\n{text}\n</body></html>\n",
+        crate::http::reason(status)
+    )
+}
+
+fn lb_response(ctx: &Ctx, status: u16, text: &str) -> Response {
+    let mut res = Response::new(status, "text/html", haproxy_page(status, text));
+    res.headers
+        .insert(0, ("Date".into(), http_date(ctx.session_now())));
+    res.headers
+        .push(("Cache-Control".into(), "no-cache".into()));
+    res.headers.push(("Connection".into(), "close".into()));
+    res
+}
+
+/// The redundant design handles the browser's request: the load balancer
+/// picks a web server, which serves it exactly as the single server would.
+pub fn forward(
+    ctx: &mut Ctx,
+    lb: &mut LbState,
+    cluster: &Cluster,
+    router: &Router,
+    db: DbRoute,
+    target: &Target,
+) -> Ending {
+    let wire = send_request(ctx, target, Component::LoadBalancer);
+    let arrived = ctx.session_now();
+    let algorithm = algorithm_name(cluster.lb.algorithm);
+    let lan = cluster.lb.lan_us;
+    let mut tried: Vec<usize> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for attempt in 0..2 {
+        let servers = lb.describe(cluster, arrived);
+        let choice = lb.pick(cluster, arrived, &tried);
+        let Some(i) = choice else {
+            let why = if attempt == 0 {
+                "No web server is both in rotation and passing its health checks, so the load balancer has nowhere to send the request and answers 503 Service Unavailable.".to_string()
+            } else {
+                format!("{} No other web server is available, so the load balancer answers 503 Service Unavailable.", notes.join(" "))
+            };
+            ctx.step(spec(
+                Component::LoadBalancer,
+                Component::LoadBalancer,
+                Phase::Wait,
+                Status::Fail,
+                ctx.scenario.latency.nginx_us,
+                "No server available: 503",
+                why.clone(),
+                Payload::Balance {
+                    algorithm: algorithm.into(),
+                    servers,
+                    chosen: None,
+                },
+            ));
+            let res = lb_response(ctx, 503, "No server is available to handle this request.");
+            return respond(ctx, Component::LoadBalancer, res, why);
+        };
+        tried.push(i);
+        let node = &cluster.web[i];
+        let rule = match cluster.lb.algorithm {
+            Algorithm::RoundRobin => "takes the servers in turn (round-robin)",
+            Algorithm::LeastConnections => {
+                "picks the server with the fewest requests in flight (least connections; ties go in turn)"
+            }
+        };
+        ctx.step(spec(
+            Component::LoadBalancer,
+            Component::LoadBalancer,
+            Phase::Wait,
+            Status::Ok,
+            ctx.scenario.latency.nginx_us,
+            format!("Load balancer picks {}", node.hostname),
+            format!("The load balancer {rule} among the servers that are in rotation and passed their recent health checks: this time {} ({}).", node.hostname, node.ip),
+            Payload::Balance {
+                algorithm: algorithm.into(),
+                servers,
+                chosen: Some(node.hostname.clone()),
+            },
+        ));
+        ctx.node = Some(i as u8);
+        // The load balancer forwards the request, telling the server who asked.
+        let forwarded = match parse_request(&wire) {
+            Ok(mut r) => {
+                r.headers
+                    .push(("X-Forwarded-For".into(), ctx.scenario.client.ip.to_string()));
+                r.to_wire()
+            }
+            Err(_) => wire.clone(),
+        };
+        if !node.powered_on {
+            let wait = cluster.lb.connect_timeout_us;
+            ctx.step(spec(
+                Component::LoadBalancer,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                wait,
+                format!("{} does not answer", node.hostname),
+                format!("{} is powered off, but its health checks have not failed {} times in a row yet, so the load balancer still sends it traffic. It waits {} ms for a SYN-ACK, then gives up on this server.", node.hostname, cluster.lb.fall, wait / 1000),
+                Payload::Tcp {
+                    segments: vec![format!("{INSIDE_IP} → {}:80 [SYN] (no answer)", node.ip)],
+                },
+            ));
+            ctx.node = None;
+            notes.push(format!("{} did not answer.", node.hostname));
+            continue;
+        }
+        if !matches!(node.nginx, ProcessState::Running | ProcessState::Hung) {
+            ctx.step(spec(
+                Component::LoadBalancer,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                2 * lan,
+                format!("{} refuses the connection", node.hostname),
+                format!("Nginx is not running on {}, so its kernel resets the connection at once. The load balancer tries another server.", node.hostname),
+                Payload::Tcp {
+                    segments: vec![format!("{}:80 → {INSIDE_IP} [RST, ACK]", node.ip)],
+                },
+            ));
+            ctx.node = None;
+            notes.push(format!("{} refused the connection.", node.hostname));
+            continue;
+        }
+        ctx.step(spec(
+            Component::LoadBalancer,
+            Component::Nginx,
+            Phase::Wait,
+            Status::Ok,
+            lan,
+            format!("Forward to {}", node.hostname),
+            format!("The load balancer passes the request to Nginx on {} over the private network, adding X-Forwarded-For so the server still knows the browser's address.", node.hostname),
+            Payload::Http {
+                text: forwarded.clone(),
+            },
+        ));
+        let host = Host {
+            hostname: &node.hostname,
+            remote_addr: INSIDE_IP,
+            nginx: node.nginx,
+            app: node.app,
+            db,
+        };
+        let served = serve(ctx, &host, router, &forwarded);
+        let (res, explanation) = match served {
+            Served::Response(res, explanation) => {
+                ctx.step(spec(
+                    Component::Nginx,
+                    Component::LoadBalancer,
+                    Phase::Wait,
+                    if res.status >= 500 { Status::Fail } else { Status::Ok },
+                    lan,
+                    format!("{} answers {} {}", node.hostname, res.status, res.reason),
+                    format!("Nginx on {} sends its response back to the load balancer, which relays it. {explanation}", node.hostname),
+                    Payload::Http { text: res.to_wire() },
+                ));
+                (
+                    res,
+                    format!(
+                        "The load balancer relays {}'s answer to the browser.",
+                        node.hostname
+                    ),
+                )
+            }
+            Served::NoAnswer => {
+                let wait = ctx.scenario.latency.proxy_read_timeout_us;
+                ctx.step(spec(
+                    Component::LoadBalancer,
+                    Component::LoadBalancer,
+                    Phase::Wait,
+                    Status::Fail,
+                    wait,
+                    "Server timeout: 504",
+                    format!(
+                        "{} never answered; the load balancer gives up after {} s.",
+                        node.hostname,
+                        wait / 1_000_000
+                    ),
+                    Payload::None,
+                ));
+                (
+                    lb_response(ctx, 504, "The server didn't respond in time."),
+                    "The load balancer answers 504 Gateway Timeout.".to_string(),
+                )
+            }
+        };
+        ctx.node = None;
+        lb.occupy(i, arrived, ctx.session_now());
+        return respond(ctx, Component::LoadBalancer, res, explanation);
+    }
+    let why = format!("{} The load balancer retries once on another server (redispatch) and has run out of servers, so it answers 503.", notes.join(" "));
+    let res = lb_response(ctx, 503, "No server is available to handle this request.");
+    respond(ctx, Component::LoadBalancer, res, why)
+}

@@ -1,0 +1,271 @@
+//! The single server's weaknesses and the redundant design: fault traces by
+//! snapshot, deploy streams, failover and the SPOF sweep, all by seed.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use stackscope_core::render;
+use stackscope_core::scenario::ProcessState;
+use stackscope_core::seed::redundant_stack;
+use stackscope_core::stream::{self, Event, StreamSpec};
+use stackscope_core::{Change, Fault, Scenario, Simulator};
+
+macro_rules! snap {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/snapshots/",
+                $name,
+                ".txt"
+            )),
+        )
+    };
+}
+
+/// Compares `got` with a snapshot file (see tests/traces.rs).
+fn compare(snapshot: (&str, &str), got: String) {
+    let (name, expected) = snapshot;
+    if got == expected {
+        return;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        let path = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        std::fs::write(path, &got).unwrap();
+        return;
+    }
+    let line = got
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(got.lines().count().min(expected.lines().count()));
+    panic!(
+        "snapshot {name} differs at line {}:\n  got:      {:?}\n  expected: {:?}",
+        line + 1,
+        got.lines().nth(line),
+        expected.lines().nth(line)
+    );
+}
+
+/// Requests `(url, at seconds)` after applying `changes` at time 0.
+fn traces(scenario: Scenario, changes: &[Change], requests: &[(&str, u64)]) -> String {
+    let mut sim = Simulator::new(scenario).unwrap();
+    for c in changes {
+        sim.apply(*c, 0);
+    }
+    let mut out = String::new();
+    for (url, at) in requests {
+        out.push_str(&format!("=== request at {at} s\n"));
+        out.push_str(&render::text(&sim.request(url, at * 1_000_000)));
+    }
+    out
+}
+
+#[test]
+fn redundant_home_page_goes_through_the_load_balancer_in_turn() {
+    compare(
+        snap!("redundant_home"),
+        traces(
+            redundant_stack(),
+            &[],
+            &[("http://www.foobar.com/", 0), ("http://www.foobar.com/", 1)],
+        ),
+    );
+}
+
+#[test]
+fn redundant_post_writes_to_the_primary_and_reads_a_lagging_replica() {
+    compare(
+        snap!("redundant_post"),
+        traces(
+            redundant_stack(),
+            &[],
+            &[
+                ("http://www.foobar.com/posts/hello-world", 0),
+                ("http://www.foobar.com/posts/hello-world", 1),
+                ("http://www.foobar.com/posts/hello-world", 5),
+            ],
+        ),
+    );
+}
+
+#[test]
+fn redundant_faults() {
+    // Each fault at time 0; one request just after (before the health checks
+    // notice) and one well after.
+    let mut out = String::new();
+    for fault in Fault::ALL {
+        out.push_str(&format!("##### {}\n", fault.label()));
+        out.push_str(&traces(
+            redundant_stack(),
+            &[fault.change()],
+            &[
+                ("http://www.foobar.com/posts/hello-world", 1),
+                ("http://www.foobar.com/posts/hello-world", 30),
+            ],
+        ));
+    }
+    compare(snap!("redundant_faults"), out);
+}
+
+#[test]
+fn single_server_faults_that_only_exist_in_the_redundant_design_change_nothing() {
+    for fault in [Fault::LoadBalancerOff, Fault::ReplicaStopped] {
+        let mut s = Scenario::default();
+        fault.apply(&mut s);
+        assert_eq!(s, Scenario::default());
+        assert!(!fault.applies_to(&s.topology));
+    }
+}
+
+fn deploy_spec() -> StreamSpec {
+    StreamSpec {
+        urls: vec!["http://www.foobar.com/".into()],
+        start_us: 0,
+        every_us: 200_000,
+        count: 150,
+    }
+}
+
+#[test]
+fn single_server_deploy_fails_requests_for_the_restart_window() {
+    let events = stream::single_deploy(2_000_000, 4_000_000, false);
+    let r = stream::run(&Scenario::default(), &deploy_spec(), &events).unwrap();
+    assert!(r.failed >= 1);
+    // Requests every 200 ms over a 4 s restart: about 20 get a 502.
+    assert!((18..=22).contains(&r.failed), "{} failed", r.failed);
+    assert!(r.points.iter().filter(|p| !p.ok).all(|p| p.status == "502"));
+    assert!(
+        (3_800_000..=4_400_000).contains(&r.outage_us),
+        "{}",
+        r.outage_us
+    );
+}
+
+#[test]
+fn rolling_deploy_behind_the_load_balancer_fails_nothing() {
+    let s = redundant_stack();
+    let events = stream::rolling_deploy(&s, 2_000_000, 4_000_000, true);
+    let r = stream::run(&s, &deploy_spec(), &events).unwrap();
+    assert_eq!(
+        r.failed,
+        0,
+        "{:?}",
+        r.points.iter().filter(|p| !p.ok).collect::<Vec<_>>()
+    );
+    // Both servers took traffic, and each was restarted.
+    assert!(r
+        .points
+        .iter()
+        .any(|p| p.server.as_deref() == Some("web-01")));
+    assert!(r
+        .points
+        .iter()
+        .any(|p| p.server.as_deref() == Some("web-02")));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e.change, Change::App(_, ProcessState::Restarting)))
+            .count(),
+        2
+    );
+    // Determinism by seed.
+    assert_eq!(r, stream::run(&s, &deploy_spec(), &events).unwrap());
+}
+
+#[test]
+fn restarting_without_draining_loses_requests_until_the_health_checks_notice() {
+    let s = redundant_stack();
+    let events = stream::rolling_deploy(&s, 2_000_000, 4_000_000, false);
+    let r = stream::run(&s, &deploy_spec(), &events).unwrap();
+    assert!(
+        r.failed > 0,
+        "the load balancer sends traffic to a restarting server until it is marked down"
+    );
+}
+
+#[test]
+fn a_web_server_powered_off_is_survived_with_slow_requests_until_detected() {
+    let s = redundant_stack();
+    let events = [Event {
+        at_us: 1_000_000,
+        change: Change::ServerPower(Some(0), false),
+        label: "power off web-01".into(),
+    }];
+    let r = stream::run(&s, &deploy_spec(), &events).unwrap();
+    assert_eq!(r.failed, 0);
+    let slow: Vec<_> = r
+        .points
+        .iter()
+        .filter(|p| p.latency_us > 1_000_000)
+        .collect();
+    assert!(
+        !slow.is_empty(),
+        "requests sent to web-01 before detection wait for the connect timeout"
+    );
+    // After fall × interval (2 × 2 s) plus one interval, none is slow any more.
+    assert!(slow.iter().all(|p| p.at_us < 1_000_000 + 6_000_000));
+}
+
+#[test]
+fn primary_database_failure_fails_writes_until_the_replica_is_promoted() {
+    let s = redundant_stack();
+    let spec = StreamSpec {
+        urls: vec![
+            "http://www.foobar.com/".into(),
+            "http://www.foobar.com/posts/hello-world".into(),
+        ],
+        start_us: 0,
+        every_us: 500_000,
+        count: 60,
+    };
+    let events = [Event {
+        at_us: 2_000_000,
+        change: Change::Database(ProcessState::Stopped),
+        label: "stop the primary".into(),
+    }];
+    let r = stream::run(&s, &spec, &events).unwrap();
+    let failed: Vec<_> = r.points.iter().filter(|p| !p.ok).collect();
+    assert!(!failed.is_empty());
+    // Only the post page (it writes its view count) fails, and only until promotion (10 s).
+    assert!(failed
+        .iter()
+        .all(|p| p.url.ends_with("hello-world") && p.status == "500"));
+    assert!(failed
+        .iter()
+        .all(|p| p.at_us >= 2_000_000 && p.at_us < 12_000_000));
+    // Reads from the replica kept the home page up throughout.
+    assert!(r
+        .points
+        .iter()
+        .filter(|p| p.url.ends_with(".com/"))
+        .all(|p| p.ok));
+}
+
+#[test]
+fn the_sweep_matrix_shows_the_single_points_of_failure() {
+    let rows = stream::sweep(&Scenario::default(), &redundant_stack()).unwrap();
+    let row = |name: &str| rows.iter().find(|r| r.failure == name).unwrap().clone();
+    // The single server: any part down and (nearly) everything fails.
+    assert_eq!(row("A web server powered off").single, Some(0.0));
+    assert_eq!(row("Nginx stopped on a web server").single, Some(0.0));
+    // Static files survive the application being down: Nginx serves them.
+    assert_eq!(row("Application stopped on a web server").single, Some(0.2));
+    // The redundant design survives losing a web server.
+    assert_eq!(row("A web server powered off").redundant, Some(1.0));
+    assert_eq!(row("Nginx stopped on a web server").redundant, Some(1.0));
+    assert_eq!(row("Replica database stopped").redundant, Some(1.0));
+    assert_eq!(row("Replica database stopped").single, None);
+    // What stays a single point of failure: the load balancer and DNS.
+    assert_eq!(row("Load balancer powered off").redundant, Some(0.0));
+    assert_eq!(row("DNS records deleted").redundant, Some(0.0));
+    assert_eq!(row("DNS records deleted").single, Some(0.0));
+    // A primary database failure: writes fail until promotion, reads go on.
+    let db = row("Primary database stopped");
+    let (s, r) = (db.single.unwrap(), db.redundant.unwrap());
+    assert!(r > s && r < 1.0, "single {s}, redundant {r}");
+}
