@@ -27,6 +27,8 @@ pub fn component_id(c: Component) -> &'static str {
         Component::App => "App",
         Component::Database => "Database",
         Component::OtherHost => "OtherHost",
+        Component::LoadBalancer => "LoadBalancer",
+        Component::Replica => "Replica",
     }
 }
 
@@ -83,6 +85,17 @@ pub fn component_role(c: Component) -> &'static str {
         Component::OtherHost => {
             "Someone else's server on the internet. Nothing of ours runs there: the browser \
              only ends up here when a DNS record points at the wrong address."
+        }
+        Component::LoadBalancer => {
+            "The load balancer (like HAProxy) owns the public address 8.8.8.8 in the redundant \
+             design. It checks every web server's health every few seconds, sends each request \
+             to a healthy one in turn, and retries another server when one refuses. \
+             There is only one of it, so it is still a single point of failure."
+        }
+        Component::Replica => {
+            "The read replica: a second database that replays the primary's writes a moment \
+             later. It answers reads, so it may return slightly stale data just after a write, \
+             and it is promoted to primary when the primary stays down."
         }
     }
 }

@@ -30,6 +30,9 @@ pub fn anchor(c: Component) -> (f64, f64) {
         Component::App => (850.0, 375.0),
         Component::Database => (850.0, 485.0),
         Component::OtherHost => (430.0, 500.0),
+        // Not part of the one-server drawing.
+        Component::LoadBalancer => (655.0, 330.0),
+        Component::Replica => (850.0, 485.0),
     }
 }
 
@@ -223,7 +226,7 @@ pub fn Diagram(props: &Props) -> Html {
         }
     });
 
-    let nodes = Component::ALL.iter().map(|&c| {
+    let nodes = Component::ALL[..11].iter().map(|&c| {
         let m = mark(c);
         let onclick = {
             let cb = props.on_select.clone();

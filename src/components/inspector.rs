@@ -155,6 +155,21 @@ fn payload_view(p: &Payload) -> Html {
                 ]) }
             </>
         },
+        Payload::Balance {
+            algorithm,
+            servers,
+            chosen,
+        } => html! {
+            <>
+                <h4>{ "Load balancer" }</h4>
+                { kv(vec![
+                    ("Algorithm", algorithm.clone()),
+                    ("Chosen", chosen.clone().unwrap_or_else(|| "(none: no healthy server)".into())),
+                ]) }
+                <h4>{ "Web servers as the load balancer sees them" }</h4>
+                <pre class="code">{ servers.join("\n") }</pre>
+            </>
+        },
         Payload::Route { pattern, handler } => html! {
             <>
                 <h4>{ "Application route" }</h4>
