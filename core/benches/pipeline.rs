@@ -34,7 +34,35 @@ fn home_page(c: &mut Criterion) {
     });
 }
 
+/// One million simulated requests: 20,000/s for 50 s on 16 two-core servers.
 #[cfg(not(target_arch = "wasm32"))]
-criterion_group!(benches, home_page);
+pub fn million_spec() -> stackscope_core::load::LoadSpec {
+    stackscope_core::load::LoadSpec {
+        rate_per_s: 20_000.0,
+        duration_s: 50.0,
+        servers: 16,
+        cores: 2,
+        db_connections: 32,
+        ..Default::default()
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn load_million(c: &mut Criterion) {
+    let scenario = Scenario::default();
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    group.bench_function("1,000,000 simulated requests", |b| {
+        b.iter(|| {
+            let r = stackscope_core::load::simulate(&scenario, &million_spec()).unwrap();
+            assert!(r.arrivals > 990_000 && r.arrivals < 1_010_000);
+            r.completed
+        })
+    });
+    group.finish();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+criterion_group!(benches, home_page, load_million);
 #[cfg(not(target_arch = "wasm32"))]
 criterion_main!(benches);

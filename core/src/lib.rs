@@ -10,6 +10,7 @@ pub mod browser;
 pub mod dns;
 pub mod error;
 pub mod http;
+pub mod load;
 pub mod net;
 pub mod render;
 pub mod rng;

@@ -1,0 +1,484 @@
+//! The discrete-event engine: a time-ordered event queue, queues per stage,
+//! and time-integrated gauges, advanced in chunks so a UI can yield between them.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::load::stats::Histogram;
+use crate::load::{route_costs, Interval, LoadError, LoadResult, LoadSpec, RouteCost};
+use crate::rng::Rng;
+use crate::scenario::Scenario;
+
+const ARRIVAL: u8 = 0;
+const NGINX_DONE: u8 = 1;
+const CPU1_DONE: u8 = 2;
+const DB_DONE: u8 = 3;
+const CPU2_DONE: u8 = 4;
+
+#[derive(Debug, Clone, Copy)]
+struct Req {
+    arrival_ns: u64,
+    server: u16,
+    route: u16,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Server {
+    /// Requests Nginx holds (from arrival to response).
+    conns: u32,
+    nginx_busy: u32,
+    nginx_queue: VecDeque<u32>,
+    workers_busy: u32,
+    app_queue: VecDeque<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    arrivals: u64,
+    completed: u64,
+    r503: u64,
+    t504: u64,
+    hist: Histogram,
+    app_busy: f64,
+    db_busy: f64,
+    nginx_busy: f64,
+    app_queue: f64,
+    db_queue: f64,
+}
+
+/// A simulation in progress.
+#[derive(Debug, Clone)]
+pub struct LoadSim {
+    spec: LoadSpec,
+    costs: Vec<RouteCost>,
+    cumulative: Vec<u64>,
+    rng: Rng,
+    end_ns: u64,
+    stop_ns: u64,
+    heap: BinaryHeap<Reverse<(u64, u64, u8, u32)>>,
+    seq: u64,
+    reqs: Vec<Req>,
+    free: Vec<u32>,
+    servers: Vec<Server>,
+    db_busy: u32,
+    db_queue: VecDeque<u32>,
+    rr: usize,
+    // Gauges, integrated over time into the intervals.
+    last_ns: u64,
+    workers_busy: u32,
+    nginx_busy: u32,
+    app_queued: u32,
+    acc: Vec<Acc>,
+    interval_ns: u64,
+    max_app_queue: u64,
+    max_db_queue: u64,
+    finished: bool,
+}
+
+fn exp_ns(rng: &mut Rng, mean_us: f64) -> u64 {
+    if mean_us <= 0.0 {
+        return 0;
+    }
+    // U in (0, 1]: never ln(0).
+    let u = ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+    (-u.ln() * mean_us * 1000.0) as u64
+}
+
+impl LoadSim {
+    /// Measures the routes with the pipeline, then prepares the run.
+    pub fn new(scenario: &Scenario, spec: LoadSpec) -> Result<Self, LoadError> {
+        spec.validate()?;
+        let costs = route_costs(scenario, &spec.mix).map_err(LoadError::Scenario)?;
+        Ok(Self::with_costs(spec, costs))
+    }
+
+    /// Prepares a run with given costs (tests use this for textbook queues).
+    pub fn with_costs(spec: LoadSpec, costs: Vec<RouteCost>) -> Self {
+        let mut total = 0u64;
+        let cumulative = costs
+            .iter()
+            .map(|c| {
+                total += u64::from(c.weight);
+                total
+            })
+            .collect();
+        let end_ns = (spec.duration_s * 1e9) as u64;
+        let intervals = spec.intervals.max(1);
+        let mut sim = LoadSim {
+            rng: Rng::new(spec.seed),
+            end_ns,
+            stop_ns: end_ns.saturating_add(spec.timeout_us.saturating_mul(1000)),
+            heap: BinaryHeap::new(),
+            seq: 0,
+            reqs: Vec::new(),
+            free: Vec::new(),
+            servers: vec![Server::default(); spec.servers.max(1) as usize],
+            db_busy: 0,
+            db_queue: VecDeque::new(),
+            rr: 0,
+            last_ns: 0,
+            workers_busy: 0,
+            nginx_busy: 0,
+            app_queued: 0,
+            acc: vec![Acc::default(); intervals as usize],
+            interval_ns: (end_ns / u64::from(intervals)).max(1),
+            max_app_queue: 0,
+            max_db_queue: 0,
+            finished: false,
+            cumulative,
+            costs,
+            spec,
+        };
+        let first = sim.next_gap(0);
+        sim.push(first, ARRIVAL, 0);
+        sim
+    }
+
+    fn push(&mut self, at_ns: u64, kind: u8, id: u32) {
+        self.seq += 1;
+        self.heap.push(Reverse((at_ns, self.seq, kind, id)));
+    }
+
+    fn rate_at(&self, t_ns: u64) -> f64 {
+        let base = self.spec.rate_per_s;
+        match self.spec.burst {
+            Some(b) if b.every_s > 0.0 => {
+                let t = t_ns as f64 / 1e9;
+                if t % b.every_s < b.length_s {
+                    base * b.factor
+                } else {
+                    base
+                }
+            }
+            _ => base,
+        }
+    }
+
+    fn next_gap(&mut self, t_ns: u64) -> u64 {
+        let mean_us = 1e6 / self.rate_at(t_ns).max(1e-9);
+        exp_ns(&mut self.rng, mean_us).max(1)
+    }
+
+    fn interval_of(&self, t_ns: u64) -> usize {
+        ((t_ns / self.interval_ns) as usize).min(self.acc.len() - 1)
+    }
+
+    /// Integrates the gauges from the last event up to `t_ns`.
+    fn account(&mut self, t_ns: u64) {
+        // The series covers the run itself, not the drain after it.
+        let t_ns = t_ns.min(self.end_ns);
+        while self.last_ns < t_ns {
+            let i = self.interval_of(self.last_ns);
+            let boundary = if i + 1 == self.acc.len() {
+                t_ns
+            } else {
+                ((i as u64 + 1) * self.interval_ns).min(t_ns)
+            };
+            let dt = (boundary - self.last_ns) as f64;
+            let a = &mut self.acc[i];
+            a.app_busy += dt * f64::from(self.workers_busy);
+            a.db_busy += dt * f64::from(self.db_busy);
+            a.nginx_busy += dt * f64::from(self.nginx_busy);
+            a.app_queue += dt * f64::from(self.app_queued);
+            a.db_queue += dt * self.db_queue.len() as f64;
+            self.last_ns = boundary;
+        }
+    }
+
+    fn alloc(&mut self, r: Req) -> u32 {
+        match self.free.pop() {
+            Some(id) => {
+                self.reqs[id as usize] = r;
+                id
+            }
+            None => {
+                self.reqs.push(r);
+                (self.reqs.len() - 1) as u32
+            }
+        }
+    }
+
+    fn finish(&mut self, id: u32, t_ns: u64, timed_out: bool) {
+        let r = self.reqs[id as usize];
+        let latency_us = (t_ns.saturating_sub(r.arrival_ns)) / 1000;
+        let i = self.interval_of(t_ns);
+        if timed_out || latency_us > self.spec.timeout_us {
+            self.acc[i].t504 += 1;
+        } else {
+            self.acc[i].completed += 1;
+            self.acc[i].hist.record(latency_us);
+        }
+        if let Some(s) = self.servers.get_mut(usize::from(r.server)) {
+            s.conns = s.conns.saturating_sub(1);
+        }
+        self.free.push(id);
+    }
+
+    fn start_nginx(&mut self, id: u32, t_ns: u64) {
+        let r = self.reqs[id as usize];
+        let s = usize::from(r.server);
+        self.servers[s].nginx_busy += 1;
+        self.nginx_busy += 1;
+        let mean = self.costs[usize::from(r.route)].nginx_us;
+        let d = exp_ns(&mut self.rng, mean);
+        self.push(t_ns + d, NGINX_DONE, id);
+    }
+
+    /// Gives free workers of server `s` the requests waiting for them.
+    fn feed_workers(&mut self, s: usize, t_ns: u64) {
+        let timeout_ns = self.spec.timeout_us.saturating_mul(1000);
+        while self.servers[s].workers_busy < self.spec.cores {
+            let Some(id) = self.servers[s].app_queue.pop_front() else {
+                break;
+            };
+            self.app_queued -= 1;
+            let r = self.reqs[id as usize];
+            if t_ns.saturating_sub(r.arrival_ns) > timeout_ns {
+                // Nginx already gave up on it: a worker never sees it.
+                self.finish(id, t_ns, true);
+                continue;
+            }
+            self.servers[s].workers_busy += 1;
+            self.workers_busy += 1;
+            let c = &self.costs[usize::from(r.route)];
+            let cpu = if c.queries == 0 {
+                c.app_us
+            } else {
+                c.app_us / 2.0
+            };
+            let kind = if c.queries == 0 { CPU2_DONE } else { CPU1_DONE };
+            let d = exp_ns(&mut self.rng, cpu);
+            self.push(t_ns + d, kind, id);
+        }
+    }
+
+    fn feed_db(&mut self, t_ns: u64) {
+        while self.db_busy < self.spec.db_connections {
+            let Some(id) = self.db_queue.pop_front() else {
+                break;
+            };
+            self.db_busy += 1;
+            let mean = self.costs[usize::from(self.reqs[id as usize].route)].db_us;
+            let d = exp_ns(&mut self.rng, mean);
+            self.push(t_ns + d, DB_DONE, id);
+        }
+    }
+
+    fn pick_route(&mut self) -> u16 {
+        let total = self.cumulative.last().copied().unwrap_or(1).max(1);
+        let x = self.rng.below(total);
+        self.cumulative.iter().position(|&c| x < c).unwrap_or(0) as u16
+    }
+
+    fn handle(&mut self, t_ns: u64, kind: u8, id: u32) {
+        match kind {
+            ARRIVAL => {
+                let gap = self.next_gap(t_ns);
+                if t_ns + gap < self.end_ns {
+                    self.push(t_ns + gap, ARRIVAL, 0);
+                }
+                let route = self.pick_route();
+                let server = self.rr % self.servers.len();
+                self.rr = self.rr.wrapping_add(1);
+                let i = self.interval_of(t_ns);
+                self.acc[i].arrivals += 1;
+                if self.servers[server].conns >= self.spec.max_connections {
+                    self.acc[i].r503 += 1;
+                    return;
+                }
+                self.servers[server].conns += 1;
+                let id = self.alloc(Req {
+                    arrival_ns: t_ns,
+                    server: server as u16,
+                    route,
+                });
+                if self.servers[server].nginx_busy < self.spec.cores {
+                    self.start_nginx(id, t_ns);
+                } else {
+                    self.servers[server].nginx_queue.push_back(id);
+                }
+            }
+            NGINX_DONE => {
+                let r = self.reqs[id as usize];
+                let s = usize::from(r.server);
+                self.servers[s].nginx_busy -= 1;
+                self.nginx_busy -= 1;
+                if let Some(next) = self.servers[s].nginx_queue.pop_front() {
+                    self.start_nginx(next, t_ns);
+                }
+                if self.costs[usize::from(r.route)].is_static {
+                    self.finish(id, t_ns, false);
+                } else {
+                    self.servers[s].app_queue.push_back(id);
+                    self.app_queued += 1;
+                    self.max_app_queue = self.max_app_queue.max(u64::from(self.app_queued));
+                    self.feed_workers(s, t_ns);
+                }
+            }
+            CPU1_DONE => {
+                self.db_queue.push_back(id);
+                self.max_db_queue = self.max_db_queue.max(self.db_queue.len() as u64);
+                self.feed_db(t_ns);
+            }
+            DB_DONE => {
+                self.db_busy -= 1;
+                self.feed_db(t_ns);
+                let c = &self.costs[usize::from(self.reqs[id as usize].route)];
+                let d = exp_ns(&mut self.rng, c.app_us / 2.0);
+                self.push(t_ns + d, CPU2_DONE, id);
+            }
+            _ => {
+                let s = usize::from(self.reqs[id as usize].server);
+                self.servers[s].workers_busy -= 1;
+                self.workers_busy -= 1;
+                self.finish(id, t_ns, false);
+                self.feed_workers(s, t_ns);
+            }
+        }
+    }
+
+    /// Processes up to `max_events` events; true when the run is over.
+    pub fn step(&mut self, max_events: usize) -> bool {
+        if self.finished {
+            return true;
+        }
+        for _ in 0..max_events {
+            let Some(Reverse((t, _, kind, id))) = self.heap.pop() else {
+                self.finished = true;
+                break;
+            };
+            if t > self.stop_ns {
+                self.finished = true;
+                break;
+            }
+            self.account(t);
+            self.handle(t, kind, id);
+        }
+        if self.finished {
+            // Whatever is still in the system has waited past the timeout.
+            let stop = self.stop_ns;
+            self.account(self.end_ns.max(self.last_ns));
+            let live: Vec<u32> = {
+                let mut dead = vec![false; self.reqs.len()];
+                for &f in &self.free {
+                    dead[f as usize] = true;
+                }
+                (0..self.reqs.len() as u32)
+                    .filter(|&i| !dead[i as usize])
+                    .collect()
+            };
+            for id in live {
+                self.finish(id, stop, true);
+            }
+        }
+        self.finished
+    }
+
+    /// Share of the simulated time done, 0..=1.
+    pub fn progress(&self) -> f64 {
+        if self.finished {
+            return 1.0;
+        }
+        (self.last_ns as f64 / self.end_ns.max(1) as f64).min(1.0)
+    }
+
+    /// Requests per second the workers could sustain with this mix.
+    pub fn app_capacity_per_s(&self) -> f64 {
+        let (mut w, mut busy) = (0.0, 0.0);
+        for c in &self.costs {
+            let wt = f64::from(c.weight);
+            w += wt;
+            if !c.is_static {
+                busy += wt * (c.app_us + c.db_us);
+            }
+        }
+        if busy == 0.0 {
+            return f64::INFINITY;
+        }
+        f64::from(self.spec.servers * self.spec.cores) * 1e6 / (busy / w)
+    }
+
+    /// Requests per second the database could sustain with this mix.
+    pub fn db_capacity_per_s(&self) -> f64 {
+        let (mut w, mut busy) = (0.0, 0.0);
+        for c in &self.costs {
+            let wt = f64::from(c.weight);
+            w += wt;
+            if !c.is_static && c.queries > 0 {
+                busy += wt * c.db_us;
+            }
+        }
+        if busy == 0.0 {
+            return f64::INFINITY;
+        }
+        f64::from(self.spec.db_connections) * 1e6 / (busy / w)
+    }
+
+    /// The lower of the two.
+    pub fn capacity_per_s(&self) -> f64 {
+        self.app_capacity_per_s().min(self.db_capacity_per_s())
+    }
+
+    /// The numbers so far (complete once [`LoadSim::step`] returned true).
+    pub fn result(&self) -> LoadResult {
+        let s = &self.spec;
+        let len_s = self.interval_ns as f64 / 1e9;
+        let workers = f64::from(s.servers * s.cores);
+        let db = f64::from(s.db_connections);
+        let mut all = Histogram::default();
+        let mut totals = (0u64, 0u64, 0u64, 0u64);
+        let (mut app_area, mut db_area, mut nginx_area) = (0.0, 0.0, 0.0);
+        let intervals = self
+            .acc
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                all.merge(&a.hist);
+                totals.0 += a.arrivals;
+                totals.1 += a.completed;
+                totals.2 += a.r503;
+                totals.3 += a.t504;
+                app_area += a.app_busy;
+                db_area += a.db_busy;
+                nginx_area += a.nginx_busy;
+                let span = self.interval_ns as f64;
+                Interval {
+                    start_s: i as f64 * len_s,
+                    arrivals: a.arrivals,
+                    completed: a.completed,
+                    rejected_503: a.r503,
+                    timed_out_504: a.t504,
+                    throughput: a.completed as f64 / len_s,
+                    p50_us: a.hist.quantile(0.5),
+                    p95_us: a.hist.quantile(0.95),
+                    p99_us: a.hist.quantile(0.99),
+                    app_utilisation: (a.app_busy / (span * workers)).min(1.0),
+                    db_utilisation: (a.db_busy / (span * db)).min(1.0),
+                    nginx_utilisation: (a.nginx_busy / (span * workers)).min(1.0),
+                    app_queue: a.app_queue / span,
+                    db_queue: a.db_queue / span,
+                }
+            })
+            .collect();
+        let total_ns = (self.interval_ns * self.acc.len() as u64) as f64;
+        LoadResult {
+            spec: s.clone(),
+            costs: self.costs.clone(),
+            intervals,
+            arrivals: totals.0,
+            completed: totals.1,
+            rejected_503: totals.2,
+            timed_out_504: totals.3,
+            p50_us: all.quantile(0.5),
+            p95_us: all.quantile(0.95),
+            p99_us: all.quantile(0.99),
+            app_utilisation: (app_area / (total_ns * workers)).min(1.0),
+            db_utilisation: (db_area / (total_ns * db)).min(1.0),
+            nginx_utilisation: (nginx_area / (total_ns * workers)).min(1.0),
+            max_app_queue: self.max_app_queue,
+            max_db_queue: self.max_db_queue,
+            app_capacity_per_s: self.app_capacity_per_s(),
+            db_capacity_per_s: self.db_capacity_per_s(),
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! Load: a seeded discrete-event simulation of many requests against the stack.
+//!
+//! One request at a time is what the pipeline traces; this module asks what
+//! happens when thousands arrive each second. Each route's cost comes from
+//! the pipeline itself (a traced request per route), so a static file is
+//! cheap and a page with SQL is not, for the same reasons as in a trace.
+//!
+//! The model, stage by stage, per web server:
+//! - **Nginx** takes every request (`cores` parallel, its own small CPU cost)
+//!   and serves static files itself; it holds at most `max_connections`
+//!   requests, beyond which it answers 503.
+//! - **Application workers** (`cores` of them: one per CPU core) take dynamic
+//!   requests from a FIFO queue; a worker stays busy for the route's CPU time
+//!   and while it waits for its database queries.
+//! - **The database** (`db_connections` in parallel, shared by all web
+//!   servers) runs the queries.
+//! - A request not answered within `timeout_us` counts as a 504 (Nginx's
+//!   `proxy_read_timeout`), and a worker does not start a request that has
+//!   already timed out.
+//!
+//! Service times are exponential around the pipeline's costs; arrivals are
+//! Poisson, optionally with periodic bursts. Time is virtual (ns), nothing
+//! reads a clock, and results are aggregated into fixed-size histograms.
+
+mod engine;
+pub mod stats;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use crate::sim::Simulator;
+use crate::trace::{Component, Outcome};
+
+pub use engine::LoadSim;
+pub use stats::Histogram;
+
+/// Periodic bursts of extra traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Burst {
+    /// Arrival rate during a burst, as a multiple of the base rate.
+    pub factor: f64,
+    /// A burst starts every `every_s` seconds…
+    pub every_s: f64,
+    /// …and lasts `length_s` seconds.
+    pub length_s: f64,
+}
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadSpec {
+    pub seed: u64,
+    /// Mean offered load, requests per second.
+    pub rate_per_s: f64,
+    pub burst: Option<Burst>,
+    /// URLs and their weights in the mix.
+    pub mix: Vec<(String, u32)>,
+    /// Simulated seconds.
+    pub duration_s: f64,
+    /// Web servers behind the load balancer (1: the single server).
+    pub servers: u32,
+    /// CPU cores per web server (vertical scaling).
+    pub cores: u32,
+    /// Requests Nginx holds at once per server before answering 503.
+    pub max_connections: u32,
+    /// Queries the database runs in parallel.
+    pub db_connections: u32,
+    /// Nginx gives up on the application after this long: 504.
+    pub timeout_us: u64,
+    /// Number of intervals in the time series.
+    pub intervals: u32,
+}
+
+impl Default for LoadSpec {
+    fn default() -> Self {
+        LoadSpec {
+            seed: 1,
+            rate_per_s: 200.0,
+            burst: None,
+            mix: vec![
+                ("http://www.foobar.com/".into(), 5),
+                ("http://www.foobar.com/posts/hello-world".into(), 3),
+                ("http://www.foobar.com/static/style.css".into(), 2),
+            ],
+            duration_s: 30.0,
+            servers: 1,
+            cores: 2,
+            max_connections: 1024,
+            db_connections: 8,
+            timeout_us: 10_000_000,
+            intervals: 60,
+        }
+    }
+}
+
+/// What one request of a route costs, measured from a traced request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteCost {
+    pub url: String,
+    pub weight: u32,
+    /// Served by Nginx alone.
+    pub is_static: bool,
+    /// Nginx's own work, µs.
+    pub nginx_us: f64,
+    /// The application's CPU time (routing, rendering), µs.
+    pub app_us: f64,
+    /// Time spent on database queries (including the round trips), µs.
+    pub db_us: f64,
+    /// Number of queries.
+    pub queries: u32,
+}
+
+/// Why a spec cannot be simulated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// A value out of range, in a learner's words.
+    Spec(String),
+    Scenario(ScenarioError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Spec(s) => write!(f, "{s}"),
+            LoadError::Scenario(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The most requests one run may simulate.
+pub const MAX_REQUESTS: f64 = 20_000_000.0;
+
+impl LoadSpec {
+    pub fn validate(&self) -> Result<(), LoadError> {
+        let bad = |m: &str| Err(LoadError::Spec(m.to_string()));
+        if !(self.rate_per_s.is_finite() && self.rate_per_s > 0.0) {
+            return bad("the load must be a positive number of requests per second");
+        }
+        if !(self.duration_s.is_finite() && self.duration_s > 0.0 && self.duration_s <= 3600.0) {
+            return bad("the duration must be between 0 and 3600 seconds");
+        }
+        let peak = self.rate_per_s * self.burst.map_or(1.0, |b| b.factor.max(1.0));
+        if peak * self.duration_s > MAX_REQUESTS {
+            return bad("that is more than 20 million requests; shorten the run or lower the load");
+        }
+        if let Some(b) = self.burst {
+            if !(b.factor.is_finite() && b.factor >= 1.0 && b.factor <= 100.0) {
+                return bad("a burst multiplies the load by 1 to 100");
+            }
+            if !(b.every_s.is_finite()
+                && b.length_s.is_finite()
+                && b.every_s > 0.0
+                && b.length_s >= 0.0
+                && b.length_s <= b.every_s)
+            {
+                return bad("a burst must be shorter than the time between bursts");
+            }
+        }
+        if self.mix.is_empty() || self.mix.iter().all(|(_, w)| *w == 0) {
+            return bad("the request mix is empty");
+        }
+        if self.mix.len() > 64 {
+            return bad("the request mix has more than 64 entries");
+        }
+        if !(1..=64).contains(&self.servers) {
+            return bad("between 1 and 64 servers");
+        }
+        if !(1..=256).contains(&self.cores) {
+            return bad("between 1 and 256 cores per server");
+        }
+        if !(1..=1_000_000).contains(&self.max_connections)
+            || !(1..=10_000).contains(&self.db_connections)
+        {
+            return bad("connection limits must be positive");
+        }
+        if self.timeout_us == 0 || !(1..=1000).contains(&self.intervals) {
+            return bad("the timeout and the number of intervals must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// Measures each route of the mix by tracing one request through the
+/// pipeline (with a warm DNS cache) and adding up where the time went.
+pub fn route_costs(
+    scenario: &Scenario,
+    mix: &[(String, u32)],
+) -> Result<Vec<RouteCost>, ScenarioError> {
+    let mut sim = Simulator::new(scenario.clone())?;
+    let mut out = Vec::with_capacity(mix.len());
+    for (i, (url, weight)) in mix.iter().enumerate() {
+        let at = (i as u64 + 1) * 1_000_000;
+        sim.request(url, at); // warm the DNS cache and the database
+        let t = sim.request(url, at + 500_000);
+        let mut c = RouteCost {
+            url: url.clone(),
+            weight: *weight,
+            is_static: false,
+            nginx_us: 0.0,
+            app_us: 0.0,
+            db_us: 0.0,
+            queries: 0,
+        };
+        let mut reached_app = false;
+        for s in &t.steps {
+            let d = s.duration_us as f64;
+            match (s.from, s.to) {
+                (Component::Nginx, Component::Nginx) => c.nginx_us += d,
+                (Component::App, Component::App) => {
+                    reached_app = true;
+                    c.app_us += d
+                }
+                (Component::App, Component::Database | Component::Replica) => {
+                    c.db_us += d;
+                    c.queries += 1;
+                }
+                (Component::Database | Component::Replica, Component::App) => c.db_us += d,
+                _ => {}
+            }
+        }
+        c.is_static = !reached_app && matches!(t.outcome, Outcome::Response { .. });
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// One interval of the time series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    pub start_s: f64,
+    pub arrivals: u64,
+    pub completed: u64,
+    pub rejected_503: u64,
+    pub timed_out_504: u64,
+    /// Requests per second answered successfully.
+    pub throughput: f64,
+    pub p50_us: Option<u64>,
+    pub p95_us: Option<u64>,
+    pub p99_us: Option<u64>,
+    /// Busy share of the application workers, 0..=1.
+    pub app_utilisation: f64,
+    pub db_utilisation: f64,
+    pub nginx_utilisation: f64,
+    /// Mean number waiting for an application worker (all servers).
+    pub app_queue: f64,
+    pub db_queue: f64,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadResult {
+    pub spec: LoadSpec,
+    pub costs: Vec<RouteCost>,
+    pub intervals: Vec<Interval>,
+    pub arrivals: u64,
+    pub completed: u64,
+    pub rejected_503: u64,
+    pub timed_out_504: u64,
+    pub p50_us: Option<u64>,
+    pub p95_us: Option<u64>,
+    pub p99_us: Option<u64>,
+    pub app_utilisation: f64,
+    pub db_utilisation: f64,
+    pub nginx_utilisation: f64,
+    pub max_app_queue: u64,
+    pub max_db_queue: u64,
+    /// Requests per second the application workers could sustain at 100 %
+    /// (from the mix's mean cost), and the same for the database.
+    pub app_capacity_per_s: f64,
+    pub db_capacity_per_s: f64,
+}
+
+impl LoadResult {
+    /// Share of requests that failed (503 or 504).
+    pub fn error_rate(&self) -> f64 {
+        let done = self.completed + self.rejected_503 + self.timed_out_504;
+        if done == 0 {
+            0.0
+        } else {
+            (self.rejected_503 + self.timed_out_504) as f64 / done as f64
+        }
+    }
+
+    /// A few sentences about what the run shows, computed from its numbers.
+    pub fn explain(&self) -> String {
+        let s = &self.spec;
+        let mut out = Vec::new();
+        let total_cores = s.servers * s.cores;
+        let where_ = if s.servers == 1 {
+            format!(
+                "one server with {} core{}",
+                s.cores,
+                if s.cores == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{} servers with {} cores each", s.servers, s.cores)
+        };
+        out.push(format!(
+            "At {:.0} requests/s on {where_}, the application workers are {:.0}% busy and the database {:.0}%.",
+            s.rate_per_s,
+            self.app_utilisation * 100.0,
+            self.db_utilisation * 100.0
+        ));
+        out.push(format!(
+            "The workers ({total_cores} in all) can sustain about {:.0} requests/s of this mix; the database about {:.0}.",
+            self.app_capacity_per_s, self.db_capacity_per_s
+        ));
+        let bottleneck = if self.app_capacity_per_s <= self.db_capacity_per_s {
+            "the application workers"
+        } else {
+            "the database"
+        };
+        let saturated = self.app_utilisation >= 0.97 || self.db_utilisation >= 0.97;
+        if saturated {
+            let p99 = self.p99_us.map_or("unknown".to_string(), fmt_us);
+            out.push(format!(
+                "That is past capacity: {bottleneck} are saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
+                self.max_app_queue.max(self.max_db_queue)
+            ));
+        } else if let Some(p99) = self.p99_us {
+            out.push(format!(
+                "Below capacity: queues stay short and p99 latency is {}.",
+                fmt_us(p99)
+            ));
+        }
+        if self.rejected_503 + self.timed_out_504 > 0 {
+            out.push(format!(
+                "{:.1}% of requests failed: {} were turned away (503) and {} waited past the {} s timeout (504).",
+                self.error_rate() * 100.0,
+                self.rejected_503,
+                self.timed_out_504,
+                s.timeout_us / 1_000_000
+            ));
+        }
+        if saturated && bottleneck == "the application workers" {
+            out.push("More cores (vertical scaling) or more servers (horizontal scaling) add workers; past a point the database becomes the limit.".into());
+        } else if saturated {
+            out.push(
+                "Adding web servers no longer helps: every server shares the one database.".into(),
+            );
+        }
+        out.join(" ")
+    }
+}
+
+/// "850 µs", "12.3 ms", "1.20 s".
+pub fn fmt_us(us: u64) -> String {
+    if us < 1_000 {
+        format!("{us} µs")
+    } else if us < 1_000_000 {
+        format!("{:.1} ms", us as f64 / 1e3)
+    } else {
+        format!("{:.2} s", us as f64 / 1e6)
+    }
+}
+
+/// Runs a whole simulation at once.
+pub fn simulate(scenario: &Scenario, spec: &LoadSpec) -> Result<LoadResult, LoadError> {
+    let mut sim = LoadSim::new(scenario, spec.clone())?;
+    while !sim.step(usize::MAX) {}
+    Ok(sim.result())
+}
+
+/// A point of the latency-vs-load curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KneePoint {
+    pub rate_per_s: f64,
+    pub p50_us: Option<u64>,
+    pub p99_us: Option<u64>,
+    pub error_rate: f64,
+    pub throughput: f64,
+}
+
+/// Latency against offered load: `points` runs from 10 % to 150 % of the
+/// stack's capacity, each `duration_s` long.
+pub fn knee(
+    scenario: &Scenario,
+    spec: &LoadSpec,
+    points: u32,
+    duration_s: f64,
+) -> Result<Vec<KneePoint>, LoadError> {
+    let probe = LoadSim::new(scenario, spec.clone())?;
+    let capacity = probe.capacity_per_s();
+    let points = points.clamp(2, 40);
+    (0..points)
+        .map(|i| {
+            let share = 0.1 + 1.4 * f64::from(i) / f64::from(points - 1);
+            let mut s = spec.clone();
+            s.rate_per_s = (capacity * share).max(0.1);
+            s.duration_s = duration_s;
+            s.burst = None;
+            let r = simulate(scenario, &s)?;
+            Ok(KneePoint {
+                rate_per_s: s.rate_per_s,
+                p50_us: r.p50_us,
+                p99_us: r.p99_us,
+                error_rate: r.error_rate(),
+                throughput: r.completed as f64 / duration_s,
+            })
+        })
+        .collect()
+}

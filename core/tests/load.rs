@@ -1,0 +1,193 @@
+//! The load simulation against queueing theory, and its determinism.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use stackscope_core::load::{self, knee, route_costs, LoadSim, LoadSpec, RouteCost};
+use stackscope_core::Scenario;
+
+fn textbook(cores: u32, rate: f64, service_us: f64, seconds: f64, seed: u64) -> load::LoadResult {
+    let spec = LoadSpec {
+        seed,
+        rate_per_s: rate,
+        burst: None,
+        mix: vec![("queue".into(), 1)],
+        duration_s: seconds,
+        servers: 1,
+        cores,
+        max_connections: 1_000_000,
+        db_connections: 1,
+        timeout_us: 1_000_000_000,
+        intervals: 10,
+    };
+    let costs = vec![RouteCost {
+        url: "queue".into(),
+        weight: 1,
+        is_static: false,
+        nginx_us: 0.0,
+        app_us: service_us,
+        db_us: 0.0,
+        queries: 0,
+    }];
+    let mut sim = LoadSim::with_costs(spec, costs);
+    while !sim.step(100_000) {}
+    sim.result()
+}
+
+fn close(got: f64, want: f64, tolerance: f64, what: &str) {
+    let err = (got - want).abs() / want;
+    assert!(
+        err <= tolerance,
+        "{what}: got {got:.4}, want {want:.4} (error {:.1}% > {:.0}%)",
+        err * 100.0,
+        tolerance * 100.0
+    );
+}
+
+#[test]
+fn mm1_sojourn_time_matches_theory() {
+    // λ = 800/s, service 1 ms (μ = 1000/s): ρ = 0.8, sojourn ~ Exp(μ − λ = 200/s).
+    let r = textbook(1, 800.0, 1000.0, 300.0, 7);
+    close(r.app_utilisation, 0.8, 0.03, "utilisation = λ·S");
+    close(
+        r.p50_us.unwrap() as f64,
+        2f64.ln() / 200.0 * 1e6,
+        0.10,
+        "p50",
+    );
+    close(
+        r.p99_us.unwrap() as f64,
+        100f64.ln() / 200.0 * 1e6,
+        0.10,
+        "p99",
+    );
+}
+
+/// Erlang C: the probability that an arrival waits in an M/M/c queue.
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let top = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
+    top / (sum + top)
+}
+
+#[test]
+fn mmc_sojourn_time_matches_erlang_c() {
+    // c = 4 workers, service 4 ms (μ = 250/s), λ = 800/s: a = 3.2, ρ = 0.8.
+    let (c, mu, lambda) = (4u32, 250.0, 800.0);
+    let r = textbook(c, lambda, 4000.0, 300.0, 11);
+    close(
+        r.app_utilisation,
+        lambda / (f64::from(c) * mu),
+        0.03,
+        "utilisation = λ·S/c",
+    );
+    let pw = erlang_c(c, lambda / mu);
+    let theta = f64::from(c) * mu - lambda;
+    // P(T > t) for T = Wq + S.
+    let tail = |t: f64| {
+        (1.0 - pw) * (-mu * t).exp()
+            + pw * (theta * (-mu * t).exp() - mu * (-theta * t).exp()) / (theta - mu)
+    };
+    let quantile = |q: f64| {
+        let (mut lo, mut hi) = (0.0, 10.0);
+        for _ in 0..200 {
+            let mid = (lo + hi) / 2.0;
+            if tail(mid) > 1.0 - q {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        lo * 1e6
+    };
+    close(r.p50_us.unwrap() as f64, quantile(0.5), 0.10, "p50");
+    close(r.p99_us.unwrap() as f64, quantile(0.99), 0.10, "p99");
+}
+
+#[test]
+fn same_seed_same_result_other_seed_other_result() {
+    let a = textbook(2, 900.0, 1500.0, 20.0, 3);
+    let b = textbook(2, 900.0, 1500.0, 20.0, 3);
+    let c = textbook(2, 900.0, 1500.0, 20.0, 4);
+    assert_eq!(a, b);
+    assert_ne!(a.completed, 0);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn costs_come_from_the_pipeline() {
+    let costs = route_costs(&Scenario::default(), &LoadSpec::default().mix).unwrap();
+    let home = &costs[0];
+    let post = &costs[1];
+    let css = &costs[2];
+    assert!(css.is_static && css.app_us == 0.0 && css.db_us == 0.0);
+    assert!(!home.is_static && home.queries == 2 && home.app_us > 0.0 && home.db_us > 0.0);
+    assert_eq!(post.queries, 3, "settings, the view-count write, the post");
+    assert!(css.nginx_us > 0.0);
+}
+
+#[test]
+fn past_capacity_the_queue_grows_and_requests_fail() {
+    let s = Scenario::default();
+    let probe = LoadSim::new(&s, LoadSpec::default()).unwrap();
+    let capacity = probe.capacity_per_s();
+    assert!(capacity > 100.0 && capacity < 100_000.0, "{capacity}");
+    let mut spec = LoadSpec {
+        rate_per_s: capacity * 0.5,
+        duration_s: 20.0,
+        ..Default::default()
+    };
+    let calm = load::simulate(&s, &spec).unwrap();
+    spec.rate_per_s = capacity * 1.5;
+    let busy = load::simulate(&s, &spec).unwrap();
+    assert!(calm.error_rate() == 0.0, "{}", calm.error_rate());
+    assert!(calm.app_utilisation < 0.6);
+    assert!(busy.app_utilisation > 0.97, "{}", busy.app_utilisation);
+    assert!(busy.error_rate() > 0.05, "{}", busy.error_rate());
+    assert!(busy.p99_us.unwrap() > 10 * calm.p99_us.unwrap());
+    assert!(busy.explain().contains("saturated"), "{}", busy.explain());
+    assert!(
+        calm.explain().contains("Below capacity"),
+        "{}",
+        calm.explain()
+    );
+    // Horizontal scaling: four servers take the same load comfortably.
+    spec.servers = 4;
+    let scaled = load::simulate(&s, &spec).unwrap();
+    assert!(scaled.error_rate() < 0.001 && scaled.app_utilisation < 0.5);
+}
+
+#[test]
+fn the_knee_curve_rises_past_capacity() {
+    let s = Scenario::default();
+    let points = knee(&s, &LoadSpec::default(), 8, 5.0).unwrap();
+    assert_eq!(points.len(), 8);
+    let first = points.first().unwrap().p99_us.unwrap();
+    let last = points.last().unwrap().p99_us.unwrap();
+    assert!(last > 20 * first, "{first} → {last}");
+    assert!(points.windows(2).all(|w| w[1].rate_per_s > w[0].rate_per_s));
+}
+
+#[test]
+fn bad_specs_are_explained() {
+    let s = Scenario::default();
+    for edit in [
+        |l: &mut LoadSpec| l.rate_per_s = f64::NAN,
+        |l: &mut LoadSpec| l.rate_per_s = -1.0,
+        |l: &mut LoadSpec| l.cores = 0,
+        |l: &mut LoadSpec| l.mix.clear(),
+        |l: &mut LoadSpec| l.duration_s = 1e9,
+        |l: &mut LoadSpec| l.rate_per_s = 1e9,
+    ] {
+        let mut spec = LoadSpec::default();
+        edit(&mut spec);
+        let e = LoadSim::new(&s, spec).unwrap_err();
+        assert!(!e.to_string().is_empty());
+    }
+}
