@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod dns;
+pub mod edit;
 pub mod error;
 pub mod http;
 pub mod load;

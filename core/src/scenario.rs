@@ -325,6 +325,10 @@ pub struct SeedData {
     pub users: Vec<User>,
     pub posts: Vec<Post>,
     pub settings: Vec<Setting>,
+    /// SQL statements the learner ran in the console that changed data,
+    /// replayed in order after the rows above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<String>,
 }
 
 /// A fault the learner can inject; each is a small edit of the scenario.

@@ -196,6 +196,7 @@ pub fn simple_stack() -> Scenario {
                     value: "Notes on the simple web stack".into(),
                 },
             ],
+            statements: Vec::new(),
         },
     }
 }

@@ -9,7 +9,7 @@ use crate::dns::resolver::{Resolution, Resolver};
 use crate::error::ScenarioError;
 use crate::rng::Rng;
 use crate::scenario::{Change, ProcessState, Scenario, Topology};
-use crate::server::db::{Backend, Db, DbRoute, LogEntry};
+use crate::server::db::{Backend, ConsoleResult, Db, DbRoute, LogEntry};
 use crate::server::lb::{self, LbState};
 use crate::server::nginx::Router;
 use crate::trace::{Component, Outcome, Page, Payload, Phase, Span, Status, Step, Trace};
@@ -294,6 +294,51 @@ impl Simulator {
         } else if primary_up && !self.replication.promoted {
             self.replication.primary_down_since = None;
         }
+    }
+
+    /// Runs one statement typed into the SQL console against the database
+    /// that takes writes, bounded in time and rows. A statement that changed
+    /// data is kept with the scenario (so it survives reloads and exports)
+    /// and, in the redundant design, replicated like any write.
+    pub fn console(&mut self, sql: &str, at_us: u64) -> ConsoleResult {
+        self.advance(at_us);
+        let (state, host) = match &self.scenario.topology {
+            Topology::Single => (self.scenario.server.database, "the database"),
+            Topology::Redundant(c) if self.replication.promoted => {
+                (c.db_replica.state, "the promoted replica")
+            }
+            Topology::Redundant(c) => (c.db_primary.state, "the primary database"),
+        };
+        if state != ProcessState::Running {
+            return ConsoleResult {
+                sql: sql.to_string(),
+                columns: Vec::new(),
+                rows: Vec::new(),
+                changed: 0,
+                truncated: false,
+                error: Some(format!("Can't connect: {host} is not running.")),
+                wrote: false,
+                vm_steps: 0,
+            };
+        }
+        let promoted = self.replication.promoted;
+        let db = match (&mut self.replica, promoted) {
+            (Some(replica), true) => replica,
+            _ => &mut self.db,
+        };
+        let result = db.console(sql);
+        if result.wrote {
+            self.scenario.data.statements.push(sql.to_string());
+            self.original.data.statements.push(sql.to_string());
+            if self.replica.is_some() && !promoted {
+                self.replication.log.push(LogEntry {
+                    commit_us: at_us,
+                    sql: sql.to_string(),
+                    params: Vec::new(),
+                });
+            }
+        }
+        result
     }
 
     fn primary_up(&self) -> bool {

@@ -68,6 +68,31 @@ pub struct Db {
     conn: Connection,
 }
 
+/// Bounds on a statement typed into the SQL console.
+pub const CONSOLE_MAX_ROWS: usize = 200;
+/// SQLite virtual-machine steps a console statement may take (about a
+/// second of work in the browser at most).
+pub const CONSOLE_MAX_STEPS: u64 = 5_000_000;
+/// Longest statement accepted.
+pub const CONSOLE_MAX_LEN: usize = 10_000;
+
+/// What a console statement did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConsoleResult {
+    pub sql: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows inserted, updated or deleted.
+    pub changed: u64,
+    /// More rows existed than were shown.
+    pub truncated: bool,
+    /// The engine's error, or why Stackscope stopped the statement.
+    pub error: Option<String>,
+    /// The statement changed the database (it is kept with the scenario).
+    pub wrote: bool,
+    pub vm_steps: u64,
+}
+
 fn bad(e: rusqlite::Error) -> ScenarioError {
     ScenarioError::BadData {
         detail: e.to_string(),
@@ -100,7 +125,98 @@ impl Db {
                 ins.execute((&s.key, &s.value)).map_err(bad)?;
             }
         }
-        Ok(Db { conn })
+        let mut db = Db { conn };
+        for sql in &seed.statements {
+            let r = db.console(sql);
+            if let Some(e) = r.error {
+                return Err(ScenarioError::BadData {
+                    detail: format!("the saved statement \"{}\" failed: {e}", clip(sql)),
+                });
+            }
+        }
+        Ok(db)
+    }
+
+    /// Runs one statement the learner typed, bounded in time and rows. The
+    /// engine's own error is reported, never raised.
+    pub fn console(&mut self, sql: &str) -> ConsoleResult {
+        let mut out = ConsoleResult {
+            sql: sql.to_string(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            changed: 0,
+            truncated: false,
+            error: None,
+            wrote: false,
+            vm_steps: 0,
+        };
+        if sql.len() > CONSOLE_MAX_LEN {
+            out.error = Some(format!(
+                "The statement is {} characters long; the console takes up to {CONSOLE_MAX_LEN}.",
+                sql.len()
+            ));
+            return out;
+        }
+        let upper = sql.to_ascii_uppercase();
+        if ["ATTACH", "DETACH", "VACUUM", "LOAD_EXTENSION"]
+            .iter()
+            .any(|w| upper.contains(w))
+        {
+            out.error = Some("The console does not run ATTACH, DETACH, VACUUM or load_extension: they reach outside the in-memory database.".into());
+            return out;
+        }
+        // Stop runaway statements: the handler runs every 1,000 VM steps.
+        let mut calls = 0u64;
+        let limit = CONSOLE_MAX_STEPS / 1000;
+        let _ = self.conn.progress_handler(
+            1000,
+            Some(move || {
+                calls += 1;
+                calls > limit
+            }),
+        );
+        let before = self.conn.total_changes();
+        let result = self.run_console(sql, &mut out);
+        let _ = self.conn.progress_handler(0, None::<fn() -> bool>);
+        if let Err(e) = result {
+            let text = e.to_string();
+            out.error = Some(if text.contains("interrupted") {
+                format!("Stopped: the statement ran for more than {CONSOLE_MAX_STEPS} steps of SQLite's virtual machine. (A query that never ends would freeze the page.)")
+            } else {
+                text
+            });
+        }
+        out.wrote = out.error.is_none() && (out.wrote || self.conn.total_changes() != before);
+        out
+    }
+
+    fn run_console(&self, sql: &str, out: &mut ConsoleResult) -> rusqlite::Result<()> {
+        let mut stmt = self.conn.prepare(sql)?;
+        out.columns = stmt.column_names().map(str::to_string).collect();
+        out.wrote = !stmt.readonly();
+        let n = out.columns.len();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if out.rows.len() >= CONSOLE_MAX_ROWS {
+                out.truncated = true;
+                break;
+            }
+            let mut vals = Vec::with_capacity(n);
+            for i in 0..n {
+                vals.push(match row.get_ref(i)? {
+                    ValueRef::Null => "NULL".to_string(),
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => v.to_string(),
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    ValueRef::Blob(b) => format!("<{} bytes>", b.len()),
+                });
+            }
+            out.rows.push(vals);
+        }
+        drop(rows);
+        out.vm_steps = u64::try_from(stmt.get_status(StatementStatus::VmStep)).unwrap_or(0);
+        out.changed = self.conn.changes();
+        Ok(())
     }
 
     /// Runs one statement with bound parameters and returns its rows as text.
@@ -139,6 +255,14 @@ impl Db {
             vm_steps,
             changed,
         })
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(57).collect::<String>())
+    } else {
+        s.to_string()
     }
 }
 
