@@ -1,14 +1,16 @@
 //! The root component: owns the reducer, the playback timer and the page layout.
 
 use gloo::timers::callback::Timeout;
-use stackscope_core::Component;
+use stackscope_core::{Change, Component};
 use yew::prelude::*;
 
 use crate::components::{
-    announcer::Announcer, component_info::ComponentInfo, controls::Controls, diagram::Diagram,
-    header::Header, inspector::Inspector, presets::Presets, preview::Preview, step_list::StepList,
-    url_bar::UrlBar, waterfall::Waterfall,
+    announcer::Announcer, component_info::ComponentInfo, controls::Controls,
+    deploy_panel::DeployPanel, diagram::Diagram, header::Header, inspector::Inspector,
+    presets::Presets, preview::Preview, reason_badge::ReasonBadge, step_list::StepList,
+    sweep_panel::SweepPanel, topology::TopologySwitch, url_bar::UrlBar, waterfall::Waterfall,
 };
+use crate::faults::{self, Demo};
 use crate::state::{Action, Speed, State};
 
 /// Options of the app; the page mounts it with the defaults.
@@ -116,6 +118,21 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |s: Speed| d.dispatch(Action::SetSpeed(s)))
     };
 
+    let on_switch = {
+        let d = d.clone();
+        Callback::from(move |r: bool| d.dispatch(Action::SetRedundant(r)))
+    };
+    let on_fault = {
+        let d = d.clone();
+        Callback::from(move |(change, on): (Change, bool)| {
+            d.dispatch(Action::SetFault { change, on })
+        })
+    };
+    let on_demo = {
+        let d = d.clone();
+        Callback::from(move |demo: Demo| d.dispatch(Action::RunDemo(demo)))
+    };
+
     let trace = state.trace.clone();
     let count = state.step_count();
     let current = trace
@@ -143,11 +160,21 @@ pub fn App(props: &AppProps) -> Html {
             <div class="layout">
                 <section class="stage" aria-labelledby="diagram-title">
                     <h2 id="diagram-title">{ "The journey" }</h2>
+                    <TopologySwitch
+                        redundant={state.redundant()}
+                        broken={!faults::active(&state.world).is_empty()}
+                        note={state.world_note.clone().map(AttrValue::from)}
+                        on_switch={on_switch}
+                        on_restore={action(Action::RestoreAll)}
+                    />
+                    <ReasonBadge trace={trace.clone()} />
                     <Diagram
                         trace={trace.clone()}
                         cursor={state.cursor}
                         speed={state.speed}
+                        world={state.world.clone()}
                         on_select={on_select}
+                        on_fault={on_fault}
                     />
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />
@@ -170,6 +197,8 @@ pub fn App(props: &AppProps) -> Html {
                 <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
                 <Preview trace={trace.clone()} at_end={state.at_end()} />
                 <Waterfall trace={trace} cursor={state.cursor} />
+                <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
+                <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
             </div>
         </>
     }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod components;
+pub mod faults;
 pub mod format;
 pub mod panic;
 pub mod state;

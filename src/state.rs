@@ -3,8 +3,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use stackscope_core::{Component, Outcome, Scenario, Simulator, Trace};
+use stackscope_core::stream::{self, StreamResult, SweepRow};
+use stackscope_core::{Change, Component, Outcome, Scenario, Simulator, Trace};
 use yew::Reducible;
+
+use crate::faults::{self, Demo};
 
 /// Virtual time left between two requests of one session, µs.
 const GAP_BETWEEN_REQUESTS_US: u64 = 1_000_000;
@@ -77,6 +80,46 @@ impl std::ops::Deref for TraceRef {
     }
 }
 
+/// A shared value; two handles are equal only when they point at the same value.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+/// One stream of the downtime panel, as computed by the core.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoRun {
+    pub demo: Demo,
+    /// The world it ran in (for names and timings in the note).
+    pub scenario: Shared<Scenario>,
+    pub result: Shared<Result<StreamResult, String>>,
+    /// Length of the stream, µs (for the axis).
+    pub span_us: u64,
+}
+
 /// Everything the screen shows.
 #[derive(Clone)]
 pub struct State {
@@ -102,6 +145,14 @@ pub struct State {
     pub reduced_motion: bool,
     /// Virtual time of the next request, µs since the session began.
     next_at_us: u64,
+    /// The running world as it is now (topology, faults in effect).
+    pub world: Shared<Scenario>,
+    /// The last note about the world (e.g. the DNS cache was flushed).
+    pub world_note: Option<String>,
+    /// The last stream of the downtime panel.
+    pub demo: Option<DemoRun>,
+    /// The availability matrix, once computed.
+    pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
 }
 
 impl std::fmt::Debug for State {
@@ -119,7 +170,8 @@ impl std::fmt::Debug for State {
 impl State {
     /// Builds the session's simulator from the default scenario.
     pub fn new(autoplay: bool, reduced_motion: bool) -> State {
-        let (sim, init_error) = match Simulator::new(Scenario::default()) {
+        let world = Scenario::default();
+        let (sim, init_error) = match Simulator::new(world.clone()) {
             Ok(sim) => (Some(sim), None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -136,7 +188,80 @@ impl State {
             autoplay,
             reduced_motion,
             next_at_us: 0,
+            world: Shared::new(world),
+            world_note: None,
+            demo: None,
+            sweep: None,
         }
+    }
+
+    /// True in the redundant design.
+    pub fn redundant(&self) -> bool {
+        matches!(self.world.topology, stackscope_core::Topology::Redundant(_))
+    }
+
+    /// Runs one request now and makes it the current trace.
+    fn request(&mut self, input: String) -> bool {
+        let trace = {
+            let mut sim = self.sim.borrow_mut();
+            match sim.as_mut() {
+                Some(sim) => sim.request(&input, self.next_at_us),
+                None => return false,
+            }
+        };
+        self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+        self.input = input;
+        self.cursor = 0;
+        self.run += 1;
+        self.playing = self.autoplay && !self.reduced_motion && trace.steps.len() > 1;
+        self.trace = Some(TraceRef(Rc::new(trace)));
+        true
+    }
+
+    /// Requests the current address again and jumps to its end, so the
+    /// symptom of a changed world shows at once.
+    fn rerun_to_end(&mut self) {
+        let input = self
+            .trace
+            .as_ref()
+            .map(|t| t.input.clone())
+            .unwrap_or_else(|| self.input.clone());
+        if self.request(input) {
+            self.playing = false;
+            self.cursor = self.last_index();
+        }
+    }
+
+    /// Copies the simulator's world into `world`.
+    fn sync_world(&mut self) {
+        if let Some(sim) = self.sim.borrow().as_ref() {
+            self.world = Shared::new(sim.scenario().clone());
+        }
+    }
+
+    /// Applies changes to the running world at the session's virtual time.
+    fn apply(&mut self, changes: &[Change]) {
+        let at = self.next_at_us;
+        let dns = changes.iter().any(|c| {
+            matches!(
+                c,
+                Change::DnsRecordMissing | Change::DnsWrongIp | Change::Restore
+            )
+        });
+        if let Some(sim) = self.sim.borrow_mut().as_mut() {
+            for c in changes {
+                sim.apply(*c, at);
+            }
+            if dns {
+                sim.flush_dns_cache();
+            }
+        }
+        self.world_note = dns.then(|| {
+            "The resolver's cache was emptied so the DNS change shows at once \
+             (a real resolver would keep its cached answer until the TTL runs out)."
+                .to_string()
+        });
+        self.sync_world();
     }
 
     /// Number of steps in the current trace.
@@ -182,6 +307,19 @@ pub enum Action {
     SetSpeed(Speed),
     ShowInfo(Component),
     CloseInfo,
+    /// Switch between one server (`false`) and the redundant design (`true`).
+    SetRedundant(bool),
+    /// Inject (`on`) or repair a fault; the current address is requested again.
+    SetFault {
+        change: Change,
+        on: bool,
+    },
+    /// Everything back as the world was built.
+    RestoreAll,
+    /// Run one stream of the downtime panel.
+    RunDemo(Demo),
+    /// Compute the availability matrix.
+    RunSweep,
 }
 
 impl Reducible for State {
@@ -192,19 +330,78 @@ impl Reducible for State {
         match action {
             Action::SetInput(text) => s.input = text,
             Action::Run(input) => {
-                let trace = {
-                    let mut sim = s.sim.borrow_mut();
-                    match sim.as_mut() {
-                        Some(sim) => sim.request(&input, s.next_at_us),
-                        None => return self,
-                    }
+                if !s.request(input) {
+                    return self;
+                }
+            }
+            Action::SetRedundant(redundant) => {
+                if redundant == s.redundant() {
+                    return self;
+                }
+                let world = if redundant {
+                    stackscope_core::seed::redundant_stack()
+                } else {
+                    Scenario::default()
                 };
-                s.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
-                s.input = input;
-                s.cursor = 0;
-                s.run += 1;
-                s.playing = s.autoplay && !s.reduced_motion && trace.steps.len() > 1;
-                s.trace = Some(TraceRef(Rc::new(trace)));
+                match Simulator::new(world) {
+                    Ok(sim) => {
+                        s.sim = Rc::new(RefCell::new(Some(sim)));
+                        s.init_error = None;
+                    }
+                    Err(e) => {
+                        s.init_error = Some(e.to_string());
+                        return Rc::new(s);
+                    }
+                }
+                s.next_at_us = 0;
+                s.world_note = None;
+                s.info = None;
+                s.sync_world();
+                if s.trace.is_some() {
+                    let input = s.input.clone();
+                    s.request(input);
+                }
+            }
+            Action::SetFault { change, on } => {
+                if on {
+                    s.apply(&[change]);
+                } else if let Some(repair) = faults::repair(change) {
+                    s.apply(&[repair]);
+                } else {
+                    // DNS edits: back to the world as built, then the other faults again.
+                    let mut changes = vec![Change::Restore];
+                    changes.extend(
+                        faults::active(&s.world)
+                            .into_iter()
+                            .filter(|c| *c != change),
+                    );
+                    s.apply(&changes);
+                }
+                s.rerun_to_end();
+            }
+            Action::RestoreAll => {
+                s.apply(&[Change::Restore]);
+                s.rerun_to_end();
+            }
+            Action::RunDemo(demo) => {
+                let scenario = demo.scenario();
+                let spec = demo.spec();
+                let events = demo.events(&scenario);
+                let result = stream::run(&scenario, &spec, &events).map_err(|e| e.to_string());
+                s.demo = Some(DemoRun {
+                    demo,
+                    scenario: Shared::new(scenario),
+                    result: Shared::new(result),
+                    span_us: spec.start_us + spec.every_us * u64::from(spec.count),
+                });
+            }
+            Action::RunSweep => {
+                let rows = stream::sweep(
+                    &Scenario::default(),
+                    &stackscope_core::seed::redundant_stack(),
+                )
+                .map_err(|e| e.to_string());
+                s.sweep = Some(Shared::new(rows));
             }
             Action::TogglePlay => {
                 if s.playing {

@@ -394,3 +394,113 @@ async fn a_deep_link_opens_at_the_given_step() {
         HOME
     );
 }
+
+async fn set_redundant(root: &Element) {
+    click(root, "#topology-redundant").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_topology_switch_redraws_the_diagram() {
+    let root = mount().await;
+    assert!(find(
+        &root,
+        "svg#diagram g.component[data-component=\"LoadBalancer\"]"
+    )
+    .is_none());
+    set_redundant(&root).await;
+    assert!(find(
+        &root,
+        "svg#diagram g.component[data-component=\"LoadBalancer\"]"
+    )
+    .is_some());
+    assert_eq!(
+        all(&root, "svg#diagram g.component[data-component=\"Nginx\"]").len(),
+        2
+    );
+    assert!(find(&root, "svg#diagram g.component[data-component=\"Replica\"]").is_some());
+    assert!(find(
+        &root,
+        "g.component[data-component=\"Server\"][data-node=\"1\"]"
+    )
+    .is_some());
+    // A request goes through the load balancer to one web server.
+    run_preset(&root, HOME).await;
+    let seen = step_to_end(&root).await;
+    assert!(first_active(&seen, "LoadBalancer").is_some());
+    click(&root, "#topology-single").await;
+    assert!(find(
+        &root,
+        "svg#diagram g.component[data-component=\"LoadBalancer\"]"
+    )
+    .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_fault_toggle_reruns_and_explains_the_symptom() {
+    let root = mount().await;
+    run_preset(&root, HOME).await;
+    assert!(get(&root, "#reason-badge").has_attribute("hidden"));
+    let toggle = "button[aria-label=\"Stop the application server\"]";
+    assert_eq!(
+        get(&root, toggle).get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    click(&root, toggle).await;
+    assert_eq!(
+        get(&root, toggle).get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let badge = get(&root, "#reason-badge");
+    assert!(!badge.has_attribute("hidden"));
+    assert_eq!(badge.get_attribute("role").as_deref(), Some("status"));
+    let t = badge.text_content().unwrap_or_default();
+    assert!(t.contains("502"), "{t}");
+    assert!(t.contains("application server"), "{t}");
+    assert!(text(&root, "#preview-status").contains("502"));
+    // Restore everything: the page works again.
+    click(&root, "#restore-all").await;
+    assert!(get(&root, "#reason-badge").has_attribute("hidden"));
+    assert_eq!(
+        get(&root, toggle).get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+}
+
+fn failed_of(summary: &str) -> usize {
+    summary
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {summary:?}"))
+}
+
+#[wasm_bindgen_test]
+async fn deploys_show_downtime_on_one_server_and_none_when_rolling() {
+    let root = mount().await;
+    click(&root, "#deploy-single").await;
+    let s = text(&root, "#deploy-summary");
+    assert!(failed_of(&s) > 0, "{s}");
+    assert!(s.contains("of 150") && s.contains("502"), "{s}");
+    assert_eq!(all(&root, "#deploy-timeline .tl-fail").len(), failed_of(&s));
+    click(&root, "#deploy-rolling").await;
+    let s = text(&root, "#deploy-summary");
+    assert!(s.contains("0 of 150"), "{s}");
+    assert_eq!(all(&root, "#deploy-timeline .tl-ok").len(), 150);
+}
+
+#[wasm_bindgen_test]
+async fn the_sweep_shows_the_load_balancer_is_a_single_point_of_failure() {
+    let root = mount().await;
+    click(&root, "#run-sweep").await;
+    let rows = all(&root, "table#availability-matrix tbody tr");
+    assert!(rows.len() >= 5);
+    let lb = get(
+        &root,
+        "table#availability-matrix tr[data-failure=\"Load balancer powered off\"]",
+    );
+    let cells = lb.query_selector_all("td").unwrap();
+    let single = cells.item(0).unwrap().text_content().unwrap_or_default();
+    let redundant = cells.item(1).unwrap().text_content().unwrap_or_default();
+    assert!(single.contains('—'), "{single}");
+    assert!(redundant.contains("0%"), "{redundant}");
+    assert!(text(&root, "#spof-sentence").contains("load balancer"));
+}

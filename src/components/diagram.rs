@@ -1,23 +1,73 @@
 //! The SVG diagram: every component, the links between them and the moving packet.
 
-use stackscope_core::{Component, Status, Step};
+use stackscope_core::{Change, Component, Scenario, Status, Step, Topology};
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::components::fault_controls::FaultControls;
+use crate::faults;
 use crate::format::component_id;
-use crate::state::{Speed, TraceRef};
+use crate::state::{Shared, Speed, TraceRef};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub trace: Option<TraceRef>,
     pub cursor: usize,
     pub speed: Speed,
+    /// The running world: which design to draw and what is broken.
+    pub world: Shared<Scenario>,
     /// Opens a component's explanation.
     pub on_select: Callback<Component>,
+    /// A fault toggle was pressed: `(change, inject)`.
+    pub on_fault: Callback<(Change, bool)>,
+}
+
+/// A box on the diagram: a component, and which web server for per-server boxes.
+type Node = (Component, Option<u8>);
+
+/// True for components there is one of per web server in the redundant design.
+fn per_server(c: Component) -> bool {
+    matches!(c, Component::Server | Component::Nginx | Component::App)
+}
+
+/// The boxes drawn in each design, in drawing order.
+fn nodes(redundant: bool) -> Vec<Node> {
+    use Component::*;
+    let common = [
+        Browser, Resolver, RootDns, TldDns, AuthDns, Internet, OtherHost,
+    ];
+    let mut v: Vec<Node> = common.iter().map(|&c| (c, None)).collect();
+    if redundant {
+        v.push((LoadBalancer, None));
+        for n in 0..2 {
+            v.push((Server, Some(n)));
+            v.push((Nginx, Some(n)));
+            v.push((App, Some(n)));
+        }
+        v.push((Database, None));
+        v.push((Replica, None));
+    } else {
+        v.extend([(Server, None), (Nginx, None), (App, None), (Database, None)]);
+    }
+    v
+}
+
+/// Height of the drawing (viewBox units; the width is 1000).
+fn height(redundant: bool) -> f64 {
+    if redundant {
+        640.0
+    } else {
+        600.0
+    }
+}
+
+/// Vertical offset of web server `n`'s box in the redundant design.
+fn web_dy(node: Option<u8>) -> f64 {
+    f64::from(node.unwrap_or(0)) * 155.0
 }
 
 /// Where the packet sits when it is at a component (viewBox units).
-pub fn anchor(c: Component) -> (f64, f64) {
+pub fn anchor(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64) {
     match c {
         Component::Browser => (110.0, 330.0),
         Component::Resolver => (300.0, 110.0),
@@ -25,30 +75,84 @@ pub fn anchor(c: Component) -> (f64, f64) {
         Component::TldDns => (700.0, 118.0),
         Component::AuthDns => (895.0, 52.0),
         Component::Internet => (430.0, 330.0),
+        Component::OtherHost if redundant => (430.0, 525.0),
+        Component::OtherHost => (430.0, 500.0),
+        Component::LoadBalancer => (600.0, 330.0),
+        Component::Server if redundant => (835.0, 198.0 + web_dy(node)),
+        Component::Nginx if redundant => (755.0, 250.0 + web_dy(node)),
+        Component::App if redundant => (915.0, 250.0 + web_dy(node)),
+        Component::Database if redundant => (755.0, 545.0),
+        Component::Replica => (915.0, 545.0),
         Component::Server => (655.0, 330.0),
         Component::Nginx => (850.0, 265.0),
         Component::App => (850.0, 375.0),
         Component::Database => (850.0, 485.0),
-        Component::OtherHost => (430.0, 500.0),
-        // Not part of the one-server drawing.
-        Component::LoadBalancer => (655.0, 330.0),
-        Component::Replica => (850.0, 485.0),
     }
 }
 
-/// The links drawn between components.
-const LINKS: [(Component, Component, bool); 10] = [
-    (Component::Browser, Component::Resolver, false),
-    (Component::Resolver, Component::RootDns, false),
-    (Component::Resolver, Component::TldDns, false),
-    (Component::Resolver, Component::AuthDns, false),
-    (Component::Browser, Component::Internet, false),
-    (Component::Internet, Component::Server, false),
-    (Component::Server, Component::Nginx, false),
-    (Component::Nginx, Component::App, false),
-    (Component::App, Component::Database, false),
-    (Component::Internet, Component::OtherHost, true),
-];
+/// How a group of fault toggles is placed relative to its point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// The group's right edge is at the point.
+    Right,
+    /// The group is centred on the point.
+    Center,
+}
+
+/// Where the fault toggles of a box go (viewBox units), beside the box.
+pub fn toggle_pos(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64, Align) {
+    let dy = web_dy(node);
+    match (c, redundant) {
+        (Component::AuthDns, _) => (895.0, 98.0, Align::Center),
+        (Component::Server, false) => (982.0, 216.0, Align::Right),
+        (Component::Nginx, false) => (745.0, 265.0, Align::Right),
+        (Component::App, false) => (745.0, 375.0, Align::Right),
+        (Component::Database, false) => (745.0, 485.0, Align::Right),
+        (Component::LoadBalancer, _) => (600.0, 392.0, Align::Center),
+        (Component::Server, true) => (982.0, 194.0 + dy, Align::Right),
+        (Component::Nginx, true) => (755.0, 298.0 + dy, Align::Center),
+        (Component::App, true) => (915.0, 298.0 + dy, Align::Center),
+        (Component::Database, true) => (755.0, 604.0, Align::Center),
+        (Component::Replica, true) => (915.0, 604.0, Align::Center),
+        (other, r) => {
+            let (x, y) = anchor(other, node, r);
+            (x, y + 40.0, Align::Center)
+        }
+    }
+}
+
+/// The links drawn between boxes; `true` draws a faint (dashed) link.
+fn links(redundant: bool) -> Vec<(Node, Node, bool)> {
+    use Component::*;
+    let one = |c| (c, None);
+    let mut v = vec![
+        (one(Browser), one(Resolver), false),
+        (one(Resolver), one(RootDns), false),
+        (one(Resolver), one(TldDns), false),
+        (one(Resolver), one(AuthDns), false),
+        (one(Browser), one(Internet), false),
+        (one(Internet), one(OtherHost), true),
+    ];
+    if redundant {
+        v.push((one(Internet), one(LoadBalancer), false));
+        for n in 0..2 {
+            let at = |c| (c, Some(n));
+            v.push((one(LoadBalancer), at(Nginx), false));
+            v.push((at(Nginx), at(App), false));
+            v.push((at(App), one(Database), false));
+            v.push((at(App), one(Replica), false));
+        }
+        v.push((one(Database), one(Replica), true));
+    } else {
+        v.extend([
+            (one(Internet), one(Server), false),
+            (one(Server), one(Nginx), false),
+            (one(Nginx), one(App), false),
+            (one(App), one(Database), false),
+        ]);
+    }
+    v
+}
 
 /// How a component looks at the cursor.
 #[derive(Default, Clone, Copy)]
@@ -68,33 +172,46 @@ fn crosses_internet(s: &Step) -> bool {
                 | Component::App
                 | Component::Database
                 | Component::OtherHost
+                | Component::LoadBalancer
         )
     };
     (s.from == Component::Browser && far(s.to)) || (s.to == Component::Browser && far(s.from))
 }
 
-/// True when step `s` touches component `c` (its ends, or the internet it crosses).
-fn touches(s: &Step, c: Component) -> bool {
-    s.from == c || s.to == c || (c == Component::Internet && crosses_internet(s))
+/// True when end `end` of step `s` is box `(c, node)`.
+fn is_end(s: &Step, end: Component, (c, node): Node) -> bool {
+    if node.is_none() || !per_server(c) {
+        return end == c;
+    }
+    // A per-server box: the step must happen on that server.
+    s.node.unwrap_or(0) == node.unwrap_or(0)
+        && (end == c || (c == Component::Server && per_server(end)))
 }
 
-fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Component) -> Mark + '_ {
-    move |c| {
+/// True when step `s` touches box `n` (its ends, or the internet it crosses).
+fn touches(s: &Step, n: Node) -> bool {
+    is_end(s, s.from, n)
+        || is_end(s, s.to, n)
+        || (n.0 == Component::Internet && crosses_internet(s))
+}
+
+fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Node) -> Mark + '_ {
+    move |n| {
         let Some(trace) = trace else {
             return Mark::default();
         };
         let upto = trace.steps.iter().take(cursor + 1);
         let mut m = Mark::default();
         for s in upto {
-            if touches(s, c) {
+            if touches(s, n) {
                 m.visited = true;
             }
-            if s.status == Status::Fail && s.to == c {
+            if s.status == Status::Fail && is_end(s, s.to, n) {
                 m.failed = true;
             }
         }
         if let Some(s) = trace.steps.get(cursor) {
-            m.active = touches(s, c);
+            m.active = touches(s, n);
         }
         m
     }
@@ -109,9 +226,29 @@ fn speed_class(speed: Speed) -> &'static str {
     }
 }
 
-/// The shape of one component, centred on its anchor.
-fn shape(c: Component) -> Html {
-    let (x, y) = anchor(c);
+/// A database cylinder `w` wide centred on `(x, y)`.
+fn cylinder(x: f64, y: f64, w: f64) -> Html {
+    let r = w / 2.0;
+    html! {
+        <>
+            <path class="shape"
+                d={format!("M{l} {t} a{r} 12 0 0 0 {w} 0 v50 a{r} 12 0 0 1 -{w} 0 z", l = x - r, t = y - 25.0)} />
+            <ellipse class="shape lid" cx={x.to_string()} cy={(y - 25.0).to_string()} rx={r.to_string()} ry="12" />
+        </>
+    }
+}
+
+fn rect(x: f64, y: f64, w: f64, h: f64, class: &'static str) -> Html {
+    html! {
+        <rect class={class} x={(x - w / 2.0).to_string()} y={(y - h / 2.0).to_string()}
+            width={w.to_string()} height={h.to_string()} rx="8" />
+    }
+}
+
+/// The shape of one box, centred on its anchor.
+fn shape((c, node): Node, world: &Scenario) -> Html {
+    let redundant = matches!(world.topology, Topology::Redundant(_));
+    let (x, y) = anchor(c, node, redundant);
     match c {
         Component::Browser => html! {
             <>
@@ -128,56 +265,137 @@ fn shape(c: Component) -> Html {
                     a = x - 62.0, b = y - 4.0
                 )} />
         },
+        Component::Server if redundant => {
+            let (host, ip) = match &world.topology {
+                Topology::Redundant(cl) => cl
+                    .web
+                    .get(usize::from(node.unwrap_or(0)))
+                    .map(|w| (w.hostname.clone(), w.ip.to_string()))
+                    .unwrap_or_default(),
+                Topology::Single => Default::default(),
+            };
+            let top = 175.0 + web_dy(node);
+            html! {
+                <>
+                    <rect class="shape server-box" x="680" y={top.to_string()} width="310" height="145" rx="10" />
+                    <text class="box-title" x="694" y={(top + 24.0).to_string()}>{ host }</text>
+                    <text class="sub start" x="770" y={(top + 24.0).to_string()}>{ ip }</text>
+                </>
+            }
+        }
         Component::Server => html! {
             <>
                 <rect class="shape server-box" x="600" y="200" width="390" height="345" rx="10" />
                 <text class="box-title" x="616" y="226">{ "Server 8.8.8.8" }</text>
                 <rect class="nic" x={(x - 40.0).to_string()} y={(y - 24.0).to_string()} width="80" height="48" rx="6" />
-                <text class="sub" x={x.to_string()} y={(y + 40.0).to_string()}>{ "port 80" }</text>
+                <text class="sub" x={x.to_string()} y={(y - 32.0).to_string()}>{ "port 80" }</text>
             </>
         },
-        Component::Database => html! {
+        Component::LoadBalancer => html! {
             <>
-                <path class="shape"
-                    d={format!("M{l} {t} a95 12 0 0 0 190 0 v50 a95 12 0 0 1 -190 0 z", l = x - 95.0, t = y - 25.0)} />
-                <ellipse class="shape lid" cx={x.to_string()} cy={(y - 25.0).to_string()} rx="95" ry="12" />
+                { rect(x, y, 130.0, 70.0, "shape") }
+                <text class="sub" x={x.to_string()} y={(y + 24.0).to_string()}>{ "8.8.8.8:80" }</text>
             </>
         },
-        _ => {
-            let (w, h) = match c {
-                Component::Nginx | Component::App => (190.0, 54.0),
-                Component::OtherHost => (200.0, 56.0),
-                _ => (170.0, 44.0),
-            };
-            html! {
-                <rect class="shape" x={(x - w / 2.0).to_string()} y={(y - h / 2.0).to_string()}
-                    width={w.to_string()} height={h.to_string()} rx="8" />
-            }
-        }
+        Component::Database if redundant => cylinder(x, y, 140.0),
+        Component::Replica => cylinder(x, y, 140.0),
+        Component::Database => cylinder(x, y, 190.0),
+        Component::Nginx | Component::App if redundant => rect(x, y, 130.0, 46.0, "shape"),
+        Component::Nginx | Component::App => rect(x, y, 190.0, 54.0, "shape"),
+        Component::OtherHost => rect(x, y, 200.0, 56.0, "shape"),
+        _ => rect(x, y, 170.0, 44.0, "shape"),
     }
 }
 
-/// Where the component's name is written.
-fn label_pos(c: Component) -> (f64, f64) {
-    let (x, y) = anchor(c);
+/// Where the box's name is written.
+fn label_pos((c, node): Node, redundant: bool) -> (f64, f64) {
+    let (x, y) = anchor(c, node, redundant);
     match c {
         Component::Browser => (x, y - 8.0),
-        Component::Server => (x, y + 5.0),
-        Component::Database => (x, y + 12.0),
+        Component::LoadBalancer => (x, y - 2.0),
+        Component::Database | Component::Replica => (x, y + 12.0),
         _ => (x, y + 5.0),
     }
 }
 
-fn short_label(c: Component) -> &'static str {
+fn short_label(c: Component, redundant: bool) -> &'static str {
     match c {
         Component::Resolver => "DNS resolver",
         Component::RootDns => "Root (.)",
         Component::TldDns => "TLD com.",
         Component::AuthDns => "foobar.com NS",
+        Component::Server if redundant => "",
         Component::Server => "NIC",
         Component::App => "App server",
         Component::OtherHost => "Someone else's server",
+        Component::LoadBalancer => "Load balancer",
+        Component::Database if redundant => "db-01 primary",
+        Component::Replica => "db-02 replica",
         other => other.label(),
+    }
+}
+
+/// The box's name for screen readers ("Nginx on web-02").
+fn long_label((c, node): Node, world: &Scenario) -> String {
+    match (&world.topology, node) {
+        (Topology::Redundant(cl), Some(n)) => {
+            let host = cl
+                .web
+                .get(usize::from(n))
+                .map(|w| w.hostname.as_str())
+                .unwrap_or("?");
+            match c {
+                Component::Server => format!("Web server {host}"),
+                other => format!("{} on {host}", other.label()),
+            }
+        }
+        (Topology::Redundant(_), None) => match c {
+            Component::Database => "Primary database".to_string(),
+            other => other.label().to_string(),
+        },
+        _ => c.label().to_string(),
+    }
+}
+
+/// What is broken about a box right now ("stopped", "powered off"), from the world.
+fn down_word((c, node): Node, world: &Scenario) -> Option<&'static str> {
+    use stackscope_core::scenario::ProcessState::{self, *};
+    fn word(p: ProcessState) -> Option<&'static str> {
+        match p {
+            Running => None,
+            Stopped => Some("STOPPED"),
+            Restarting => Some("RESTARTING"),
+            Hung => Some("HUNG"),
+        }
+    }
+    let off = |on: bool| (!on).then_some("POWERED OFF");
+    match (&world.topology, c) {
+        (_, Component::AuthDns) => {
+            if faults::in_effect(Change::DnsRecordMissing, world) {
+                Some("RECORDS DELETED")
+            } else if faults::in_effect(Change::DnsWrongIp, world) {
+                Some("WRONG IP")
+            } else {
+                None
+            }
+        }
+        (Topology::Single, Component::Server) => off(world.server.powered_on),
+        (Topology::Single, Component::Nginx) => word(world.server.nginx),
+        (Topology::Single, Component::App) => word(world.server.app),
+        (Topology::Single, Component::Database) => word(world.server.database),
+        (Topology::Redundant(cl), _) => {
+            let w = cl.web.get(usize::from(node.unwrap_or(0)));
+            match c {
+                Component::LoadBalancer => off(cl.lb.powered_on),
+                Component::Server => w.and_then(|w| off(w.powered_on)),
+                Component::Nginx => w.and_then(|w| word(w.nginx)),
+                Component::App => w.and_then(|w| word(w.app)),
+                Component::Database => word(cl.db_primary.state),
+                Component::Replica => word(cl.db_replica.state),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -214,20 +432,24 @@ pub fn Diagram(props: &Props) -> Html {
     }
     let arrived = *arrived_at == Some(key);
 
-    let links = LINKS.iter().map(|&(a, b, faint)| {
-        let (x1, y1) = anchor(a);
-        let (x2, y2) = anchor(b);
+    let world = &*props.world;
+    let redundant = matches!(world.topology, Topology::Redundant(_));
+    let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a) && is_end(s, s.to, b);
+    let links = links(redundant).into_iter().map(|(a, b, faint)| {
+        let (x1, y1) = anchor(a.0, a.1, redundant);
+        let (x2, y2) = anchor(b.0, b.1, redundant);
         let on_path = step
             .as_ref()
-            .is_some_and(|s| (s.from == a && s.to == b) || (s.from == b && s.to == a));
+            .is_some_and(|s| s.from != s.to && (on_link(s, a, b) || on_link(s, b, a)));
         let class = classes!("link", faint.then_some("faint"), on_path.then_some("on-path"));
         html! {
             <line class={class} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
         }
     });
 
-    let nodes = Component::ALL[..11].iter().map(|&c| {
-        let m = mark(c);
+    let boxes = nodes(redundant).into_iter().map(|n| {
+        let (c, node) = n;
+        let m = mark(n);
         let onclick = {
             let cb = props.on_select.clone();
             Callback::from(move |_: MouseEvent| cb.emit(c))
@@ -241,6 +463,7 @@ pub fn Diagram(props: &Props) -> Html {
                 }
             })
         };
+        let down = down_word(n, world);
         let mut state_words = Vec::new();
         if m.active {
             state_words.push("current step");
@@ -250,10 +473,14 @@ pub fn Diagram(props: &Props) -> Html {
         if m.failed {
             state_words.push("failed");
         }
+        if let Some(d) = down {
+            state_words.push(d);
+        }
+        let name = long_label(n, world);
         let aria = if state_words.is_empty() {
-            format!("{}. Show what it does", c.label())
+            format!("{name}. Show what it does")
         } else {
-            format!("{} ({}). Show what it does", c.label(), state_words.join(", "))
+            format!("{name} ({}). Show what it does", state_words.join(", ").to_lowercase())
         };
         let class = classes!(
             "component",
@@ -261,15 +488,34 @@ pub fn Diagram(props: &Props) -> Html {
             m.active.then_some("active"),
             m.visited.then_some("visited"),
             m.failed.then_some("failed"),
+            down.is_some().then_some("down"),
             (c == Component::OtherHost).then_some("faint")
         );
-        let (lx, ly) = label_pos(c);
+        let (lx, ly) = label_pos(n, redundant);
+        let label = short_label(c, redundant);
+        // Where the "STOPPED" word goes: under the label, or under the web server's name.
+        let (dx, dy) = match c {
+            Component::Server if redundant => (lx + 60.0, ly - 26.0 + 24.0),
+            Component::Server => (lx, ly + 58.0),
+            Component::Browser => (lx, ly + 40.0),
+            Component::Database | Component::Replica => (lx, ly + 46.0),
+            Component::LoadBalancer => (lx, ly + 58.0),
+            _ => (lx, ly + 18.0),
+        };
         html! {
-            <g class={class} data-component={component_id(c)} tabindex="0" role="button"
+            <g class={class} data-component={component_id(c)}
+                data-node={node.map(|n| n.to_string())}
+                tabindex="0" role="button"
                 aria-label={aria} onclick={onclick} onkeydown={onkeydown}>
-                <title>{ c.label() }</title>
-                { shape(c) }
-                <text class="label" x={lx.to_string()} y={ly.to_string()}>{ short_label(c) }</text>
+                <title>{ name.clone() }</title>
+                { shape(n, world) }
+                if !label.is_empty() {
+                    <text class="label" x={lx.to_string()} y={ly.to_string()}>{ label }</text>
+                }
+                if let Some(d) = down {
+                    <text class={classes!("down-word", (c == Component::Server && redundant).then_some("start"))}
+                        x={dx.to_string()} y={dy.to_string()}>{ d }</text>
+                }
                 if m.failed {
                     <text class="fail-mark" x={(lx + 70.0).to_string()} y={(ly - 16.0).to_string()} aria-hidden="true">{ "✕" }</text>
                 }
@@ -278,8 +524,8 @@ pub fn Diagram(props: &Props) -> Html {
     });
 
     let packet = step.as_ref().map(|s| {
-        let (fx, fy) = anchor(s.from);
-        let (tx, ty) = anchor(s.to);
+        let (fx, fy) = anchor(s.from, s.node, redundant);
+        let (tx, ty) = anchor(s.to, s.node, redundant);
         let (x, y) = if arrived { (tx, ty) } else { (fx, fy) };
         let pulse = s.from == s.to;
         let failed = s.status == Status::Fail;
@@ -296,16 +542,25 @@ pub fn Diagram(props: &Props) -> Html {
         }
     });
 
+    let h = height(redundant);
     html! {
         <figure class="diagram-wrap">
-            <svg id="diagram" class={speed_class(props.speed)} viewBox="0 0 1000 600"
-                role="group" aria-label="Diagram of the request's journey">
-                <rect class="dns-region" x="215" y="12" width="775" height="150" rx="12" />
-                <text class="region-title" x="232" y="36">{ "DNS system" }</text>
-                { for links }
-                { for nodes }
-                { for packet }
-            </svg>
+            <div class="diagram-canvas">
+                <svg id="diagram" class={classes!(speed_class(props.speed), redundant.then_some("redundant"))}
+                    viewBox={format!("0 0 1000 {h}")} data-topology={if redundant { "redundant" } else { "single" }}
+                    role="group" aria-label={if redundant {
+                        "Diagram of the request's journey: the redundant design"
+                    } else {
+                        "Diagram of the request's journey: one server"
+                    }}>
+                    <rect class="dns-region" x="215" y="12" width="775" height="150" rx="12" />
+                    <text class="region-title" x="232" y="36">{ "DNS system" }</text>
+                    { for links }
+                    { for boxes }
+                    { for packet }
+                </svg>
+                <FaultControls world={props.world.clone()} height={h} on_fault={props.on_fault.clone()} />
+            </div>
             <figcaption class="legend">
                 <span class="lg lg-active">{ "● current step" }</span>
                 <span class="lg lg-visited">{ "◉ visited" }</span>

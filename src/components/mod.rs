@@ -3,12 +3,17 @@
 pub mod announcer;
 pub mod component_info;
 pub mod controls;
+pub mod deploy_panel;
 pub mod diagram;
+pub mod fault_controls;
 pub mod header;
 pub mod hex_dump;
 pub mod inspector;
 pub mod presets;
 pub mod preview;
+pub mod reason_badge;
 pub mod step_list;
+pub mod sweep_panel;
+pub mod topology;
 pub mod url_bar;
 pub mod waterfall;

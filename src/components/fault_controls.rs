@@ -1,0 +1,66 @@
+//! Fault toggles beside each box of the diagram (listed under it on narrow screens).
+
+use stackscope_core::{Change, Scenario, Topology};
+use yew::prelude::*;
+
+use crate::components::diagram::{toggle_pos, Align};
+use crate::faults;
+use crate::format::component_id;
+use crate::state::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub world: Shared<Scenario>,
+    /// Height of the diagram's viewBox (its width is 1000).
+    pub height: f64,
+    /// `(change, inject)`: inject the fault, or repair it.
+    pub on_fault: Callback<(Change, bool)>,
+}
+
+#[component]
+pub fn FaultControls(props: &Props) -> Html {
+    let world = &*props.world;
+    let redundant = matches!(world.topology, Topology::Redundant(_));
+    let groups = faults::groups(world).into_iter().map(|g| {
+        let (x, y, align) = toggle_pos(g.component, g.node, redundant);
+        let style = format!(
+            "left: {:.2}%; top: {:.2}%",
+            x / 10.0,
+            y / props.height * 100.0
+        );
+        let align = match align {
+            Align::Right => "align-right",
+            Align::Center => "align-center",
+        };
+        let buttons = g.toggles.into_iter().map(|t| {
+            let pressed = faults::in_effect(t.change, world);
+            let onclick = {
+                let cb = props.on_fault.clone();
+                let change = t.change;
+                Callback::from(move |_: MouseEvent| cb.emit((change, !pressed)))
+            };
+            html! {
+                <button type="button" class={classes!("fault", pressed.then_some("pressed"))}
+                    id={format!("fault-{}", t.key)} aria-pressed={pressed.to_string()}
+                    aria-label={t.name.clone()} title={t.name.clone()} onclick={onclick}>
+                    <span class="fault-icon" aria-hidden="true">{ t.icon }</span>
+                    <span class="fault-name" aria-hidden="true">{ t.name }</span>
+                </button>
+            }
+        });
+        html! {
+            <div class={classes!("fault-group", align)} style={style}
+                data-component={component_id(g.component)}
+                data-node={g.node.map(|n| n.to_string())}
+                role="group" aria-label={format!("Faults: {}", g.title)}>
+                <span class="fg-name">{ g.title }</span>
+                { for buttons }
+            </div>
+        }
+    });
+    html! {
+        <div class="fault-layer" id="fault-controls">
+            { for groups }
+        </div>
+    }
+}

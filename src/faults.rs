@@ -1,0 +1,372 @@
+//! The fault toggles drawn beside the diagram's boxes, and the streams of the downtime panel.
+//!
+//! A toggle is a core [`Change`] that breaks something; whether it is pressed
+//! is read back from the running world (applying it again changes nothing).
+
+use stackscope_core::scenario::{ProcessState, Topology};
+use stackscope_core::stream::{self, Event, StreamSpec};
+use stackscope_core::{Change, Component, Fault, Scenario};
+
+/// One toggle button.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toggle {
+    /// Stable id suffix for the DOM (`fault-nginx-0`).
+    pub key: String,
+    /// The accessible name, e.g. "Stop Nginx".
+    pub name: String,
+    /// The symbol on the button (the name is in its label and tooltip).
+    pub icon: &'static str,
+    /// The change that injects the fault.
+    pub change: Change,
+}
+
+/// The toggles next to one box of the diagram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub component: Component,
+    /// The web server (redundant design), for per-server boxes.
+    pub node: Option<u8>,
+    /// The box's name, shown when the toggles are listed under the diagram.
+    pub title: String,
+    pub toggles: Vec<Toggle>,
+}
+
+fn toggle(key: String, name: String, icon: &'static str, change: Change) -> Toggle {
+    Toggle {
+        key,
+        name,
+        icon,
+        change,
+    }
+}
+
+/// The toggles for the world's topology, box by box.
+pub fn groups(s: &Scenario) -> Vec<Group> {
+    use ProcessState::*;
+    let dns = Group {
+        component: Component::AuthDns,
+        node: None,
+        title: "foobar.com name server".into(),
+        toggles: vec![
+            toggle(
+                "dns-missing".into(),
+                "Delete the DNS records of www.foobar.com".into(),
+                "✕",
+                Fault::DnsRecordMissing.change(),
+            ),
+            toggle(
+                "dns-wrong-ip".into(),
+                "Point foobar.com at a wrong IP".into(),
+                "≠",
+                Fault::DnsWrongIp.change(),
+            ),
+        ],
+    };
+    let mut out = vec![dns];
+    match &s.topology {
+        Topology::Single => {
+            out.push(Group {
+                component: Component::Server,
+                node: None,
+                title: "Server 8.8.8.8".into(),
+                toggles: vec![toggle(
+                    "server-power".into(),
+                    "Power off the server".into(),
+                    "⏻",
+                    Change::ServerPower(None, false),
+                )],
+            });
+            out.extend(web_groups(None, ""));
+            out.push(Group {
+                component: Component::Database,
+                node: None,
+                title: "Database".into(),
+                toggles: vec![toggle(
+                    "db-stop".into(),
+                    "Stop the database".into(),
+                    "■",
+                    Change::Database(Stopped),
+                )],
+            });
+        }
+        Topology::Redundant(c) => {
+            out.push(Group {
+                component: Component::LoadBalancer,
+                node: None,
+                title: format!("Load balancer {}", c.lb.ip),
+                toggles: vec![toggle(
+                    "lb-power".into(),
+                    "Power off the load balancer".into(),
+                    "⏻",
+                    Change::LbPower(false),
+                )],
+            });
+            for (i, w) in c.web.iter().enumerate() {
+                let n = i as u8;
+                out.push(Group {
+                    component: Component::Server,
+                    node: Some(n),
+                    title: w.hostname.clone(),
+                    toggles: vec![toggle(
+                        format!("server-power-{n}"),
+                        format!("Power off {}", w.hostname),
+                        "⏻",
+                        Change::ServerPower(Some(n), false),
+                    )],
+                });
+                out.extend(web_groups(Some(n), &w.hostname));
+            }
+            out.push(Group {
+                component: Component::Database,
+                node: None,
+                title: format!("Primary database {}", c.db_primary.hostname),
+                toggles: vec![toggle(
+                    "db-stop".into(),
+                    "Stop the primary database".into(),
+                    "■",
+                    Change::Database(Stopped),
+                )],
+            });
+            out.push(Group {
+                component: Component::Replica,
+                node: None,
+                title: format!("Replica database {}", c.db_replica.hostname),
+                toggles: vec![toggle(
+                    "replica-stop".into(),
+                    "Stop the replica database".into(),
+                    "■",
+                    Change::Replica(Stopped),
+                )],
+            });
+        }
+    }
+    out
+}
+
+/// Nginx and application toggles of one web server (`None`: the single server).
+fn web_groups(node: Option<u8>, host: &str) -> Vec<Group> {
+    use ProcessState::*;
+    let (suffix, on) = match node {
+        Some(n) => (format!("-{n}"), format!(" on {host}")),
+        None => (String::new(), String::new()),
+    };
+    vec![
+        Group {
+            component: Component::Nginx,
+            node,
+            title: format!("Nginx{on}"),
+            toggles: vec![toggle(
+                format!("nginx-stop{suffix}"),
+                format!("Stop Nginx{on}"),
+                "■",
+                Change::Nginx(node, Stopped),
+            )],
+        },
+        Group {
+            component: Component::App,
+            node,
+            title: format!("Application server{on}"),
+            toggles: vec![
+                toggle(
+                    format!("app-stop{suffix}"),
+                    format!("Stop the application server{on}"),
+                    "■",
+                    Change::App(node, Stopped),
+                ),
+                toggle(
+                    format!("app-hung{suffix}"),
+                    format!("Hang the application server{on}"),
+                    "⏸",
+                    Change::App(node, Hung),
+                ),
+                toggle(
+                    format!("app-restarting{suffix}"),
+                    format!("Restart the application server{on} (it is starting up)"),
+                    "↻",
+                    Change::App(node, Restarting),
+                ),
+            ],
+        },
+    ]
+}
+
+/// True when `change` is already in effect in the world.
+pub fn in_effect(change: Change, s: &Scenario) -> bool {
+    if change == Change::DnsWrongIp && in_effect(Change::DnsRecordMissing, s) {
+        // With the records gone there is no address to be wrong.
+        return false;
+    }
+    let mut t = s.clone();
+    change.apply_to(&mut t);
+    t == *s
+}
+
+/// The change that repairs what `change` broke, when one exists
+/// (DNS edits are undone by restoring the world and replaying the rest).
+pub fn repair(change: Change) -> Option<Change> {
+    use ProcessState::Running;
+    match change {
+        Change::ServerPower(n, _) => Some(Change::ServerPower(n, true)),
+        Change::Nginx(n, _) => Some(Change::Nginx(n, Running)),
+        Change::App(n, _) => Some(Change::App(n, Running)),
+        Change::Database(_) => Some(Change::Database(Running)),
+        Change::Replica(_) => Some(Change::Replica(Running)),
+        Change::LbPower(_) => Some(Change::LbPower(true)),
+        Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
+        Change::Restore | Change::DnsRecordMissing | Change::DnsWrongIp => None,
+    }
+}
+
+/// Every toggle's change currently in effect.
+pub fn active(s: &Scenario) -> Vec<Change> {
+    groups(s)
+        .into_iter()
+        .flat_map(|g| g.toggles)
+        .map(|t| t.change)
+        .filter(|c| in_effect(*c, s))
+        .collect()
+}
+
+/// The streams of the downtime panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    SingleDeploy,
+    RollingDeploy,
+    RestartNoDrain,
+    PowerOffWeb,
+    StopPrimary,
+}
+
+impl Demo {
+    pub const ALL: [Demo; 5] = [
+        Demo::SingleDeploy,
+        Demo::RollingDeploy,
+        Demo::RestartNoDrain,
+        Demo::PowerOffWeb,
+        Demo::StopPrimary,
+    ];
+
+    /// The DOM id of its button.
+    pub fn id(self) -> &'static str {
+        match self {
+            Demo::SingleDeploy => "deploy-single",
+            Demo::RollingDeploy => "deploy-rolling",
+            Demo::RestartNoDrain => "deploy-no-drain",
+            Demo::PowerOffWeb => "failover-web",
+            Demo::StopPrimary => "failover-db",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Demo::SingleDeploy => "Deploy (one server)",
+            Demo::RollingDeploy => "Rolling deploy",
+            Demo::RestartNoDrain => "Restart without draining",
+            Demo::PowerOffWeb => "Power off web-01",
+            Demo::StopPrimary => "Stop the primary database",
+        }
+    }
+
+    /// What the stream shows, in one line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Demo::SingleDeploy => {
+                "One server: the application restarts for 4 s at 2 s while the home page is requested every 200 ms."
+            }
+            Demo::RollingDeploy => {
+                "Redundant design: each web server in turn is drained, restarted for 4 s and put back once healthy."
+            }
+            Demo::RestartNoDrain => {
+                "Redundant design: each web server in turn is restarted while still in the load balancer's rotation."
+            }
+            Demo::PowerOffWeb => {
+                "Redundant design: web-01 loses power at 2 s; the home page and a post are requested in turn every 500 ms."
+            }
+            Demo::StopPrimary => {
+                "Redundant design: the primary database stops at 2 s; the home page and a post are requested in turn every 500 ms."
+            }
+        }
+    }
+
+    /// The world the stream runs in.
+    pub fn scenario(self) -> Scenario {
+        match self {
+            Demo::SingleDeploy => Scenario::default(),
+            _ => stackscope_core::seed::redundant_stack(),
+        }
+    }
+
+    /// The requests: the home page every 200 ms for 30 s for deploys; a mix
+    /// every 500 ms for 30 s for failovers.
+    pub fn spec(self) -> StreamSpec {
+        let home = "http://www.foobar.com/".to_string();
+        match self {
+            Demo::SingleDeploy | Demo::RollingDeploy | Demo::RestartNoDrain => StreamSpec {
+                urls: vec![home],
+                start_us: 0,
+                every_us: 200_000,
+                count: 150,
+            },
+            Demo::PowerOffWeb | Demo::StopPrimary => StreamSpec {
+                urls: vec![home, "http://www.foobar.com/posts/hello-world".into()],
+                start_us: 0,
+                every_us: 500_000,
+                count: 60,
+            },
+        }
+    }
+
+    /// The changes to the world during the stream.
+    pub fn events(self, scenario: &Scenario) -> Vec<Event> {
+        const AT: u64 = 2_000_000;
+        const RESTART: u64 = 4_000_000;
+        match self {
+            Demo::SingleDeploy => stream::single_deploy(AT, RESTART, false),
+            Demo::RollingDeploy => stream::rolling_deploy(scenario, AT, RESTART, true),
+            Demo::RestartNoDrain => stream::rolling_deploy(scenario, AT, RESTART, false),
+            Demo::PowerOffWeb => vec![Event {
+                at_us: AT,
+                change: Change::ServerPower(Some(0), false),
+                label: "Power off web-01".into(),
+            }],
+            Demo::StopPrimary => vec![Event {
+                at_us: AT,
+                change: Change::Database(ProcessState::Stopped),
+                label: "Stop the primary database db-01".into(),
+            }],
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggles_read_their_state_back_from_the_world() {
+        let mut s = Scenario::default();
+        assert!(active(&s).is_empty());
+        Fault::NginxStopped.apply(&mut s);
+        assert_eq!(active(&s), vec![Change::Nginx(None, ProcessState::Stopped)]);
+        Fault::DnsRecordMissing.apply(&mut s);
+        Fault::DnsWrongIp.apply(&mut s);
+        assert!(!in_effect(Change::DnsWrongIp, &s));
+        assert!(in_effect(Change::DnsRecordMissing, &s));
+    }
+
+    #[test]
+    fn every_process_toggle_can_be_repaired() {
+        let s = stackscope_core::seed::redundant_stack();
+        for g in groups(&s) {
+            for t in g.toggles {
+                let mut w = s.clone();
+                t.change.apply_to(&mut w);
+                assert!(in_effect(t.change, &w), "{}", t.name);
+                if let Some(r) = repair(t.change) {
+                    r.apply_to(&mut w);
+                    assert_eq!(w, s, "{}", t.name);
+                }
+            }
+        }
+    }
+}
