@@ -18,6 +18,7 @@ pub mod rng;
 pub mod scenario;
 pub mod seed;
 pub mod server;
+pub mod share;
 pub mod sim;
 pub mod stream;
 pub mod trace;

@@ -212,3 +212,27 @@ proptest! {
         let _ = Simulator::from_json(&json);
     }
 }
+
+proptest! {
+    #[test]
+    fn any_deep_link_gives_a_world_or_a_message(
+        raw in any::<String>(),
+        json in any::<String>(),
+        step in any::<usize>(),
+    ) {
+        use base64::Engine;
+        use stackscope_core::share::Share;
+        let _ = Share::decode(&raw);
+        // Valid base64url around arbitrary JSON-ish text.
+        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.as_bytes());
+        if let Ok(s) = Share::decode(&format!("#s={encoded}")) {
+            let _ = s.simulator();
+        }
+        // A real link with an arbitrary step and a hostile address still decodes.
+        let (share, _) = Share::new(&Scenario::default(), vec![], &json, step);
+        if let Ok(back) = Share::decode(&share.encode()) {
+            let mut sim = back.simulator().unwrap();
+            assert_well_formed(&sim.request(&back.url, 0));
+        }
+    }
+}
