@@ -7,6 +7,7 @@
 // Anything outside the prefix is 404; "/stackscope" redirects to "/stackscope/".
 import { createServer } from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
+import { createGzip } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,14 +82,26 @@ const server = createServer(async (req, res) => {
   }
   if (!stat.isFile()) return send(res, 404, 'not found\n');
   const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, {
+  // Compress text and wasm on the fly, as any static host or CDN does.
+  const gzip =
+    /gzip/.test(req.headers['accept-encoding'] ?? '') && /text|javascript|json|wasm|svg/.test(type);
+  // Hashed asset names never change: cache them; index.html always revalidates.
+  const cache = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(file)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
+  const headers = {
     'content-type': type,
-    'content-length': stat.size,
-    'cache-control': 'no-cache',
+    'cache-control': cache,
     'x-content-type-options': 'nosniff',
-  });
+    vary: 'accept-encoding',
+  };
+  if (gzip) headers['content-encoding'] = 'gzip';
+  else headers['content-length'] = stat.size;
+  res.writeHead(200, headers);
   if (req.method === 'HEAD') return res.end();
-  createReadStream(file).pipe(res);
+  const body = createReadStream(file);
+  if (gzip) body.pipe(createGzip({ level: 6 })).pipe(res);
+  else body.pipe(res);
 });
 
 server.listen(port, host, () => {

@@ -1,0 +1,81 @@
+// Lighthouse audit of the release build, served from a sub-path like the
+// e2e tests. Prints the four category scores and exits non-zero when any is
+// below the floor (90). Lighthouse is pinned to 12.2.3 (later versions need
+// Node 22) and drives Debian's /usr/bin/chromium; nothing is downloaded.
+//
+//   node tests/e2e/lighthouse.mjs [--port 4174] [--floor 90]
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const port = Number(opt('port', '4174'));
+const floor = Number(opt('floor', '90'));
+const url = `http://127.0.0.1:${port}/stackscope/`;
+
+const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', path.join(here, '..', '..', 'dist'), '--port', String(port)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((resolve, reject) => {
+  server.stdout.on('data', (d) => d.toString().includes('serving') && resolve());
+  server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
+});
+
+let chrome;
+let failed = false;
+try {
+  chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    chromeFlags: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const result = await lighthouse(url, {
+    port: chrome.port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+  });
+  const lhr = result.lhr;
+  console.log(`Lighthouse ${lhr.lighthouseVersion}, mobile preset, ${url}`);
+  for (const [id, cat] of Object.entries(lhr.categories)) {
+    const score = Math.round((cat.score ?? 0) * 100);
+    const mark = score >= floor ? 'ok' : 'BELOW FLOOR';
+    console.log(`  ${cat.title.padEnd(16)} ${String(score).padStart(3)}  ${mark}`);
+    if (score < floor) {
+      failed = true;
+      for (const ref of cat.auditRefs) {
+        const a = lhr.audits[ref.id];
+        if (ref.weight > 0 && a.score !== null && a.score < 0.9) {
+          console.log(`      - ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`);
+        }
+      }
+    }
+  }
+  for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index']) {
+    const a = lhr.audits[id];
+    if (a) console.log(`  ${a.title}: ${a.displayValue}`);
+  }
+  if (lhr.runtimeError) {
+    console.log(`runtime error: ${lhr.runtimeError.message}`);
+    failed = true;
+  }
+} finally {
+  if (chrome) await chrome.kill();
+  server.kill();
+}
+process.exit(failed ? 1 : 0);
