@@ -72,7 +72,7 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                 toggles: vec![toggle(
                     "server-power".into(),
                     "Power off the server".into(),
-                    "⏻",
+                    "Off",
                     Change::ServerPower(None, false),
                 )],
             });
@@ -97,7 +97,7 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                 toggles: vec![toggle(
                     "lb-power".into(),
                     "Power off the load balancer".into(),
-                    "⏻",
+                    "Off",
                     Change::LbPower(false),
                 )],
             });
@@ -110,7 +110,7 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                     toggles: vec![toggle(
                         format!("server-power-{n}"),
                         format!("Power off {}", w.hostname),
-                        "⏻",
+                        "Off",
                         Change::ServerPower(Some(n), false),
                     )],
                 });
@@ -176,7 +176,7 @@ fn web_groups(node: Option<u8>, host: &str) -> Vec<Group> {
                 toggle(
                     format!("app-hung{suffix}"),
                     format!("Hang the application server{on}"),
-                    "⏸",
+                    "‖",
                     Change::App(node, Hung),
                 ),
                 toggle(

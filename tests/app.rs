@@ -502,5 +502,5 @@ async fn the_sweep_shows_the_load_balancer_is_a_single_point_of_failure() {
     let redundant = cells.item(1).unwrap().text_content().unwrap_or_default();
     assert!(single.contains('—'), "{single}");
     assert!(redundant.contains("0%"), "{redundant}");
-    assert!(text(&root, "#spof-sentence").contains("load balancer"));
+    assert!(text(&root, "#spof-sentence").contains("Load balancer"));
 }

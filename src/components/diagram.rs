@@ -279,7 +279,7 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                 <>
                     <rect class="shape server-box" x="680" y={top.to_string()} width="310" height="145" rx="10" />
                     <text class="box-title" x="694" y={(top + 24.0).to_string()}>{ host }</text>
-                    <text class="sub start" x="770" y={(top + 24.0).to_string()}>{ ip }</text>
+                    <text class="sub start" x="786" y={(top + 24.0).to_string()}>{ ip }</text>
                 </>
             }
         }
@@ -293,11 +293,18 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
         },
         Component::LoadBalancer => html! {
             <>
-                { rect(x, y, 130.0, 70.0, "shape") }
+                { rect(x, y, 150.0, 70.0, "shape") }
                 <text class="sub" x={x.to_string()} y={(y + 24.0).to_string()}>{ "8.8.8.8:80" }</text>
             </>
         },
-        Component::Database if redundant => cylinder(x, y, 140.0),
+        Component::Database | Component::Replica if redundant => html! {
+            <>
+                { cylinder(x, y, 140.0) }
+                <text class="sub" x={x.to_string()} y={(y + 26.0).to_string()}>
+                    { if c == Component::Database { "primary" } else { "replica" } }
+                </text>
+            </>
+        },
         Component::Replica => cylinder(x, y, 140.0),
         Component::Database => cylinder(x, y, 190.0),
         Component::Nginx | Component::App if redundant => rect(x, y, 130.0, 46.0, "shape"),
@@ -313,6 +320,7 @@ fn label_pos((c, node): Node, redundant: bool) -> (f64, f64) {
     match c {
         Component::Browser => (x, y - 8.0),
         Component::LoadBalancer => (x, y - 2.0),
+        Component::Database | Component::Replica if redundant => (x, y + 4.0),
         Component::Database | Component::Replica => (x, y + 12.0),
         _ => (x, y + 5.0),
     }
@@ -329,8 +337,8 @@ fn short_label(c: Component, redundant: bool) -> &'static str {
         Component::App => "App server",
         Component::OtherHost => "Someone else's server",
         Component::LoadBalancer => "Load balancer",
-        Component::Database if redundant => "db-01 primary",
-        Component::Replica => "db-02 replica",
+        Component::Database if redundant => "db-01",
+        Component::Replica => "db-02",
         other => other.label(),
     }
 }
@@ -495,9 +503,10 @@ pub fn Diagram(props: &Props) -> Html {
         let label = short_label(c, redundant);
         // Where the "STOPPED" word goes: under the label, or under the web server's name.
         let (dx, dy) = match c {
-            Component::Server if redundant => (lx + 60.0, ly - 26.0 + 24.0),
+            Component::Server if redundant => (694.0, 175.0 + web_dy(node) + 46.0),
             Component::Server => (lx, ly + 58.0),
             Component::Browser => (lx, ly + 40.0),
+            Component::Database | Component::Replica if redundant => (lx, ly - 48.0),
             Component::Database | Component::Replica => (lx, ly + 46.0),
             Component::LoadBalancer => (lx, ly + 58.0),
             _ => (lx, ly + 18.0),

@@ -55,7 +55,7 @@ fn spof_sentence(rows: &[SweepRow]) -> String {
     let total: Vec<String> = rows
         .iter()
         .filter(|r| r.redundant == Some(0.0))
-        .map(|r| r.failure.to_lowercase())
+        .map(|r| r.failure.clone())
         .collect();
     let partial: Vec<String> = rows
         .iter()
@@ -72,12 +72,12 @@ fn spof_sentence(rows: &[SweepRow]) -> String {
     if total.is_empty() {
         out.push_str("nothing takes the whole site down");
     } else {
-        out.push_str(&total.join(", "));
+        out.push_str(&total.join("; "));
         out.push_str(" (the whole site goes down)");
     }
     if !partial.is_empty() {
         out.push_str("; partly: ");
-        out.push_str(&partial.join(", "));
+        out.push_str(&partial.join("; "));
     }
     out.push('.');
     out

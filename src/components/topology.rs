@@ -38,9 +38,9 @@ pub fn TopologySwitch(props: &Props) -> Html {
                 <p class="fault-key" id="fault-key">
                     <strong>{ "Break it: " }</strong>
                     { "the small buttons by each box inject a fault (press again to repair): " }
-                    <span class="key">{ "⏻ power off" }</span>
+                    <span class="key">{ "Off: power off" }</span>
                     <span class="key">{ "■ stop" }</span>
-                    <span class="key">{ "⏸ hang" }</span>
+                    <span class="key">{ "‖ hang" }</span>
                     <span class="key">{ "↻ restarting" }</span>
                     <span class="key">{ "✕ delete DNS records" }</span>
                     <span class="key">{ "≠ wrong IP in DNS" }</span>

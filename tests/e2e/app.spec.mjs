@@ -215,3 +215,77 @@ for (const vp of [
     await shot('06-invalid-url');
   });
 }
+
+test('stop Nginx by its box: the reason badge and the browser say connection refused', async ({ page }) => {
+  await openApp(page);
+  await runPreset(page, HOME);
+  await expect(page.locator('#reason-badge')).toBeHidden();
+  const stop = page.getByRole('button', { name: 'Stop Nginx', exact: true });
+  await expect(stop).toHaveAttribute('aria-pressed', 'false');
+  await stop.click();
+  await expect(stop).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#reason-badge')).toBeVisible();
+  await expect(page.locator('#reason-badge')).toContainText('ERR_CONNECTION_REFUSED');
+  await expect(page.locator('#preview-status')).toContainText('ERR_CONNECTION_REFUSED');
+  // Keyboard: the same toggle repairs it.
+  await stop.focus();
+  await page.keyboard.press('Enter');
+  await expect(stop).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('#reason-badge')).toBeHidden();
+  await expect(page.locator('#preview-status')).toContainText('200');
+});
+
+test('deploys: one server loses requests, the rolling deploy loses none', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#deploy-single').click();
+  const single = (await page.locator('#deploy-summary').textContent()) ?? '';
+  const failed = Number(single.match(/(\d+) of 150/)?.[1]);
+  expect(failed, single).toBeGreaterThan(0);
+  expect(single).toContain('502');
+  await expect(page.locator('#deploy-timeline .tl-fail')).toHaveCount(failed);
+  await page.locator('#deploy-rolling').click();
+  await expect(page.locator('#deploy-summary')).toContainText('0 of 150 failed');
+  await page.locator('#failover-db').click();
+  await expect(page.locator('#deploy-note')).toContainText('/posts/hello-world');
+});
+
+test('the SPOF sweep fills the availability matrix', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#run-sweep').click();
+  const matrix = page.locator('table#availability-matrix');
+  await expect(matrix.locator('tbody tr')).toHaveCount(7);
+  const lb = matrix.locator('tr[data-failure="Load balancer powered off"] td');
+  await expect(lb.nth(0)).toContainText('—');
+  await expect(lb.nth(1)).toContainText('0%');
+  await expect(page.locator('#spof-sentence')).toContainText('Load balancer');
+});
+
+for (const vp of [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'mobile', width: 390, height: 844 },
+]) {
+  test(`screenshots of break-it states at ${vp.width}x${vp.height}`, async ({ page }) => {
+    mkdirSync(SHOTS, { recursive: true });
+    const file = (name) => path.join(SHOTS, `${vp.name}-${vp.width}x${vp.height}-${name}.png`);
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await openApp(page);
+    await runPreset(page, HOME);
+    await page.getByRole('button', { name: 'Stop the application server', exact: true }).click();
+    await expect(page.locator('#reason-badge')).toBeVisible();
+    await page.screenshot({ path: file('10-app-stopped'), fullPage: true });
+    await page.locator('#restore-all').click();
+    await page.locator('#topology-redundant').check();
+    await expect(page.locator('svg#diagram g.component[data-component="LoadBalancer"]')).toHaveCount(1);
+    await page.locator('#fault-server-power-0').click();
+    await page.screenshot({ path: file('11-redundant-web01-off'), fullPage: true });
+    await page.locator('#deploy-single').click();
+    await page.locator('#deploy-panel').screenshot({ path: file('12-deploy-single') });
+    await page.locator('#deploy-rolling').click();
+    await page.locator('#deploy-panel').screenshot({ path: file('13-deploy-rolling') });
+    await page.locator('#failover-db').click();
+    await page.locator('#deploy-panel').screenshot({ path: file('14-failover-db') });
+    await page.locator('#run-sweep').click();
+    await expect(page.locator('table#availability-matrix')).toBeVisible();
+    await page.locator('#sweep-panel').screenshot({ path: file('15-sweep') });
+  });
+}
