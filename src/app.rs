@@ -200,6 +200,7 @@ pub fn App(props: &AppProps) -> Html {
                 <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
                 <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
             </div>
+            <crate::components::load_panel::LoadPanel />
         </>
     }
 }

@@ -1,0 +1,218 @@
+//! Component tests of the load panel in a headless browser (wasm-bindgen-test).
+//!
+//! Most tests mount the panel with `blocking: true`, so a click runs the
+//! whole simulation inside its handler and `flush()` is all there is to wait
+//! for; one test drives the chunked path, waiting on the browser's timers.
+#![cfg(target_arch = "wasm32")]
+
+use stackscope::components::load_panel::{LoadPanel, Props};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{js_sys, JsFuture};
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount(props: Props) -> Element {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<LoadPanel>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn blocking() -> Props {
+    Props {
+        chunk_events: 20_000,
+        adaptive: true,
+        blocking: true,
+        knee_points: 6,
+        knee_duration_s: 2.0,
+    }
+}
+
+fn get(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    get(root, selector).text_content().unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    get(root, selector).unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+}
+
+async fn fire(el: &Element, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+}
+
+/// Moves a range input to its minimum or maximum, as a keyboard's Home/End would.
+async fn slide(root: &Element, selector: &str, to_max: bool) -> f64 {
+    let input: HtmlInputElement = get(root, selector).unchecked_into();
+    let v = if to_max { input.max() } else { input.min() };
+    input.set_value(&v);
+    fire(&input, "input").await;
+    v.parse().unwrap()
+}
+
+async fn choose(root: &Element, selector: &str, value: &str) {
+    let select: HtmlSelectElement = get(root, selector).unchecked_into();
+    select.set_value(value);
+    fire(&select, "change").await;
+}
+
+/// Resolves after the browser ran its pending timers (a `setTimeout(0)`).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        gloo::utils::window()
+            .set_timeout_with_callback(&resolve)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn controls_are_labelled_and_show_the_computed_capacity() {
+    let root = mount(blocking()).await;
+    for id in [
+        "load-rate",
+        "load-burst",
+        "load-mix",
+        "load-cores",
+        "load-servers",
+        "load-duration",
+    ] {
+        assert_eq!(
+            count(&root, &format!("label[for=\"{id}\"]")),
+            1,
+            "#{id} has a label"
+        );
+    }
+    assert!(text(&root, "#load-capacity").contains("requests/s"));
+    assert!(text(&root, "#load-rate-value").contains("of capacity"));
+    let rate: HtmlInputElement = get(&root, "#load-rate").unchecked_into();
+    let max: f64 = rate.max().parse().unwrap();
+    // More cores: a higher capacity, so the slider reaches further.
+    slide(&root, "#load-cores", true).await;
+    assert!(text(&root, "#load-cores + output").contains("16 cores"));
+    let max16: f64 = rate.max().parse().unwrap();
+    assert!(max16 > max * 4.0, "16 cores: {max16} vs {max}");
+    assert_eq!(count(&root, "svg"), 0, "no chart before a run");
+}
+
+#[wasm_bindgen_test]
+async fn a_load_above_capacity_saturates_the_workers() {
+    let root = mount(blocking()).await;
+    choose(&root, "#load-duration", "10").await;
+    let rate = slide(&root, "#load-rate", true).await;
+    assert!(rate > 1000.0);
+    click(&root, "#load-run").await;
+
+    let summary = text(&root, "#load-summary");
+    assert!(summary.contains("saturated"), "summary: {summary}");
+    assert!(summary.contains("p99"), "summary: {summary}");
+    for id in ["chart-latency", "chart-errors", "chart-utilisation"] {
+        let svg = get(&root, &format!("svg#{id}"));
+        assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+        assert_eq!(count(&svg, "title"), 1, "{id} has a title");
+        let paths = count(&svg, "path.line[d^=\"M\"]");
+        assert!(paths >= 3, "{id}: {paths} drawn lines");
+        assert!(!text(&svg, "desc").is_empty(), "{id} has a text summary");
+    }
+    assert_eq!(
+        get(&root, "#load-progress")
+            .get_attribute("value")
+            .as_deref(),
+        Some("1")
+    );
+    assert!(text(&root, "#load-status").contains("Done"));
+
+    // The knee, from 10 % to 150 % of capacity.
+    click(&root, "#load-knee").await;
+    let knee = get(&root, "svg#chart-knee");
+    assert_eq!(count(&knee, "circle"), 12, "6 points × p50, p99");
+    assert!(text(&knee, "desc").contains("capacity about"));
+}
+
+#[wasm_bindgen_test]
+async fn a_low_load_stays_below_capacity() {
+    let root = mount(blocking()).await;
+    choose(&root, "#load-duration", "10").await;
+    slide(&root, "#load-rate", false).await;
+    click(&root, "#load-run").await;
+    let summary = text(&root, "#load-summary");
+    assert!(summary.contains("Below capacity"), "summary: {summary}");
+    assert!(!summary.contains("saturated"), "summary: {summary}");
+}
+
+#[wasm_bindgen_test]
+async fn horizontal_scaling_moves_the_limit_to_the_database() {
+    let root = mount(blocking()).await;
+    slide(&root, "#load-servers", true).await;
+    slide(&root, "#load-cores", true).await;
+    assert!(
+        text(&root, "#load-capacity").contains("the database is the limit"),
+        "{}",
+        text(&root, "#load-capacity")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
+    let props = Props {
+        chunk_events: 2_000,
+        adaptive: false,
+        blocking: false,
+        knee_points: 4,
+        knee_duration_s: 1.0,
+    };
+    let root = mount(props).await;
+    choose(&root, "#load-duration", "10").await;
+    click(&root, "#load-run").await;
+    // The click only scheduled the work.
+    assert!(text(&root, "#load-status").contains("Simulating"));
+    assert_eq!(count(&root, "#load-cancel"), 1);
+    assert!(get(&root, "#load-run").has_attribute("disabled"));
+    next_task().await;
+    let progress: f64 = get(&root, "#load-progress")
+        .get_attribute("value")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(progress > 0.0 && progress < 1.0, "progress {progress}");
+    click(&root, "#load-cancel").await;
+    assert!(text(&root, "#load-status").contains("Cancelled"));
+    assert_eq!(count(&root, "#load-cancel"), 0);
+    next_task().await;
+    assert_eq!(
+        count(&root, "#load-summary"),
+        0,
+        "a cancelled run shows nothing"
+    );
+
+    // Run to the end, one task per chunk.
+    click(&root, "#load-run").await;
+    let mut tasks = 0;
+    while count(&root, "#load-summary") == 0 {
+        next_task().await;
+        tasks += 1;
+        assert!(tasks < 10_000, "the run never finished");
+    }
+    assert!(tasks > 3, "ran in {tasks} tasks");
+    assert!(text(&root, "#load-status").contains("Done"));
+    assert!(text(&root, ".load-timing").contains("chunks"));
+}
