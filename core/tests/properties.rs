@@ -236,3 +236,47 @@ proptest! {
         }
     }
 }
+
+fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
+    use stackscope_core::Change;
+    let node = proptest::option::of(0u8..4);
+    prop_oneof![
+        Just(Change::Restore),
+        (node.clone(), any::<bool>()).prop_map(|(n, on)| Change::ServerPower(n, on)),
+        (node.clone(), state()).prop_map(|(n, s)| Change::Nginx(n, s)),
+        (node, state()).prop_map(|(n, s)| Change::App(n, s)),
+        (0u8..4, any::<bool>()).prop_map(|(n, on)| Change::Rotation(n, on)),
+        state().prop_map(Change::Database),
+        state().prop_map(Change::Replica),
+        any::<bool>().prop_map(Change::LbPower),
+        Just(Change::DnsRecordMissing),
+        Just(Change::DnsWrongIp),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.min(2000), ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_sequence_of_changes_over_time_gives_traces_on_both_designs(
+        redundant in any::<bool>(),
+        events in proptest::collection::vec((0u64..60_000_000, any_change()), 0..12),
+        every in 1u64..3_000_000,
+    ) {
+        use stackscope_core::stream::{self, Event, StreamSpec};
+        let s = if redundant { stackscope_core::seed::redundant_stack() } else { Scenario::default() };
+        let events: Vec<Event> = events
+            .into_iter()
+            .map(|(at_us, change)| Event { at_us, change, label: String::new() })
+            .collect();
+        let spec = StreamSpec {
+            urls: vec!["http://www.foobar.com/".into(), "http://www.foobar.com/posts/hello-world".into()],
+            start_us: 0,
+            every_us: every,
+            count: 20,
+        };
+        let r = stream::run(&s, &spec, &events).unwrap();
+        prop_assert_eq!(r.points.len(), 20);
+        prop_assert_eq!(r.failed, r.points.iter().filter(|p| !p.ok).count());
+    }
+}

@@ -105,7 +105,8 @@ impl Db {
         let conn = Connection::open_in_memory().map_err(bad)?;
         // The native and the wasm builds of SQLite differ in their defaults;
         // set what the model depends on explicitly so both behave the same.
-        conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(bad)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(bad)?;
         conn.execute_batch(SCHEMA).map_err(bad)?;
         {
             let mut ins = conn
