@@ -60,11 +60,9 @@ fn spof_sentence(rows: &[SweepRow]) -> String {
     let partial: Vec<String> = rows
         .iter()
         .filter_map(|r| match r.redundant {
-            Some(s) if s > 0.0 && s < 1.0 => Some(format!(
-                "{} ({} still succeed)",
-                r.failure.to_lowercase(),
-                pct(s)
-            )),
+            Some(s) if s > 0.0 && s < 1.0 => {
+                Some(format!("{} ({} still succeed)", r.failure, pct(s)))
+            }
             _ => None,
         })
         .collect();
