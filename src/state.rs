@@ -368,13 +368,11 @@ impl Reducible for State {
                 } else if let Some(repair) = faults::repair(change) {
                     s.apply(&[repair]);
                 } else {
-                    // DNS edits: back to the world as built, then the other faults again.
-                    let mut changes = vec![Change::Restore];
-                    changes.extend(
-                        faults::active(&s.world)
-                            .into_iter()
-                            .filter(|c| *c != change),
-                    );
+                    // DNS edits: the zones back as built, then the other DNS fault again.
+                    let mut changes = vec![Change::DnsRestore];
+                    changes.extend(faults::active(&s.world).into_iter().filter(|c| {
+                        *c != change && matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp)
+                    }));
                     s.apply(&changes);
                 }
                 s.rerun_to_end();

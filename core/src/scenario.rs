@@ -432,6 +432,8 @@ pub enum Change {
     LbPower(bool),
     DnsRecordMissing,
     DnsWrongIp,
+    /// The DNS zones back as the world was built (handled by the simulator).
+    DnsRestore,
 }
 
 impl Change {
@@ -445,7 +447,7 @@ impl Change {
             }
         }
         match self {
-            Change::Restore => {}
+            Change::Restore | Change::DnsRestore => {}
             Change::ServerPower(node, on) => match web(s, node) {
                 Some(w) => w.powered_on = on,
                 None if node.is_none() => s.server.powered_on = on,

@@ -286,6 +286,7 @@ impl Simulator {
                     self.replication.primary_down_since = None;
                 }
             }
+            Change::DnsRestore => self.scenario.dns = self.original.dns.clone(),
             other => other.apply_to(&mut self.scenario),
         }
         let primary_up = self.primary_up();

@@ -41,7 +41,8 @@ pub struct Point {
     pub latency_us: u64,
     /// The web server that served it, when one did.
     pub server: Option<String>,
-    /// Why it failed (or was slow): the last failed step's title.
+    /// Why it failed (or was slow): the first failed step's title, which
+    /// names the cause rather than the symptom.
     pub reason: Option<String>,
 }
 
@@ -91,7 +92,6 @@ fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point
     let reason = trace
         .steps
         .iter()
-        .rev()
         .find(|s| s.status == Status::Fail)
         .map(|s| s.title.clone());
     Point {

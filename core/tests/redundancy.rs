@@ -269,3 +269,16 @@ fn the_sweep_matrix_shows_the_single_points_of_failure() {
     let (s, r) = (db.single.unwrap(), db.redundant.unwrap());
     assert!(r > s && r < 1.0, "single {s}, redundant {r}");
 }
+
+#[test]
+fn dns_faults_can_be_repaired_alone() {
+    let mut sim = Simulator::new(Scenario::default()).unwrap();
+    sim.apply(Change::App(None, ProcessState::Stopped), 0);
+    sim.apply(Change::DnsRecordMissing, 0);
+    assert!(!sim.request("http://www.foobar.com/", 1_000_000).succeeded());
+    sim.apply(Change::DnsRestore, 2_000_000);
+    sim.flush_dns_cache();
+    // DNS is back, the application is still stopped: Nginx answers 502.
+    let t = sim.request("http://www.foobar.com/", 3_000_000);
+    assert!(matches!(t.outcome, stackscope_core::Outcome::Response { status: 502, .. }));
+}
