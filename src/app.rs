@@ -201,6 +201,11 @@ pub fn App(props: &AppProps) -> Html {
                 <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
             </div>
             <crate::components::load_panel::LoadPanel />
+            <crate::components::editors::Editors
+                world={state.world.clone()}
+                editor={state.editor.clone()}
+                on_action={{ let d = d.clone(); Callback::from(move |a: Action| d.dispatch(a)) }}
+            />
         </>
     }
 }

@@ -9,6 +9,9 @@ use yew::Reducible;
 
 use crate::faults::{self, Demo};
 
+mod edits;
+pub use edits::{base_of, EditorState, Origin, TABLES};
+
 /// Virtual time left between two requests of one session, µs.
 const GAP_BETWEEN_REQUESTS_US: u64 = 1_000_000;
 
@@ -153,6 +156,8 @@ pub struct State {
     pub demo: Option<DemoRun>,
     /// The availability matrix, once computed.
     pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
+    /// The editors: console results, browsed table, accepted changes.
+    pub editor: EditorState,
 }
 
 impl std::fmt::Debug for State {
@@ -192,6 +197,7 @@ impl State {
             world_note: None,
             demo: None,
             sweep: None,
+            editor: EditorState::default(),
         }
     }
 
@@ -320,6 +326,18 @@ pub enum Action {
     RunDemo(Demo),
     /// Compute the availability matrix.
     RunSweep,
+    /// Make this (already validated) scenario the session's world and
+    /// request the current address again; `keep_faults` injects the faults
+    /// in effect again.
+    ReplaceScenario {
+        scenario: Box<Scenario>,
+        keep_faults: bool,
+        origin: Origin,
+    },
+    /// Run one statement in the SQL console.
+    Console(String),
+    /// Show every row of a table in the data editor.
+    Browse(String),
 }
 
 impl Reducible for State {
@@ -442,6 +460,13 @@ impl Reducible for State {
             Action::SetSpeed(speed) => s.speed = speed,
             Action::ShowInfo(c) => s.info = Some(c),
             Action::CloseInfo => s.info = None,
+            Action::ReplaceScenario {
+                scenario,
+                keep_faults,
+                origin,
+            } => s.replace_scenario(*scenario, keep_faults, origin),
+            Action::Console(sql) => s.console(&sql),
+            Action::Browse(table) => s.browse(&table),
         }
         Rc::new(s)
     }

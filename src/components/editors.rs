@@ -1,0 +1,257 @@
+//! The editor panel: change the DNS zone, Nginx's locations, the database's rows (and run SQL), with the stack saved in this browser, exported and imported as JSON.
+//!
+//! Every edit goes through `stackscope_core::edit::apply` (validated, with a
+//! learner's message) before it becomes the session's world.
+
+pub mod form;
+pub mod persist;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::file::callbacks::FileReader;
+use gloo::file::{Blob, File, ObjectUrl};
+use stackscope_core::edit::{self, Edit};
+use stackscope_core::{Scenario, Topology};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::data_editor::DataEditor;
+use crate::components::nginx_editor::NginxEditor;
+use crate::components::sql_console::SqlConsole;
+use crate::components::zone_editor::ZoneEditor;
+use crate::state::{base_of, Action, EditorState, Origin, Shared};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The running world (faults included).
+    pub world: Shared<Scenario>,
+    pub editor: EditorState,
+    /// Sends `ReplaceScenario`, `Console` and `Browse` to the app's reducer.
+    pub on_action: Callback<Action>,
+}
+
+/// Applies one edit to the world as built; the message says what is wrong.
+pub fn try_edit(world: &Scenario, e: &Edit) -> Result<Scenario, String> {
+    edit::apply(&base_of(world)?, e)
+}
+
+/// The seed of the design in use.
+fn seed_of(world: &Scenario) -> Scenario {
+    match world.topology {
+        Topology::Single => Scenario::default(),
+        Topology::Redundant(_) => stackscope_core::seed::redundant_stack(),
+    }
+}
+
+/// A problem with what was stored, and the old data as a download.
+#[derive(Clone)]
+struct StorageProblem {
+    message: String,
+    backup: Option<ObjectUrl>,
+}
+
+impl PartialEq for StorageProblem {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+fn json_url(text: &str) -> ObjectUrl {
+    ObjectUrl::from(Blob::new_with_options(text, Some("application/json")))
+}
+
+#[component]
+pub fn Editors(props: &Props) -> Html {
+    let problem = use_state(|| None::<StorageProblem>);
+    let import_error = use_state(|| None::<String>);
+    let reader = use_mut_ref(|| None::<FileReader>);
+
+    // At start: load the stored stack, or say why it cannot be loaded.
+    {
+        let on_action = props.on_action.clone();
+        let problem = problem.clone();
+        use_effect_with((), move |_| {
+            if let Some(raw) = persist::load_raw() {
+                match persist::decode(&raw) {
+                    Ok(scenario) => on_action.emit(Action::ReplaceScenario {
+                        scenario: Box::new(scenario),
+                        keep_faults: false,
+                        origin: Origin::Stored,
+                    }),
+                    Err(message) => {
+                        persist::remove();
+                        problem.set(Some(StorageProblem {
+                            message: format!(
+                                "{message} The seed stack is in use instead. \
+                                 Your previous data is kept in the download below."
+                            ),
+                            backup: Some(json_url(&raw)),
+                        }));
+                    }
+                }
+            }
+        });
+    }
+
+    // After every accepted change: save (or forget, after a reset).
+    {
+        let world = props.world.clone();
+        let origin = props.editor.origin;
+        let problem = problem.clone();
+        use_effect_with(props.editor.rev, move |rev| {
+            if *rev > 0 {
+                let result = match origin {
+                    Origin::Reset => {
+                        persist::remove();
+                        Ok(())
+                    }
+                    Origin::Edit | Origin::Import => {
+                        base_of(&world).and_then(|b| persist::save(&b))
+                    }
+                    Origin::Stored | Origin::None => Ok(()),
+                };
+                if let Err(message) = result {
+                    problem.set(Some(StorageProblem {
+                        message: format!("Not saved in this browser: {message}"),
+                        backup: None,
+                    }));
+                }
+            }
+        });
+    }
+
+    let base = base_of(&props.world);
+    let export_url = use_memo(props.world.clone(), |w| {
+        let s = base_of(w).unwrap_or_else(|_| (**w).clone());
+        json_url(&persist::export(&s))
+    });
+
+    let on_apply = {
+        let cb = props.on_action.clone();
+        Callback::from(move |s: Scenario| {
+            cb.emit(Action::ReplaceScenario {
+                scenario: Box::new(s),
+                keep_faults: true,
+                origin: Origin::Edit,
+            })
+        })
+    };
+    let on_reset = {
+        let cb = props.on_action.clone();
+        let world = props.world.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Action::ReplaceScenario {
+                scenario: Box::new(seed_of(&world)),
+                keep_faults: false,
+                origin: Origin::Reset,
+            })
+        })
+    };
+    let on_import = {
+        let cb = props.on_action.clone();
+        let import_error = import_error.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let file = File::from(file);
+            if file.size() as f64 > persist::MAX_IMPORT_BYTES {
+                import_error.set(Some(format!(
+                    "\"{}\" is {} bytes; a scenario file is at most 2 MB.",
+                    file.name(),
+                    file.size()
+                )));
+                return;
+            }
+            let cb = cb.clone();
+            let import_error = import_error.clone();
+            let name = file.name();
+            let slot: Rc<RefCell<Option<FileReader>>> = reader.clone();
+            let task = gloo::file::callbacks::read_as_text(&file, move |text| {
+                let result = text
+                    .map_err(|e| format!("The file could not be read: {e}."))
+                    .and_then(|t| persist::import(&t));
+                match result {
+                    Ok(scenario) => {
+                        import_error.set(None);
+                        cb.emit(Action::ReplaceScenario {
+                            scenario: Box::new(scenario),
+                            keep_faults: false,
+                            origin: Origin::Import,
+                        });
+                    }
+                    Err(message) => {
+                        import_error.set(Some(format!("\"{name}\" was not imported. {message}")))
+                    }
+                }
+            });
+            *slot.borrow_mut() = Some(task);
+        })
+    };
+
+    let dismiss = {
+        let problem = problem.clone();
+        Callback::from(move |_: MouseEvent| problem.set(None))
+    };
+
+    html! {
+        <section id="editors" class="editors" aria-labelledby="editors-title">
+            <h2 id="editors-title">{ "Edit the stack" }</h2>
+            <p class="hint">
+                { "Change a DNS record, an Nginx location or a row in the database, then watch the next request. \
+                   Every edit is checked first; the stack is saved in this browser (nothing leaves your computer)." }
+            </p>
+            <div class="editors-bar">
+                <a id="export-scenario" class="button-link" href={export_url.to_string()}
+                    download="stackscope-scenario.json">{ "Export the stack (JSON)" }</a>
+                <span class="import">
+                    <label for="import-scenario">{ "Import a stack: " }</label>
+                    <input type="file" id="import-scenario" accept=".json,application/json"
+                        onchange={on_import} />
+                </span>
+                <button type="button" id="reset-stack" onclick={on_reset}>
+                    { "Reset to the seed stack" }
+                </button>
+            </div>
+            { form::alert("import-error", &import_error) }
+            if let Some(p) = &*problem {
+                <div id="storage-message" class="ed-error storage" role="alert">
+                    <p>{ p.message.clone() }</p>
+                    if let Some(url) = &p.backup {
+                        <p>
+                            <a id="storage-backup" href={url.to_string()}
+                                download="stackscope-previous-data.json">
+                                { "Download your previous data" }
+                            </a>
+                        </p>
+                    }
+                    <button type="button" id="storage-dismiss" onclick={dismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+            { form::alert("editor-error", &props.editor.error) }
+            if let Err(why) = &base {
+                <p id="editors-blocked" class="ed-note" role="status">{ why.clone() }</p>
+            }
+            <div class="editors-grid">
+                <ZoneEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                <NginxEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                <DataEditor
+                    world={props.world.clone()}
+                    browse={props.editor.browse.clone()}
+                    on_apply={on_apply}
+                    on_browse={props.on_action.reform(Action::Browse)}
+                />
+                <SqlConsole
+                    result={props.editor.console.clone()}
+                    on_run={props.on_action.reform(Action::Console)}
+                />
+            </div>
+        </section>
+    }
+}
