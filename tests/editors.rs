@@ -276,3 +276,44 @@ async fn a_saved_stack_comes_back_and_reset_forgets_it() {
     assert!(storage().get_item(KEY).unwrap().is_none());
     assert!(text(&again, "#preview-status").contains("200"));
 }
+
+#[wasm_bindgen_test]
+async fn faults_survive_an_edit_and_dns_faults_block_edits() {
+    let root = mount_clean().await;
+    run_preset(&root, HOME).await;
+    click(&root, "#fault-app-stop").await;
+    assert_eq!(
+        get(&root, "#fault-app-stop")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    fill(&root, "#loc-pattern", "/gone").await;
+    fill(&root, "#loc-argument", "410 Gone").await;
+    click(&root, "#loc-submit").await;
+    assert!(find(&root, "#location-error").is_none());
+    // The app is still stopped in the rebuilt world, and the saved stack is
+    // the world as built (the fault is not saved).
+    assert_eq!(
+        get(&root, "#fault-app-stop")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(text(&root, "#preview-status").contains("502"));
+    let saved = storage().get_item(KEY).unwrap().expect("saved");
+    assert!(
+        saved.contains("/gone") && !saved.contains("Stopped"),
+        "{saved}"
+    );
+    click(&root, "#restore-all").await;
+    assert!(text(&root, "#preview-status").contains("200"));
+    assert_eq!(all(&root, "#nginx-locations li").len(), 5, "the edit stays");
+
+    // With the DNS records deleted, edits wait for the repair.
+    click(&root, "#fault-dns-missing").await;
+    assert!(text(&root, "#editors-blocked").contains("DNS fault"));
+    fill(&root, "#upstream", "127.0.0.1:9000").await;
+    click(&root, "#upstream-submit").await;
+    assert!(text(&root, "#upstream-error").contains("DNS fault"));
+}

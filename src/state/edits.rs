@@ -54,12 +54,15 @@ pub struct EditorState {
 pub fn base_of(world: &Scenario) -> Result<Scenario, String> {
     let mut base = world.clone();
     for change in faults::active(world) {
+        // DNS faults are edits of the zone: repairing them needs the zone as
+        // built, which only the simulator has.
+        let dns = matches!(change, Change::DnsRecordMissing | Change::DnsWrongIp);
         match faults::repair(change) {
-            Some(r) => r.apply_to(&mut base),
-            None => {
+            Some(r) if !dns => r.apply_to(&mut base),
+            _ => {
                 return Err(
                     "A DNS fault is in effect (records deleted or changed). \
-                     Repair it with \"Restore everything\" first: edits change the world as built."
+                     Repair it first (press its toggle again, or \"Restore everything\"): edits change the world as built."
                         .into(),
                 )
             }
@@ -80,7 +83,7 @@ impl State {
         let faults: Vec<Change> = if keep_faults {
             faults::active(&self.world)
                 .into_iter()
-                .filter(|c| faults::repair(*c).is_some())
+                .filter(|c| !matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp))
                 .collect()
         } else {
             Vec::new()
