@@ -77,9 +77,11 @@ pub struct Props {
 
 const W: f64 = 480.0;
 const H: f64 = 250.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 44.0;
-const LEFT: f64 = 58.0;
+/// Room above the plot for the axis labels, which sit there horizontally
+/// (rotated labels collide with tick labels once text is scaled up on phones).
+const TOP: f64 = 26.0;
+const BOTTOM: f64 = 40.0;
+const LEFT: f64 = 62.0;
 
 /// "1 ms", "10 ms", "1.5 s": short tick labels.
 fn trim(v: f64) -> String {
@@ -168,7 +170,7 @@ fn path(points: &[(f64, Option<f64>)], px: impl Fn(f64) -> f64, py: impl Fn(f64)
 
 #[component]
 pub fn LineChart(props: &Props) -> Html {
-    let right = if props.y2.is_some() { 58.0 } else { 16.0 };
+    let right = if props.y2.is_some() { 56.0 } else { 16.0 };
     let (pw, ph) = (W - LEFT - right, H - TOP - BOTTOM);
     let px = |x: f64| LEFT + frac(&props.x, x) * pw;
     let py_for = |a: &Axis, y: f64| TOP + (1.0 - frac(a, y)) * ph;
@@ -261,9 +263,9 @@ pub fn LineChart(props: &Props) -> Html {
                 { for markers }
                 { for lines }
                 <text class="axis-label" x={format!("{:.1}", LEFT + pw / 2.0)} y={format!("{:.1}", H - 6.0)} text-anchor="middle">{ props.x.label.clone() }</text>
-                <text class="axis-label" transform={format!("translate(13 {:.1}) rotate(-90)", TOP + ph / 2.0)} text-anchor="middle">{ props.y.label.clone() }</text>
+                <text class="axis-label" x="4" y="14" text-anchor="start">{ format!("↑ {}", props.y.label) }</text>
                 if let Some(a) = &props.y2 {
-                    <text class="axis-label" transform={format!("translate({:.1} {:.1}) rotate(90)", W - 10.0, TOP + ph / 2.0)} text-anchor="middle">{ a.label.clone() }</text>
+                    <text class="axis-label" x={format!("{:.1}", W - 4.0)} y="14" text-anchor="end">{ format!("{} ↑", a.label) }</text>
                 }
             </svg>
             <figcaption>

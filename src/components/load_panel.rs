@@ -518,7 +518,11 @@ pub fn LoadPanel(props: &Props) -> Html {
                         <button type="button" id="load-cancel" onclick={on_cancel}>{ "Cancel" }</button>
                     }
                     <label class="load-progress-label" for="load-progress">
-                        { running.as_ref().map_or("Idle".to_string(), |r| format!("{}: {}", r.label, percent(r.progress))) }
+                        { match &running {
+                            Some(r) => format!("{}: {}", r.label, percent(r.progress)),
+                            None if panel.result.is_some() || panel.knee.is_some() => "Progress: done".to_string(),
+                            None => "Progress: not run yet".to_string(),
+                        } }
                     </label>
                     <progress id="load-progress" max="1" value={running.as_ref().map_or(
                         if panel.result.is_some() { 1.0 } else { 0.0 }, |r| r.progress).to_string()} />

@@ -91,10 +91,7 @@ impl MixChoice {
             MixChoice::Balanced => "Balanced",
             MixChoice::StaticHeavy => "Static-heavy",
         };
-        format!(
-            "{name}: {}0% home page, {}0% a post, {}0% the stylesheet",
-            home, post, css
-        )
+        format!("{name} ({home}0% home, {post}0% post, {css}0% CSS)")
     }
 
     /// The core's default URLs with this mix's weights.

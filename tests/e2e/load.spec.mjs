@@ -1,0 +1,168 @@
+// End-to-end tests of the load panel (src/components/load_panel.rs) in the
+// release build, served from the sub-path /stackscope/.
+// DOM contract: #load-panel, #load-rate, #load-burst, #load-mix, #load-cores,
+// #load-servers, #load-duration, #load-run, #load-knee, #load-cancel,
+// #load-progress, #load-status, #load-summary, svg#chart-latency,
+// svg#chart-errors, svg#chart-utilisation, svg#chart-knee.
+import { test as base, expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(here, 'results', 'screenshots');
+
+// Every test fails if the page logged a console error or threw.
+const test = base.extend({
+  problems: [
+    async ({ page }, use, testInfo) => {
+      const problems = [];
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
+      });
+      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      page.on('requestfailed', (req) =>
+        problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+      );
+      page.on('response', (res) => {
+        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+      });
+      await use(problems);
+      if (problems.length) {
+        await testInfo.attach('problems', { body: problems.join('\n') });
+      }
+      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Records every long task (> 50 ms on the main thread) from page load on. */
+async function observeLongTasks(page) {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** Loads the app and waits until the load panel is there. */
+async function openPanel(page) {
+  const res = await page.goto('./');
+  expect(res?.status()).toBe(200);
+  await expect(page.locator('section#load-panel')).toBeVisible();
+  await expect(page.locator('#load-capacity')).toContainText('requests/s');
+}
+
+/** Moves a slider to its end with the keyboard. */
+async function sliderToEnd(page, selector, key = 'End') {
+  await page.locator(selector).focus();
+  await page.keyboard.press(key);
+}
+
+/** Clicks `button` and returns the long tasks from the click until the status says Done. */
+async function runAndWatch(page, button, timeout = 50_000) {
+  const t0 = await page.evaluate(() => performance.now());
+  await page.locator(button).click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout });
+  const t1 = await page.evaluate(() => performance.now());
+  // A long task is reported once it has ended: give the observer a frame.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  const tasks = await page.evaluate(
+    ([from]) => window.__longTasks.filter((t) => t.start + t.duration >= from),
+    [t0],
+  );
+  return { tasks, ms: t1 - t0 };
+}
+
+test('a load above capacity saturates one server, with no long task while it runs', async ({ page }) => {
+  await observeLongTasks(page);
+  await openPanel(page);
+  await sliderToEnd(page, '#load-rate');
+  await expect(page.locator('#load-rate-value')).toContainText(/[23]\d\d% of capacity/);
+  await expect(page.locator('#load-summary')).toHaveCount(0);
+
+  const { tasks, ms } = await runAndWatch(page, '#load-run');
+  console.log(`one server, 3× capacity, 30 s simulated: ${ms.toFixed(0)} ms wall; long tasks: ${JSON.stringify(tasks)}`);
+  console.log(`panel says: ${await page.locator('.load-timing').textContent()}`);
+  expect(tasks, 'no main-thread task over 50 ms while simulating').toEqual([]);
+
+  const summary = page.locator('#load-summary');
+  await expect(summary).toContainText('saturated');
+  await expect(summary).toContainText('p99');
+  await expect(summary).toContainText('503');
+  await expect(page.locator('#load-progress')).toHaveAttribute('value', '1');
+  for (const id of ['chart-latency', 'chart-errors', 'chart-utilisation']) {
+    const svg = page.locator(`svg#${id}`);
+    await expect(svg).toBeVisible();
+    await expect(svg).toHaveAttribute('role', 'img');
+    expect(await svg.locator('path.line[d^="M"]').count(), id).toBeGreaterThanOrEqual(3);
+  }
+
+  const knee = await runAndWatch(page, '#load-knee');
+  console.log(`knee (10 runs × 5 s): ${knee.ms.toFixed(0)} ms wall; long tasks: ${JSON.stringify(knee.tasks)}`);
+  expect(knee.tasks, 'no main-thread task over 50 ms while measuring the knee').toEqual([]);
+  await expect(page.locator('svg#chart-knee circle')).toHaveCount(20);
+});
+
+test('a big run (8 servers × 16 cores, 60 s) stays responsive and can be cancelled', async ({ page }) => {
+  await observeLongTasks(page);
+  await openPanel(page);
+  await sliderToEnd(page, '#load-servers');
+  await sliderToEnd(page, '#load-cores');
+  await expect(page.locator('#load-capacity')).toContainText('the database is the limit');
+  await page.locator('#load-duration').selectOption('60');
+  await sliderToEnd(page, '#load-rate');
+
+  // Cancel half-way: the run stops and the controls come back.
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-cancel')).toBeVisible();
+  await expect.poll(async () => Number(await page.locator('#load-progress').getAttribute('value'))).toBeGreaterThan(0);
+  await page.locator('#load-cancel').click();
+  await expect(page.locator('#load-status')).toHaveText('Cancelled.');
+  await expect(page.locator('#load-run')).toBeEnabled();
+
+  const { tasks, ms } = await runAndWatch(page, '#load-run');
+  const summary = await page.locator('#load-summary dl').textContent();
+  console.log(`8 × 16 cores, 3× capacity, 60 s simulated: ${ms.toFixed(0)} ms wall; long tasks: ${JSON.stringify(tasks)}`);
+  console.log(`panel says: ${await page.locator('.load-timing').textContent()}; ${summary}`);
+  expect(tasks, 'no main-thread task over 50 ms while simulating').toEqual([]);
+  await expect(page.locator('#load-summary')).toContainText('saturated');
+  await expect(page.locator('#load-summary')).toContainText('Adding web servers no longer helps');
+});
+
+test('a low load stays below capacity', async ({ page }) => {
+  await openPanel(page);
+  await sliderToEnd(page, '#load-rate', 'Home');
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-summary')).toContainText('Below capacity');
+});
+
+for (const vp of [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'mobile', width: 390, height: 844 },
+]) {
+  test(`screenshots of the load panel at ${vp.width}x${vp.height}`, async ({ page }) => {
+    mkdirSync(SHOTS, { recursive: true });
+    const file = (name) => path.join(SHOTS, `${vp.name}-${vp.width}x${vp.height}-${name}.png`);
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await openPanel(page);
+    const panel = page.locator('section#load-panel');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: file('20-load-initial') });
+
+    await sliderToEnd(page, '#load-rate');
+    await page.locator('#load-burst').selectOption('x3');
+    await page.locator('#load-run').click();
+    await expect(page.locator('#load-status')).toContainText('Done');
+    await page.locator('#load-knee').click();
+    await expect(page.locator('svg#chart-knee')).toBeVisible({ timeout: 30_000 });
+    await panel.screenshot({ path: file('21-load-saturated') });
+    await page.locator('figure.chart').first().screenshot({ path: file('22-load-latency-chart') });
+    await page.locator('figure.chart').last().screenshot({ path: file('23-load-knee-chart') });
+  });
+}
