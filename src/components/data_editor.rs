@@ -30,7 +30,7 @@ fn col<'a>(r: &'a ConsoleResult, row: &'a [String], name: &str) -> &'a str {
 }
 
 /// Characters of a long value shown in a table cell.
-const CELL_CHARS: usize = 120;
+const CELL_CHARS: usize = 80;
 
 fn clip(s: &str) -> String {
     if s.chars().count() > CELL_CHARS {
@@ -299,7 +299,7 @@ pub fn DataEditor(props: &Props) -> Html {
                 };
                 html! {
                     <tr>
-                        { for row.iter().map(|v| html! { <td>{ clip(v) }</td> }) }
+                        { for row.iter().map(|v| html! { <td title={v.clone()}>{ clip(v) }</td> }) }
                         if editable { <td class="actions">{ edit }</td> }
                     </tr>
                 }

@@ -147,19 +147,21 @@ pub fn NginxEditor(props: &Props) -> Html {
 
     let n = cfg.locations.len();
     let items = cfg.locations.iter().enumerate().map(|(i, l)| {
-        let syntax = format!("location {}", location_syntax(l));
+        let syntax = location_syntax(l);
         let on_up = {
             let (apply, error, clear) = (apply.clone(), error.clone(), clear.clone());
+            let editing = editing.clone();
             Callback::from(move |_: MouseEvent| {
-                if apply(Edit::MoveLocationUp { index: i }, &error) {
+                if apply(Edit::MoveLocationUp { index: i }, &error) && editing.is_some() {
                     clear();
                 }
             })
         };
         let on_delete = {
             let (apply, error, clear) = (apply.clone(), error.clone(), clear.clone());
+            let editing = editing.clone();
             Callback::from(move |_: MouseEvent| {
-                if apply(Edit::DeleteLocation { index: i }, &error) {
+                if apply(Edit::DeleteLocation { index: i }, &error) && editing.is_some() {
                     clear();
                 }
             })

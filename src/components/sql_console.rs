@@ -71,7 +71,7 @@ pub fn SqlConsole(props: &Props) -> Html {
                                     </tr></thead>
                                     <tbody>
                                         { for r.rows.iter().map(|row| html! {
-                                            <tr>{ for row.iter().map(|v| html! { <td>{ v.clone() }</td> }) }</tr>
+                                            <tr>{ for row.iter().map(|v| html! { <td title={v.clone()}>{ v.clone() }</td> }) }</tr>
                                         }) }
                                     </tbody>
                                 </table>

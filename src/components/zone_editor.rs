@@ -127,8 +127,11 @@ pub fn ZoneEditor(props: &Props) -> Html {
         let on_delete = {
             let apply = apply.clone();
             let clear = clear.clone();
+            let editing = editing.clone();
+            // What is being typed for a new record stays; a record being
+            // changed is no longer at its index.
             Callback::from(move |_: MouseEvent| {
-                if apply(Edit::DeleteRecord { index: i }) {
+                if apply(Edit::DeleteRecord { index: i }) && editing.is_some() {
                     clear();
                 }
             })
