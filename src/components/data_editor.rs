@@ -313,7 +313,7 @@ pub fn DataEditor(props: &Props) -> Html {
                         </caption>
                         <thead><tr>
                             { for r.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }
-                            if editable { <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th> }
+                            if editable { <th scope="col" class="actions"><span class="visually-hidden">{ "Actions" }</span></th> }
                         </tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>

@@ -174,7 +174,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
                     <thead><tr>
                         <th scope="col">{ "Name" }</th><th scope="col">{ "TTL (s)" }</th>
                         <th scope="col">{ "Type" }</th><th scope="col">{ "Value" }</th>
-                        <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                        <th scope="col" class="actions"><span class="visually-hidden">{ "Actions" }</span></th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
