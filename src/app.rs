@@ -143,6 +143,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <>
             <Header />
+            <main id="main">
             <section class="address" aria-label="Address bar">
                 <UrlBar
                     value={AttrValue::from(state.input.clone())}
@@ -206,6 +207,7 @@ pub fn App(props: &AppProps) -> Html {
                 editor={state.editor.clone()}
                 on_action={{ let d = d.clone(); Callback::from(move |a: Action| d.dispatch(a)) }}
             />
+            </main>
         </>
     }
 }

@@ -67,7 +67,8 @@ pub fn HexDump(props: &Props) -> Html {
     });
     html! {
         <div class="hexdump-wrap">
-            <div class="hexdump" role="group"
+            // Scrollable on narrow screens, so it must be reachable by keyboard.
+            <div class="hexdump" role="group" tabindex="0"
                 aria-label={format!("The message's {} bytes in hexadecimal, 16 per row", msg.bytes.len())}>
                 { for rows }
             </div>

@@ -30,15 +30,15 @@ fn kv(rows: Vec<(&str, String)>) -> Html {
 fn sql_view(q: &SqlQuery) -> Html {
     html! {
         <>
-            <h4>{ "Statement" }</h4>
+            <h3>{ "Statement" }</h3>
             <pre class="code sql">{ &q.sql }</pre>
             if !q.params.is_empty() {
-                <h4>{ "Bound parameters" }</h4>
+                <h3>{ "Bound parameters" }</h3>
                 <ol class="params">
                     { for q.params.iter().map(|p| html! { <li><code>{ p }</code></li> }) }
                 </ol>
             }
-            <h4>{ format!("Result: {} row{}", q.rows.len(), if q.rows.len() == 1 { "" } else { "s" }) }</h4>
+            <h3>{ format!("Result: {} row{}", q.rows.len(), if q.rows.len() == 1 { "" } else { "s" }) }</h3>
             <div class="table-x">
                 <table class="result">
                     <thead>
@@ -71,7 +71,7 @@ fn payload_view(p: &Payload) -> Html {
             query,
         } => html! {
             <>
-                <h4>{ "The URL, part by part" }</h4>
+                <h3>{ "The URL, part by part" }</h3>
                 { kv(vec![
                     ("Typed", input.clone()),
                     ("URL", href.clone()),
@@ -85,9 +85,9 @@ fn payload_view(p: &Payload) -> Html {
         },
         Payload::Dns(msg) => html! {
             <>
-                <h4>{ format!("DNS message on the wire ({} bytes, UDP port 53)", msg.bytes.len()) }</h4>
+                <h3>{ format!("DNS message on the wire ({} bytes, UDP port 53)", msg.bytes.len()) }</h3>
                 <HexDump message={msg.clone()} />
-                <h4>{ "Decoded" }</h4>
+                <h3>{ "Decoded" }</h3>
                 <pre class="code">{ msg.decoded.join("\n") }</pre>
             </>
         },
@@ -97,7 +97,7 @@ fn payload_view(p: &Payload) -> Html {
             ttl_left_s,
         } => html! {
             <>
-                <h4>{ format!("Resolver cache lookup for {name}") }</h4>
+                <h3>{ format!("Resolver cache lookup for {name}") }</h3>
                 if entries.is_empty() {
                     <p class="badge miss">{ "✕ Miss: nothing cached, the resolver must ask." }</p>
                 } else {
@@ -113,13 +113,13 @@ fn payload_view(p: &Payload) -> Html {
         },
         Payload::Tcp { segments } => html! {
             <>
-                <h4>{ "TCP segments" }</h4>
+                <h3>{ "TCP segments" }</h3>
                 <pre class="code">{ segments.join("\n") }</pre>
             </>
         },
         Payload::Http { text } => html! {
             <>
-                <h4>{ format!("HTTP message exactly as sent ({} bytes)", text.len()) }</h4>
+                <h3>{ format!("HTTP message exactly as sent ({} bytes)", text.len()) }</h3>
                 <pre class="code http">{ text.replace("\r\n", "\n") }</pre>
             </>
         },
@@ -130,14 +130,14 @@ fn payload_view(p: &Payload) -> Html {
             config,
         } => html! {
             <>
-                <h4>{ "Nginx chose" }</h4>
+                <h3>{ "Nginx chose" }</h3>
                 <p><code>{ location }</code></p>
                 <p>{ reason }</p>
-                <h4>{ "Locations considered" }</h4>
+                <h3>{ "Locations considered" }</h3>
                 <ul class="considered">
                     { for considered.iter().map(|c| html! { <li><code>{ c }</code></li> }) }
                 </ul>
-                <h4>{ "Configuration" }</h4>
+                <h3>{ "Configuration" }</h3>
                 <pre class="code">{ config }</pre>
             </>
         },
@@ -147,7 +147,7 @@ fn payload_view(p: &Payload) -> Html {
             size,
         } => html! {
             <>
-                <h4>{ "Static file from the document root" }</h4>
+                <h3>{ "Static file from the document root" }</h3>
                 { kv(vec![
                     ("Path", path.clone()),
                     ("Content-Type", content_type.clone()),
@@ -161,25 +161,25 @@ fn payload_view(p: &Payload) -> Html {
             chosen,
         } => html! {
             <>
-                <h4>{ "Load balancer" }</h4>
+                <h3>{ "Load balancer" }</h3>
                 { kv(vec![
                     ("Algorithm", algorithm.clone()),
                     ("Chosen", chosen.clone().unwrap_or_else(|| "(none: no healthy server)".into())),
                 ]) }
-                <h4>{ "Web servers as the load balancer sees them" }</h4>
+                <h3>{ "Web servers as the load balancer sees them" }</h3>
                 <pre class="code">{ servers.join("\n") }</pre>
             </>
         },
         Payload::Route { pattern, handler } => html! {
             <>
-                <h4>{ "Application route" }</h4>
+                <h3>{ "Application route" }</h3>
                 { kv(vec![("Pattern", pattern.clone()), ("Handler", handler.clone())]) }
             </>
         },
         Payload::Sql(q) => sql_view(q),
         Payload::Html { title, bytes } => html! {
             <>
-                <h4>{ "The page" }</h4>
+                <h3>{ "The page" }</h3>
                 { kv(vec![("Title", title.clone()), ("Size", format!("{bytes} bytes"))]) }
             </>
         },
@@ -189,7 +189,7 @@ fn payload_view(p: &Payload) -> Html {
 #[component]
 pub fn Inspector(props: &Props) -> Html {
     html! {
-        <section id="inspector" class="inspector" aria-labelledby="inspector-title">
+        <section id="inspector" class="inspector" aria-labelledby="inspector-title" tabindex="0">
             if let Some(step) = &props.step {
                 <h2 id="inspector-title">
                     <span class="step-no">{ format!("Step {}: ", props.cursor + 1) }</span>

@@ -263,7 +263,7 @@ pub fn NginxEditor(props: &Props) -> Html {
             { form::alert("upstream-error", &upstream_error) }
             <details class="nginx-config" open=true>
                 <summary>{ "The config as nginx reads it" }</summary>
-                <pre id="nginx-config" class="code">{ config_text(cfg) }</pre>
+                <pre id="nginx-config" class="code" tabindex="0" aria-label="The server block as nginx syntax">{ config_text(cfg) }</pre>
             </details>
         </section>
     }

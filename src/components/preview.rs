@@ -37,7 +37,8 @@ pub fn Preview(props: &Props) -> Html {
             <div class="browser-chrome">
                 <div class="chrome-bar">
                     <span class="dots" aria-hidden="true">{ "● ● ●" }</span>
-                    <span id="preview-url" class="chrome-url" aria-label="Address shown">{ url }</span>
+                    <span class="visually-hidden">{ "Address shown: " }</span>
+                    <span id="preview-url" class="chrome-url">{ url }</span>
                 </div>
                 <p id="preview-status" class={classes!("chrome-status", status_class)}>
                     { status }
