@@ -213,7 +213,9 @@ pub fn repair(change: Change) -> Option<Change> {
         Change::Replica(_) => Some(Change::Replica(Running)),
         Change::LbPower(_) => Some(Change::LbPower(true)),
         Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
-        Change::Restore | Change::DnsRestore | Change::DnsRecordMissing | Change::DnsWrongIp => None,
+        Change::Restore | Change::DnsRestore | Change::DnsRecordMissing | Change::DnsWrongIp => {
+            None
+        }
     }
 }
 

@@ -280,5 +280,8 @@ fn dns_faults_can_be_repaired_alone() {
     sim.flush_dns_cache();
     // DNS is back, the application is still stopped: Nginx answers 502.
     let t = sim.request("http://www.foobar.com/", 3_000_000);
-    assert!(matches!(t.outcome, stackscope_core::Outcome::Response { status: 502, .. }));
+    assert!(matches!(
+        t.outcome,
+        stackscope_core::Outcome::Response { status: 502, .. }
+    ));
 }

@@ -305,7 +305,7 @@ pub fn DataEditor(props: &Props) -> Html {
                 }
             });
             html! {
-                <div class="table-x">
+                <div class="table-x" tabindex="0" role="region" aria-label={format!("Rows of {t}")}>
                     <table id="data-table" class="result" data-table={t.clone()}>
                         <caption class="muted">
                             { format!("SELECT * FROM {t}: {} rows{}", r.rows.len(),

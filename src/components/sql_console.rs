@@ -64,7 +64,7 @@ pub fn SqlConsole(props: &Props) -> Html {
                     <>
                         <p id="sql-summary" role="status">{ summary }</p>
                         if !r.columns.is_empty() {
-                            <div class="table-x">
+                            <div class="table-x" tabindex="0" role="region" aria-label="Rows returned">
                                 <table id="sql-rows" class="result">
                                     <thead><tr>
                                         { for r.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }

@@ -169,7 +169,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
                 { format!("Served by {} ({}). A name without a dot is relative to {origin}; \
                    the resolver's cache starts empty after an edit.", zone.ns_name, zone.ns_ip) }
             </p>
-            <div class="table-x">
+            <div class="table-x" tabindex="0" role="region" aria-label="Records of the zone">
                 <table id="zone-records" class="result">
                     <thead><tr>
                         <th scope="col">{ "Name" }</th><th scope="col">{ "TTL (s)" }</th>
