@@ -92,7 +92,9 @@ impl LoadSim {
         Ok(Self::with_costs(spec, costs))
     }
 
-    /// Prepares a run with given costs (tests use this for textbook queues).
+    /// Prepares a run with given costs (already measured by
+    /// [`route_costs`](crate::load::route_costs), e.g. once per page view, or
+    /// textbook ones in tests).
     pub fn with_costs(spec: LoadSpec, costs: Vec<RouteCost>) -> Self {
         let mut total = 0u64;
         let cumulative = costs

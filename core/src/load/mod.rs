@@ -307,16 +307,16 @@ impl LoadResult {
             "The workers ({total_cores} in all) can sustain about {:.0} requests/s of this mix; the database about {:.0}.",
             self.app_capacity_per_s, self.db_capacity_per_s
         ));
-        let bottleneck = if self.app_capacity_per_s <= self.db_capacity_per_s {
-            "the application workers"
+        let (bottleneck, verb) = if self.app_capacity_per_s <= self.db_capacity_per_s {
+            ("the application workers", "are")
         } else {
-            "the database"
+            ("the database", "is")
         };
         let saturated = self.app_utilisation >= 0.97 || self.db_utilisation >= 0.97;
         if saturated {
             let p99 = self.p99_us.map_or("unknown".to_string(), fmt_us);
             out.push(format!(
-                "That is past capacity: {bottleneck} are saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
+                "That is past capacity: {bottleneck} {verb} saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
                 self.max_app_queue.max(self.max_db_queue)
             ));
         } else if let Some(p99) = self.p99_us {
@@ -373,6 +373,42 @@ pub struct KneePoint {
     pub throughput: f64,
 }
 
+/// The offered loads of the knee curve: `points` rates from 10 % to 150 %
+/// of `capacity_per_s` (2 to 40 points).
+pub fn knee_rates(capacity_per_s: f64, points: u32) -> Vec<f64> {
+    let points = points.clamp(2, 40);
+    (0..points)
+        .map(|i| {
+            let share = 0.1 + 1.4 * f64::from(i) / f64::from(points - 1);
+            (capacity_per_s * share).max(0.1)
+        })
+        .collect()
+}
+
+/// The spec of one knee point: the base spec at `rate_per_s`, for
+/// `duration_s`, without bursts.
+pub fn knee_spec(base: &LoadSpec, rate_per_s: f64, duration_s: f64) -> LoadSpec {
+    LoadSpec {
+        rate_per_s,
+        duration_s,
+        burst: None,
+        ..base.clone()
+    }
+}
+
+impl KneePoint {
+    /// Summarises one finished knee run.
+    pub fn from_result(r: &LoadResult) -> Self {
+        KneePoint {
+            rate_per_s: r.spec.rate_per_s,
+            p50_us: r.p50_us,
+            p99_us: r.p99_us,
+            error_rate: r.error_rate(),
+            throughput: r.completed as f64 / r.spec.duration_s,
+        }
+    }
+}
+
 /// Latency against offered load: `points` runs from 10 % to 150 % of the
 /// stack's capacity, each `duration_s` long.
 pub fn knee(
@@ -382,23 +418,13 @@ pub fn knee(
     duration_s: f64,
 ) -> Result<Vec<KneePoint>, LoadError> {
     let probe = LoadSim::new(scenario, spec.clone())?;
-    let capacity = probe.capacity_per_s();
-    let points = points.clamp(2, 40);
-    (0..points)
-        .map(|i| {
-            let share = 0.1 + 1.4 * f64::from(i) / f64::from(points - 1);
-            let mut s = spec.clone();
-            s.rate_per_s = (capacity * share).max(0.1);
-            s.duration_s = duration_s;
-            s.burst = None;
-            let r = simulate(scenario, &s)?;
-            Ok(KneePoint {
-                rate_per_s: s.rate_per_s,
-                p50_us: r.p50_us,
-                p99_us: r.p99_us,
-                error_rate: r.error_rate(),
-                throughput: r.completed as f64 / duration_s,
-            })
+    knee_rates(probe.capacity_per_s(), points)
+        .into_iter()
+        .map(|rate| {
+            Ok(KneePoint::from_result(&simulate(
+                scenario,
+                &knee_spec(spec, rate, duration_s),
+            )?))
         })
         .collect()
 }

@@ -2,7 +2,8 @@
 //! a core `LoadSpec`, and a run or a knee curve advanced in chunks.
 
 use stackscope_core::load::{
-    route_costs, Burst, KneePoint, LoadError, LoadResult, LoadSim, LoadSpec, RouteCost,
+    knee_rates, knee_spec, route_costs, Burst, KneePoint, LoadError, LoadResult, LoadSim, LoadSpec,
+    RouteCost,
 };
 use stackscope_core::Scenario;
 
@@ -218,14 +219,8 @@ impl Work {
         spec.validate()?;
         let costs = weighted(costs, &spec.mix);
         let capacity = LoadSim::with_costs(spec.clone(), costs.clone()).capacity_per_s();
-        let points = points.clamp(2, 40);
-        let rates: Vec<f64> = (0..points)
-            .map(|i| {
-                let share = 0.1 + 1.4 * f64::from(i) / f64::from(points - 1);
-                (capacity * share).max(0.1)
-            })
-            .collect();
-        let first = Self::point_spec(&spec, rates[0], duration_s);
+        let rates = knee_rates(capacity, points);
+        let first = knee_spec(&spec, rates[0], duration_s);
         first.validate()?;
         let sim = LoadSim::with_costs(first, costs.clone());
         Ok(Work::Knee(Box::new(KneeWork {
@@ -239,14 +234,6 @@ impl Work {
         })))
     }
 
-    fn point_spec(base: &LoadSpec, rate: f64, duration_s: f64) -> LoadSpec {
-        let mut s = base.clone();
-        s.rate_per_s = rate;
-        s.duration_s = duration_s;
-        s.burst = None;
-        s
-    }
-
     /// Processes up to `events` events; the outcome once everything is done.
     pub fn advance(&mut self, events: usize) -> Result<Option<Done>, LoadError> {
         match self {
@@ -255,17 +242,10 @@ impl Work {
                 if !k.sim.step(events) {
                     return Ok(None);
                 }
-                let r = k.sim.result();
-                k.points.push(KneePoint {
-                    rate_per_s: r.spec.rate_per_s,
-                    p50_us: r.p50_us,
-                    p99_us: r.p99_us,
-                    error_rate: r.error_rate(),
-                    throughput: r.completed as f64 / k.duration_s,
-                });
+                k.points.push(KneePoint::from_result(&k.sim.result()));
                 match k.rates.get(k.points.len()) {
                     Some(&rate) => {
-                        let spec = Self::point_spec(&k.base, rate, k.duration_s);
+                        let spec = knee_spec(&k.base, rate, k.duration_s);
                         spec.validate()?;
                         k.sim = LoadSim::with_costs(spec, k.costs.clone());
                         Ok(None)
