@@ -121,7 +121,7 @@ pub fn Editors(props: &Props) -> Html {
         });
     }
 
-    let base = base_of(&props.world);
+    let base = use_memo(props.world.clone(), |w| base_of(w));
     let export_url = use_memo(props.world.clone(), |w| {
         let s = base_of(w).unwrap_or_else(|_| (**w).clone());
         json_url(&persist::export(&s))
@@ -235,7 +235,7 @@ pub fn Editors(props: &Props) -> Html {
                 </div>
             }
             { form::alert("editor-error", &props.editor.error) }
-            if let Err(why) = &base {
+            if let Err(why) = &*base {
                 <p id="editors-blocked" class="ed-note" role="status">{ why.clone() }</p>
             }
             <div class="editors-grid">
