@@ -285,3 +285,30 @@ fn dns_faults_can_be_repaired_alone() {
         stackscope_core::Outcome::Response { status: 502, .. }
     ));
 }
+
+#[test]
+fn a_load_run_is_identical_natively_and_in_the_browser() {
+    use stackscope_core::load::{simulate, LoadSpec};
+    let spec = LoadSpec {
+        rate_per_s: 1500.0,
+        duration_s: 5.0,
+        intervals: 5,
+        ..Default::default()
+    };
+    let r = simulate(&Scenario::default(), &spec).unwrap();
+    let summary = format!(
+        "arrivals {} completed {} 503 {} 504 {} p50 {:?} p95 {:?} p99 {:?} app {:.6} db {:.6} max queue {}\n{}\n",
+        r.arrivals,
+        r.completed,
+        r.rejected_503,
+        r.timed_out_504,
+        r.p50_us,
+        r.p95_us,
+        r.p99_us,
+        r.app_utilisation,
+        r.db_utilisation,
+        r.max_app_queue,
+        r.explain()
+    );
+    compare(snap!("load_small"), summary);
+}

@@ -316,7 +316,7 @@ impl LoadResult {
         if saturated {
             let p99 = self.p99_us.map_or("unknown".to_string(), fmt_us);
             out.push(format!(
-                "That is past capacity: {bottleneck} {verb} saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
+                "That is at capacity or beyond: {bottleneck} {verb} saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
                 self.max_app_queue.max(self.max_db_queue)
             ));
         } else if let Some(p99) = self.p99_us {
