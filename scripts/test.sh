@@ -71,6 +71,8 @@ run "cargo test (native, PROPTEST_CASES=${PROPTEST_CASES:-default})" cargo test 
 run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
 run "wasm tests: app (wasm-pack, headless chrome)" \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install
+run "in-browser measurements (release wasm, figures only)" \
+  cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes
 run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs

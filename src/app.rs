@@ -26,6 +26,9 @@ pub struct AppProps {
     /// The step (0-based) to show first when `initial_url` is set.
     #[prop_or_default]
     pub initial_step: usize,
+    /// The page's URL fragment at start: a deep link (`#s=…`) to open.
+    #[prop_or_default]
+    pub link: Option<AttrValue>,
 }
 
 impl Default for AppProps {
@@ -34,6 +37,7 @@ impl Default for AppProps {
             autoplay: true,
             initial_url: None,
             initial_step: 0,
+            link: None,
         }
     }
 }
@@ -59,8 +63,13 @@ pub fn App(props: &AppProps) -> Html {
         .initial_url
         .as_ref()
         .map(|url| (url.to_string(), props.initial_step));
+    let link = props.link.clone().filter(|l| l.len() > 1);
     let state = use_reducer(move || {
         let state = std::rc::Rc::new(State::new(autoplay, prefers_reduced_motion()));
+        if let Some(link) = link {
+            let opened = yew::Reducible::reduce(state, Action::OpenLink(link.to_string()));
+            return (*opened).clone();
+        }
         match initial {
             Some((url, step)) => {
                 let mut state = yew::Reducible::reduce(state, Action::Run(url));
@@ -86,6 +95,24 @@ pub fn App(props: &AppProps) -> Html {
                 move || drop(timer)
             },
         );
+    }
+
+    // Keep the page's URL a deep link to what is on screen (no history entry
+    // per step: the link is replaced, not pushed).
+    let share = state.share();
+    {
+        let hash = share.as_ref().map(|(h, _)| h.clone());
+        use_effect_with(hash, move |hash| {
+            if let Some(hash) = hash {
+                if let Ok(history) = gloo::utils::window().history() {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(hash),
+                    );
+                }
+            }
+        });
     }
 
     let d = state.dispatcher();
@@ -153,6 +180,9 @@ pub fn App(props: &AppProps) -> Html {
                 />
                 <Presets on_pick={on_run} />
             </section>
+            if let Some(err) = &state.link_error {
+                <p id="link-error" class="init-error" role="alert">{ format!("✕ {err}") }</p>
+            }
             if let Some(err) = &state.init_error {
                 <p class="init-error" role="alert">
                     { format!("✕ The simulation could not start: {err}") }
@@ -192,6 +222,14 @@ pub fn App(props: &AppProps) -> Html {
                         on_seek={on_seek.clone()}
                         on_speed={on_speed}
                     />
+                    if let Some((hash, left_out)) = &share {
+                        <p class="share">
+                            <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
+                            { " (the page's address always points here too" }
+                            { if *left_out { "; your edits are too large for a link: use Export" } else { "" } }
+                            { ")" }
+                        </p>
+                    }
                     <Announcer cursor={state.cursor} count={count} step={current.clone()} />
                 </section>
                 <Inspector cursor={state.cursor} step={current} />
@@ -205,6 +243,7 @@ pub fn App(props: &AppProps) -> Html {
             <crate::components::editors::Editors
                 world={state.world.clone()}
                 editor={state.editor.clone()}
+                skip_stored={state.from_link}
                 on_action={{ let d = d.clone(); Callback::from(move |a: Action| d.dispatch(a)) }}
             />
             </main>

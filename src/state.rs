@@ -8,6 +8,7 @@ use stackscope_core::{Change, Component, Outcome, Scenario, Simulator, Trace};
 use yew::Reducible;
 
 use crate::faults::{self, Demo};
+use stackscope_core::share::{Event as ShareEvent, Share};
 
 mod edits;
 pub use edits::{base_of, EditorState, Origin, TABLES};
@@ -158,6 +159,14 @@ pub struct State {
     pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
     /// The editors: console results, browsed table, accepted changes.
     pub editor: EditorState,
+    /// The session was opened from a deep link (so the stored stack is not loaded).
+    pub from_link: bool,
+    /// The world the session's simulator was built from, and everything that
+    /// happened since: together they replay the session exactly (deep links).
+    baseline: Shared<Scenario>,
+    log: Vec<ShareEvent>,
+    /// Why the deep link could not be opened.
+    pub link_error: Option<String>,
 }
 
 impl std::fmt::Debug for State {
@@ -198,7 +207,38 @@ impl State {
             demo: None,
             sweep: None,
             editor: EditorState::default(),
+            from_link: false,
+            link_error: None,
+            baseline: Shared::new(Scenario::default()),
+            log: Vec::new(),
         }
+    }
+
+    /// Starts the session's record again from a freshly built world.
+    pub(crate) fn rebase(&mut self, baseline: Scenario) {
+        self.baseline = Shared::new(baseline);
+        self.log.clear();
+    }
+
+    /// Records a change applied at `at_us` (for deep links).
+    pub(crate) fn log_change(&mut self, change: Change, at_us: u64) {
+        self.log.push(ShareEvent::Change { change, at_us });
+    }
+
+    /// Records a statement of the console that changed data.
+    pub(crate) fn log_console(&mut self, sql: &str, at_us: u64) {
+        self.log.push(ShareEvent::Console {
+            sql: sql.to_string(),
+            at_us,
+        });
+    }
+
+    /// The deep link to the current world, address and step (`#s=…`), and
+    /// whether the learner's edits were too large to include.
+    pub fn share(&self) -> Option<(String, bool)> {
+        self.trace.as_ref()?;
+        let (share, left_out) = Share::new(&self.baseline, &self.log, self.cursor);
+        Some((format!("#{}", share.encode()), left_out))
     }
 
     /// True in the redundant design.
@@ -215,6 +255,10 @@ impl State {
                 None => return false,
             }
         };
+        self.log.push(ShareEvent::Request {
+            url: input.clone(),
+            at_us: self.next_at_us,
+        });
         self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
         self.input = input;
         self.cursor = 0;
@@ -257,9 +301,14 @@ impl State {
         if let Some(sim) = self.sim.borrow_mut().as_mut() {
             for c in changes {
                 sim.apply(*c, at);
+                self.log.push(ShareEvent::Change {
+                    change: *c,
+                    at_us: at,
+                });
             }
             if dns {
                 sim.flush_dns_cache();
+                self.log.push(ShareEvent::FlushDns);
             }
         }
         self.world_note = dns.then(|| {
@@ -334,6 +383,8 @@ pub enum Action {
         keep_faults: bool,
         origin: Origin,
     },
+    /// Open a deep link (`#s=…`): its world, address and step.
+    OpenLink(String),
     /// Run one statement in the SQL console.
     Console(String),
     /// Show every row of a table in the data editor.
@@ -356,15 +407,25 @@ impl Reducible for State {
                 if redundant == s.redundant() {
                     return self;
                 }
-                let world = if redundant {
+                // The same site (with the learner's edits), deployed the other way.
+                let design = if redundant {
                     stackscope_core::seed::redundant_stack()
                 } else {
                     Scenario::default()
                 };
-                match Simulator::new(world) {
+                let mut world = s
+                    .sim
+                    .borrow()
+                    .as_ref()
+                    .map(|sim| sim.original().clone())
+                    .unwrap_or_else(|| design.clone());
+                world.topology = design.topology;
+                world.server.hostname = design.server.hostname;
+                match Simulator::new(world.clone()) {
                     Ok(sim) => {
                         s.sim = Rc::new(RefCell::new(Some(sim)));
                         s.init_error = None;
+                        s.rebase(world);
                     }
                     Err(e) => {
                         s.init_error = Some(e.to_string());
@@ -466,6 +527,36 @@ impl Reducible for State {
                 origin,
             } => s.replace_scenario(*scenario, keep_faults, origin),
             Action::Console(sql) => s.console(&sql),
+            Action::OpenLink(fragment) => {
+                let opened = Share::decode(&fragment).and_then(|share| {
+                    let (sim, trace) = share.replay()?;
+                    Ok((share, sim, trace))
+                });
+                match opened {
+                    Ok((share, sim, trace)) => {
+                        s.sim = Rc::new(RefCell::new(Some(sim)));
+                        s.init_error = None;
+                        s.from_link = true;
+                        s.link_error = None;
+                        s.baseline = Shared::new(share.baseline());
+                        s.log = share.events.clone();
+                        s.sync_world();
+                        if let Some(trace) = trace {
+                            s.next_at_us =
+                                trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+                            s.input = trace.input.clone();
+                            s.run += 1;
+                            s.playing = false;
+                            s.trace = Some(TraceRef(Rc::new(trace)));
+                            s.cursor = share.step.min(s.last_index());
+                        }
+                    }
+                    Err(message) => {
+                        s.link_error =
+                            Some(format!("{message} The default stack is shown instead."));
+                    }
+                }
+            }
             Action::Browse(table) => s.browse(&table),
         }
         Rc::new(s)

@@ -383,6 +383,7 @@ async fn a_deep_link_opens_at_the_given_step() {
         autoplay: false,
         initial_url: Some(HOME.into()),
         initial_step: 4,
+        ..Default::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -503,4 +504,72 @@ async fn the_sweep_shows_the_load_balancer_is_a_single_point_of_failure() {
     assert!(single.contains('—'), "{single}");
     assert!(redundant.contains("0%"), "{redundant}");
     assert!(text(&root, "#spof-sentence").contains("Load balancer"));
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_reopens_the_same_world_address_and_step() {
+    use stackscope_core::share::{Event, Share};
+    use stackscope_core::{Fault, Scenario};
+    let events = vec![
+        Event::Request {
+            url: HOME.into(),
+            at_us: 0,
+        },
+        Event::Change {
+            change: Fault::AppStopped.change(),
+            at_us: 1_000_000,
+        },
+        Event::Request {
+            url: "http://www.foobar.com/about".into(),
+            at_us: 2_000_000,
+        },
+    ];
+    let (share, _) = Share::new(&Scenario::default(), &events, 6);
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        autoplay: false,
+        link: Some(format!("#{}", share.encode()).into()),
+        ..Default::default()
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(
+        counter(&root).0,
+        7,
+        "the link's step (0-based 6) is selected"
+    );
+    assert_eq!(
+        get(&root, "#url-input")
+            .unchecked_into::<HtmlInputElement>()
+            .value(),
+        "http://www.foobar.com/about"
+    );
+    // The fault travelled with the link: stepping to the end shows the 502.
+    for _ in 0..60 {
+        click(&root, "#step-forward").await;
+    }
+    assert!(text(&root, "#preview-status").contains("502"));
+    // The page offers a link back to exactly this.
+    let href = get(&root, "#share-link").get_attribute("href").unwrap();
+    let again = Share::decode(&href).unwrap();
+    assert_eq!(again.url(), Some("http://www.foobar.com/about"));
+    assert_eq!(again.events, events);
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_link_gives_a_message_and_the_defaults() {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        autoplay: false,
+        link: Some("#s=%%%not-base64".into()),
+        ..Default::default()
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "#link-error").contains("damaged"));
+    assert!(find(&root, "svg#diagram").is_some());
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::scenario::{Change, Scenario, Topology};
 use crate::seed;
 use crate::sim::Simulator;
+use crate::trace::Trace;
 
 /// The version written into links; older versions are refused with a message.
 pub const VERSION: u32 = 1;
@@ -18,52 +19,82 @@ pub const VERSION: u32 = 1;
 pub const MAX_FRAGMENT: usize = 64 * 1024;
 /// An edited scenario is put in a link only if the link stays under this.
 pub const MAX_LINK_WITH_EDITS: usize = 8 * 1024;
+/// The most session events a link carries (the oldest are dropped beyond).
+pub const MAX_EVENTS: usize = 300;
 
-/// What a link reproduces.
+/// One thing that happened in a session, at its virtual time. Replaying the
+/// events on the same world gives the same traces, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    Request {
+        url: String,
+        at_us: u64,
+    },
+    Change {
+        change: Change,
+        at_us: u64,
+    },
+    /// The resolver's cache was emptied.
+    FlushDns,
+    Console {
+        sql: String,
+        at_us: u64,
+    },
+}
+
+/// What a link reproduces: a world, what happened in it, and a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub v: u32,
     /// The redundant design rather than the single server.
     pub redundant: bool,
-    /// Faults and repairs applied, in order.
+    /// The session's events, in order; the last request is the one shown.
     #[serde(default)]
-    pub changes: Vec<Change>,
-    pub url: String,
+    pub events: Vec<Event>,
     /// The selected step (0-based).
     #[serde(default)]
     pub step: usize,
-    /// The whole scenario, when the learner edited it and it is small enough.
+    /// The world the session started from, when the learner edited it and
+    /// it is small enough.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<Scenario>,
 }
 
 impl Share {
-    /// A link for `scenario` (edits included only when they fit; the second
-    /// value says whether they were left out).
-    pub fn new(scenario: &Scenario, changes: Vec<Change>, url: &str, step: usize) -> (Share, bool) {
-        let redundant = matches!(scenario.topology, Topology::Redundant(_));
-        let base = if redundant {
+    /// A link for a session that started from `baseline` (edits included
+    /// only when they fit; the second value says whether they were left out).
+    pub fn new(baseline: &Scenario, events: &[Event], step: usize) -> (Share, bool) {
+        let redundant = matches!(baseline.topology, Topology::Redundant(_));
+        let seed = if redundant {
             seed::redundant_stack()
         } else {
             seed::simple_stack()
         };
+        let skip = events.len().saturating_sub(MAX_EVENTS);
         let mut share = Share {
             v: VERSION,
             redundant,
-            changes,
-            url: url.to_string(),
+            events: events[skip..].to_vec(),
             step,
             scenario: None,
         };
         let mut left_out = false;
-        if *scenario != base {
-            share.scenario = Some(scenario.clone());
+        if *baseline != seed {
+            share.scenario = Some(baseline.clone());
             if share.encode().len() > MAX_LINK_WITH_EDITS {
                 share.scenario = None;
                 left_out = true;
             }
         }
         (share, left_out)
+    }
+
+    /// The address of the last request (what the address bar shows).
+    pub fn url(&self) -> Option<&str> {
+        self.events.iter().rev().find_map(|e| match e {
+            Event::Request { url, .. } => Some(url.as_str()),
+            _ => None,
+        })
     }
 
     /// The fragment, without the leading `#`.
@@ -95,62 +126,102 @@ impl Share {
                 share.v
             ));
         }
-        if share.url.len() > crate::browser::input::MAX_INPUT {
-            return Err("The link's address is too long.".into());
+        if share.events.len() > MAX_EVENTS {
+            return Err("The link holds too many events.".into());
         }
-        if share.changes.len() > 1000 {
-            return Err("The link holds too many changes.".into());
+        for e in &share.events {
+            let too_long = match e {
+                Event::Request { url, .. } => url.len() > crate::browser::input::MAX_INPUT,
+                Event::Console { sql, .. } => sql.len() > crate::server::db::CONSOLE_MAX_LEN,
+                _ => false,
+            };
+            if too_long {
+                return Err("The link holds an address or a statement that is too long.".into());
+            }
         }
         Ok(share)
     }
 
-    /// The world the link describes, with its changes applied at time 0.
-    pub fn simulator(&self) -> Result<Simulator, String> {
-        let scenario = match &self.scenario {
+    /// The world the link starts from.
+    pub fn baseline(&self) -> Scenario {
+        match &self.scenario {
             Some(s) => s.clone(),
             None if self.redundant => seed::redundant_stack(),
             None => seed::simple_stack(),
-        };
-        let mut sim = Simulator::new(scenario).map_err(|e| e.to_string())?;
-        for c in &self.changes {
-            sim.apply(*c, 0);
         }
-        Ok(sim)
+    }
+
+    /// Rebuilds the session: the world, then every event in order. Returns
+    /// the simulator and the trace of the last request (the one to show).
+    pub fn replay(&self) -> Result<(Simulator, Option<Trace>), String> {
+        let mut sim = Simulator::new(self.baseline()).map_err(|e| e.to_string())?;
+        let mut last = None;
+        for e in &self.events {
+            match e {
+                Event::Request { url, at_us } => last = Some(sim.request(url, *at_us)),
+                Event::Change { change, at_us } => sim.apply(*change, *at_us),
+                Event::FlushDns => sim.flush_dns_cache(),
+                Event::Console { sql, at_us } => {
+                    sim.console(sql, *at_us);
+                }
+            }
+        }
+        Ok((sim, last))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Fault, ProcessState};
+    use crate::scenario::Fault;
+
+    fn session() -> Vec<Event> {
+        vec![
+            Event::Request {
+                url: "http://www.foobar.com/".into(),
+                at_us: 0,
+            },
+            Event::Change {
+                change: Fault::AppStopped.change(),
+                at_us: 1_000_000,
+            },
+            Event::Request {
+                url: "http://www.foobar.com/about".into(),
+                at_us: 2_000_000,
+            },
+        ]
+    }
 
     #[test]
-    fn a_link_round_trips() {
-        let (share, left_out) = Share::new(
-            &Scenario::default(),
-            vec![
-                Fault::AppStopped.change(),
-                Change::App(None, ProcessState::Running),
-            ],
-            "http://www.foobar.com/about",
-            7,
-        );
+    fn a_link_replays_the_session_exactly() {
+        let mut live = Simulator::new(Scenario::default()).unwrap();
+        live.request("http://www.foobar.com/", 0);
+        live.apply(Fault::AppStopped.change(), 1_000_000);
+        let shown = live.request("http://www.foobar.com/about", 2_000_000);
+
+        let (share, left_out) = Share::new(&Scenario::default(), &session(), 7);
         assert!(!left_out && share.scenario.is_none());
         let back = Share::decode(&format!("#{}", share.encode())).unwrap();
         assert_eq!(back, share);
-        assert!(back.simulator().is_ok());
+        assert_eq!(back.url(), Some("http://www.foobar.com/about"));
+        let (_, trace) = back.replay().unwrap();
+        assert_eq!(
+            trace.unwrap(),
+            shown,
+            "same world, same events: the same trace"
+        );
     }
 
     #[test]
     fn edits_travel_when_small() {
         let mut s = Scenario::default();
         s.data.settings[0].value = "Renamed".into();
-        let (share, left_out) = Share::new(&s, vec![], "foobar.com", 0);
+        let (share, left_out) = Share::new(&s, &[], 0);
         assert!(!left_out);
-        let sim = Share::decode(&share.encode()).unwrap().simulator().unwrap();
+        let (sim, _) = Share::decode(&share.encode()).unwrap().replay().unwrap();
         assert_eq!(sim.scenario().data.settings[0].value, "Renamed");
         s.data.posts[0].body = "x".repeat(20_000);
-        let (share, left_out) = Share::new(&s, vec![], "foobar.com", 0);
+        let (share, left_out) = Share::new(&s, &[], 0);
         assert!(left_out && share.scenario.is_none());
     }
 
@@ -167,7 +238,7 @@ mod tests {
         ] {
             assert!(Share::decode(f).is_err(), "{f}");
         }
-        let wrong_version = URL_SAFE_NO_PAD.encode(br#"{"v":99,"redundant":false,"url":"x"}"#);
+        let wrong_version = URL_SAFE_NO_PAD.encode(br#"{"v":99,"redundant":false}"#);
         assert!(Share::decode(&format!("s={wrong_version}"))
             .unwrap_err()
             .contains("version"));

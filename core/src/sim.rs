@@ -192,8 +192,15 @@ impl Simulator {
         Self::new(scenario)
     }
 
+    /// The world as it is now (faults included).
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The world as it was built, without the faults applied since (but with
+    /// the console's writes, which are edits of the data).
+    pub fn original(&self) -> &Scenario {
+        &self.original
     }
 
     /// Forgets everything the resolver has cached.

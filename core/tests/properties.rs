@@ -226,13 +226,14 @@ proptest! {
         // Valid base64url around arbitrary JSON-ish text.
         let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.as_bytes());
         if let Ok(s) = Share::decode(&format!("#s={encoded}")) {
-            let _ = s.simulator();
+            let _ = s.replay();
         }
         // A real link with an arbitrary step and a hostile address still decodes.
-        let (share, _) = Share::new(&Scenario::default(), vec![], &json, step);
+        let events = vec![stackscope_core::share::Event::Request { url: json.clone(), at_us: 0 }];
+        let (share, _) = Share::new(&Scenario::default(), &events, step);
         if let Ok(back) = Share::decode(&share.encode()) {
-            let mut sim = back.simulator().unwrap();
-            assert_well_formed(&sim.request(&back.url, 0));
+            let (_, trace) = back.replay().unwrap();
+            assert_well_formed(&trace.unwrap());
         }
     }
 }

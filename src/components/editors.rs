@@ -29,6 +29,9 @@ pub struct Props {
     pub editor: EditorState,
     /// Sends `ReplaceScenario`, `Console` and `Browse` to the app's reducer.
     pub on_action: Callback<Action>,
+    /// The session came from a deep link: its world wins over the stored one.
+    #[prop_or_default]
+    pub skip_stored: bool,
 }
 
 /// Applies one edit to the world as built; the message says what is wrong.
@@ -71,7 +74,11 @@ pub fn Editors(props: &Props) -> Html {
     {
         let on_action = props.on_action.clone();
         let problem = problem.clone();
+        let skip = props.skip_stored;
         use_effect_with((), move |_| {
+            if skip {
+                return;
+            }
             if let Some(raw) = persist::load_raw() {
                 match persist::decode(&raw) {
                     Ok(scenario) => on_action.emit(Action::ReplaceScenario {

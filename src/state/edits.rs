@@ -88,15 +88,17 @@ impl State {
         } else {
             Vec::new()
         };
-        let mut sim = match Simulator::new(scenario) {
+        let mut sim = match Simulator::new(scenario.clone()) {
             Ok(sim) => sim,
             Err(e) => {
                 self.editor.error = Some(e.to_string());
                 return;
             }
         };
+        self.rebase(scenario);
         for c in faults {
             sim.apply(c, self.next_at_us);
+            self.log_change(c, self.next_at_us);
         }
         self.sim = Rc::new(RefCell::new(Some(sim)));
         self.init_error = None;
@@ -121,6 +123,7 @@ impl State {
         let wrote = result.wrote;
         self.editor.console = Some(Shared::new(result));
         if wrote {
+            self.log_console(sql, at);
             self.editor.rev += 1;
             self.editor.origin = Origin::Edit;
             self.sync_world();

@@ -1,0 +1,62 @@
+// Deep links: the page's URL always reproduces the world, the address and
+// the step on screen; a damaged link gives a message and the defaults.
+import { test, expect } from '@playwright/test';
+
+async function guard(page) {
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  return problems;
+}
+
+async function pause(page) {
+  await expect(page.locator('#step-counter')).toContainText(' of ');
+  const play = page.locator('button#play');
+  if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
+  await expect(play).toHaveAttribute('aria-pressed', 'false');
+}
+
+test('a link to step 7 of a failing request reopens exactly that', async ({ page, context }) => {
+  const problems = await guard(page);
+  await page.goto('./');
+  await expect(page.locator('svg#diagram')).toBeVisible();
+  await page.locator('#fault-app-stop').click();
+  await page.locator('#url-input').fill('http://www.foobar.com/about');
+  await page.locator('#url-input').press('Enter');
+  await pause(page);
+  await page.locator('#restart').click();
+  for (let i = 0; i < 6; i++) await page.locator('#step-forward').click();
+  const counter = await page.locator('#step-counter').textContent();
+  expect(counter).toMatch(/Step 7 of/);
+  await expect(page).toHaveURL(/#s=/);
+  const url = page.url();
+  const active = await page.locator('svg#diagram g.component.active').evaluateAll((els) =>
+    els.map((e) => e.getAttribute('data-component')).sort(),
+  );
+
+  const other = await context.newPage();
+  const otherProblems = await guard(other);
+  await other.goto(url);
+  await expect(other.locator('#step-counter')).toHaveText(counter ?? '');
+  const activeAgain = await other.locator('svg#diagram g.component.active').evaluateAll((els) =>
+    els.map((e) => e.getAttribute('data-component')).sort(),
+  );
+  expect(activeAgain).toEqual(active);
+  // The fault came along: at the end the browser shows the 502.
+  const next = other.locator('#step-forward');
+  for (let i = 0; i < 60 && (await next.isEnabled()); i++) await next.click({ timeout: 2_000 });
+  await expect(other.locator('#preview-status')).toContainText('502');
+  expect(problems).toEqual([]);
+  expect(otherProblems).toEqual([]);
+});
+
+test('a damaged or hostile link gives a short message and the defaults', async ({ page }) => {
+  const problems = await guard(page);
+  for (const hash of ['#s=%%%', '#s=eyJ2Ijo5OX0', `#s=${'A'.repeat(70000)}`, '#<img src=x onerror=alert(1)>']) {
+    await page.goto(`./${hash}`);
+    await expect(page.locator('svg#diagram')).toBeVisible();
+    if (hash.startsWith('#s=')) await expect(page.locator('#link-error')).toBeVisible();
+    await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  }
+  expect(problems).toEqual([]);
+});
