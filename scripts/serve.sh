@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs the dev server with live reload.
+# Installs what is missing, then runs the dev server (rebuilds on change; the
+# strict CSP refuses trunk's inline live-reload client, so reload by hand).
 #
 #   ./scripts/serve.sh                 # http://127.0.0.1:8080/
 #   ./scripts/serve.sh --port 9000     # extra args go to `trunk serve`

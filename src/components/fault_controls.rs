@@ -23,11 +23,10 @@ pub fn FaultControls(props: &Props) -> Html {
     let redundant = matches!(world.topology, Topology::Redundant(_));
     let groups = faults::groups(world).into_iter().map(|g| {
         let (x, y, align) = toggle_pos(g.component, g.node, redundant);
-        let style = format!(
-            "left: {:.2}%; top: {:.2}%",
-            x / 10.0,
-            y / props.height * 100.0
-        );
+        // Positioned by the effect below through the CSSOM: a `style`
+        // attribute would be an inline style, which the page's CSP refuses.
+        let left = format!("{:.2}%", x / 10.0);
+        let top = format!("{:.2}%", y / props.height * 100.0);
         let align = match align {
             Align::Right => "align-right",
             Align::Center => "align-center",
@@ -49,7 +48,7 @@ pub fn FaultControls(props: &Props) -> Html {
             }
         });
         html! {
-            <div class={classes!("fault-group", align)} style={style}
+            <div class={classes!("fault-group", align)} data-left={left} data-top={top}
                 data-component={component_id(g.component)}
                 data-node={g.node.map(|n| n.to_string())}
                 role="group" aria-label={format!("Faults: {}", g.title)}>
@@ -58,9 +57,36 @@ pub fn FaultControls(props: &Props) -> Html {
             </div>
         }
     });
+    let layer = use_node_ref();
+    {
+        let layer = layer.clone();
+        use_effect(move || place(&layer));
+    }
     html! {
-        <div class="fault-layer" id="fault-controls">
+        <div class="fault-layer" id="fault-controls" ref={layer}>
             { for groups }
         </div>
+    }
+}
+
+/// Moves each group to the position in its `data-left`/`data-top`.
+fn place(layer: &NodeRef) {
+    use wasm_bindgen::JsCast;
+    let Some(layer) = layer.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(groups) = layer.query_selector_all(".fault-group") else {
+        return;
+    };
+    for i in 0..groups.length() {
+        let Some(el) = groups.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+            continue;
+        };
+        let style = el.style();
+        for (attr, prop) in [("data-left", "left"), ("data-top", "top")] {
+            if let Some(v) = el.get_attribute(attr) {
+                let _ = style.set_property(prop, &v);
+            }
+        }
     }
 }

@@ -17,14 +17,11 @@ pub fn headline(code: &str) -> &'static str {
     }
 }
 
-const FRAME_STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#202124}\
-h1{font-size:1.4rem;font-weight:500}code{color:#5f6368}pre{white-space:pre-wrap;word-break:break-all}";
-
 /// The browser's own error page, shown when no HTTP response arrived.
 pub fn browser_error(target: &Target, code: &str, detail: &str) -> Page {
     let title = target.host.clone();
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{FRAME_STYLE}</style></head>\
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\
 <body><h1>{h}</h1><p>{d}</p><p><code>{c}</code></p></body></html>",
         t = escape_html(&title),
         h = headline(code),
@@ -41,7 +38,7 @@ pub fn browser_error(target: &Target, code: &str, detail: &str) -> Page {
 /// What the frame shows when the address could not even be parsed.
 pub fn invalid_input(input: &str, reason: &str) -> Page {
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid address</title><style>{FRAME_STYLE}</style></head>\
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid address</title></head>\
 <body><h1>This address can’t be opened</h1><p>{}</p></body></html>",
         escape_html(reason)
     );
@@ -85,7 +82,7 @@ pub fn render_response(
         url: target.href.clone(),
         title: title.clone(),
         html: format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{FRAME_STYLE}</style></head><body>{shown}</body></html>",
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>{shown}</body></html>",
             escape_html(&title)
         ),
     }
