@@ -79,7 +79,10 @@ fn place(layer: &NodeRef) {
         return;
     };
     for i in 0..groups.length() {
-        let Some(el) = groups.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        let Some(el) = groups
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
             continue;
         };
         let style = el.style();
