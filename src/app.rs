@@ -97,23 +97,10 @@ pub fn App(props: &AppProps) -> Html {
         );
     }
 
-    // Keep the page's URL a deep link to what is on screen (no history entry
-    // per step: the link is replaced, not pushed).
+    // The deep link to what is on screen. It is offered as a link rather than
+    // written into the page's address, so that a plain reload still opens the
+    // learner's saved stack.
     let share = state.share();
-    {
-        let hash = share.as_ref().map(|(h, _)| h.clone());
-        use_effect_with(hash, move |hash| {
-            if let Some(hash) = hash {
-                if let Ok(history) = gloo::utils::window().history() {
-                    let _ = history.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(hash),
-                    );
-                }
-            }
-        });
-    }
 
     let d = state.dispatcher();
     let on_input = {
@@ -225,9 +212,8 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some((hash, left_out)) = &share {
                         <p class="share">
                             <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
-                            { " (the page's address always points here too" }
-                            { if *left_out { "; your edits are too large for a link: use Export" } else { "" } }
-                            { ")" }
+                            { " — it replays this session: the same world, requests and faults" }
+                            { if *left_out { " (your edits are too large for a link: use Export)" } else { "" } }
                         </p>
                     }
                     <Announcer cursor={state.cursor} count={count} step={current.clone()} />

@@ -7,9 +7,12 @@ use stackscope::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    HtmlTextAreaElement,
+    Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
 };
+
+mod common;
+
+use common::{all, click, find, get, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -39,31 +42,6 @@ async fn mount() -> Element {
 async fn mount_clean() -> Element {
     storage().clear().unwrap();
     mount().await
-}
-
-fn find(root: &Element, selector: &str) -> Option<Element> {
-    root.query_selector(selector).unwrap()
-}
-
-fn get(root: &Element, selector: &str) -> Element {
-    find(root, selector).unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    get(root, selector).text_content().unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    get(root, selector).unchecked_into::<HtmlElement>().click();
-    yew::scheduler::flush().await;
 }
 
 fn fire(el: &Element, kind: &str) {

@@ -6,50 +6,14 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+
+use common::compare;
 use stackscope_core::render;
 use stackscope_core::scenario::ProcessState;
 use stackscope_core::seed::redundant_stack;
 use stackscope_core::stream::{self, Event, StreamSpec};
 use stackscope_core::{Change, Fault, Scenario, Simulator};
-
-macro_rules! snap {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/snapshots/",
-                $name,
-                ".txt"
-            )),
-        )
-    };
-}
-
-/// Compares `got` with a snapshot file (see tests/traces.rs).
-fn compare(snapshot: (&str, &str), got: String) {
-    let (name, expected) = snapshot;
-    if got == expected {
-        return;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        let path = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
-        std::fs::write(path, &got).unwrap();
-        return;
-    }
-    let line = got
-        .lines()
-        .zip(expected.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.lines().count().min(expected.lines().count()));
-    panic!(
-        "snapshot {name} differs at line {}:\n  got:      {:?}\n  expected: {:?}",
-        line + 1,
-        got.lines().nth(line),
-        expected.lines().nth(line)
-    );
-}
 
 /// Requests `(url, at seconds)` after applying `changes` at time 0.
 fn traces(scenario: Scenario, changes: &[Change], requests: &[(&str, u64)]) -> String {

@@ -10,24 +10,11 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+
+use common::compare;
 use stackscope_core::render;
 use stackscope_core::{Fault, Scenario, Simulator};
-
-/// `(file name, expected contents)`, the contents compiled in so that the
-/// browser build compares against the very same text.
-macro_rules! snap {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/snapshots/",
-                $name,
-                ".txt"
-            )),
-        )
-    };
-}
 
 /// Runs each `(input, at seconds)` in order on one simulator and compares the
 /// rendered traces with the snapshot.
@@ -43,27 +30,7 @@ fn check(snapshot: (&str, &str), scenario: Scenario, requests: &[(&str, u64)]) {
         got.push_str(&format!("=== request at {at_s} s\n"));
         got.push_str(&render::text(&trace));
     }
-    let (name, expected) = snapshot;
-    if got == expected {
-        return;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        let path = format!("{}/tests/snapshots/{name}.txt", env!("CARGO_MANIFEST_DIR"));
-        std::fs::write(path, &got).unwrap();
-        return;
-    }
-    let line = got
-        .lines()
-        .zip(expected.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.lines().count().min(expected.lines().count()));
-    panic!(
-        "snapshot {name} differs at line {}:\n  got:      {:?}\n  expected: {:?}\n(run with UPDATE_SNAPSHOTS=1 to accept)",
-        line + 1,
-        got.lines().nth(line),
-        expected.lines().nth(line)
-    );
+    compare(snapshot, got);
 }
 
 fn seed() -> Scenario {

@@ -1,6 +1,6 @@
 // End-to-end tests of the release build, served from the sub-path /stackscope/.
 // DOM contract: see README.md ("End-to-end tests") and src/.
-import { test as base, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,31 +12,7 @@ const HOME = 'http://www.foobar.com/';
 const MISSING = 'http://www.foobar.com/posts/no-such-post';
 const MISTYPED = 'http://www.foobar.co/';
 
-// Every test fails if the page logged a console error or threw.
-const test = base.extend({
-  problems: [
-    async ({ page }, use, testInfo) => {
-      const problems = [];
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) =>
-        problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-      );
-      page.on('response', (res) => {
-        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      });
-      await use(problems);
-      if (problems.length) {
-        await testInfo.attach('problems', { body: problems.join('\n') });
-      }
-      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+
 
 /** Loads the app from /stackscope/ and waits until Yew has rendered it. */
 async function openApp(page) {

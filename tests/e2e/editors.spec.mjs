@@ -1,8 +1,8 @@
 // End-to-end tests of the editor panel (#editors) against the release build
 // served from /stackscope/: edits show in the next trace, hostile content is
 // text, the search's parameter is bound, and the stack is saved, exported,
-// imported and reset. Setup copied from app.spec.mjs (console-error guard).
-import { test as base, expect } from '@playwright/test';
+// imported and reset. The console-error guard is in fixtures.mjs.
+import { test, expect } from './fixtures.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,31 +15,7 @@ const HOME = 'http://www.foobar.com/';
 const KEY = 'stackscope.scenario.v1';
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 
-// Every test fails if the page logged a console error or threw.
-const test = base.extend({
-  problems: [
-    async ({ page }, use, testInfo) => {
-      const problems = [];
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) =>
-        problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-      );
-      page.on('response', (res) => {
-        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      });
-      await use(problems);
-      if (problems.length) {
-        await testInfo.attach('problems', { body: problems.join('\n') });
-      }
-      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+
 
 /** Loads the app from /stackscope/ and waits until Yew has rendered it. */
 async function openApp(page) {

@@ -4,7 +4,7 @@
 // #load-servers, #load-duration, #load-run, #load-knee, #load-cancel,
 // #load-progress, #load-status, #load-summary, svg#chart-latency,
 // svg#chart-errors, svg#chart-utilisation, svg#chart-knee.
-import { test as base, expect } from '@playwright/test';
+import { test, expect } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,31 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, 'results', 'screenshots');
 
-// Every test fails if the page logged a console error or threw.
-const test = base.extend({
-  problems: [
-    async ({ page }, use, testInfo) => {
-      const problems = [];
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) =>
-        problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-      );
-      page.on('response', (res) => {
-        if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      });
-      await use(problems);
-      if (problems.length) {
-        await testInfo.attach('problems', { body: problems.join('\n') });
-      }
-      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+
 
 /** Records every long task (> 50 ms on the main thread) from page load on. */
 async function observeLongTasks(page) {

@@ -1,0 +1,31 @@
+//! DOM helpers shared by the app's browser tests (wasm-bindgen-test).
+#![allow(dead_code)]
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+pub fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+pub fn get(root: &Element, selector: &str) -> Element {
+    find(root, selector).unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+pub fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+pub fn text(root: &Element, selector: &str) -> String {
+    get(root, selector).text_content().unwrap_or_default()
+}
+
+/// Clicks the element and lets Yew render the result.
+pub async fn click(root: &Element, selector: &str) {
+    get(root, selector).unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+}
