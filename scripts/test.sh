@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check, in order, stopping at the first failure:
 #   install -> fmt -> clippy (native, wasm32) -> cargo test (native)
-#   -> wasm browser tests (core, app) -> trunk build --release -> dist sizes
+#   -> wasm browser tests (core, app) -> in-browser measurements (release)
+#   -> trunk build --release -> dist sizes
 #   -> Playwright e2e against dist/ served under /stackscope/ -> benches compile
 #
 #   ./scripts/test.sh            # everything
