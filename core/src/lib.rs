@@ -21,6 +21,7 @@ pub mod server;
 pub mod share;
 pub mod sim;
 pub mod stream;
+pub mod text;
 pub mod trace;
 pub mod validate;
 

@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 use url::{Host, Url};
 
 use crate::sim::{spec, Ctx};
+use crate::text::clip;
 use crate::trace::{Component, Payload, Phase, Status};
 
 /// Longest input accepted, in bytes.
@@ -40,7 +41,7 @@ pub fn parse(ctx: &mut Ctx, input: &str) -> Result<Target, String> {
                 "Read the address",
                 format!(
                     "The browser parses \"{}\" as a URL: scheme {}, host {}, port {}, path {}.",
-                    clip(input.trim()),
+                    clip(input.trim(), 80),
                     target.scheme,
                     target.host,
                     target.port,
@@ -71,15 +72,6 @@ pub fn parse(ctx: &mut Ctx, input: &str) -> Result<Target, String> {
             ));
             Err(reason)
         }
-    }
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > 80 {
-        let head: String = s.chars().take(77).collect();
-        format!("{head}…")
-    } else {
-        s.to_string()
     }
 }
 
@@ -150,7 +142,7 @@ pub fn parse_target(input: &str) -> Result<(Target, Url), String> {
 
 fn explain_parse_error(text: &str, e: url::ParseError) -> String {
     use url::ParseError as P;
-    let shown = clip(text);
+    let shown = clip(text, 80);
     match e {
         P::EmptyHost => format!("\"{shown}\" has no host name after the scheme."),
         P::InvalidPort => format!("\"{shown}\" has a port that is not a number from 0 to 65535."),
@@ -181,7 +173,7 @@ pub fn check_dns_name(name: &str) -> Result<(), String> {
         if label.is_empty() {
             return Err(format!(
                 "\"{}\" has an empty label (two dots in a row).",
-                clip(name)
+                clip(name, 80)
             ));
         }
         if label.len() > 63 {
@@ -197,7 +189,7 @@ pub fn check_dns_name(name: &str) -> Result<(), String> {
         {
             return Err(format!(
                 "\"{}\" contains characters a DNS host name cannot have.",
-                clip(name)
+                clip(name, 80)
             ));
         }
     }

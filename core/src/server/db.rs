@@ -9,6 +9,7 @@ use rusqlite::{params_from_iter, Connection, StatementStatus};
 
 use crate::error::ScenarioError;
 use crate::scenario::{ProcessState, SeedData};
+use crate::text::clip;
 use crate::trace::Component;
 
 /// The schema: users, content and configuration.
@@ -134,7 +135,7 @@ impl Db {
             let r = db.console(sql);
             if let Some(e) = r.error {
                 return Err(ScenarioError::BadData {
-                    detail: format!("the saved statement \"{}\" failed: {e}", clip(sql)),
+                    detail: format!("the saved statement \"{}\" failed: {e}", clip(sql, 60)),
                 });
             }
         }
@@ -259,14 +260,6 @@ impl Db {
             vm_steps,
             changed,
         })
-    }
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(57).collect::<String>())
-    } else {
-        s.to_string()
     }
 }
 
