@@ -3,7 +3,9 @@
 #   install -> fmt -> clippy (native, wasm32) -> cargo test (native)
 #   -> wasm browser tests (core, app) -> in-browser measurements (release)
 #   -> trunk build --release -> dist sizes
-#   -> Playwright e2e against dist/ served under /stackscope/ -> benches compile
+#   -> Playwright e2e against dist/ served under /stackscope/
+#   -> first paint vs a bare Yew app (builds bench/counter; ratio <= 1.6)
+#   -> Lighthouse (mobile, every category >= 90) -> benches compile
 #
 #   ./scripts/test.sh            # everything
 #   SKIP_INSTALL=1 ./scripts/test.sh   # assume tools are installed
@@ -77,4 +79,8 @@ run "in-browser measurements (release wasm, figures only)" \
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes
 run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs
+# Builds the counter baseline (bench/counter) when needed, then compares the
+# first paints; fails when Stackscope's median exceeds 1.6x the counter's.
+run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh"
+run "Lighthouse (mobile)" node tests/e2e/lighthouse.mjs --floor 90
 run "benches compile" cargo bench -p stackscope-core --no-run

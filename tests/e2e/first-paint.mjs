@@ -1,66 +1,251 @@
 // Measures, in headless Chromium, the time from navigation start to the first
 // paint of the diagram (the frame after `svg#diagram` enters the DOM), over
-// several cold loads, and prints the median. A measurement, not a test.
+// several cold loads, and prints the median. Also records the long tasks
+// (PerformanceObserver 'longtask', buffered) from navigation until shortly
+// after that paint ("startup") and prints the longest.
 //
-//   node tests/e2e/first-paint.mjs [--port 4175] [--runs 7]
+//   node tests/e2e/first-paint.mjs [--port 4175] [--runs 7] [--selector svg#diagram] [--root dist]
+//                                  [--settle 500] [--max-long-task MS]
+//
+// --compare: the same measurement against a bare Yew app (bench/counter, a
+// counter built with the same toolchain, profile, wasm-opt level and CSP), in
+// the same browser, alternating cold loads: Stackscope (dist/ at /stackscope/,
+// first paint of svg#diagram), then the counter (bench/counter/dist at
+// /counter/, first paint of #counter), and so on. Prints the gzip -9 size of
+// every file of both dist directories, both medians and the ratio
+// stackscope / counter. scripts/bench-paint.sh builds the counter first.
+//
+//   node tests/e2e/first-paint.mjs --compare [--runs 9] [--warmup 1] [--port 4175]
+//        [--root dist] [--counter-root bench/counter/dist] [--max-ratio 1.6] [--max-long-task MS]
+//
+// Exit status: 1 when the ratio exceeds --max-ratio (default 1.6; --compare
+// only), or when --max-long-task is given and the median over the Stackscope
+// loads of each load's longest startup task exceeds it (the worst load is
+// printed too; the median keeps one noisy load on a busy machine from
+// failing the run). Otherwise a measurement: 0 whatever the figures.
 import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.join(here, '..', '..');
 const args = process.argv.slice(2);
+// The last occurrence wins, so wrappers can put defaults first.
 const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
+  const i = args.lastIndexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
-const port = Number(opt('port', '4175'));
-const runs = Number(opt('runs', '7'));
-const selector = opt('selector', 'svg#diagram');
-const root = opt('root', path.join(here, '..', '..', 'dist'));
+const flag = (name) => args.includes(`--${name}`);
+const num = (name, fallback) => {
+  const raw = opt(name, fallback);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`error: --${name} expects a number, got '${raw}'`);
+    process.exit(2);
+  }
+  return n;
+};
 
-const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--port', String(port)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve) => server.stdout.on('data', (d) => d.toString().includes('serving') && resolve()));
+const compare = flag('compare');
+const port = num('port', '4175');
+const runs = Math.max(1, Math.floor(num('runs', compare ? '9' : '7')));
+const warmup = Math.floor(num('warmup', compare ? '1' : '0'));
+const settle = num('settle', '500');
+const maxRatio = num('max-ratio', '1.6');
+const maxLongTask = num('max-long-task', undefined);
+const paintTimeout = num('timeout', '60000');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const times = [];
-try {
-  for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext(); // cold: no cache
-    const page = await context.newPage();
-    await page.addInitScript((sel) => {
-      window.__paint = new Promise((resolve) => {
-        const check = () => {
-          if (document.querySelector(sel)) {
-            requestAnimationFrame(() => resolve(performance.now()));
-            return true;
-          }
-          return false;
-        };
-        const start = () => {
-          if (check()) return;
-          new MutationObserver((_, obs) => check() && obs.disconnect()).observe(document.documentElement, {
-            childList: true,
-            subtree: true,
-          });
-        };
-        if (document.documentElement) start();
-        else document.addEventListener('DOMContentLoaded', start);
+const apps = [
+  {
+    name: 'stackscope',
+    root: path.resolve(opt('root', path.join(repo, 'dist'))),
+    base: '/stackscope/',
+    port,
+    selector: opt('selector', 'svg#diagram'),
+  },
+];
+if (compare) {
+  apps.push({
+    name: 'counter',
+    root: path.resolve(opt('counter-root', path.join(repo, 'bench', 'counter', 'dist'))),
+    base: '/counter/',
+    port: port + 1,
+    selector: '#counter',
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => x.toFixed(0);
+
+async function listFiles(dir) {
+  const out = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+// Prints each file's size and gzip -9 size (as scripts/test.sh's dist sizes).
+async function printSizes(app) {
+  const files = await listFiles(app.root);
+  let raw = 0;
+  let gz = 0;
+  console.log(`${app.name}: ${app.root}`);
+  console.log(`  ${'file'.padEnd(40)} ${'bytes'.padStart(10)} ${'gzip -9'.padStart(10)}`);
+  for (const file of files) {
+    const data = await fs.readFile(file);
+    const z = gzipSync(data, { level: 9 }).length;
+    raw += data.length;
+    gz += z;
+    console.log(`  ${path.relative(app.root, file).padEnd(40)} ${String(data.length).padStart(10)} ${String(z).padStart(10)}`);
+  }
+  console.log(`  ${'TOTAL'.padEnd(40)} ${String(raw).padStart(10)} ${String(gz).padStart(10)}`);
+  return gz;
+}
+
+function startServer(app) {
+  const child = spawn(
+    process.execPath,
+    [path.join(here, 'serve.mjs'), '--root', app.root, '--base', app.base, '--port', String(app.port)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const ready = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => d.toString().includes('serving') && resolve());
+    child.on('exit', (code) => reject(new Error(`serve.mjs for ${app.name} exited (${code}); is port ${app.port} free?`)));
+  });
+  return { child, ready };
+}
+
+// Runs in the page before any of its scripts: resolves window.__paint with
+// the time of the frame after `sel` enters the DOM, and collects long tasks.
+function instrument(sel) {
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    window.__longTasks = null; // not supported
+  }
+  window.__paint = new Promise((resolve) => {
+    const check = () => {
+      if (document.querySelector(sel)) {
+        requestAnimationFrame(() => resolve(performance.now()));
+        return true;
+      }
+      return false;
+    };
+    const start = () => {
+      if (check()) return;
+      new MutationObserver((_, obs) => check() && obs.disconnect()).observe(document.documentElement, {
+        childList: true,
+        subtree: true,
       });
-    }, selector);
-    await page.goto(`http://127.0.0.1:${port}/stackscope/`);
-    times.push(await page.evaluate(() => window.__paint));
+    };
+    if (document.documentElement) start();
+    else document.addEventListener('DOMContentLoaded', start);
+  });
+}
+
+// One cold load (a fresh context: empty HTTP and code caches).
+async function load(browser, app) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`  [${app.name}] page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`  [${app.name}] console error: ${m.text()}`));
+    await page.addInitScript(instrument, app.selector);
+    await page.goto(`http://127.0.0.1:${app.port}${app.base}`);
+    let timer;
+    const paint = await Promise.race([
+      page.evaluate(() => window.__paint),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${app.name}: no ${app.selector} painted within ${paintTimeout} ms`)),
+          paintTimeout,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    // Long-task entries are delivered after the task ends: give them time.
+    await page.waitForTimeout(settle);
+    const tasks = await page.evaluate(
+      (until) => (window.__longTasks === null ? null : window.__longTasks.filter((t) => t.start <= until)),
+      paint + settle,
+    );
+    const longest = tasks === null ? null : tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+    return { paint, tasks, longest };
+  } finally {
     await context.close();
   }
-} finally {
-  await browser.close();
-  server.kill();
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-console.log(`first paint of ${selector}: median ${median.toFixed(0)} ms over ${runs} cold loads (${times.map((t) => t.toFixed(0)).join(', ')})`);
+
+const servers = apps.map(startServer);
+const results = Object.fromEntries(apps.map((a) => [a.name, []]));
+let browser;
+try {
+  await Promise.all(servers.map((s) => s.ready));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // Alternating cold loads, so that whatever else the machine is doing
+  // weighs on both apps alike. Warm-up loads (browser start-up) are dropped.
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const app of apps) {
+      const r = await load(browser, app);
+      if (i >= warmup) results[app.name].push(r);
+    }
+  }
+} finally {
+  if (browser) await browser.close();
+  for (const s of servers) s.child.kill();
+}
+
+const failures = [];
+if (compare) {
+  console.log('gzip -9 sizes');
+  for (const app of apps) await printSizes(app);
+  console.log('');
+}
+const medians = {};
+for (const app of apps) {
+  const rs = results[app.name];
+  const paints = rs.map((r) => r.paint);
+  medians[app.name] = median(paints);
+  const label = compare ? `${app.name}: ` : '';
+  console.log(
+    `${label}first paint of ${app.selector}: median ${ms(medians[app.name])} ms over ${rs.length} cold loads (${paints.map(ms).join(', ')})`,
+  );
+  if (rs.some((r) => r.tasks === null)) {
+    console.log(`${label}long tasks: not reported by this browser`);
+    continue;
+  }
+  const longest = rs.map((r) => r.longest);
+  const counts = rs.map((r) => r.tasks.length);
+  const worst = rs.reduce((w, r) => (r.longest > w.longest ? r : w), rs[0]);
+  const worstTasks = worst.tasks.map((t) => `${ms(t.duration)} ms at ${ms(t.start)}`).join(', ') || 'none';
+  console.log(
+    `${label}longest startup task (navigation → paint + ${settle} ms): median ${ms(median(longest))} ms, worst ${ms(worst.longest)} ms ` +
+      `(per load: ${longest.map(ms).join(', ')}; long tasks per load: ${counts.join(', ')}; worst load: ${worstTasks})`,
+  );
+  if (app.name === 'stackscope' && maxLongTask !== undefined && median(longest) > maxLongTask) {
+    failures.push(`median longest startup task ${ms(median(longest))} ms > --max-long-task ${maxLongTask} ms`);
+  }
+}
+if (compare) {
+  const ratio = medians.stackscope / medians.counter;
+  console.log(`ratio stackscope / counter (medians): ${ratio.toFixed(2)} (max ${maxRatio})`);
+  if (ratio > maxRatio) failures.push(`first-paint ratio ${ratio.toFixed(2)} > --max-ratio ${maxRatio}`);
+}
+for (const f of failures) console.log(`FAIL: ${f}`);
+process.exit(failures.length ? 1 : 0);

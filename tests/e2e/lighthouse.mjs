@@ -3,7 +3,7 @@
 // below the floor (90). Lighthouse is pinned to 12.2.3 (later versions need
 // Node 22) and drives Debian's /usr/bin/chromium; nothing is downloaded.
 //
-//   node tests/e2e/lighthouse.mjs [--port 4174] [--floor 90]
+//   node tests/e2e/lighthouse.mjs [--port 4174] [--floor 90] [--root dist]
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,15 @@ const opt = (name, fallback) => {
 };
 const port = Number(opt('port', '4174'));
 const floor = Number(opt('floor', '90'));
+const root = path.resolve(opt('root', path.join(here, '..', '..', 'dist')));
 const url = `http://127.0.0.1:${port}/stackscope/`;
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
+if (!Number.isFinite(floor) || !Number.isFinite(port)) {
+  console.error('error: --floor and --port expect numbers');
+  process.exit(2);
+}
 
-const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', path.join(here, '..', '..', 'dist'), '--port', String(port)], {
+const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--port', String(port)], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise((resolve, reject) => {
@@ -48,11 +54,19 @@ try {
     port: chrome.port,
     output: 'json',
     logLevel: 'error',
-    onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+    onlyCategories: CATEGORIES,
   });
   const lhr = result.lhr;
-  console.log(`Lighthouse ${lhr.lighthouseVersion}, mobile preset, ${url}`);
-  for (const [id, cat] of Object.entries(lhr.categories)) {
+  console.log(`Lighthouse ${lhr.lighthouseVersion}, ${lhr.configSettings.formFactor} preset, ${url} (${root})`);
+  // Every category must be there and scored: a missing or null score (an
+  // audit that could not run) counts as 0, below any floor.
+  for (const id of CATEGORIES) {
+    const cat = lhr.categories[id];
+    if (!cat) {
+      console.log(`  ${id.padEnd(16)}   -  MISSING`);
+      failed = true;
+      continue;
+    }
     const score = Math.round((cat.score ?? 0) * 100);
     const mark = score >= floor ? 'ok' : 'BELOW FLOOR';
     console.log(`  ${cat.title.padEnd(16)} ${String(score).padStart(3)}  ${mark}`);
