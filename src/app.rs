@@ -1,8 +1,12 @@
 //! The root component: owns the reducer, the playback timer and the page layout.
 
 use gloo::timers::callback::Timeout;
+use stackscope_core::load::LoadSpec;
+use stackscope_core::session::{Command, Reply};
 use stackscope_core::{Change, Component};
 use yew::prelude::*;
+
+use crate::backend::Connect;
 
 use crate::components::{
     announcer::Announcer, component_info::ComponentInfo, controls::Controls,
@@ -29,6 +33,10 @@ pub struct AppProps {
     /// The page's URL fragment at start: a deep link (`#s=…`) to open.
     #[prop_or_default]
     pub link: Option<AttrValue>,
+    /// Where the simulated server runs: a Web Worker (the app), or on the
+    /// page's thread (tests, `Connect::in_process`).
+    #[prop_or_else(Connect::worker)]
+    pub connect: Connect,
 }
 
 impl Default for AppProps {
@@ -38,6 +46,7 @@ impl Default for AppProps {
             initial_url: None,
             initial_step: 0,
             link: None,
+            connect: Connect::worker(),
         }
     }
 }
@@ -56,31 +65,77 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// What the status line says of clicks made while the server starts.
+fn queued(pending: u32) -> String {
+    match pending {
+        0 => String::new(),
+        1 => " 1 click is queued: it runs as soon as the server is up.".into(),
+        n => format!(" {n} clicks are queued: they run, in order, as soon as the server is up."),
+    }
+}
+
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
-    let initial = props
-        .initial_url
-        .as_ref()
-        .map(|url| (url.to_string(), props.initial_step));
     let link = props.link.clone().filter(|l| l.len() > 1);
-    let state = use_reducer(move || {
-        let state = std::rc::Rc::new(State::new(autoplay, prefers_reduced_motion()));
-        if let Some(link) = link {
-            let opened = yew::Reducible::reduce(state, Action::OpenLink(link.to_string()));
-            return (*opened).clone();
-        }
-        match initial {
-            Some((url, step)) => {
-                let mut state = yew::Reducible::reduce(state, Action::Run(url));
-                if step > 0 {
-                    state = yew::Reducible::reduce(state, Action::Seek(step));
-                }
-                (*state).clone()
+    let first_step = if props.initial_url.is_some() {
+        props.initial_step
+    } else {
+        0
+    };
+    let state = {
+        let from_link = link.is_some();
+        use_reducer(move || {
+            let mut s = State::new(autoplay, prefers_reduced_motion());
+            s.first_step = first_step;
+            s.from_link = from_link;
+            s
+        })
+    };
+
+    // The line to the simulated server, opened once; replies become actions.
+    let send = {
+        let dispatcher = state.dispatcher();
+        let connect = props.connect.clone();
+        use_memo((), move |_| {
+            (connect.0)(Callback::from(move |reply: Reply| {
+                dispatcher.dispatch(Action::Reply(Box::new(reply)))
+            }))
+        })
+    };
+
+    // Every action: those that need the server are sent (and counted as
+    // pending, so that a click made while it starts is shown as queued).
+    let act = {
+        let state = state.clone();
+        let send = send.clone();
+        Callback::from(move |action: Action| match state.command(&action) {
+            Some(command) => {
+                state.dispatch(Action::Sent(Box::new(action)));
+                send(command);
             }
-            None => (*state).clone(),
-        }
-    });
+            None => state.dispatch(action),
+        })
+    };
+
+    // At start: wake the server, then open the deep link or the first address,
+    // and measure the load panel's routes.
+    {
+        let act = act.clone();
+        let send = send.clone();
+        let initial = props.initial_url.clone();
+        use_effect_with((), move |_| {
+            send(Command::Start);
+            if let Some(link) = link {
+                act.emit(Action::OpenLink(link.to_string()));
+            } else if let Some(url) = initial {
+                act.emit(Action::Run(url.to_string()));
+            }
+            send(Command::RouteCosts {
+                mix: LoadSpec::default().mix,
+            });
+        });
+    }
 
     // Playback: one step every (900 ms / speed) while playing. The timeout is
     // re-armed whenever the cursor moves, and dropped (cancelled) on pause.
@@ -102,49 +157,47 @@ pub fn App(props: &AppProps) -> Html {
     // learner's saved stack.
     let share = state.share();
 
-    let d = state.dispatcher();
+    let d = act.clone();
     let on_input = {
         let d = d.clone();
-        Callback::from(move |text: String| d.dispatch(Action::SetInput(text)))
+        Callback::from(move |text: String| d.emit(Action::SetInput(text)))
     };
     let on_run = {
         let d = d.clone();
-        Callback::from(move |input: String| d.dispatch(Action::Run(input)))
+        Callback::from(move |input: String| d.emit(Action::Run(input)))
     };
     let on_select = {
         let d = d.clone();
-        Callback::from(move |c: Component| d.dispatch(Action::ShowInfo(c)))
+        Callback::from(move |c: Component| d.emit(Action::ShowInfo(c)))
     };
     let on_close_info = {
         let d = d.clone();
-        Callback::from(move |()| d.dispatch(Action::CloseInfo))
+        Callback::from(move |()| d.emit(Action::CloseInfo))
     };
     let on_seek = {
         let d = d.clone();
-        Callback::from(move |i: usize| d.dispatch(Action::Seek(i)))
+        Callback::from(move |i: usize| d.emit(Action::Seek(i)))
     };
     let action = |a: Action| {
         let d = d.clone();
-        Callback::from(move |()| d.dispatch(a.clone()))
+        Callback::from(move |()| d.emit(a.clone()))
     };
     let on_speed = {
         let d = d.clone();
-        Callback::from(move |s: Speed| d.dispatch(Action::SetSpeed(s)))
+        Callback::from(move |s: Speed| d.emit(Action::SetSpeed(s)))
     };
 
     let on_switch = {
         let d = d.clone();
-        Callback::from(move |r: bool| d.dispatch(Action::SetRedundant(r)))
+        Callback::from(move |r: bool| d.emit(Action::SetRedundant(r)))
     };
     let on_fault = {
         let d = d.clone();
-        Callback::from(move |(change, on): (Change, bool)| {
-            d.dispatch(Action::SetFault { change, on })
-        })
+        Callback::from(move |(change, on): (Change, bool)| d.emit(Action::SetFault { change, on }))
     };
     let on_demo = {
         let d = d.clone();
-        Callback::from(move |demo: Demo| d.dispatch(Action::RunDemo(demo)))
+        Callback::from(move |demo: Demo| d.emit(Action::RunDemo(demo)))
     };
 
     let trace = state.trace.clone();
@@ -167,6 +220,12 @@ pub fn App(props: &AppProps) -> Html {
                 />
                 <Presets on_pick={on_run} />
             </section>
+            if !state.ready {
+                <p id="server-status" class="server-status" role="status">
+                    { "Starting the simulated server (the pipeline and its SQL database)…" }
+                    { queued(state.pending) }
+                </p>
+            }
             if let Some(err) = &state.link_error {
                 <p id="link-error" class="init-error" role="alert">{ format!("✕ {err}") }</p>
             }
@@ -225,12 +284,12 @@ pub fn App(props: &AppProps) -> Html {
                 <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
                 <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
             </div>
-            <crate::components::load_panel::LoadPanel />
+            <crate::components::load_panel::LoadPanel costs={state.costs.clone()} />
             <crate::components::editors::Editors
                 world={state.world.clone()}
                 editor={state.editor.clone()}
                 skip_stored={state.from_link}
-                on_action={{ let d = d.clone(); Callback::from(move |a: Action| d.dispatch(a)) }}
+                on_action={d.clone()}
             />
             </main>
         </>

@@ -248,6 +248,16 @@ impl Demo {
         Demo::StopPrimary,
     ];
 
+    /// A number for the message to the server (its place in [`Demo::ALL`]).
+    pub fn tag(self) -> u32 {
+        Demo::ALL.iter().position(|d| *d == self).unwrap_or(0) as u32
+    }
+
+    /// The demo a reply's tag names.
+    pub fn from_tag(tag: u32) -> Option<Demo> {
+        Demo::ALL.get(tag as usize).copied()
+    }
+
     /// The DOM id of its button.
     pub fn id(self) -> &'static str {
         match self {

@@ -1,6 +1,7 @@
 //! Stackscope's browser UI: a Yew app that animates one request through the simple web stack.
 
 pub mod app;
+pub mod backend;
 pub mod components;
 pub mod faults;
 pub mod format;

@@ -1,20 +1,23 @@
-//! The app's single reducer: the simulator, the current trace and the playback cursor.
+//! The app's single reducer: what the screen shows, the playback cursor, and the commands for the simulated server.
+//!
+//! The simulator itself runs elsewhere (a Web Worker, see `crate::backend`):
+//! [`State::command`] turns a learner's action into a [`Command`], and the
+//! [`Reply`] comes back as [`Action::Reply`].
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use stackscope_core::stream::{self, StreamResult, SweepRow};
-use stackscope_core::{Change, Component, Outcome, Scenario, Simulator, Trace};
+use stackscope_core::load::RouteCost;
+use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
+use stackscope_core::share::Share;
+use stackscope_core::stream::{StreamResult, SweepRow};
+use stackscope_core::{Change, Component, Outcome, Scenario, Trace};
 use yew::Reducible;
 
 use crate::faults::{self, Demo};
-use stackscope_core::share::{Event as ShareEvent, Share};
 
 mod edits;
-pub use edits::{base_of, EditorState, Origin, TABLES};
-
-/// Virtual time left between two requests of one session, µs.
-const GAP_BETWEEN_REQUESTS_US: u64 = 1_000_000;
+pub use edits::{base_of, EditorState};
+pub use stackscope_core::session::{Origin, TABLES};
 
 /// Playback speed multipliers offered by the speed selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,9 +130,11 @@ pub struct DemoRun {
 /// Everything the screen shows.
 #[derive(Clone)]
 pub struct State {
-    /// One simulator for the whole session, so a second visit hits the DNS cache.
-    sim: Rc<RefCell<Option<Simulator>>>,
-    /// Why the simulator could not be built, if it could not.
+    /// The simulated server has answered (its worker is up).
+    pub ready: bool,
+    /// Commands sent and not answered yet (clicks made while it starts are queued).
+    pub pending: u32,
+    /// Why the world could not be built, if it could not.
     pub init_error: Option<String>,
     /// The text in the address bar.
     pub input: String,
@@ -147,24 +152,27 @@ pub struct State {
     pub autoplay: bool,
     /// The learner prefers reduced motion: never autoplay.
     pub reduced_motion: bool,
-    /// Virtual time of the next request, µs since the session began.
-    next_at_us: u64,
+    /// The step to show when the first trace arrives (`AppProps::initial_step`).
+    pub first_step: usize,
     /// The running world as it is now (topology, faults in effect).
     pub world: Shared<Scenario>,
     /// The last note about the world (e.g. the DNS cache was flushed).
     pub world_note: Option<String>,
-    /// The last stream of the downtime panel.
+    /// The last stream of the downtime panel, and the one asked for.
     pub demo: Option<DemoRun>,
+    pub demo_running: Option<Demo>,
     /// The availability matrix, once computed.
     pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
+    pub sweep_running: bool,
+    /// What each route of the load panel's mix costs, measured by the server.
+    pub costs: Option<Shared<Result<Vec<RouteCost>, String>>>,
     /// The editors: console results, browsed table, accepted changes.
     pub editor: EditorState,
     /// The session was opened from a deep link (so the stored stack is not loaded).
     pub from_link: bool,
-    /// The world the session's simulator was built from, and everything that
-    /// happened since: together they replay the session exactly (deep links).
-    baseline: Shared<Scenario>,
-    log: Vec<ShareEvent>,
+    /// The deep link to the session (its step set from the cursor), and
+    /// whether the learner's edits were too large to include.
+    share: Option<Shared<(Share, bool)>>,
     /// Why the deep link could not be opened.
     pub link_error: Option<String>,
 }
@@ -172,6 +180,8 @@ pub struct State {
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("State")
+            .field("ready", &self.ready)
+            .field("pending", &self.pending)
             .field("input", &self.input)
             .field("run", &self.run)
             .field("cursor", &self.cursor)
@@ -182,16 +192,12 @@ impl std::fmt::Debug for State {
 }
 
 impl State {
-    /// Builds the session's simulator from the default scenario.
+    /// The screen before the server has answered: the seed stack, no trace.
     pub fn new(autoplay: bool, reduced_motion: bool) -> State {
-        let world = Scenario::default();
-        let (sim, init_error) = match Simulator::new(world.clone()) {
-            Ok(sim) => (Some(sim), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
         State {
-            sim: Rc::new(RefCell::new(sim)),
-            init_error,
+            ready: false,
+            pending: 0,
+            init_error: None,
             input: stackscope_core::PRESETS[0].1.to_string(),
             trace: None,
             run: 0,
@@ -201,44 +207,30 @@ impl State {
             info: None,
             autoplay,
             reduced_motion,
-            next_at_us: 0,
-            world: Shared::new(world),
+            first_step: 0,
+            world: Shared::new(Scenario::default()),
             world_note: None,
             demo: None,
+            demo_running: None,
             sweep: None,
+            sweep_running: false,
+            costs: None,
             editor: EditorState::default(),
             from_link: false,
+            share: None,
             link_error: None,
-            baseline: Shared::new(Scenario::default()),
-            log: Vec::new(),
         }
-    }
-
-    /// Starts the session's record again from a freshly built world.
-    pub(crate) fn rebase(&mut self, baseline: Scenario) {
-        self.baseline = Shared::new(baseline);
-        self.log.clear();
-    }
-
-    /// Records a change applied at `at_us` (for deep links).
-    pub(crate) fn log_change(&mut self, change: Change, at_us: u64) {
-        self.log.push(ShareEvent::Change { change, at_us });
-    }
-
-    /// Records a statement of the console that changed data.
-    pub(crate) fn log_console(&mut self, sql: &str, at_us: u64) {
-        self.log.push(ShareEvent::Console {
-            sql: sql.to_string(),
-            at_us,
-        });
     }
 
     /// The deep link to the current world, address and step (`#s=…`), and
     /// whether the learner's edits were too large to include.
     pub fn share(&self) -> Option<(String, bool)> {
         self.trace.as_ref()?;
-        let (share, left_out) = Share::new(&self.baseline, &self.log, self.cursor);
-        Some((format!("#{}", share.encode()), left_out))
+        let shared = self.share.as_ref()?;
+        let (share, left_out) = &**shared;
+        let mut share = share.clone();
+        share.step = self.cursor;
+        Some((format!("#{}", share.encode()), *left_out))
     }
 
     /// True in the redundant design.
@@ -246,77 +238,87 @@ impl State {
         matches!(self.world.topology, stackscope_core::Topology::Redundant(_))
     }
 
-    /// Runs one request now and makes it the current trace.
-    fn request(&mut self, input: String) -> bool {
-        let trace = {
-            let mut sim = self.sim.borrow_mut();
-            match sim.as_mut() {
-                Some(sim) => sim.request(&input, self.next_at_us),
-                None => return false,
-            }
-        };
-        self.log.push(ShareEvent::Request {
-            url: input.clone(),
-            at_us: self.next_at_us,
-        });
-        self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
-        self.input = input;
-        self.cursor = 0;
-        self.run += 1;
-        self.playing = self.autoplay && !self.reduced_motion && trace.steps.len() > 1;
-        self.trace = Some(TraceRef(Rc::new(trace)));
-        true
+    /// The address a changed world is requested again with, before any request.
+    fn rerun_input(&self) -> Option<String> {
+        Some(
+            self.trace
+                .as_ref()
+                .map(|t| t.input.clone())
+                .unwrap_or_else(|| self.input.clone()),
+        )
     }
 
-    /// Requests the current address again and jumps to its end, so the
-    /// symptom of a changed world shows at once.
-    fn rerun_to_end(&mut self) {
-        let input = self
-            .trace
-            .as_ref()
-            .map(|t| t.input.clone())
-            .unwrap_or_else(|| self.input.clone());
-        if self.request(input) {
-            self.playing = false;
-            self.cursor = self.last_index();
-        }
-    }
-
-    /// Copies the simulator's world into `world`.
-    fn sync_world(&mut self) {
-        if let Some(sim) = self.sim.borrow().as_ref() {
-            self.world = Shared::new(sim.scenario().clone());
-        }
-    }
-
-    /// Applies changes to the running world at the session's virtual time.
-    fn apply(&mut self, changes: &[Change]) {
-        let at = self.next_at_us;
-        let dns = changes.iter().any(|c| {
-            matches!(
-                c,
-                Change::DnsRecordMissing | Change::DnsWrongIp | Change::Restore
-            )
-        });
-        if let Some(sim) = self.sim.borrow_mut().as_mut() {
-            for c in changes {
-                sim.apply(*c, at);
-                self.log.push(ShareEvent::Change {
-                    change: *c,
-                    at_us: at,
-                });
+    /// The command an action needs from the simulated server, if any
+    /// (the others only change the screen: [`Reducible::reduce`]).
+    pub fn command(&self, action: &Action) -> Option<Command> {
+        Some(match action {
+            Action::Run(input) => Command::Request {
+                input: input.clone(),
+            },
+            Action::SetRedundant(redundant) => {
+                if *redundant == self.redundant() {
+                    return None;
+                }
+                Command::SetRedundant(*redundant)
             }
-            if dns {
-                sim.flush_dns_cache();
-                self.log.push(ShareEvent::FlushDns);
+            Action::SetFault { change, on } => {
+                let changes = if *on {
+                    vec![*change]
+                } else if let Some(repair) = faults::repair(*change) {
+                    vec![repair]
+                } else {
+                    // DNS edits: the zones back as built, then the other DNS fault again.
+                    let mut changes = vec![Change::DnsRestore];
+                    changes.extend(faults::active(&self.world).into_iter().filter(|c| {
+                        c != change && matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp)
+                    }));
+                    changes
+                };
+                Command::Apply {
+                    changes,
+                    rerun: self.rerun_input(),
+                }
             }
-        }
-        self.world_note = dns.then(|| {
-            "The resolver's cache was emptied so the DNS change shows at once \
-             (a real resolver would keep its cached answer until the TTL runs out)."
-                .to_string()
-        });
-        self.sync_world();
+            Action::RestoreAll => Command::Apply {
+                changes: vec![Change::Restore],
+                rerun: self.rerun_input(),
+            },
+            Action::RunDemo(demo) => {
+                let scenario = demo.scenario();
+                Command::Stream {
+                    tag: demo.tag(),
+                    spec: demo.spec(),
+                    events: demo.events(&scenario),
+                    scenario: Box::new(scenario),
+                }
+            }
+            Action::RunSweep => Command::Sweep,
+            Action::ReplaceScenario {
+                scenario,
+                keep_faults,
+                origin,
+            } => Command::Replace {
+                scenario: scenario.clone(),
+                faults: if *keep_faults {
+                    // The DNS faults are edits of the zone: the new zone replaces them.
+                    faults::active(&self.world)
+                        .into_iter()
+                        .filter(|c| !matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                origin: *origin,
+            },
+            Action::OpenLink(fragment) => Command::OpenLink {
+                fragment: fragment.clone(),
+            },
+            Action::Console(sql) => Command::Console { sql: sql.clone() },
+            Action::Browse(table) => Command::Browse {
+                table: table.clone(),
+            },
+            _ => return None,
+        })
     }
 
     /// Number of steps in the current trace.
@@ -341,9 +343,122 @@ impl State {
     fn last_index(&self) -> usize {
         self.step_count().saturating_sub(1)
     }
+
+    /// A new trace from the server, shown where the server says.
+    fn show_trace(&mut self, trace: Trace, show: Show) {
+        self.input = trace.input.clone();
+        self.run += 1;
+        let steps = trace.steps.len();
+        self.trace = Some(TraceRef(Rc::new(trace)));
+        match show {
+            Show::Start if self.first_step > 0 => {
+                self.cursor = self.first_step.min(self.last_index());
+                self.first_step = 0;
+                self.playing = false;
+            }
+            Show::Start => {
+                self.cursor = 0;
+                self.playing = self.autoplay && !self.reduced_motion && steps > 1;
+            }
+            Show::End => {
+                self.cursor = self.last_index();
+                self.playing = false;
+            }
+            Show::Step(i) => {
+                self.cursor = i.min(self.last_index());
+                self.playing = false;
+            }
+        }
+    }
+
+    /// The session after a command.
+    fn update(&mut self, u: Update) {
+        let Update {
+            world,
+            share,
+            share_left_out,
+            trace,
+            note,
+            refused,
+            replaced,
+            console,
+            browse,
+            from_link,
+        } = u;
+        if world.topology != self.world.topology {
+            self.info = None;
+        }
+        if *self.world != world {
+            self.world = Shared::new(world);
+        }
+        self.share = Some(Shared::new((share, share_left_out)));
+        match note {
+            Note::Keep => {}
+            Note::Clear => self.world_note = None,
+            Note::Set(n) => self.world_note = Some(n),
+        }
+        match refused {
+            Some(Refusal::Design(e)) => self.init_error = Some(e),
+            Some(Refusal::Edit(e)) => self.editor.error = Some(e),
+            Some(Refusal::Link(e)) => {
+                self.link_error = Some(e);
+                // The stored stack loads instead (`Editors`).
+                self.from_link = false;
+            }
+            None => {}
+        }
+        if let Some(origin) = replaced {
+            self.init_error = None;
+            self.editor.error = None;
+            self.editor.rev += 1;
+            self.editor.origin = origin;
+        }
+        if let Some(c) = console {
+            self.editor.console = Some(Shared::new(c));
+        }
+        if let Some((table, rows)) = browse {
+            self.editor.browse = Some((table, Shared::new(rows)));
+        }
+        if from_link {
+            self.from_link = true;
+            self.link_error = None;
+            self.init_error = None;
+        }
+        if let Some((trace, show)) = trace {
+            self.show_trace(trace, show);
+        }
+    }
+
+    fn reply(&mut self, reply: Reply) {
+        self.ready = true;
+        self.pending = self.pending.saturating_sub(1);
+        match reply {
+            Reply::Update(u) => self.update(*u),
+            Reply::Stream { tag, result } => {
+                let Some(demo) = Demo::from_tag(tag) else {
+                    return;
+                };
+                if self.demo_running == Some(demo) {
+                    self.demo_running = None;
+                }
+                let spec = demo.spec();
+                self.demo = Some(DemoRun {
+                    demo,
+                    scenario: Shared::new(demo.scenario()),
+                    result: Shared::new(result),
+                    span_us: spec.start_us + spec.every_us * u64::from(spec.count),
+                });
+            }
+            Reply::Sweep(rows) => {
+                self.sweep_running = false;
+                self.sweep = Some(Shared::new(rows));
+            }
+            Reply::RouteCosts(costs) => self.costs = Some(Shared::new(costs)),
+        }
+    }
 }
 
-/// Everything the learner (or the playback timer) can do.
+/// Everything the learner (or the playback timer, or the server) can do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The address bar's text changed.
@@ -389,6 +504,10 @@ pub enum Action {
     Console(String),
     /// Show every row of a table in the data editor.
     Browse(String),
+    /// This action's command was sent to the server.
+    Sent(Box<Action>),
+    /// The server answered a command.
+    Reply(Box<Reply>),
 }
 
 impl Reducible for State {
@@ -398,88 +517,16 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::SetInput(text) => s.input = text,
-            Action::Run(input) => {
-                if !s.request(input) {
-                    return self;
+            Action::Sent(action) => {
+                s.pending += 1;
+                match *action {
+                    Action::Run(input) => s.input = input,
+                    Action::RunDemo(demo) => s.demo_running = Some(demo),
+                    Action::RunSweep => s.sweep_running = true,
+                    _ => {}
                 }
             }
-            Action::SetRedundant(redundant) => {
-                if redundant == s.redundant() {
-                    return self;
-                }
-                // The same site (with the learner's edits), deployed the other way.
-                let design = if redundant {
-                    stackscope_core::seed::redundant_stack()
-                } else {
-                    Scenario::default()
-                };
-                let mut world = s
-                    .sim
-                    .borrow()
-                    .as_ref()
-                    .map(|sim| sim.original().clone())
-                    .unwrap_or_else(|| design.clone());
-                world.topology = design.topology;
-                world.server.hostname = design.server.hostname;
-                match Simulator::new(world.clone()) {
-                    Ok(sim) => {
-                        s.sim = Rc::new(RefCell::new(Some(sim)));
-                        s.init_error = None;
-                        s.rebase(world);
-                    }
-                    Err(e) => {
-                        s.init_error = Some(e.to_string());
-                        return Rc::new(s);
-                    }
-                }
-                s.next_at_us = 0;
-                s.world_note = None;
-                s.info = None;
-                s.sync_world();
-                if s.trace.is_some() {
-                    let input = s.input.clone();
-                    s.request(input);
-                }
-            }
-            Action::SetFault { change, on } => {
-                if on {
-                    s.apply(&[change]);
-                } else if let Some(repair) = faults::repair(change) {
-                    s.apply(&[repair]);
-                } else {
-                    // DNS edits: the zones back as built, then the other DNS fault again.
-                    let mut changes = vec![Change::DnsRestore];
-                    changes.extend(faults::active(&s.world).into_iter().filter(|c| {
-                        *c != change && matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp)
-                    }));
-                    s.apply(&changes);
-                }
-                s.rerun_to_end();
-            }
-            Action::RestoreAll => {
-                s.apply(&[Change::Restore]);
-                s.rerun_to_end();
-            }
-            Action::RunDemo(demo) => {
-                let scenario = demo.scenario();
-                let spec = demo.spec();
-                let events = demo.events(&scenario);
-                let result = stream::run(&scenario, &spec, &events).map_err(|e| e.to_string());
-                s.demo = Some(DemoRun {
-                    demo,
-                    scenario: Shared::new(scenario),
-                    result: Shared::new(result),
-                    span_us: spec.start_us + spec.every_us * u64::from(spec.count),
-                });
-            }
-            Action::RunSweep => {
-                let rows = stream::sweep(
-                    &Scenario::default(),
-                    &stackscope_core::seed::redundant_stack(),
-                )
-                .map_err(|e| e.to_string());
-                s.sweep = Some(Shared::new(rows));
-            }
+            Action::Reply(reply) => s.reply(*reply),
             Action::TogglePlay => {
                 if s.playing {
                     s.playing = false;
@@ -521,43 +568,17 @@ impl Reducible for State {
             Action::SetSpeed(speed) => s.speed = speed,
             Action::ShowInfo(c) => s.info = Some(c),
             Action::CloseInfo => s.info = None,
-            Action::ReplaceScenario {
-                scenario,
-                keep_faults,
-                origin,
-            } => s.replace_scenario(*scenario, keep_faults, origin),
-            Action::Console(sql) => s.console(&sql),
-            Action::OpenLink(fragment) => {
-                let opened = Share::decode(&fragment).and_then(|share| {
-                    let (sim, trace) = share.replay()?;
-                    Ok((share, sim, trace))
-                });
-                match opened {
-                    Ok((share, sim, trace)) => {
-                        s.sim = Rc::new(RefCell::new(Some(sim)));
-                        s.init_error = None;
-                        s.from_link = true;
-                        s.link_error = None;
-                        s.baseline = Shared::new(share.baseline());
-                        s.log = share.events.clone();
-                        s.sync_world();
-                        if let Some(trace) = trace {
-                            s.next_at_us =
-                                trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
-                            s.input = trace.input.clone();
-                            s.run += 1;
-                            s.playing = false;
-                            s.trace = Some(TraceRef(Rc::new(trace)));
-                            s.cursor = share.step.min(s.last_index());
-                        }
-                    }
-                    Err(message) => {
-                        s.link_error =
-                            Some(format!("{message} The default stack is shown instead."));
-                    }
-                }
-            }
-            Action::Browse(table) => s.browse(&table),
+            // Commands for the server: `State::command`, then `Sent`.
+            Action::Run(_)
+            | Action::SetRedundant(_)
+            | Action::SetFault { .. }
+            | Action::RestoreAll
+            | Action::RunDemo(_)
+            | Action::RunSweep
+            | Action::ReplaceScenario { .. }
+            | Action::OpenLink(_)
+            | Action::Console(_)
+            | Action::Browse(_) => return self,
         }
         Rc::new(s)
     }

@@ -22,6 +22,7 @@ async fn mount() -> Element {
     doc.body().unwrap().append_child(&root).unwrap();
     let props = AppProps {
         autoplay: false,
+        connect: common::in_process(),
         ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
@@ -358,6 +359,7 @@ async fn a_deep_link_opens_at_the_given_step() {
     doc.body().unwrap().append_child(&root).unwrap();
     let props = AppProps {
         autoplay: false,
+        connect: common::in_process(),
         initial_url: Some(HOME.into()),
         initial_step: 4,
         ..Default::default()
@@ -507,6 +509,7 @@ async fn a_share_link_reopens_the_same_world_address_and_step() {
     doc.body().unwrap().append_child(&root).unwrap();
     let props = AppProps {
         autoplay: false,
+        connect: common::in_process(),
         link: Some(format!("#{}", share.encode()).into()),
         ..Default::default()
     };
@@ -542,6 +545,7 @@ async fn a_damaged_link_gives_a_message_and_the_defaults() {
     doc.body().unwrap().append_child(&root).unwrap();
     let props = AppProps {
         autoplay: false,
+        connect: common::in_process(),
         link: Some("#s=%%%not-base64".into()),
         ..Default::default()
     };

@@ -30,6 +30,7 @@ async fn mount() -> Element {
     doc.body().unwrap().append_child(&root).unwrap();
     let props = AppProps {
         autoplay: false,
+        connect: common::in_process(),
         ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

@@ -6,6 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use stackscope::components::load_panel::{LoadPanel, Props};
+use stackscope::state::Shared;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
 use wasm_bindgen_test::*;
@@ -22,8 +23,19 @@ async fn mount(props: Props) -> Element {
     root
 }
 
+/// The route costs, as the app's worker measures them.
+fn measure_costs() -> Result<Vec<stackscope_core::load::RouteCost>, String> {
+    use stackscope_core::load::{route_costs, LoadSpec};
+    route_costs(
+        &stackscope_core::Scenario::default(),
+        &LoadSpec::default().mix,
+    )
+    .map_err(|e| e.to_string())
+}
+
 fn blocking() -> Props {
     Props {
+        costs: Some(Shared::new(measure_costs())),
         chunk_events: 20_000,
         adaptive: true,
         blocking: true,
@@ -174,6 +186,7 @@ async fn horizontal_scaling_moves_the_limit_to_the_database() {
 #[wasm_bindgen_test]
 async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
     let props = Props {
+        costs: Some(Shared::new(measure_costs())),
         chunk_events: 2_000,
         adaptive: false,
         blocking: false,

@@ -1,8 +1,9 @@
 //! Editing the stack: DNS records, Nginx locations, posts and users, validated.
 //!
 //! Every edit takes what a learner typed (untrusted text), and either returns
-//! a new scenario that [`crate::Simulator::new`] accepts or a message saying
-//! what is wrong. Nothing here panics on any input.
+//! a new scenario that passes [`crate::validate::scenario`] or a message
+//! saying what is wrong. Nothing here needs a database (the page runs it
+//! without one); nothing here panics on any input.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -12,7 +13,6 @@ use crate::browser::input::check_dns_name;
 use crate::scenario::{
     Location, LocationAction, Modifier, Post, Record, RecordData, Scenario, User,
 };
-use crate::server::db::Db;
 use crate::server::nginx;
 use crate::validate;
 
@@ -184,7 +184,7 @@ fn check_upstream(upstream: &str) -> Result<(), String> {
 }
 
 /// Applies an edit to a copy of the scenario and checks the result the way
-/// the simulator will (including loading the database).
+/// the simulator will (the rows against the schema's keys included).
 pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, String> {
     let mut s = scenario.clone();
     let origin = s
@@ -272,7 +272,6 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, String> {
         }
     }
     validate::scenario(&s).map_err(|e| e.to_string())?;
-    Db::open(&s.data).map_err(|e| e.to_string())?;
     Ok(s)
 }
 

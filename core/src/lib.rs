@@ -12,13 +12,16 @@ pub mod edit;
 pub mod error;
 pub mod http;
 pub mod load;
+#[cfg(feature = "engine")]
 pub mod net;
 pub mod render;
 pub mod rng;
 pub mod scenario;
 pub mod seed;
 pub mod server;
+pub mod session;
 pub mod share;
+#[cfg(feature = "engine")]
 pub mod sim;
 pub mod stream;
 pub mod text;
@@ -28,5 +31,6 @@ pub mod validate;
 pub use error::ScenarioError;
 pub use scenario::{Change, Fault, Scenario, Topology};
 pub use seed::PRESETS;
+#[cfg(feature = "engine")]
 pub use sim::Simulator;
 pub use trace::{Component, Outcome, Page, Payload, Phase, Status, Step, Trace};

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Change, Scenario, Topology};
 use crate::seed;
+#[cfg(feature = "engine")]
 use crate::sim::Simulator;
+#[cfg(feature = "engine")]
 use crate::trace::Trace;
 
 /// The version written into links; older versions are refused with a message.
@@ -153,6 +155,7 @@ impl Share {
 
     /// Rebuilds the session: the world, then every event in order. Returns
     /// the simulator and the trace of the last request (the one to show).
+    #[cfg(feature = "engine")]
     pub fn replay(&self) -> Result<(Simulator, Option<Trace>), String> {
         let mut sim = Simulator::new(self.baseline()).map_err(|e| e.to_string())?;
         let mut last = None;
@@ -170,7 +173,7 @@ impl Share {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "engine"))]
 mod tests {
     use super::*;
     use crate::scenario::Fault;

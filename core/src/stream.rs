@@ -5,9 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "engine")]
 use crate::error::ScenarioError;
 use crate::scenario::{Change, ProcessState, Scenario, Topology};
+#[cfg(feature = "engine")]
 use crate::sim::Simulator;
+#[cfg(feature = "engine")]
 use crate::trace::{Outcome, Status, Trace};
 
 /// Requests sent at a steady pace.
@@ -70,6 +73,7 @@ impl StreamResult {
     }
 }
 
+#[cfg(feature = "engine")]
 fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point {
     let status = match &trace.outcome {
         Outcome::Response { status, .. } => status.to_string(),
@@ -107,6 +111,7 @@ fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point
 
 /// Runs a stream against a fresh world built from `scenario`, applying each
 /// event just before the first request at or after its time.
+#[cfg(feature = "engine")]
 pub fn run(
     scenario: &Scenario,
     spec: &StreamSpec,
@@ -293,6 +298,7 @@ pub fn sweep_spec() -> StreamSpec {
     }
 }
 
+#[cfg(feature = "engine")]
 fn measure(
     scenario: &Scenario,
     change: Option<Change>,
@@ -318,6 +324,7 @@ fn measure(
 
 /// Fails each component in turn, on both designs, and measures what share of
 /// the request mix still succeeds.
+#[cfg(feature = "engine")]
 pub fn sweep(single: &Scenario, redundant: &Scenario) -> Result<Vec<SweepRow>, ScenarioError> {
     sweep_failures()
         .into_iter()

@@ -3,7 +3,7 @@
 use crate::browser::input::check_dns_name;
 use crate::dns::zone::in_zone;
 use crate::error::ScenarioError;
-use crate::scenario::{Modifier, RecordData, Scenario};
+use crate::scenario::{Modifier, RecordData, Scenario, SeedData};
 use crate::server::nginx;
 
 /// The longest modelled delay of any single kind, µs (ten minutes).
@@ -148,6 +148,42 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
                 what: "docroot".into(),
                 detail: format!("the file path \"{}\" must start with /", f.path),
             });
+        }
+    }
+    data(&s.data)
+}
+
+/// The rows against the schema's keys (what SQLite would refuse to load),
+/// checked without a database so that the page can check edits itself. The
+/// console's saved statements are left to the database that runs them.
+fn data(d: &SeedData) -> Result<(), ScenarioError> {
+    let bad = |detail: String| Err(ScenarioError::BadData { detail });
+    let mut users = std::collections::HashSet::new();
+    for u in &d.users {
+        if !users.insert(u.id) {
+            return bad(format!("two users have the id {}", u.id));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    let mut slugs = std::collections::HashSet::new();
+    for p in &d.posts {
+        if !ids.insert(p.id) {
+            return bad(format!("two posts have the id {}", p.id));
+        }
+        if !slugs.insert(p.slug.as_str()) {
+            return bad(format!("two posts have the slug \"{}\"", p.slug));
+        }
+        if !users.contains(&p.author_id) {
+            return bad(format!(
+                "the post \"{}\" names user {} as its author, and there is no such user",
+                p.slug, p.author_id
+            ));
+        }
+    }
+    let mut keys = std::collections::HashSet::new();
+    for s in &d.settings {
+        if !keys.insert(s.key.as_str()) {
+            return bad(format!("two settings have the key \"{}\"", s.key));
         }
     }
     Ok(())

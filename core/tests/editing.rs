@@ -212,3 +212,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_second_post_with_a_used_slug_is_refused_without_a_database() {
+    let s = Scenario::default();
+    let taken = s.data.posts[0].clone();
+    let copy = Post {
+        id: 999,
+        ..taken.clone()
+    };
+    let err = edit::apply(&s, &Edit::PutPost { post: copy }).unwrap_err();
+    assert!(
+        err.contains(&format!("two posts have the slug \"{}\"", taken.slug)),
+        "{err}"
+    );
+    // Editing the post itself keeps its slug.
+    assert!(edit::apply(&s, &Edit::PutPost { post: taken }).is_ok());
+}

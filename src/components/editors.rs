@@ -70,13 +70,15 @@ pub fn Editors(props: &Props) -> Html {
     let import_error = use_state(|| None::<String>);
     let reader = use_mut_ref(|| None::<FileReader>);
 
-    // At start: load the stored stack, or say why it cannot be loaded.
+    // At start: load the stored stack, or say why it cannot be loaded. A
+    // deep link wins; if it turns out broken, `skip_stored` drops to false
+    // and the stored stack loads then (once).
     {
         let on_action = props.on_action.clone();
         let problem = problem.clone();
-        let skip = props.skip_stored;
-        use_effect_with((), move |_| {
-            if skip {
+        let loaded = use_mut_ref(|| false);
+        use_effect_with(props.skip_stored, move |skip| {
+            if *skip || std::mem::replace(&mut *loaded.borrow_mut(), true) {
                 return;
             }
             if let Some(raw) = persist::load_raw() {

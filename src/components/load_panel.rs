@@ -14,16 +14,23 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use self::job::{capacity, measure_costs, BurstChoice, Done, MixChoice, Settings, Work};
+use self::job::{capacity, BurstChoice, Done, MixChoice, Settings, Work};
 use crate::components::chart_errors::ErrorsChart;
 use crate::components::chart_knee::KneeChart;
 use crate::components::chart_latency::LatencyChart;
 use crate::components::chart_utilisation::UtilisationChart;
+use crate::state::Shared;
 
 pub use self::job::KneeCurve;
 
+/// The route costs, as measured by the simulated server.
+pub type Costs = Shared<Result<Vec<RouteCost>, String>>;
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
+    /// What each route costs, measured by tracing one request per route on
+    /// the simulated server (`None` until it has answered).
+    pub costs: Option<Costs>,
     /// Events simulated per step at first. Each browser task runs steps until
     /// it has used `SLICE_MS` (or exactly one step when not `adaptive`).
     #[prop_or(20_000)]
@@ -279,7 +286,6 @@ fn input_value(e: &InputEvent) -> f64 {
 
 #[component]
 pub fn LoadPanel(props: &Props) -> Html {
-    let costs = use_memo((), |_| measure_costs());
     let panel = use_reducer(Panel::default);
     let slot: Slot = use_mut_ref(|| None::<Job>);
 
@@ -289,9 +295,19 @@ pub fn LoadPanel(props: &Props) -> Html {
         use_effect_with((), move |_| move || drop(slot.borrow_mut().take()));
     }
 
-    let costs: &[RouteCost] = match &*costs {
-        Ok(c) => c,
-        Err(e) => {
+    let costs: &[RouteCost] = match props.costs.as_deref() {
+        Some(Ok(c)) => c,
+        None => {
+            return html! {
+                <section id="load-panel" class="load-panel" aria-labelledby="load-title">
+                    <h2 id="load-title">{ "Load: where one server stops coping" }</h2>
+                    <p class="load-wait" role="status">
+                        { "Measuring each route on the simulated server…" }
+                    </p>
+                </section>
+            };
+        }
+        Some(Err(e)) => {
             return html! {
                 <section id="load-panel" class="load-panel" aria-labelledby="load-title">
                     <h2 id="load-title">{ "Load: where one server stops coping" }</h2>

@@ -1,37 +1,15 @@
-//! The editors' part of the reducer: replacing the session's world with an
-//! edited scenario, the SQL console and the table browser.
+//! The editors' share of the app state, and the world as built (what edits apply to).
 //!
-//! Validation happens before an action is dispatched (`edit::apply`,
-//! `Simulator::from_json`); here the accepted scenario becomes the session's
-//! simulator and the current address is requested again.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! Edits are validated on the page (`edit::apply`, which needs no database);
+//! the simulated server then loads the accepted world and reports what its
+//! database refuses (`Refusal::Edit`).
 
 use stackscope_core::server::db::ConsoleResult;
-use stackscope_core::{Change, Scenario, Simulator};
+use stackscope_core::session::Origin;
+use stackscope_core::{Change, Scenario};
 
-use super::{Shared, State};
+use super::Shared;
 use crate::faults;
-
-/// The tables the data editor browses.
-pub const TABLES: [&str; 3] = ["users", "posts", "settings"];
-
-/// Where a replacement scenario came from (decides what persistence does).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Origin {
-    /// Nothing replaced yet.
-    #[default]
-    None,
-    /// An accepted edit (zone, Nginx, rows) or a console write.
-    Edit,
-    /// Loaded from the browser's storage at start.
-    Stored,
-    /// An imported file.
-    Import,
-    /// "Reset to the seed stack".
-    Reset,
-}
 
 /// The editors' share of the app state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,87 +47,4 @@ pub fn base_of(world: &Scenario) -> Result<Scenario, String> {
         }
     }
     Ok(base)
-}
-
-impl State {
-    /// Makes `scenario` the session's world. With `keep_faults`, the faults
-    /// in effect are injected again into the rebuilt world.
-    pub(super) fn replace_scenario(
-        &mut self,
-        scenario: Scenario,
-        keep_faults: bool,
-        origin: Origin,
-    ) {
-        let faults: Vec<Change> = if keep_faults {
-            faults::active(&self.world)
-                .into_iter()
-                .filter(|c| !matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut sim = match Simulator::new(scenario.clone()) {
-            Ok(sim) => sim,
-            Err(e) => {
-                self.editor.error = Some(e.to_string());
-                return;
-            }
-        };
-        self.rebase(scenario);
-        for c in faults {
-            sim.apply(c, self.next_at_us);
-            self.log_change(c, self.next_at_us);
-        }
-        self.sim = Rc::new(RefCell::new(Some(sim)));
-        self.init_error = None;
-        self.world_note = None;
-        self.editor.error = None;
-        self.editor.rev += 1;
-        self.editor.origin = origin;
-        self.sync_world();
-        self.refresh_browse();
-        if self.trace.is_some() {
-            self.rerun_to_end();
-        }
-    }
-
-    /// Runs one statement of the SQL console against the session's database.
-    pub(super) fn console(&mut self, sql: &str) {
-        let at = self.next_at_us;
-        let result = match self.sim.borrow_mut().as_mut() {
-            Some(sim) => sim.console(sql, at),
-            None => return,
-        };
-        let wrote = result.wrote;
-        self.editor.console = Some(Shared::new(result));
-        if wrote {
-            self.log_console(sql, at);
-            self.editor.rev += 1;
-            self.editor.origin = Origin::Edit;
-            self.sync_world();
-            self.refresh_browse();
-            if self.trace.is_some() {
-                self.rerun_to_end();
-            }
-        }
-    }
-
-    /// Shows every row of one of [`TABLES`] (read-only).
-    pub(super) fn browse(&mut self, table: &str) {
-        let Some(table) = TABLES.into_iter().find(|t| *t == table) else {
-            return;
-        };
-        let at = self.next_at_us;
-        let result = match self.sim.borrow_mut().as_mut() {
-            Some(sim) => sim.console(&format!("SELECT * FROM {table}"), at),
-            None => return,
-        };
-        self.editor.browse = Some((table.to_string(), Shared::new(result)));
-    }
-
-    fn refresh_browse(&mut self) {
-        if let Some((table, _)) = self.editor.browse.clone() {
-            self.browse(&table);
-        }
-    }
 }

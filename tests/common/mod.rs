@@ -29,3 +29,19 @@ pub async fn click(root: &Element, selector: &str) {
     get(root, selector).unchecked_into::<HtmlElement>().click();
     yew::scheduler::flush().await;
 }
+
+/// The simulated server on the test's thread: the same `Session` the app's
+/// worker runs, replying at once (so `flush()` is all a test waits for).
+pub fn in_process() -> stackscope::backend::Connect {
+    use stackscope::backend::{Connect, Send};
+    use stackscope_core::session::{Reply, Session};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    Connect(Rc::new(|on_reply: yew::Callback<Reply>| {
+        let session = RefCell::new(Session::new());
+        Rc::new(move |command| {
+            let reply = session.borrow_mut().handle(command);
+            on_reply.emit(reply);
+        }) as Send
+    }))
+}

@@ -4,8 +4,10 @@ use std::net::Ipv4Addr;
 
 use url::{Host, Url};
 
+#[cfg(feature = "engine")]
 use crate::sim::{spec, Ctx};
 use crate::text::clip;
+#[cfg(feature = "engine")]
 use crate::trace::{Component, Payload, Phase, Status};
 
 /// Longest input accepted, in bytes.
@@ -29,6 +31,7 @@ pub struct Target {
 }
 
 /// Parses the input and records the step; an error is a learner-facing reason.
+#[cfg(feature = "engine")]
 pub fn parse(ctx: &mut Ctx, input: &str) -> Result<Target, String> {
     match parse_target(input) {
         Ok((target, url)) => {

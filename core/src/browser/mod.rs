@@ -3,13 +3,16 @@
 pub mod input;
 pub mod pages;
 
+#[cfg(feature = "engine")]
 use crate::sim::{spec, Ctx, Ending};
+#[cfg(feature = "engine")]
 use crate::trace::{Component, Outcome, Page, Payload, Phase, Status};
 
 pub use input::Target;
 
 /// The last leg: the browser downloads and renders a response, or shows its
 /// own error page.
+#[cfg(feature = "engine")]
 pub fn finish(ctx: &mut Ctx, target: &Target, ending: Ending) -> (Outcome, Page) {
     match ending {
         Ending::Response {
@@ -59,6 +62,7 @@ pub fn finish(ctx: &mut Ctx, target: &Target, ending: Ending) -> (Outcome, Page)
     }
 }
 
+#[cfg(feature = "engine")]
 fn render_explanation(status: u16, content_type: &str) -> String {
     let what = if content_type.starts_with("text/html") {
         "parses the HTML and paints the page"

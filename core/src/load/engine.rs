@@ -5,8 +5,11 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::load::stats::Histogram;
-use crate::load::{route_costs, Interval, LoadError, LoadResult, LoadSpec, RouteCost};
+#[cfg(feature = "engine")]
+use crate::load::{route_costs, LoadError};
+use crate::load::{Interval, LoadResult, LoadSpec, RouteCost};
 use crate::rng::Rng;
+#[cfg(feature = "engine")]
 use crate::scenario::Scenario;
 
 const ARRIVAL: u8 = 0;
@@ -112,6 +115,7 @@ fn exp_ns(rng: &mut Rng, mean_us: f64) -> u64 {
 
 impl LoadSim {
     /// Measures the routes with the pipeline, then prepares the run.
+    #[cfg(feature = "engine")]
     pub fn new(scenario: &Scenario, spec: LoadSpec) -> Result<Self, LoadError> {
         spec.validate()?;
         let costs = route_costs(scenario, &spec.mix).map_err(LoadError::Scenario)?;

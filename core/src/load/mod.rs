@@ -28,8 +28,11 @@ pub mod stats;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
+#[cfg(feature = "engine")]
 use crate::scenario::Scenario;
+#[cfg(feature = "engine")]
 use crate::sim::Simulator;
+#[cfg(feature = "engine")]
 use crate::trace::{Component, Outcome};
 
 pub use engine::LoadSim;
@@ -184,6 +187,7 @@ impl LoadSpec {
 
 /// Measures each route of the mix by tracing one request through the
 /// pipeline (with a warm DNS cache) and adding up where the time went.
+#[cfg(feature = "engine")]
 pub fn route_costs(
     scenario: &Scenario,
     mix: &[(String, u32)],
@@ -357,6 +361,7 @@ pub fn fmt_us(us: u64) -> String {
 }
 
 /// Runs a whole simulation at once.
+#[cfg(feature = "engine")]
 pub fn simulate(scenario: &Scenario, spec: &LoadSpec) -> Result<LoadResult, LoadError> {
     let mut sim = LoadSim::new(scenario, spec.clone())?;
     while !sim.step(usize::MAX) {}
@@ -411,6 +416,7 @@ impl KneePoint {
 
 /// Latency against offered load: `points` runs from 10 % to 150 % of the
 /// stack's capacity, each `duration_s` long.
+#[cfg(feature = "engine")]
 pub fn knee(
     scenario: &Scenario,
     spec: &LoadSpec,

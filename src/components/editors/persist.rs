@@ -6,7 +6,7 @@
 //! the caller offers the raw text as a download.
 
 use serde::Serialize;
-use stackscope_core::{Scenario, Simulator};
+use stackscope_core::{validate, Scenario, ScenarioError};
 
 /// The `localStorage` key; a new format gets a new key and version.
 pub const KEY: &str = "stackscope.scenario.v1";
@@ -36,10 +36,15 @@ pub fn export(scenario: &Scenario) -> String {
     serde_json::to_string_pretty(scenario).unwrap_or_default()
 }
 
-/// Checks a scenario the way the simulator will, and returns it.
+/// Checks a scenario the way the simulator will, and returns it. (Only the
+/// console's saved statements are left to the server's database, which
+/// reports a failure as an editor error.)
 fn validated(json: &str) -> Result<Scenario, String> {
-    Simulator::from_json(json)
-        .map(|sim| sim.scenario().clone())
+    serde_json::from_str::<Scenario>(json)
+        .map_err(|e| ScenarioError::BadJson {
+            detail: e.to_string(),
+        })
+        .and_then(|s| validate::scenario(&s).map(|()| s))
         .map_err(|e| capitalise(&e.to_string()))
 }
 

@@ -2,10 +2,8 @@
 //! a core `LoadSpec`, and a run or a knee curve advanced in chunks.
 
 use stackscope_core::load::{
-    knee_rates, knee_spec, route_costs, Burst, KneePoint, LoadError, LoadResult, LoadSim, LoadSpec,
-    RouteCost,
+    knee_rates, knee_spec, Burst, KneePoint, LoadError, LoadResult, LoadSim, LoadSpec, RouteCost,
 };
-use stackscope_core::Scenario;
 
 /// Periodic bursts on top of the mean load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,8 +144,11 @@ impl Settings {
 }
 
 /// Each route's cost, measured once by tracing a request per route through
-/// the pipeline (the core's `route_costs`), with weight 1.
+/// the pipeline (the core's `route_costs`), with weight 1. The app asks its
+/// worker for these (`Command::RouteCosts`); tests measure them here.
+#[cfg(test)]
 pub fn measure_costs() -> Result<Vec<RouteCost>, String> {
+    use stackscope_core::{load::route_costs, Scenario};
     route_costs(&Scenario::default(), &LoadSpec::default().mix).map_err(|e| e.to_string())
 }
 
@@ -294,7 +295,8 @@ impl Work {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stackscope_core::load::{knee, simulate};
+    use stackscope_core::load::{knee, route_costs, simulate};
+    use stackscope_core::Scenario;
 
     #[test]
     fn reweighted_costs_equal_the_cores_measurement() {

@@ -1,0 +1,444 @@
+//! Serving one request on a web server: Nginx's decision, the proxy hop to the application server, and the reply.
+
+use std::net::Ipv4Addr;
+
+use crate::browser::Target;
+use crate::http::{http_date, parse_request, parse_response, Request, Response};
+use crate::scenario::{LocationAction, OtherHost, ProcessState};
+use crate::server::app::{self, AppResult};
+use crate::server::db::DbRoute;
+use crate::server::nginx::{self, Router};
+use crate::sim::{spec, Ctx, Ending};
+use crate::trace::{Component, Payload, Phase, Status};
+
+/// The request the browser writes for `target`.
+pub fn browser_request(target: &Target, user_agent: &str) -> Request {
+    Request {
+        method: ::http::Method::GET,
+        target: target.path_and_query.clone(),
+        minor_version: 1,
+        headers: vec![
+            ("Host".into(), target.host_header.clone()),
+            ("User-Agent".into(), user_agent.into()),
+            (
+                "Accept".into(),
+                "text/html,application/xhtml+xml,*/*;q=0.8".into(),
+            ),
+            ("Accept-Language".into(), "en".into()),
+            ("Connection".into(), "keep-alive".into()),
+        ],
+        body: String::new(),
+    }
+}
+
+/// Sends the browser's request across the internet; returns its wire text.
+pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> String {
+    let req = browser_request(target, &ctx.scenario.client.user_agent);
+    let text = req.to_wire();
+    let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
+    ctx.step(spec(
+        Component::Browser,
+        to,
+        Phase::Send,
+        Status::Ok,
+        one_way,
+        format!("HTTP request: GET {}", target.path_and_query),
+        format!("Over the open connection the browser sends a plain-text HTTP/1.1 request. The Host header ({}) tells the server which site is wanted, since one address can host many.", target.host_header),
+        Payload::Http { text: text.clone() },
+    ));
+    text
+}
+
+/// Sends a response back to the browser and lets it download the body.
+pub(crate) fn respond(
+    ctx: &mut Ctx,
+    from: Component,
+    res: Response,
+    explanation: String,
+) -> Ending {
+    let wire = res.to_wire();
+    let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
+    let status = res.status;
+    ctx.step(spec(
+        from,
+        Component::Browser,
+        Phase::Wait,
+        if status >= 500 {
+            Status::Fail
+        } else {
+            Status::Ok
+        },
+        one_way,
+        format!("HTTP response: {} {}", res.status, res.reason),
+        explanation,
+        Payload::Http { text: wire.clone() },
+    ));
+    let bw = ctx.scenario.latency.bandwidth_bytes_per_ms.max(1);
+    let download = (wire.len() as u64).saturating_mul(1000) / bw;
+    ctx.step(spec(
+        Component::Browser,
+        Component::Browser,
+        Phase::Download,
+        Status::Ok,
+        download,
+        format!("Download {} bytes", wire.len()),
+        format!("The first byte has arrived; the rest of the {} bytes stream in at the connection's modelled speed.", wire.len()),
+        Payload::None,
+    ));
+    // The browser reads the response with a real HTTP parser.
+    match parse_response(&wire) {
+        Ok(r) => Ending::Response {
+            content_type: r.header("content-type").unwrap_or("text/plain").to_string(),
+            status: r.status,
+            reason: r.reason,
+            body: r.body,
+        },
+        Err(detail) => Ending::BrowserError {
+            code: "ERR_INVALID_HTTP_RESPONSE",
+            detail,
+        },
+    }
+}
+
+fn nginx_response(ctx: &Ctx, mut res: Response) -> Response {
+    let mut headers = vec![
+        ("Server".to_string(), nginx::VERSION.to_string()),
+        ("Date".to_string(), http_date(ctx.session_now())),
+    ];
+    headers.append(&mut res.headers);
+    headers.push(("Connection".into(), "keep-alive".into()));
+    res.headers = headers;
+    res
+}
+
+fn nginx_error(ctx: &Ctx, status: u16) -> Response {
+    nginx_response(
+        ctx,
+        Response::new(status, "text/html", nginx::error_page(status)),
+    )
+}
+
+/// The machine that runs Nginx and the application for this request.
+#[derive(Clone, Copy)]
+pub struct Host<'a> {
+    pub hostname: &'a str,
+    /// The address the connection to Nginx comes from (the browser's, or the load balancer's).
+    pub remote_addr: std::net::Ipv4Addr,
+    pub nginx: ProcessState,
+    pub app: ProcessState,
+    pub db: DbRoute<'a>,
+}
+
+/// What Nginx did with a request.
+pub enum Served {
+    Response(Response, String),
+    /// It never answered (it is hung).
+    NoAnswer,
+}
+
+/// The single server handles the browser's request.
+pub fn handle(ctx: &mut Ctx, host: &Host, router: &Router, target: &Target) -> Ending {
+    let wire = send_request(ctx, target, Component::Nginx);
+    match serve(ctx, host, router, &wire) {
+        Served::Response(res, explanation) => respond(ctx, Component::Nginx, res, explanation),
+        Served::NoAnswer => Ending::BrowserError {
+            code: "ERR_TIMED_OUT",
+            detail: format!("{} took too long to respond.", target.host),
+        },
+    }
+}
+
+/// Nginx handles a request that reached it as `wire`: static file, `return`,
+/// or a proxied trip to the application.
+pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served {
+    let nginx_start = ctx.now;
+    let s = ctx.scenario;
+    let cfg = &s.server.nginx_config;
+    if host.nginx == ProcessState::Hung {
+        let wait = s.latency.proxy_read_timeout_us;
+        ctx.step(spec(
+            Component::Nginx,
+            Component::Nginx,
+            Phase::Wait,
+            Status::Fail,
+            wait,
+            "Nginx never answers",
+            "Nginx accepted the connection but is stuck and never reads the request. Whoever sent it waits, then gives up.",
+            Payload::None,
+        ));
+        return Served::NoAnswer;
+    }
+    let req = match parse_request(wire) {
+        Ok(r) => r,
+        Err(e) => {
+            let res = nginx_error(ctx, 400);
+            ctx.span(Component::Nginx, "request in Nginx", nginx_start);
+            return Served::Response(
+                res,
+                format!("Nginx could not read the request ({e}) and answers 400."),
+            );
+        }
+    };
+    let host_name = req
+        .header("host")
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let server_choice = if cfg.server_name.contains(&host_name) {
+        format!(
+            "The Host header \"{host_name}\" matches server_name, so this server block handles it."
+        )
+    } else {
+        format!("No server_name matches \"{host_name}\", so nginx uses the default server for port {}: this one.", cfg.listen)
+    };
+    let raw_path = req.target.split('?').next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(raw_path)
+        .decode_utf8_lossy()
+        .into_owned();
+    let m = nginx::match_location(cfg, router, &path);
+    let chosen = m.index.and_then(|i| cfg.locations.get(i));
+    let location = chosen
+        .map(nginx::location_syntax)
+        .unwrap_or_else(|| "(server root)".into());
+    let nginx_us = s.latency.nginx_us;
+    ctx.step(spec(
+        Component::Nginx,
+        Component::Nginx,
+        Phase::Wait,
+        Status::Ok,
+        nginx_us,
+        format!("Nginx picks {location}"),
+        format!("Nginx parses the request. {server_choice} {}", m.reason),
+        Payload::NginxMatch {
+            location,
+            reason: m.reason.clone(),
+            considered: m.considered.clone(),
+            config: router.config_text.clone(),
+        },
+    ));
+    let action = chosen
+        .map(|l| l.action.clone())
+        .unwrap_or(LocationAction::Static);
+    let (res, explanation) = match action {
+        LocationAction::Static => {
+            let file = s.server.docroot.iter().find(|f| f.path == path);
+            match file {
+                Some(f) => {
+                    ctx.step(spec(
+                        Component::Nginx,
+                        Component::Nginx,
+                        Phase::Wait,
+                        Status::Ok,
+                        s.latency.static_file_us,
+                        format!("Read {}{}", cfg.root, f.path),
+                        "Nginx reads the file from disk itself; the application server is never involved, which is why static files are cheap.",
+                        Payload::StaticFile {
+                            path: format!("{}{}", cfg.root, f.path),
+                            content_type: f.content_type.clone(),
+                            size: f.body.len(),
+                        },
+                    ));
+                    (
+                        nginx_response(ctx, Response::new(200, &f.content_type, f.body.clone())),
+                        "Nginx sends the file back with its type and length.".to_string(),
+                    )
+                }
+                None => {
+                    ctx.step(spec(
+                        Component::Nginx,
+                        Component::Nginx,
+                        Phase::Wait,
+                        Status::Fail,
+                        s.latency.static_file_us,
+                        format!("No file {}{}", cfg.root, path),
+                        "The file does not exist in the document root, so Nginx answers 404 with its own error page.",
+                        Payload::None,
+                    ));
+                    (
+                        nginx_error(ctx, 404),
+                        "Nginx answers 404 Not Found.".to_string(),
+                    )
+                }
+            }
+        }
+        LocationAction::Return { status, text } => (
+            nginx_response(ctx, Response::new(status, "text/plain", text)),
+            format!("The location says `return {status}`, so Nginx answers at once."),
+        ),
+        LocationAction::Proxy { upstream } => proxy(ctx, host, &req, &upstream),
+    };
+    ctx.span(Component::Nginx, "request in Nginx", nginx_start);
+    Served::Response(res, explanation)
+}
+
+/// Nginx forwards the request to the application server and relays its answer.
+fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response, String) {
+    let s = ctx.scenario;
+    let loopback = s.latency.loopback_us;
+    let listening = upstream == s.server.app_listen
+        && matches!(host.app, ProcessState::Running | ProcessState::Hung);
+    if !listening {
+        let why = if upstream != s.server.app_listen {
+            format!("Nginx is up but the application listens on {}, not {upstream}, so connect() is refused and Nginx answers 502 Bad Gateway.", s.server.app_listen)
+        } else if host.app == ProcessState::Restarting {
+            format!("The application server is restarting (a deploy), so nothing listens on {upstream} yet: connect() is refused and Nginx answers 502 Bad Gateway.")
+        } else {
+            format!("Nginx is up but nothing listens on {upstream} because the application server is stopped, so connect() is refused and Nginx answers 502 Bad Gateway.")
+        };
+        ctx.step(spec(
+            Component::Nginx,
+            Component::App,
+            Phase::Wait,
+            Status::Fail,
+            2 * loopback,
+            "Upstream refused: 502",
+            why.clone(),
+            Payload::Tcp {
+                segments: vec![format!("connect() to {upstream} failed (111: Connection refused) while connecting to upstream")],
+            },
+        ));
+        return (nginx_error(ctx, 502), why);
+    }
+    let remote = host.remote_addr.to_string();
+    let forwarded = match req.header("x-forwarded-for") {
+        Some(earlier) => format!("{earlier}, {remote}"),
+        None => remote.clone(),
+    };
+    let mut headers = vec![
+        (
+            "Host".to_string(),
+            req.header("host").unwrap_or("").to_string(),
+        ),
+        ("X-Real-IP".to_string(), remote),
+        ("X-Forwarded-For".to_string(), forwarded),
+        ("Connection".to_string(), "close".to_string()),
+    ];
+    for (k, v) in &req.headers {
+        if !["host", "connection", "x-forwarded-for", "x-real-ip"]
+            .iter()
+            .any(|h| k.eq_ignore_ascii_case(h))
+        {
+            headers.push((k.clone(), v.clone()));
+        }
+    }
+    let proxied = Request {
+        method: req.method.clone(),
+        target: req.target.clone(),
+        minor_version: 1,
+        headers,
+        body: req.body.clone(),
+    };
+    let wire = proxied.to_wire();
+    ctx.step(spec(
+        Component::Nginx,
+        Component::App,
+        Phase::Wait,
+        Status::Ok,
+        loopback,
+        format!("Proxy to the application ({upstream})"),
+        "The path is not a static file, so Nginx passes the request to the application server over the loopback interface, adding X-Real-IP and X-Forwarded-For so the application still knows who is asking.",
+        Payload::Http { text: wire.clone() },
+    ));
+    let app_start = ctx.now;
+    if host.app == ProcessState::Hung {
+        let wait = s.latency.proxy_read_timeout_us;
+        ctx.step(spec(
+            Component::App,
+            Component::App,
+            Phase::Wait,
+            Status::Fail,
+            wait,
+            "The application never answers",
+            format!("The application server accepted the connection but is stuck. Nginx waits proxy_read_timeout ({} s), then gives up with 504 Gateway Time-out.", wait / 1_000_000),
+            Payload::None,
+        ));
+        ctx.span(Component::App, "request in the application", app_start);
+        return (
+            nginx_error(ctx, 504),
+            "Nginx gave up waiting for the application and answers 504 Gateway Time-out.".into(),
+        );
+    }
+    let app_req = match parse_request(&wire) {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                nginx_error(ctx, 502),
+                format!("The proxied request was unreadable: {e}"),
+            )
+        }
+    };
+    match app::handle(ctx, &host.db, host.hostname, &app_req) {
+        AppResult::Hung => {
+            ctx.span(Component::App, "request in the application", app_start);
+            (
+                nginx_error(ctx, 504),
+                "The application was still waiting for the database when Nginx's proxy_read_timeout ran out, so Nginx answers 504 Gateway Time-out.".into(),
+            )
+        }
+        AppResult::Response(res) => {
+            let text = res.to_wire();
+            ctx.step(spec(
+                Component::App,
+                Component::Nginx,
+                Phase::Wait,
+                if res.status >= 500 {
+                    Status::Fail
+                } else {
+                    Status::Ok
+                },
+                loopback,
+                format!("Application answers {} {}", res.status, res.reason),
+                "The application sends its HTTP response back to Nginx.",
+                Payload::Http { text: text.clone() },
+            ));
+            ctx.span(Component::App, "request in the application", app_start);
+            match parse_response(&text) {
+                Ok(r) => {
+                    let status = r.status;
+                    (
+                        nginx_response(ctx, r),
+                        format!("Nginx relays the application's {status} to the browser, adding its own Server and Date headers."),
+                    )
+                }
+                Err(e) => (
+                    nginx_error(ctx, 502),
+                    format!(
+                        "The application's answer was not valid HTTP ({e}), so Nginx answers 502."
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// A machine that is not ours answers (a wrong DNS record led here).
+pub fn other_host(ctx: &mut Ctx, target: &Target, ip: Ipv4Addr, host: &OtherHost) -> Ending {
+    send_request(ctx, target, Component::OtherHost);
+    ctx.step(spec(
+        Component::OtherHost,
+        Component::OtherHost,
+        Phase::Wait,
+        Status::Fail,
+        ctx.scenario.latency.nginx_us,
+        format!("{ip} is not our server"),
+        format!("DNS sent the browser to {ip}, {}. It knows nothing of {} and answers with its own page.", host.description, target.host),
+        Payload::None,
+    ));
+    let res = Response {
+        headers: vec![
+            ("Server".into(), nginx::VERSION.into()),
+            ("Date".into(), http_date(ctx.session_now())),
+            ("Content-Type".into(), "text/html".into()),
+            ("Content-Length".into(), host.page_html.len().to_string()),
+        ],
+        ..Response::new(200, "text/html", host.page_html.clone())
+    };
+    respond(
+        ctx,
+        Component::OtherHost,
+        res,
+        format!("The browser gets a valid page, just not ours: nothing in HTTP can tell it that DNS pointed at the wrong machine ({ip})."),
+    )
+}

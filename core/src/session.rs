@@ -1,0 +1,460 @@
+//! A learner's session as messages: commands in, updates out (what the app's Web Worker runs).
+//!
+//! The app's page never holds a [`Simulator`]: it sends a [`Command`] and
+//! redraws from the [`Reply`]. A [`Session`] owns the simulator, the
+//! session's virtual clock and the record of everything that happened (for
+//! deep links), so the order of commands alone decides every trace: the same
+//! commands give the same replies, in a worker, in a test or natively.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "engine")]
+pub use self::engine::Session;
+use crate::load::RouteCost;
+use crate::scenario::{Change, Scenario};
+use crate::server::db::ConsoleResult;
+use crate::share::Share;
+use crate::stream::{Event as StreamEvent, StreamResult, StreamSpec, SweepRow};
+use crate::trace::Trace;
+
+/// How commands and replies cross between the page and its worker: JSON
+/// text (the types use serde attributes, such as skipped fields, that a
+/// non-self-describing format like bincode cannot read back).
+pub mod wire {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    /// A message as text (the protocol's types always serialise).
+    pub fn encode<T: Serialize>(message: &T) -> String {
+        serde_json::to_string(message).unwrap_or_default()
+    }
+
+    /// A message from the other side. Both sides are the same build, so a
+    /// message that does not read back is a bug, not input: it panics, and
+    /// the page's panic panel reports it.
+    pub fn decode_or_panic<T: DeserializeOwned>(text: &str) -> T {
+        match serde_json::from_str(text) {
+            Ok(m) => m,
+            Err(e) => panic!("a message between the page and its worker did not decode: {e}"),
+        }
+    }
+}
+
+/// Virtual time left between two requests of one session, µs.
+pub const GAP_BETWEEN_REQUESTS_US: u64 = 1_000_000;
+
+/// The tables the data editor browses.
+pub const TABLES: [&str; 3] = ["users", "posts", "settings"];
+
+/// Where a replacement world came from (decides what the page saves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Origin {
+    /// Nothing replaced yet.
+    #[default]
+    None,
+    /// An accepted edit (zone, Nginx, rows) or a console write.
+    Edit,
+    /// Loaded from the browser's storage at start.
+    Stored,
+    /// An imported file.
+    Import,
+    /// "Reset to the seed stack".
+    Reset,
+}
+
+/// What the page asks of the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// The first message: replies with the world, which says the server is up.
+    Start,
+    /// Request what the learner typed, now.
+    Request { input: String },
+    /// Change the running world now, then request the last address again
+    /// (or `rerun`, the address bar's text, before any request) and show the
+    /// end of its trace.
+    Apply {
+        changes: Vec<Change>,
+        rerun: Option<String>,
+    },
+    /// Build the same site (with the learner's edits) the other way.
+    SetRedundant(bool),
+    /// Make this world the session's; `faults` are injected again into it.
+    Replace {
+        scenario: Box<Scenario>,
+        faults: Vec<Change>,
+        origin: Origin,
+    },
+    /// One statement of the SQL console.
+    Console { sql: String },
+    /// Every row of one of [`TABLES`]; kept up to date after later edits.
+    Browse { table: String },
+    /// A deep link's fragment (`#s=…`).
+    OpenLink { fragment: String },
+    /// A stream of requests in a world of its own (the downtime panel);
+    /// `tag` comes back with the result.
+    Stream {
+        tag: u32,
+        scenario: Box<Scenario>,
+        spec: StreamSpec,
+        events: Vec<StreamEvent>,
+    },
+    /// The availability matrix of both designs.
+    Sweep,
+    /// What each route of a request mix costs (the load panel's input).
+    RouteCosts { mix: Vec<(String, u32)> },
+}
+
+/// How the page should show a new trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Show {
+    /// From its first step (a new request; playback may start).
+    Start,
+    /// At its last step (the world changed: the symptom at once).
+    End,
+    /// At this step (a deep link).
+    Step(usize),
+}
+
+/// A change of the note shown about the world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Note {
+    Keep,
+    Clear,
+    Set(String),
+}
+
+/// A command the session refused, with the learner's message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The world could not be built (the design switch).
+    Design(String),
+    /// An edit, import or stored stack was refused when the database loaded it.
+    Edit(String),
+    /// A deep link could not be opened (the defaults stay).
+    Link(String),
+}
+
+/// The session after a command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Update {
+    /// The running world (faults included).
+    pub world: Scenario,
+    /// The deep link to the session (its step is the page's to set), and
+    /// whether the learner's edits were too large to include.
+    pub share: Share,
+    pub share_left_out: bool,
+    /// A new trace, and where to show it.
+    pub trace: Option<(Trace, Show)>,
+    pub note: Note,
+    pub refused: Option<Refusal>,
+    /// The world was replaced (or its data written by the console).
+    pub replaced: Option<Origin>,
+    /// The console's result, when the command was a statement.
+    pub console: Option<ConsoleResult>,
+    /// The browsed table, refreshed.
+    pub browse: Option<(String, ConsoleResult)>,
+    /// The session now comes from a deep link.
+    pub from_link: bool,
+}
+
+/// What the session answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    Update(Box<Update>),
+    Stream {
+        tag: u32,
+        result: Result<StreamResult, String>,
+    },
+    Sweep(Result<Vec<SweepRow>, String>),
+    RouteCosts(Result<Vec<RouteCost>, String>),
+}
+
+#[cfg(feature = "engine")]
+mod engine {
+    //! The session itself: it needs the simulator (the `engine` feature).
+
+    use super::*;
+    use crate::load;
+    use crate::scenario::Topology;
+    use crate::seed;
+    use crate::share::Event;
+    use crate::sim::Simulator;
+    use crate::stream;
+
+    /// One learner's session: the simulator, its clock and its record.
+    pub struct Session {
+        sim: Simulator,
+        /// Virtual time of the next request, µs since the session began.
+        next_at_us: u64,
+        /// The world the simulator was built from, and everything since:
+        /// together they replay the session exactly (deep links).
+        baseline: Scenario,
+        log: Vec<Event>,
+        /// The address of the last request (what a rerun requests).
+        last_input: Option<String>,
+        /// The table the data editor shows.
+        browsing: Option<String>,
+    }
+
+    impl Default for Session {
+        fn default() -> Self {
+            Session::new()
+        }
+    }
+
+    impl Session {
+        /// A session on the seed stack (one server).
+        pub fn new() -> Session {
+            let world = seed::simple_stack();
+            let sim = Simulator::new(world.clone()).expect("the seed stack is valid");
+            Session {
+                sim,
+                next_at_us: 0,
+                baseline: world,
+                log: Vec::new(),
+                last_input: None,
+                browsing: None,
+            }
+        }
+
+        /// Carries out one command.
+        pub fn handle(&mut self, command: Command) -> Reply {
+            let mut u = Changes::default();
+            match command {
+                Command::Start => {}
+                Command::Request { input } => u.trace = Some((self.request(input), Show::Start)),
+                Command::Apply { changes, rerun } => {
+                    u.note = self.apply(&changes);
+                    if let Some(input) = self.last_input.clone().or(rerun) {
+                        u.trace = Some((self.request(input), Show::End));
+                    }
+                }
+                Command::SetRedundant(redundant) => self.set_redundant(redundant, &mut u),
+                Command::Replace {
+                    scenario,
+                    faults,
+                    origin,
+                } => self.replace(*scenario, &faults, origin, &mut u),
+                Command::Console { sql } => self.console(&sql, &mut u),
+                Command::Browse { table } => {
+                    if TABLES.contains(&table.as_str()) {
+                        self.browsing = Some(table);
+                    }
+                    u.browse = self.browse();
+                }
+                Command::OpenLink { fragment } => self.open_link(&fragment, &mut u),
+                Command::Stream {
+                    tag,
+                    scenario,
+                    spec,
+                    events,
+                } => {
+                    let result = stream::run(&scenario, &spec, &events).map_err(|e| e.to_string());
+                    return Reply::Stream { tag, result };
+                }
+                Command::Sweep => {
+                    let rows = stream::sweep(&seed::simple_stack(), &seed::redundant_stack());
+                    return Reply::Sweep(rows.map_err(|e| e.to_string()));
+                }
+                Command::RouteCosts { mix } => {
+                    let costs = load::route_costs(&seed::simple_stack(), &mix);
+                    return Reply::RouteCosts(costs.map_err(|e| e.to_string()));
+                }
+            }
+            let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);
+            Reply::Update(Box::new(Update {
+                world: self.sim.scenario().clone(),
+                share,
+                share_left_out,
+                trace: u.trace,
+                note: u.note,
+                refused: u.refused,
+                replaced: u.replaced,
+                console: u.console,
+                browse: u.browse,
+                from_link: u.from_link,
+            }))
+        }
+
+        /// The world as it is now.
+        pub fn world(&self) -> &Scenario {
+            self.sim.scenario()
+        }
+
+        fn request(&mut self, input: String) -> Trace {
+            let trace = self.sim.request(&input, self.next_at_us);
+            self.log.push(Event::Request {
+                url: input.clone(),
+                at_us: self.next_at_us,
+            });
+            self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+            self.last_input = Some(input);
+            trace
+        }
+
+        /// The last address again, shown at its end; nothing before the first request.
+        fn rerun(&mut self) -> Option<(Trace, Show)> {
+            let input = self.last_input.clone()?;
+            Some((self.request(input), Show::End))
+        }
+
+        fn apply(&mut self, changes: &[Change]) -> Note {
+            let at = self.next_at_us;
+            for c in changes {
+                self.sim.apply(*c, at);
+                self.log.push(Event::Change {
+                    change: *c,
+                    at_us: at,
+                });
+            }
+            let dns = changes.iter().any(|c| {
+                matches!(
+                    c,
+                    Change::DnsRecordMissing | Change::DnsWrongIp | Change::Restore
+                )
+            });
+            if dns {
+                self.sim.flush_dns_cache();
+                self.log.push(Event::FlushDns);
+                Note::Set(
+                    "The resolver's cache was emptied so the DNS change shows at once \
+                     (a real resolver would keep its cached answer until the TTL runs out)."
+                        .into(),
+                )
+            } else {
+                Note::Clear
+            }
+        }
+
+        /// Starts the record again from a freshly built world.
+        fn rebuild(&mut self, world: Scenario) -> Result<(), String> {
+            self.sim = Simulator::new(world.clone()).map_err(|e| e.to_string())?;
+            self.baseline = world;
+            self.log.clear();
+            Ok(())
+        }
+
+        fn set_redundant(&mut self, redundant: bool, u: &mut Changes) {
+            if redundant == matches!(self.world().topology, Topology::Redundant(_)) {
+                return;
+            }
+            let design = if redundant {
+                seed::redundant_stack()
+            } else {
+                seed::simple_stack()
+            };
+            let mut world = self.sim.original().clone();
+            world.topology = design.topology;
+            world.server.hostname = design.server.hostname;
+            if let Err(e) = self.rebuild(world) {
+                u.refused = Some(Refusal::Design(e));
+                return;
+            }
+            self.next_at_us = 0;
+            u.note = Note::Clear;
+            if let Some(input) = self.last_input.clone() {
+                u.trace = Some((self.request(input), Show::Start));
+            }
+        }
+
+        fn replace(
+            &mut self,
+            scenario: Scenario,
+            faults: &[Change],
+            origin: Origin,
+            u: &mut Changes,
+        ) {
+            if let Err(e) = self.rebuild(scenario) {
+                u.refused = Some(Refusal::Edit(e));
+                return;
+            }
+            for c in faults {
+                self.sim.apply(*c, self.next_at_us);
+                self.log.push(Event::Change {
+                    change: *c,
+                    at_us: self.next_at_us,
+                });
+            }
+            u.note = Note::Clear;
+            u.replaced = Some(origin);
+            u.browse = self.browse();
+            u.trace = self.rerun();
+        }
+
+        fn console(&mut self, sql: &str, u: &mut Changes) {
+            let at = self.next_at_us;
+            let result = self.sim.console(sql, at);
+            if result.wrote {
+                self.log.push(Event::Console {
+                    sql: sql.to_string(),
+                    at_us: at,
+                });
+                u.replaced = Some(Origin::Edit);
+                u.browse = self.browse();
+                u.trace = self.rerun();
+            }
+            u.console = Some(result);
+        }
+
+        fn browse(&mut self) -> Option<(String, ConsoleResult)> {
+            let table = self.browsing.clone()?;
+            let result = self
+                .sim
+                .console(&format!("SELECT * FROM {table}"), self.next_at_us);
+            Some((table, result))
+        }
+
+        fn open_link(&mut self, fragment: &str, u: &mut Changes) {
+            let opened = Share::decode(fragment).and_then(|share| {
+                let (sim, trace) = share.replay()?;
+                Ok((share, sim, trace))
+            });
+            match opened {
+                Ok((share, sim, trace)) => {
+                    self.sim = sim;
+                    self.baseline = share.baseline();
+                    self.log = share.events.clone();
+                    self.browsing = None;
+                    u.from_link = true;
+                    u.note = Note::Clear;
+                    if let Some(trace) = trace {
+                        self.next_at_us =
+                            trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+                        self.last_input = Some(trace.input.clone());
+                        u.trace = Some((trace, Show::Step(share.step)));
+                    }
+                }
+                Err(message) => {
+                    u.refused = Some(Refusal::Link(format!(
+                        "{message} The default stack is shown instead."
+                    )))
+                }
+            }
+        }
+    }
+
+    /// What one command changed, gathered before the reply is built.
+    struct Changes {
+        trace: Option<(Trace, Show)>,
+        note: Note,
+        refused: Option<Refusal>,
+        replaced: Option<Origin>,
+        console: Option<ConsoleResult>,
+        browse: Option<(String, ConsoleResult)>,
+        from_link: bool,
+    }
+
+    impl Default for Changes {
+        fn default() -> Self {
+            Changes {
+                trace: None,
+                note: Note::Keep,
+                refused: None,
+                replaced: None,
+                console: None,
+                browse: None,
+                from_link: false,
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The session the app's worker runs: commands in, replies out, and the same
+//! traces as driving the simulator directly; every message survives the wire.
+
+use stackscope_core::scenario::{Fault, ProcessState};
+use stackscope_core::session::{
+    wire, Command, Note, Origin, Refusal, Reply, Session, Show, Update,
+};
+use stackscope_core::{seed, Change, Outcome, Scenario, Simulator};
+
+const HOME: &str = "http://www.foobar.com/";
+
+fn update(reply: Reply) -> Update {
+    match reply {
+        Reply::Update(u) => *u,
+        other => panic!("expected an update, got {other:?}"),
+    }
+}
+
+/// Sends a command, checks that its reply reads back from the wire unchanged.
+fn send(s: &mut Session, c: Command) -> Reply {
+    let c2: Command = wire::decode_or_panic(&wire::encode(&c));
+    assert_eq!(c, c2);
+    let reply = s.handle(c);
+    let back: Reply = wire::decode_or_panic(&wire::encode(&reply));
+    assert_eq!(reply, back, "the reply changed on the wire");
+    reply
+}
+
+#[test]
+fn requests_and_faults_give_the_simulators_traces() {
+    let mut s = Session::new();
+    let start = update(send(&mut s, Command::Start));
+    assert_eq!(start.world, Scenario::default());
+    assert!(start.trace.is_none());
+
+    let mut sim = Simulator::new(Scenario::default()).unwrap();
+    let first = update(send(&mut s, Command::Request { input: HOME.into() }));
+    let (trace, show) = first.trace.unwrap();
+    assert_eq!(show, Show::Start);
+    assert_eq!(trace, sim.request(HOME, 0));
+
+    let stop = Fault::AppStopped.change();
+    let broken = update(send(
+        &mut s,
+        Command::Apply {
+            changes: vec![stop],
+            rerun: None,
+        },
+    ));
+    let (trace2, show) = broken.trace.unwrap();
+    assert_eq!(show, Show::End, "a changed world shows the symptom at once");
+    let at = trace.started_at_us + trace.total_us() + 1_000_000;
+    sim.apply(stop, at);
+    assert_eq!(trace2, sim.request(HOME, at));
+    assert!(matches!(
+        trace2.outcome,
+        Outcome::Response { status: 502, .. }
+    ));
+    assert_eq!(broken.note, Note::Clear);
+    assert_eq!(broken.world.server.app, ProcessState::Stopped);
+
+    // The deep link replays the same session.
+    let mut share = broken.share.clone();
+    share.step = 3;
+    let mut other = Session::new();
+    let opened = update(send(
+        &mut other,
+        Command::OpenLink {
+            fragment: share.encode(),
+        },
+    ));
+    assert!(opened.from_link);
+    assert_eq!(opened.trace, Some((trace2, Show::Step(3))));
+}
+
+#[test]
+fn a_dns_fault_empties_the_cache_and_says_so() {
+    let mut s = Session::new();
+    send(&mut s, Command::Request { input: HOME.into() });
+    let u = update(send(
+        &mut s,
+        Command::Apply {
+            changes: vec![Change::DnsRecordMissing],
+            rerun: None,
+        },
+    ));
+    assert!(matches!(u.note, Note::Set(_)));
+    let (trace, _) = u.trace.unwrap();
+    assert!(
+        matches!(trace.outcome, Outcome::BrowserError { .. }),
+        "{:?}",
+        trace.outcome
+    );
+}
+
+#[test]
+fn before_any_request_a_fault_reruns_the_typed_address() {
+    let mut s = Session::new();
+    let u = update(send(
+        &mut s,
+        Command::Apply {
+            changes: vec![Fault::NginxStopped.change()],
+            rerun: Some(HOME.into()),
+        },
+    ));
+    assert_eq!(
+        u.trace.map(|(t, show)| (t.input, show)),
+        Some((HOME.into(), Show::End))
+    );
+    let none = update(send(
+        &mut Session::new(),
+        Command::Apply {
+            changes: vec![Change::Restore],
+            rerun: None,
+        },
+    ));
+    assert!(none.trace.is_none());
+}
+
+#[test]
+fn the_database_refuses_what_the_page_could_not_check() {
+    let mut s = Session::new();
+    let mut bad = Scenario::default();
+    bad.data
+        .statements
+        .push("INSERT INTO nowhere VALUES (1)".into());
+    let u = update(send(
+        &mut s,
+        Command::Replace {
+            scenario: Box::new(bad),
+            faults: vec![],
+            origin: Origin::Import,
+        },
+    ));
+    assert!(
+        matches!(u.refused, Some(Refusal::Edit(_))),
+        "{:?}",
+        u.refused
+    );
+    assert_eq!(u.replaced, None);
+    assert_eq!(u.world, Scenario::default(), "the old world stays");
+}
+
+#[test]
+fn console_writes_and_browsing_stay_in_step() {
+    let mut s = Session::new();
+    send(&mut s, Command::Request { input: HOME.into() });
+    let b = update(send(
+        &mut s,
+        Command::Browse {
+            table: "users".into(),
+        },
+    ));
+    let before = b.browse.unwrap().1.rows.len();
+    let u = update(send(
+        &mut s,
+        Command::Console {
+            sql: "INSERT INTO users (id, name, bio) VALUES (99, 'Zoe', 'hi')".into(),
+        },
+    ));
+    assert!(u.console.unwrap().wrote);
+    assert_eq!(u.replaced, Some(Origin::Edit));
+    assert_eq!(u.browse.unwrap().1.rows.len(), before + 1);
+    assert!(u.trace.is_some(), "a write requests the page again");
+    // Browsing a table that is not offered is ignored.
+    let none = update(send(
+        &mut s,
+        Command::Browse {
+            table: "sqlite_master".into(),
+        },
+    ));
+    assert_eq!(none.browse.map(|b| b.0), Some("users".into()));
+}
+
+#[test]
+fn the_design_switch_keeps_edits_and_the_address() {
+    let mut s = Session::new();
+    send(&mut s, Command::Request { input: HOME.into() });
+    let u = update(send(&mut s, Command::SetRedundant(true)));
+    assert_eq!(u.world.topology, seed::redundant_stack().topology);
+    assert_eq!(u.trace.map(|(t, _)| t.input), Some(HOME.into()));
+    let again = update(send(&mut s, Command::SetRedundant(true)));
+    assert!(
+        again.trace.is_none(),
+        "switching to the design in use does nothing"
+    );
+}
+
+#[test]
+fn streams_sweeps_and_costs_come_back_whole() {
+    let mut s = Session::new();
+    let spec = stackscope_core::stream::StreamSpec {
+        urls: vec![HOME.into()],
+        start_us: 0,
+        every_us: 500_000,
+        count: 4,
+    };
+    match send(
+        &mut s,
+        Command::Stream {
+            tag: 7,
+            scenario: Box::new(Scenario::default()),
+            spec,
+            events: vec![],
+        },
+    ) {
+        Reply::Stream { tag, result } => {
+            assert_eq!(tag, 7);
+            assert_eq!(result.unwrap().points.len(), 4);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(send(&mut s, Command::Sweep), Reply::Sweep(Ok(rows)) if !rows.is_empty()));
+    let mix = stackscope_core::load::LoadSpec::default().mix;
+    match send(&mut s, Command::RouteCosts { mix: mix.clone() }) {
+        Reply::RouteCosts(Ok(c)) => assert_eq!(c.len(), mix.len()),
+        other => panic!("{other:?}"),
+    }
+}

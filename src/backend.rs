@@ -1,0 +1,85 @@
+//! The page's line to the simulated server: a Web Worker in the app (tests connect their own).
+//!
+//! The page sends [`Command`]s and redraws from [`Reply`]s; it never holds a
+//! simulator, and its WebAssembly module has no SQL engine in it (the core
+//! is built without its `engine` feature here). The server runs in the
+//! `worker/` crate, which Trunk builds as `worker.js` + `worker_bg.wasm`.
+
+use std::rc::Rc;
+
+use gloo_worker::{Codec, HandlerId, Spawnable, Worker, WorkerBridge, WorkerScope};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use stackscope_core::session::{wire, Command, Reply};
+use wasm_bindgen::JsValue;
+use yew::Callback;
+
+/// The loader Trunk writes for the worker (`data-loader-shim`), relative to the page.
+pub const WORKER_LOADER: &str = "./worker_loader.js";
+
+/// Sends commands to a session; replies arrive on the callback it was connected with.
+pub type Send = Rc<dyn Fn(Command)>;
+
+/// Connects the page to a session: given where replies go, returns how to send.
+#[derive(Clone)]
+pub struct Connect(pub Rc<dyn Fn(Callback<Reply>) -> Send>);
+
+impl PartialEq for Connect {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Connect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Connect")
+    }
+}
+
+impl Connect {
+    /// The app's: the session in a Web Worker. Commands sent before the
+    /// worker has loaded wait in gloo-worker's bridge and are delivered, in
+    /// order, once the worker says it is up.
+    pub fn worker() -> Connect {
+        Connect(Rc::new(|on_reply: Callback<Reply>| {
+            let mut spawner = Server::spawner();
+            spawner.callback(move |reply| on_reply.emit(reply));
+            let bridge: WorkerBridge<Server> =
+                spawner.encoding::<Json>().spawn_with_loader(WORKER_LOADER);
+            Rc::new(move |command| bridge.send(command)) as Send
+        }))
+    }
+}
+
+/// The page's name for the worker's type: gloo-worker's bridge needs a
+/// [`Worker`] to know the messages. The worker itself runs
+/// `stackscope_worker::SessionWorker`, which has the same messages; this
+/// one only ever exists on the page's side of the bridge, as a type.
+pub struct Server;
+
+impl Worker for Server {
+    type Message = ();
+    type Input = Command;
+    type Output = Reply;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        Server
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+
+    fn received(&mut self, _scope: &WorkerScope<Self>, _command: Command, _id: HandlerId) {}
+}
+
+/// The worker's codec, seen from the page: JSON text ([`wire`]).
+pub struct Json;
+
+impl Codec for Json {
+    fn encode<I: Serialize>(input: I) -> JsValue {
+        JsValue::from_str(&wire::encode(&input))
+    }
+
+    fn decode<O: DeserializeOwned>(input: JsValue) -> O {
+        wire::decode_or_panic(&input.as_string().unwrap_or_default())
+    }
+}
