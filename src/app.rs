@@ -10,9 +10,9 @@ use crate::backend::Connect;
 
 use crate::components::{
     announcer::Announcer, component_info::ComponentInfo, controls::Controls,
-    deploy_panel::DeployPanel, diagram::Diagram, header::Header, inspector::Inspector,
-    presets::Presets, preview::Preview, reason_badge::ReasonBadge, step_list::StepList,
-    sweep_panel::SweepPanel, topology::TopologySwitch, url_bar::UrlBar, waterfall::Waterfall,
+    deploy_panel::DeployPanel, diagram::Diagram, inspector::Inspector, presets::Presets,
+    preview::Preview, reason_badge::ReasonBadge, step_list::StepList, sweep_panel::SweepPanel,
+    topology::TopologySwitch, url_bar::UrlBar, waterfall::Waterfall,
 };
 use crate::faults::{self, Demo};
 use crate::state::{Action, Speed, State};
@@ -37,6 +37,10 @@ pub struct AppProps {
     /// page's thread (tests, `Connect::in_process`).
     #[prop_or_else(Connect::worker)]
     pub connect: Connect,
+    /// Render the diagram first and the rest a frame at a time after it
+    /// (`LAST_STAGE`), so that no start-up task is long. Tests render all at once.
+    #[prop_or(true)]
+    pub defer_panels: bool,
 }
 
 impl Default for AppProps {
@@ -47,6 +51,7 @@ impl Default for AppProps {
             initial_step: 0,
             link: None,
             connect: Connect::worker(),
+            defer_panels: true,
         }
     }
 }
@@ -65,12 +70,17 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// The page renders in stages, one a frame: 0 the address bar and the
+/// diagram, 1 the playback controls, inspector, steps, preview and
+/// waterfall, 2 the downtime, sweep and load panels, 3 the editors.
+const LAST_STAGE: u8 = 3;
+
 /// What the status line says of clicks made while the server starts.
 fn queued(pending: u32) -> String {
     match pending {
         0 => String::new(),
-        1 => " 1 click is queued: it runs as soon as the server is up.".into(),
-        n => format!(" {n} clicks are queued: they run, in order, as soon as the server is up."),
+        1 => " 1 click queued: it runs as soon as the server is up.".into(),
+        n => format!(" {n} clicks queued: they run, in order, as soon as it is up."),
     }
 }
 
@@ -93,12 +103,13 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    // The line to the simulated server, opened once; replies become actions.
+    // The line to the simulated server, opened by the first command (after
+    // the first paint); replies become actions.
     let send = {
         let dispatcher = state.dispatcher();
         let connect = props.connect.clone();
         use_memo((), move |_| {
-            (connect.0)(Callback::from(move |reply: Reply| {
+            connect.lazily(Callback::from(move |reply: Reply| {
                 dispatcher.dispatch(Action::Reply(Box::new(reply)))
             }))
         })
@@ -134,6 +145,22 @@ pub fn App(props: &AppProps) -> Html {
             send(Command::RouteCosts {
                 mix: LoadSpec::default().mix,
             });
+        });
+    }
+
+    // The rest of the page: after the diagram's first paint, a stage a frame.
+    let stage = use_state(|| if props.defer_panels { 0u8 } else { LAST_STAGE });
+    {
+        let stage = stage.clone();
+        use_effect_with(*stage, move |now| {
+            let now = *now;
+            let frame = (now < LAST_STAGE).then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    // After the frame is painted, not before it.
+                    Timeout::new(0, move || stage.set(now + 1)).forget();
+                })
+            });
+            move || drop(frame)
         });
     }
 
@@ -209,7 +236,6 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <>
-            <Header />
             <main id="main">
             <section class="address" aria-label="Address bar">
                 <UrlBar
@@ -220,12 +246,6 @@ pub fn App(props: &AppProps) -> Html {
                 />
                 <Presets on_pick={on_run} />
             </section>
-            if !state.ready {
-                <p id="server-status" class="server-status" role="status">
-                    { "Starting the simulated server (the pipeline and its SQL database)…" }
-                    { queued(state.pending) }
-                </p>
-            }
             if let Some(err) = &state.link_error {
                 <p id="link-error" class="init-error" role="alert">{ format!("✕ {err}") }</p>
             }
@@ -237,6 +257,14 @@ pub fn App(props: &AppProps) -> Html {
             <div class="layout">
                 <section class="stage" aria-labelledby="diagram-title">
                     <h2 id="diagram-title">{ "The journey" }</h2>
+                    if !state.ready {
+                        // Beside the title, over the stage's corner: its going
+                        // away moves nothing.
+                        <p id="server-status" class="server-status" role="status">
+                            { "Starting the simulated server…" }
+                            { queued(state.pending) }
+                        </p>
+                    }
                     <TopologySwitch
                         redundant={state.redundant()}
                         broken={!faults::active(&state.world).is_empty()}
@@ -256,41 +284,51 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />
                     }
-                    <Controls
-                        playing={state.playing}
-                        cursor={state.cursor}
-                        count={count}
-                        speed={state.speed}
-                        on_toggle={action(Action::TogglePlay)}
-                        on_back={action(Action::StepBack)}
-                        on_forward={action(Action::StepForward)}
-                        on_restart={action(Action::Restart)}
-                        on_seek={on_seek.clone()}
-                        on_speed={on_speed}
-                    />
-                    if let Some((hash, left_out)) = &share {
-                        <p class="share">
-                            <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
-                            { " — it replays this session: the same world, requests and faults" }
-                            { if *left_out { " (your edits are too large for a link: use Export)" } else { "" } }
-                        </p>
+                    if *stage >= 1 {
+                        <Controls
+                            playing={state.playing}
+                            cursor={state.cursor}
+                            count={count}
+                            speed={state.speed}
+                            on_toggle={action(Action::TogglePlay)}
+                            on_back={action(Action::StepBack)}
+                            on_forward={action(Action::StepForward)}
+                            on_restart={action(Action::Restart)}
+                            on_seek={on_seek.clone()}
+                            on_speed={on_speed}
+                        />
+                        if let Some((hash, left_out)) = &share {
+                            <p class="share">
+                                <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
+                                { " — it replays this session: the same world, requests and faults" }
+                                { if *left_out { " (your edits are too large for a link: use Export)" } else { "" } }
+                            </p>
+                        }
+                        <Announcer cursor={state.cursor} count={count} step={current.clone()} />
                     }
-                    <Announcer cursor={state.cursor} count={count} step={current.clone()} />
                 </section>
-                <Inspector cursor={state.cursor} step={current} />
-                <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
-                <Preview trace={trace.clone()} at_end={state.at_end()} />
-                <Waterfall trace={trace} cursor={state.cursor} />
-                <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
-                <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
+                if *stage >= 1 {
+                    <Inspector cursor={state.cursor} step={current} />
+                    <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
+                    <Preview trace={trace.clone()} at_end={state.at_end()} />
+                    <Waterfall trace={trace} cursor={state.cursor} />
+                }
+                if *stage >= 2 {
+                    <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
+                    <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
+                }
             </div>
-            <crate::components::load_panel::LoadPanel costs={state.costs.clone()} />
+            if *stage >= 2 {
+                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} />
+            }
+            if *stage >= LAST_STAGE {
             <crate::components::editors::Editors
                 world={state.world.clone()}
                 editor={state.editor.clone()}
                 skip_stored={state.from_link}
                 on_action={d.clone()}
             />
+            }
             </main>
         </>
     }

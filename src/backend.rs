@@ -37,6 +37,21 @@ impl std::fmt::Debug for Connect {
 }
 
 impl Connect {
+    /// Connects when the first command is sent. The app's first is sent
+    /// after the diagram's first paint, so spawning the worker (and its
+    /// downloads) never delays that paint.
+    pub fn lazily(&self, on_reply: Callback<Reply>) -> Send {
+        let connect = self.clone();
+        let line: std::cell::RefCell<Option<Send>> = std::cell::RefCell::new(None);
+        Rc::new(move |command| {
+            let send = line
+                .borrow_mut()
+                .get_or_insert_with(|| (connect.0)(on_reply.clone()))
+                .clone();
+            send(command)
+        })
+    }
+
     /// The app's: the session in a Web Worker. Commands sent before the
     /// worker has loaded wait in gloo-worker's bridge and are delivered, in
     /// order, once the worker says it is up.

@@ -23,6 +23,7 @@ async fn mount() -> Element {
     let props = AppProps {
         autoplay: false,
         connect: common::in_process(),
+        defer_panels: false,
         ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
@@ -360,6 +361,7 @@ async fn a_deep_link_opens_at_the_given_step() {
     let props = AppProps {
         autoplay: false,
         connect: common::in_process(),
+        defer_panels: false,
         initial_url: Some(HOME.into()),
         initial_step: 4,
         ..Default::default()
@@ -510,6 +512,7 @@ async fn a_share_link_reopens_the_same_world_address_and_step() {
     let props = AppProps {
         autoplay: false,
         connect: common::in_process(),
+        defer_panels: false,
         link: Some(format!("#{}", share.encode()).into()),
         ..Default::default()
     };
@@ -546,6 +549,7 @@ async fn a_damaged_link_gives_a_message_and_the_defaults() {
     let props = AppProps {
         autoplay: false,
         connect: common::in_process(),
+        defer_panels: false,
         link: Some("#s=%%%not-base64".into()),
         ..Default::default()
     };

@@ -31,6 +31,7 @@ async fn mount() -> Element {
     let props = AppProps {
         autoplay: false,
         connect: common::in_process(),
+        defer_panels: false,
         ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

@@ -13,7 +13,6 @@ pub mod deploy_panel;
 pub mod diagram;
 pub mod editors;
 pub mod fault_controls;
-pub mod header;
 pub mod hex_dump;
 pub mod inspector;
 pub mod load_panel;
