@@ -14,4 +14,4 @@ if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   trunk build --release
 fi
 step "Lighthouse 12.2.3 (mobile preset) against dist/ served at /stackscope/"
-node tests/e2e/lighthouse.mjs --floor "${LIGHTHOUSE_FLOOR:-90}"
+node tests/e2e/lighthouse.mjs --floor "${LIGHTHOUSE_FLOOR:-90}" --runs "${LIGHTHOUSE_RUNS:-3}"

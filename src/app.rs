@@ -71,13 +71,13 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// The page renders in stages, one a frame: 0 the address bar and the
-/// diagram, 1 the playback controls, inspector, steps, preview and
+/// diagram, 1 its fault toggles, the playback controls, inspector, steps, preview and
 /// waterfall, 2 the downtime, sweep and load panels, 3 the editors.
 const LAST_STAGE: u8 = 3;
 
 /// What the status line says of clicks made while the server starts.
-fn queued(pending: u32) -> String {
-    match pending {
+fn queued(clicks: u32) -> String {
+    match clicks {
         0 => String::new(),
         1 => " 1 click queued: it runs as soon as the server is up.".into(),
         n => format!(" {n} clicks queued: they run, in order, as soon as it is up."),
@@ -115,8 +115,8 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    // Every action: those that need the server are sent (and counted as
-    // pending, so that a click made while it starts is shown as queued).
+    // Every action: those that need the server are sent (and, while it
+    // starts, counted, so that the page says the click is queued).
     let act = {
         let state = state.clone();
         let send = send.clone();
@@ -262,11 +262,11 @@ pub fn App(props: &AppProps) -> Html {
                         // away moves nothing.
                         <p id="server-status" class="server-status" role="status">
                             { "Starting the simulated server…" }
-                            { queued(state.pending) }
+                            { queued(state.queued) }
                         </p>
                     }
                     <TopologySwitch
-                        redundant={state.redundant()}
+                        redundant={state.design_shown()}
                         broken={!faults::active(&state.world).is_empty()}
                         note={state.world_note.clone().map(AttrValue::from)}
                         on_switch={on_switch}
@@ -280,6 +280,7 @@ pub fn App(props: &AppProps) -> Html {
                         world={state.world.clone()}
                         on_select={on_select}
                         on_fault={on_fault}
+                        controls={*stage >= 1}
                     />
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />

@@ -132,8 +132,12 @@ pub struct DemoRun {
 pub struct State {
     /// The simulated server has answered (its worker is up).
     pub ready: bool,
-    /// Commands sent and not answered yet (clicks made while it starts are queued).
-    pub pending: u32,
+    /// The design the learner picked, until the server has built it (so
+    /// the switch shows the choice at once).
+    pub design_choice: Option<bool>,
+    /// The learner's clicks made before the server was up: they wait, in
+    /// order, in the line to the worker (shown as queued).
+    pub queued: u32,
     /// Why the world could not be built, if it could not.
     pub init_error: Option<String>,
     /// The text in the address bar.
@@ -181,7 +185,7 @@ impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("State")
             .field("ready", &self.ready)
-            .field("pending", &self.pending)
+            .field("queued", &self.queued)
             .field("input", &self.input)
             .field("run", &self.run)
             .field("cursor", &self.cursor)
@@ -196,7 +200,8 @@ impl State {
     pub fn new(autoplay: bool, reduced_motion: bool) -> State {
         State {
             ready: false,
-            pending: 0,
+            queued: 0,
+            design_choice: None,
             init_error: None,
             input: stackscope_core::PRESETS[0].1.to_string(),
             trace: None,
@@ -231,6 +236,12 @@ impl State {
         let mut share = share.clone();
         share.step = self.cursor;
         Some((format!("#{}", share.encode()), *left_out))
+    }
+
+    /// The design the switch shows: the learner's choice until the server
+    /// has built it, then the world's.
+    pub fn design_shown(&self) -> bool {
+        self.design_choice.unwrap_or_else(|| self.redundant())
     }
 
     /// True in the redundant design.
@@ -388,6 +399,10 @@ impl State {
         if world.topology != self.world.topology {
             self.info = None;
         }
+        let redundant = matches!(world.topology, stackscope_core::Topology::Redundant(_));
+        if self.design_choice == Some(redundant) {
+            self.design_choice = None;
+        }
         if *self.world != world {
             self.world = Shared::new(world);
         }
@@ -398,7 +413,10 @@ impl State {
             Note::Set(n) => self.world_note = Some(n),
         }
         match refused {
-            Some(Refusal::Design(e)) => self.init_error = Some(e),
+            Some(Refusal::Design(e)) => {
+                self.init_error = Some(e);
+                self.design_choice = None;
+            }
             Some(Refusal::Edit(e)) => self.editor.error = Some(e),
             Some(Refusal::Link(e)) => {
                 self.link_error = Some(e);
@@ -431,7 +449,7 @@ impl State {
 
     fn reply(&mut self, reply: Reply) {
         self.ready = true;
-        self.pending = self.pending.saturating_sub(1);
+        self.queued = 0;
         match reply {
             Reply::Update(u) => self.update(*u),
             Reply::Stream { tag, result } => {
@@ -518,9 +536,13 @@ impl Reducible for State {
         match action {
             Action::SetInput(text) => s.input = text,
             Action::Sent(action) => {
-                s.pending += 1;
+                // Showing a table is not a change the learner waits for.
+                if !s.ready && !matches!(*action, Action::Browse(_)) {
+                    s.queued += 1;
+                }
                 match *action {
                     Action::Run(input) => s.input = input,
+                    Action::SetRedundant(r) => s.design_choice = Some(r),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     _ => {}
@@ -581,5 +603,63 @@ impl Reducible for State {
             | Action::Browse(_) => return self,
         }
         Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stackscope_core::session::Session;
+
+    fn reduce(s: State, a: Action) -> State {
+        (*Reducible::reduce(Rc::new(s), a)).clone()
+    }
+
+    #[test]
+    fn clicks_before_the_server_is_up_are_counted_and_then_run() {
+        let mut session = Session::new();
+        let mut s = State::new(false, false);
+        let clicks = [
+            Action::Run("http://www.foobar.com/about".into()),
+            Action::Browse("posts".into()),
+            Action::Run("http://www.foobar.com/nope".into()),
+        ];
+        let mut commands = vec![Command::Start];
+        for a in clicks {
+            commands.push(s.command(&a).expect("these need the server"));
+            s = reduce(s, Action::Sent(Box::new(a)));
+        }
+        assert!(!s.ready);
+        assert_eq!(s.queued, 2, "the table browse is not a queued click");
+        assert_eq!(s.input, "http://www.foobar.com/nope");
+        for c in commands {
+            let reply = session.handle(c);
+            s = reduce(s, Action::Reply(Box::new(reply)));
+        }
+        assert!(s.ready);
+        assert_eq!(s.queued, 0);
+        assert_eq!(s.run, 2, "both requests ran");
+        assert_eq!(
+            s.trace.as_ref().unwrap().input,
+            "http://www.foobar.com/nope"
+        );
+        assert!(s.editor.browse.is_some());
+    }
+
+    #[test]
+    fn screen_only_actions_need_no_server() {
+        let s = State::new(false, false);
+        for a in [
+            Action::TogglePlay,
+            Action::Seek(3),
+            Action::SetInput("x".into()),
+        ] {
+            assert_eq!(s.command(&a), None, "{a:?}");
+        }
+        assert_eq!(
+            s.command(&Action::SetRedundant(false)),
+            None,
+            "already one server"
+        );
     }
 }

@@ -20,6 +20,10 @@ pub struct Props {
     pub on_select: Callback<Component>,
     /// A fault toggle was pressed: `(change, inject)`.
     pub on_fault: Callback<(Change, bool)>,
+    /// Draw the fault toggles over the boxes (the page adds them a frame
+    /// after the diagram's first paint).
+    #[prop_or(true)]
+    pub controls: bool,
 }
 
 /// A box on the diagram: a component, and which web server for per-server boxes.
@@ -568,7 +572,9 @@ pub fn Diagram(props: &Props) -> Html {
                     { for boxes }
                     { for packet }
                 </svg>
-                <FaultControls world={props.world.clone()} height={h} on_fault={props.on_fault.clone()} />
+                if props.controls {
+                    <FaultControls world={props.world.clone()} height={h} on_fault={props.on_fault.clone()} />
+                }
             </div>
             <figcaption class="legend">
                 <span class="lg lg-active">{ "● current step" }</span>

@@ -56,6 +56,8 @@ const runs = Math.max(1, Math.floor(num('runs', compare ? '9' : '7')));
 const warmup = Math.floor(num('warmup', compare ? '1' : '0'));
 const settle = num('settle', '500');
 const maxRatio = num('max-ratio', '1.6');
+// The issue's target, always reported; --max-ratio is what fails the run.
+const TARGET_RATIO = 1.6;
 const maxLongTask = num('max-long-task', undefined);
 const paintTimeout = num('timeout', '60000');
 
@@ -244,7 +246,7 @@ for (const app of apps) {
 }
 if (compare) {
   const ratio = medians.stackscope / medians.counter;
-  console.log(`ratio stackscope / counter (medians): ${ratio.toFixed(2)} (max ${maxRatio})`);
+  console.log(`ratio stackscope / counter (medians): ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'}; fails above ${maxRatio})`);
   if (ratio > maxRatio) failures.push(`first-paint ratio ${ratio.toFixed(2)} > --max-ratio ${maxRatio}`);
 }
 for (const f of failures) console.log(`FAIL: ${f}`);

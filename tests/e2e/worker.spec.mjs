@@ -1,0 +1,47 @@
+// The simulated server runs in a Web Worker: the page paints without it,
+// says "starting the simulated server…" until it answers, and clicks made
+// meanwhile are queued and run in order, not lost.
+import { test, expect } from '@playwright/test';
+
+test('clicks made while the worker starts are queued, then run in order', async ({ page }) => {
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  // Hold the worker's module until the clicks are made.
+  let release;
+  const held = new Promise((r) => (release = r));
+  let requested = false;
+  await page.route('**/worker_bg.wasm', async (route) => {
+    requested = true;
+    await held;
+    await route.continue();
+  });
+  await page.goto('./');
+  await expect(page.locator('svg#diagram')).toBeVisible();
+  const status = page.locator('#server-status');
+  await expect(status).toContainText('Starting the simulated server');
+  await expect.poll(() => requested, { message: 'the worker fetched its module' }).toBe(true);
+  await expect(status).not.toContainText('queued');
+
+  await page.locator('button.preset[data-url="http://www.foobar.com/posts/hello-world"]').click();
+  await expect(status).toContainText('1 click queued');
+  await page.locator('input#url-input').fill('http://www.foobar.com/nope');
+  await page.locator('input#url-input').press('Enter');
+  await expect(status).toContainText('2 clicks queued');
+  await expect(page.locator('#reason-badge')).toBeHidden();
+
+  release();
+  await expect(status).toHaveCount(0);
+  // Both ran, in order: the trace on screen is the second request's (a 404).
+  await expect(page.locator('input#url-input')).toHaveValue('http://www.foobar.com/nope');
+  await expect(page.locator('#reason-badge')).toContainText('404');
+  expect(problems).toEqual([]);
+});
+
+test('the page module has no SQL engine; the worker has it', async ({ request }) => {
+  const page = await (await request.get('./stackscope_bg.wasm')).body();
+  const worker = await (await request.get('./worker_bg.wasm')).body();
+  expect(page.includes('sqlite_master')).toBe(false);
+  expect(worker.includes('sqlite_master')).toBe(true);
+  expect(page.length).toBeLessThan(worker.length);
+});
