@@ -79,8 +79,8 @@ const LAST_STAGE: u8 = 3;
 fn queued(clicks: u32) -> String {
     match clicks {
         0 => String::new(),
-        1 => " 1 click queued: it runs as soon as the server is up.".into(),
-        n => format!(" {n} clicks queued: they run, in order, as soon as it is up."),
+        1 => " 1 click queued.".into(),
+        n => format!(" {n} clicks queued (they run in order)."),
     }
 }
 
