@@ -2,6 +2,7 @@
 // says "starting the simulated server…" until it answers, and clicks made
 // meanwhile are queued and run in order, not lost.
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 test('clicks made while the worker starts are queued, then run in order', async ({ page }) => {
   const problems = [];
@@ -29,6 +30,13 @@ test('clicks made while the worker starts are queued, then run in order', async 
   await page.locator('input#url-input').press('Enter');
   await expect(status).toContainText('2 clicks queued');
   await expect(page.locator('#reason-badge')).toBeHidden();
+  // The waiting state is accessible too (as a11y.spec.mjs audits the others).
+  const axe = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .options({ iframes: false })
+    .analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   release();
   await expect(status).toHaveCount(0);
