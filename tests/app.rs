@@ -1,7 +1,7 @@
 //! Component tests of the whole app in a headless browser (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use stackscope::{App, AppProps};
+use stackscope::AppProps;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
@@ -17,18 +17,7 @@ const MISTYPED: &str = "http://www.foobar.co/";
 
 /// Mounts a fresh app (autoplay off, so the test drives every step) in its own div.
 async fn mount() -> Element {
-    let doc = gloo::utils::document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        autoplay: false,
-        connect: common::in_process(),
-        defer_panels: false,
-        ..AppProps::default()
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+    common::mount_app(common::test_props()).await
 }
 
 async fn run_preset(root: &Element, url: &str) {
@@ -355,19 +344,12 @@ async fn components_explain_themselves_by_click_and_keyboard() {
 
 #[wasm_bindgen_test]
 async fn a_deep_link_opens_at_the_given_step() {
-    let doc = gloo::utils::document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        autoplay: false,
-        connect: common::in_process(),
-        defer_panels: false,
+    let root = common::mount_app(AppProps {
         initial_url: Some(HOME.into()),
         initial_step: 4,
-        ..Default::default()
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+        ..common::test_props()
+    })
+    .await;
     assert_eq!(counter(&root).0, 5);
     assert_eq!(
         get(&root, "#url-input")
@@ -506,18 +488,11 @@ async fn a_share_link_reopens_the_same_world_address_and_step() {
         },
     ];
     let (share, _) = Share::new(&Scenario::default(), &events, 6);
-    let doc = gloo::utils::document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        autoplay: false,
-        connect: common::in_process(),
-        defer_panels: false,
+    let root = common::mount_app(AppProps {
         link: Some(format!("#{}", share.encode()).into()),
-        ..Default::default()
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+        ..common::test_props()
+    })
+    .await;
     assert_eq!(
         counter(&root).0,
         7,
@@ -543,18 +518,11 @@ async fn a_share_link_reopens_the_same_world_address_and_step() {
 
 #[wasm_bindgen_test]
 async fn a_damaged_link_gives_a_message_and_the_defaults() {
-    let doc = gloo::utils::document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        autoplay: false,
-        connect: common::in_process(),
-        defer_panels: false,
+    let root = common::mount_app(AppProps {
         link: Some("#s=%%%not-base64".into()),
-        ..Default::default()
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+        ..common::test_props()
+    })
+    .await;
     assert!(text(&root, "#link-error").contains("damaged"));
     assert!(find(&root, "svg#diagram").is_some());
 }

@@ -3,7 +3,6 @@
 //! stack saved in `localStorage` (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use stackscope::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
@@ -25,17 +24,7 @@ fn storage() -> web_sys::Storage {
 
 /// Mounts a fresh app (autoplay off) in its own div.
 async fn mount() -> Element {
-    let doc = gloo::utils::document();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        autoplay: false,
-        connect: common::in_process(),
-        defer_panels: false,
-        ..AppProps::default()
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    let root = common::mount_app(common::test_props()).await;
     yew::scheduler::flush().await;
     root
 }

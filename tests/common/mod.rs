@@ -45,3 +45,24 @@ pub fn in_process() -> stackscope::backend::Connect {
         }) as Send
     }))
 }
+
+/// The app as the tests drive it: the server in-process, every panel at
+/// once, and autoplay off (the test steps through traces itself).
+pub fn test_props() -> stackscope::AppProps {
+    stackscope::AppProps {
+        autoplay: false,
+        connect: in_process(),
+        defer_panels: false,
+        ..stackscope::AppProps::default()
+    }
+}
+
+/// Mounts the app with `props` in a div of its own and lets it render.
+pub async fn mount_app(props: stackscope::AppProps) -> Element {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<stackscope::App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
