@@ -6,7 +6,7 @@ use stackscope_core::server::db::ConsoleResult;
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{form, try_edit};
+use crate::components::editors::{apply_edit, form};
 use crate::state::{Shared, TABLES};
 
 #[derive(Properties, PartialEq)]
@@ -119,16 +119,8 @@ pub fn DataEditor(props: &Props) -> Html {
     let apply = {
         let world = props.world.clone();
         let on_apply = props.on_apply.clone();
-        move |e: Edit, error: &UseStateHandle<Option<String>>| match try_edit(&world, &e) {
-            Ok(s) => {
-                error.set(None);
-                on_apply.emit(s);
-                true
-            }
-            Err(m) => {
-                error.set(Some(m));
-                false
-            }
+        move |e: Edit, error: &UseStateHandle<Option<String>>| {
+            apply_edit(&world, &on_apply, &e, error)
         }
     };
 

@@ -39,6 +39,27 @@ pub fn try_edit(world: &Scenario, e: &Edit) -> Result<Scenario, String> {
     edit::apply(&base_of(world)?, e)
 }
 
+/// Applies one edit: on success sends the new world to `on_apply` and
+/// clears the form's error, otherwise shows why. True when it was accepted.
+pub fn apply_edit(
+    world: &Scenario,
+    on_apply: &Callback<Scenario>,
+    e: &Edit,
+    error: &UseStateHandle<Option<String>>,
+) -> bool {
+    match try_edit(world, e) {
+        Ok(s) => {
+            error.set(None);
+            on_apply.emit(s);
+            true
+        }
+        Err(m) => {
+            error.set(Some(m));
+            false
+        }
+    }
+}
+
 /// The seed of the design in use.
 fn seed_of(world: &Scenario) -> Scenario {
     match world.topology {

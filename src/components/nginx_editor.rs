@@ -6,7 +6,7 @@ use stackscope_core::server::nginx::{config_text, location_syntax};
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{form, try_edit};
+use crate::components::editors::{apply_edit, form};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -95,16 +95,8 @@ pub fn NginxEditor(props: &Props) -> Html {
     let apply = {
         let world = props.world.clone();
         let on_apply = props.on_apply.clone();
-        move |e: Edit, error: &UseStateHandle<Option<String>>| match try_edit(&world, &e) {
-            Ok(s) => {
-                error.set(None);
-                on_apply.emit(s);
-                true
-            }
-            Err(m) => {
-                error.set(Some(m));
-                false
-            }
+        move |e: Edit, error: &UseStateHandle<Option<String>>| {
+            apply_edit(&world, &on_apply, &e, error)
         }
     };
 

@@ -5,7 +5,7 @@ use stackscope_core::scenario::RecordData;
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{form, try_edit};
+use crate::components::editors::{apply_edit, form};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -64,17 +64,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
         let world = props.world.clone();
         let on_apply = props.on_apply.clone();
         let error = error.clone();
-        move |e: Edit| match try_edit(&world, &e) {
-            Ok(s) => {
-                error.set(None);
-                on_apply.emit(s);
-                true
-            }
-            Err(m) => {
-                error.set(Some(m));
-                false
-            }
-        }
+        move |e: Edit| apply_edit(&world, &on_apply, &e, &error)
     };
 
     let submit = {
