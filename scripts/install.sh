@@ -5,7 +5,9 @@
 #   ./scripts/install.sh
 #
 # Debian packages: clang + llvm (SQLite's C for wasm32), chromium +
-# chromium-driver (browser tests), nodejs + npm if missing.
+# chromium-driver (browser tests), nodejs + npm if missing; nginx-light,
+# knot, mariadb-server/-client and python3-h11 (the conformance suite's
+# real programs, never started as services).
 # Rust: the wasm32-unknown-unknown target, rustfmt, clippy; cargo-installed
 # trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-pack.
 # npm: `npm ci` (binaryen's wasm-opt for trunk, @playwright/test).
@@ -41,10 +43,30 @@ fi
 if ! fc-list 2>/dev/null | grep -qi 'liberation\|dejavu'; then
   apt_missing+=(fonts-liberation fonts-dejavu-core)
 fi
+# The real programs the conformance suite (tests/conformance) compares the
+# models with. They run only as children of the suite, never as services.
+need_pkg nginx-light nginx
+need_pkg knot knotd
+need_pkg mariadb-server mariadbd
+need_pkg mariadb-client mariadb
+if ! /usr/bin/python3 -c 'import h11' >/dev/null 2>&1; then
+  apt_missing+=(python3-h11)
+else
+  note "skip python3-h11 (importable by /usr/bin/python3)"
+fi
 if ((${#apt_missing[@]})); then
   note "installing: ${apt_missing[*]}"
+  # Packages must not start (or restart) system services: the suite starts
+  # its own copies. A policy-rc.d that says "no" is Debian's way to ask that.
+  made_policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${apt_missing[@]}"
+  if [[ -n "$made_policy" ]]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # --- Rust toolchain pieces --------------------------------------------------
