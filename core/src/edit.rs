@@ -152,6 +152,7 @@ fn parse_location(
                 return Err("return needs a status between 200 and 599.".into());
             }
             let text = parts.next().unwrap_or("").trim_matches('"').to_string();
+            nginx::check_return_text(&text).map_err(|e| format!("The text after return: {e}."))?;
             LocationAction::Return { status, text }
         }
         other => {
@@ -165,11 +166,19 @@ fn parse_location(
         pattern: pattern.trim().to_string(),
         action,
     };
-    nginx::compile(&loc).map_err(|e| format!("The regular expression does not compile: {e}"))?;
+    nginx::check_pattern(&loc).map_err(|e| {
+        let mut c = e.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".")
+            .unwrap_or_default()
+    })?;
     Ok(loc)
 }
 
-fn check_upstream(upstream: &str) -> Result<(), String> {
+/// An upstream nginx can load: `IPv4:port` or `localhost:port`. nginx
+/// resolves a host name once, when it reads its configuration, and refuses
+/// to start if it cannot; the simulated machine's resolver knows no other.
+pub fn check_upstream(upstream: &str) -> Result<(), String> {
     let (host, port) = upstream
         .rsplit_once(':')
         .ok_or_else(|| format!("\"{upstream}\" needs a port, like 127.0.0.1:8000."))?;
@@ -177,8 +186,8 @@ fn check_upstream(upstream: &str) -> Result<(), String> {
         .ok()
         .filter(|p| *p > 0)
         .ok_or_else(|| format!("\"{port}\" is not a port number."))?;
-    if host.parse::<Ipv4Addr>().is_err() && check_dns_name(host).is_err() {
-        return Err(format!("\"{host}\" is not an address or a host name."));
+    if host.parse::<Ipv4Addr>().is_err() && host != "localhost" {
+        return Err(format!("\"{host}\" must be an IPv4 address or localhost: nginx resolves a name only when it starts, and refuses to start when it cannot."));
     }
     Ok(())
 }

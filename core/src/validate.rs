@@ -3,7 +3,7 @@
 use crate::browser::input::check_dns_name;
 use crate::dns::zone::in_zone;
 use crate::error::ScenarioError;
-use crate::scenario::{Modifier, RecordData, Scenario, SeedData};
+use crate::scenario::{LocationAction, Modifier, RecordData, Scenario, SeedData};
 use crate::server::nginx;
 
 /// The longest modelled delay of any single kind, µs (ten minutes).
@@ -135,10 +135,64 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
                 detail: "a path pattern must start with /".into(),
             });
         }
-        if let Err(e) = nginx::compile(loc) {
+        if let Err(detail) = nginx::check_pattern(loc) {
             return Err(ScenarioError::BadLocation {
                 pattern: syntax,
-                detail: format!("the regular expression does not compile: {e}"),
+                detail,
+            });
+        }
+        match &loc.action {
+            LocationAction::Return { status, text } => {
+                // nginx itself takes any code up to 999; the model (and the
+                // editor) take the codes a web server sends: 200 to 599.
+                if !(200..=599).contains(status) {
+                    return Err(ScenarioError::BadLocation {
+                        pattern: syntax,
+                        detail: format!(
+                            "return {status}: the model takes statuses from 200 to 599"
+                        ),
+                    });
+                }
+                if let Err(detail) = nginx::check_return_text(text) {
+                    return Err(ScenarioError::BadLocation {
+                        pattern: syntax,
+                        detail,
+                    });
+                }
+            }
+            LocationAction::Proxy { upstream } => {
+                if let Err(detail) = crate::edit::check_upstream(upstream) {
+                    return Err(ScenarioError::BadLocation {
+                        pattern: syntax,
+                        detail,
+                    });
+                }
+            }
+            LocationAction::Static => {}
+        }
+    }
+    // nginx refuses two `=` locations, or two prefix locations (plain or
+    // `^~`), with the same path: "duplicate location".
+    for (i, a) in cfg.locations.iter().enumerate() {
+        let exact = a.modifier == Modifier::Exact;
+        let prefix = matches!(a.modifier, Modifier::Prefix | Modifier::PrefixNoRegex);
+        if !(exact || prefix) {
+            continue;
+        }
+        let dup = cfg.locations[..i].iter().any(|b| {
+            b.pattern == a.pattern
+                && if exact {
+                    b.modifier == Modifier::Exact
+                } else {
+                    matches!(b.modifier, Modifier::Prefix | Modifier::PrefixNoRegex)
+                }
+        });
+        if dup {
+            return Err(ScenarioError::BadLocation {
+                pattern: format!("{}{}", a.modifier.syntax(), a.pattern),
+                detail:
+                    "another location has the same path, which nginx refuses (duplicate location)"
+                        .into(),
             });
         }
     }

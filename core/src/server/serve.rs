@@ -100,22 +100,108 @@ pub(crate) fn respond(
     }
 }
 
-fn nginx_response(ctx: &Ctx, mut res: Response) -> Response {
+/// A response written by nginx itself: `Server` and `Date` first, then
+/// `before`, `Connection`, then `after` (nginx writes a `Location` it made
+/// absolute before `Connection`, one it copied as given after it).
+fn nginx_reply(
+    ctx: &Ctx,
+    status: u16,
+    before: Vec<(String, String)>,
+    after: Vec<(String, String)>,
+    body: String,
+) -> Response {
     let mut headers = vec![
         ("Server".to_string(), nginx::VERSION.to_string()),
         ("Date".to_string(), http_date(ctx.session_now())),
     ];
-    headers.append(&mut res.headers);
+    headers.extend(before);
     headers.push(("Connection".into(), "keep-alive".into()));
-    res.headers = headers;
+    headers.extend(after);
+    Response {
+        status,
+        reason: nginx::status_line_reason(status).to_string(),
+        minor_version: 1,
+        headers,
+        body,
+    }
+}
+
+fn typed(content_type: &str, body: &str) -> Vec<(String, String)> {
+    vec![
+        ("Content-Type".into(), content_type.into()),
+        ("Content-Length".into(), body.len().to_string()),
+    ]
+}
+
+/// Nginx's own error page for a status.
+fn nginx_error(ctx: &Ctx, status: u16) -> Response {
+    let body = nginx::error_page(status);
+    nginx_reply(ctx, status, typed("text/html", &body), Vec::new(), body)
+}
+
+/// A response relayed from the application: nginx replaces `Server` and
+/// `Date` and its own `Connection`, keeps the status line and the rest.
+fn relayed(ctx: &Ctx, app: Response) -> Response {
+    let hop = ["server", "date", "connection", "keep-alive"];
+    let before = app
+        .headers
+        .into_iter()
+        .filter(|(k, _)| !hop.iter().any(|h| k.eq_ignore_ascii_case(h)))
+        .collect();
+    let mut res = nginx_reply(ctx, app.status, before, Vec::new(), app.body);
+    res.reason = app.reason;
     res
 }
 
-fn nginx_error(ctx: &Ctx, status: u16) -> Response {
-    nginx_response(
-        ctx,
-        Response::new(status, "text/html", nginx::error_page(status)),
-    )
+/// A redirect nginx writes (`return 301 URL`, or a directory asked for
+/// without its slash): a relative URL is made absolute with the request's
+/// host (`absolute_redirect`, `port_in_redirect` on: the default).
+fn redirect(ctx: &Ctx, status: u16, url: &str, host: &str, port: u16) -> Response {
+    let body = nginx::error_page(status);
+    let mut before = typed("text/html", &body);
+    let mut after = Vec::new();
+    if url.starts_with('/') {
+        let port = if port == 80 {
+            String::new()
+        } else {
+            format!(":{port}")
+        };
+        before.push(("Location".into(), format!("http://{host}{port}{url}")));
+    } else {
+        after.push(("Location".into(), url.to_string()));
+    }
+    nginx_reply(ctx, status, before, after, body)
+}
+
+/// What `return CODE "text"` sends: the text as the body; for 301, 302,
+/// 303, 307 and 308 the text is the URL to redirect to; 204 and 304 have
+/// no body (nginx's `ngx_http_send_response`).
+fn returned(ctx: &Ctx, status: u16, text: &str, host: &str, port: u16) -> Response {
+    match status {
+        301 | 302 | 303 | 307 | 308 => redirect(ctx, status, text, host, port),
+        204 | 304 => nginx_reply(ctx, status, Vec::new(), Vec::new(), String::new()),
+        _ => nginx_reply(
+            ctx,
+            status,
+            typed("text/plain", text),
+            Vec::new(),
+            text.to_string(),
+        ),
+    }
+}
+
+/// A file nginx sends: its type (from `mime.types`), length, and the
+/// validators nginx derives from the file's modification time (every file
+/// of the simulated disk was written at the virtual epoch).
+fn file_response(ctx: &Ctx, content_type: &str, body: &str) -> Response {
+    let mtime = crate::http::VIRTUAL_EPOCH_S;
+    let mut before = typed(content_type, body);
+    before.push(("Last-Modified".into(), crate::http::http_date(0)));
+    let after = vec![
+        ("ETag".into(), format!("\"{mtime:x}-{:x}\"", body.len())),
+        ("Accept-Ranges".into(), "bytes".into()),
+    ];
+    nginx_reply(ctx, 200, before, after, body.to_string())
 }
 
 /// The machine that runs Nginx and the application for this request.
@@ -179,13 +265,34 @@ pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served 
             );
         }
     };
-    let host_name = req
-        .header("host")
-        .unwrap_or("")
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let uri = match nginx::uri::parse(&req.target) {
+        Ok(u) => u,
+        Err(why) => {
+            ctx.step(spec(
+                Component::Nginx,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                s.latency.nginx_us,
+                "Nginx refuses the request: 400",
+                format!("Before choosing a location nginx normalizes the path (decoding %XX, merging slashes, resolving . and ..), and here it cannot: {why}. It answers 400 Bad Request."),
+                Payload::None,
+            ));
+            let res = nginx_error(ctx, 400);
+            ctx.span(Component::Nginx, "request in Nginx", nginx_start);
+            return Served::Response(res, format!("Nginx answers 400 Bad Request: {why}."));
+        }
+    };
+    let host_name = match &uri.host {
+        Some(h) => h.clone(),
+        None => req
+            .header("host")
+            .unwrap_or("")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+    };
     let server_choice = if cfg.server_name.contains(&host_name) {
         format!(
             "The Host header \"{host_name}\" matches server_name, so this server block handles it."
@@ -193,11 +300,16 @@ pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served 
     } else {
         format!("No server_name matches \"{host_name}\", so nginx uses the default server for port {}: this one.", cfg.listen)
     };
-    let raw_path = req.target.split('?').next().unwrap_or("/");
-    let path = percent_encoding::percent_decode_str(raw_path)
-        .decode_utf8_lossy()
-        .into_owned();
-    let m = nginx::match_location(cfg, router, &path);
+    let path = uri.path_text();
+    let normalized = if path == req.target.split(['?', '#']).next().unwrap_or("") {
+        String::new()
+    } else {
+        format!(
+            " It matches the normalized path {path}, not the target as sent ({}).",
+            crate::text::clip(&req.target, 60)
+        )
+    };
+    let m = nginx::match_location(cfg, router, &uri);
     let chosen = m.index.and_then(|i| cfg.locations.get(i));
     let location = chosen
         .map(nginx::location_syntax)
@@ -210,7 +322,10 @@ pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served 
         Status::Ok,
         nginx_us,
         format!("Nginx picks {location}"),
-        format!("Nginx parses the request. {server_choice} {}", m.reason),
+        format!(
+            "Nginx parses the request. {server_choice}{normalized} {}",
+            m.reason
+        ),
         Payload::NginxMatch {
             location,
             reason: m.reason.clone(),
@@ -218,59 +333,144 @@ pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served 
             config: router.config_text.clone(),
         },
     ));
-    let action = chosen
-        .map(|l| l.action.clone())
-        .unwrap_or(LocationAction::Static);
-    let (res, explanation) = match action {
-        LocationAction::Static => {
-            let file = s.server.docroot.iter().find(|f| f.path == path);
-            match file {
-                Some(f) => {
-                    ctx.step(spec(
-                        Component::Nginx,
-                        Component::Nginx,
-                        Phase::Wait,
-                        Status::Ok,
-                        s.latency.static_file_us,
-                        format!("Read {}{}", cfg.root, f.path),
-                        "Nginx reads the file from disk itself; the application server is never involved, which is why static files are cheap.",
-                        Payload::StaticFile {
-                            path: format!("{}{}", cfg.root, f.path),
-                            content_type: f.content_type.clone(),
-                            size: f.body.len(),
-                        },
-                    ));
-                    (
-                        nginx_response(ctx, Response::new(200, &f.content_type, f.body.clone())),
-                        "Nginx sends the file back with its type and length.".to_string(),
-                    )
-                }
-                None => {
-                    ctx.step(spec(
-                        Component::Nginx,
-                        Component::Nginx,
-                        Phase::Wait,
-                        Status::Fail,
-                        s.latency.static_file_us,
-                        format!("No file {}{}", cfg.root, path),
-                        "The file does not exist in the document root, so Nginx answers 404 with its own error page.",
-                        Payload::None,
-                    ));
-                    (
-                        nginx_error(ctx, 404),
-                        "Nginx answers 404 Not Found.".to_string(),
-                    )
-                }
+    let port = cfg.listen;
+    let (res, explanation) = match chosen.map(|l| l.action.clone()) {
+        // `try_files $uri =404`: the file itself, or 404.
+        Some(LocationAction::Static) => match s
+            .server
+            .docroot
+            .iter()
+            .find(|f| f.path.as_bytes() == uri.path)
+        {
+            Some(f) => static_file(ctx, f),
+            None => {
+                missing_file(ctx, &path);
+                (
+                    nginx_error(ctx, 404),
+                    "Nginx answers 404 Not Found.".to_string(),
+                )
             }
-        }
-        LocationAction::Return { status, text } => (
-            nginx_response(ctx, Response::new(status, "text/plain", text)),
+        },
+        // No location: nginx's own static handling of the root directory.
+        None => server_root(ctx, &uri, &path, &host_name, port),
+        Some(LocationAction::Return { status, text }) => (
+            returned(ctx, status, &text, &host_name, port),
             format!("The location says `return {status}`, so Nginx answers at once."),
         ),
-        LocationAction::Proxy { upstream } => proxy(ctx, host, &req, &upstream),
+        Some(LocationAction::Proxy { upstream }) => proxy(ctx, host, &req, &upstream),
     };
     ctx.span(Component::Nginx, "request in Nginx", nginx_start);
     Served::Response(res, explanation)
+}
+
+/// Nginx reads a file of the document root and sends it.
+fn static_file(ctx: &mut Ctx, f: &crate::scenario::StaticFile) -> (Response, String) {
+    let s = ctx.scenario;
+    let root = &s.server.nginx_config.root;
+    ctx.step(spec(
+        Component::Nginx,
+        Component::Nginx,
+        Phase::Wait,
+        Status::Ok,
+        s.latency.static_file_us,
+        format!("Read {root}{}", f.path),
+        "Nginx reads the file from disk itself; the application server is never involved, which is why static files are cheap.",
+        Payload::StaticFile {
+            path: format!("{root}{}", f.path),
+            content_type: f.content_type.clone(),
+            size: f.body.len(),
+        },
+    ));
+    (
+        file_response(ctx, &f.content_type, &f.body),
+        "Nginx sends the file back with its type, length and validators (Last-Modified, ETag)."
+            .to_string(),
+    )
+}
+
+fn missing_file(ctx: &mut Ctx, path: &str) {
+    let s = ctx.scenario;
+    ctx.step(spec(
+        Component::Nginx,
+        Component::Nginx,
+        Phase::Wait,
+        Status::Fail,
+        s.latency.static_file_us,
+        format!("No file {}{path}", s.server.nginx_config.root),
+        "The file does not exist in the document root, so Nginx answers 404 with its own error page.",
+        Payload::None,
+    ));
+}
+
+/// No location matched: nginx serves the root directory with its default
+/// handlers. A file is sent; a directory asked for without its slash is
+/// redirected to it (301); a path ending in `/` is its `index.html`, or
+/// 403 when the directory exists without one (`autoindex` is off), or 404.
+fn server_root(
+    ctx: &mut Ctx,
+    uri: &crate::server::nginx::uri::Uri,
+    path: &str,
+    host: &str,
+    port: u16,
+) -> (Response, String) {
+    let s = ctx.scenario;
+    let docroot = &s.server.docroot;
+    let is_dir = |dir: &[u8]| {
+        dir == b"/"
+            || docroot.iter().any(|f| {
+                f.path.as_bytes().starts_with(dir)
+                    && f.path.as_bytes().get(dir.len()) == Some(&b'/')
+            })
+    };
+    let p = uri.path.as_slice();
+    if let Some(dir) = p.strip_suffix(b"/") {
+        let index = [p, b"index.html"].concat();
+        if let Some(f) = docroot
+            .iter()
+            .find(|f| f.path.as_bytes() == index.as_slice())
+        {
+            return static_file(ctx, f);
+        }
+        if is_dir(if dir.is_empty() { b"/" } else { dir }) {
+            ctx.step(spec(
+                Component::Nginx,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                s.latency.static_file_us,
+                format!("No index.html in {}{path}", s.server.nginx_config.root),
+                "The path names a directory with no index.html, and nginx does not list directories (autoindex is off), so it answers 403 Forbidden.",
+                Payload::None,
+            ));
+            return (
+                nginx_error(ctx, 403),
+                "Nginx answers 403 Forbidden.".to_string(),
+            );
+        }
+    } else if let Some(f) = docroot.iter().find(|f| f.path.as_bytes() == p) {
+        return static_file(ctx, f);
+    } else if is_dir(p) {
+        let to = format!("{path}/");
+        ctx.step(spec(
+            Component::Nginx,
+            Component::Nginx,
+            Phase::Wait,
+            Status::Ok,
+            s.latency.static_file_us,
+            format!("{path} is a directory: redirect to {to}"),
+            format!("{}{path} is a directory, so nginx redirects the browser to the same path with a slash ({to}).", s.server.nginx_config.root),
+            Payload::None,
+        ));
+        return (
+            redirect(ctx, 301, &to, host, port),
+            "Nginx answers 301 Moved Permanently.".to_string(),
+        );
+    }
+    missing_file(ctx, path);
+    (
+        nginx_error(ctx, 404),
+        "Nginx answers 404 Not Found.".to_string(),
+    )
 }
 
 /// Nginx forwards the request to the application server and relays its answer.
@@ -398,7 +598,7 @@ fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response
                 Ok(r) => {
                     let status = r.status;
                     (
-                        nginx_response(ctx, r),
+                        relayed(ctx, r),
                         format!("Nginx relays the application's {status} to the browser, adding its own Server and Date headers."),
                     )
                 }

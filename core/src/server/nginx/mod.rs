@@ -1,11 +1,17 @@
-//! Nginx: `server_name` and `location` matching in nginx's documented order.
+//! Nginx: `server_name` and `location` matching in nginx's documented order,
+//! the server block as nginx syntax, and nginx's own status lines and pages.
+//!
+//! Matching runs on the normalized URI ([`uri`]); regular expressions see
+//! its bytes one character each, as nginx's PCRE does without UTF mode.
+
+pub mod status;
+pub mod uri;
 
 use regex_lite::Regex;
 
 use crate::scenario::{Location, LocationAction, Modifier, NginxConfig};
-
-/// The version string Nginx puts in `Server` headers and error pages.
-pub const VERSION: &str = "nginx/1.24.0";
+pub use status::{error_page, status_line_reason, VERSION};
+use uri::{latin1, Uri};
 
 /// The `location` blocks with their regular expressions compiled once.
 #[derive(Debug, Clone)]
@@ -15,14 +21,46 @@ pub struct Router {
     pub config_text: String,
 }
 
-/// Compiles a location's regex the way nginx would (`~*` is case-insensitive).
+/// Compiles a location's regex the way nginx would (`~*` is case-insensitive):
+/// over the pattern's UTF-8 bytes, one character each (see [`uri::Uri::latin1`]).
 pub fn compile(loc: &Location) -> Result<Option<Regex>, String> {
-    let pattern = match loc.modifier {
-        Modifier::Regex => loc.pattern.clone(),
-        Modifier::RegexCaseless => format!("(?i){}", loc.pattern),
+    let caseless = match loc.modifier {
+        Modifier::Regex => false,
+        Modifier::RegexCaseless => true,
         _ => return Ok(None),
     };
+    foreign_syntax(&loc.pattern)?;
+    let mut pattern = latin1(loc.pattern.as_bytes());
+    if caseless {
+        pattern.insert_str(0, "(?i)");
+    }
     Regex::new(&pattern).map(Some).map_err(|e| e.to_string())
+}
+
+/// Refuses regex syntax on which `regex-lite` and nginx's PCRE disagree.
+fn foreign_syntax(pattern: &str) -> Result<(), String> {
+    let b = pattern.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            let next = b.get(i + 1).copied();
+            let bad = match next {
+                Some(b'<') | Some(b'>') | Some(b'u') | Some(b'U') => true,
+                Some(b'b') | Some(b'B') => b.get(i + 2) == Some(&b'{'),
+                _ => false,
+            };
+            if bad {
+                let esc = &pattern[i..(i + 2).min(pattern.len())];
+                return Err(format!(
+                    "{esc} means something else to nginx's regular expressions (PCRE) than here, so it is not allowed"
+                ));
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 impl Router {
@@ -51,18 +89,56 @@ pub struct Match {
 
 /// `location = /favicon.ico`, as written in the config.
 pub fn location_syntax(l: &Location) -> String {
-    format!("location {}{}", l.modifier.syntax(), l.pattern)
+    format!("location {}{}", l.modifier.syntax(), quoted(&l.pattern))
 }
 
-/// Finds the location for `path` as nginx does: an exact `=` match wins at
-/// once; otherwise the longest matching prefix is remembered, and if it is
-/// `^~` it wins; otherwise regexes are tried in order and the first match
-/// wins; otherwise the remembered prefix is used.
-pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
+/// A token as nginx's configuration reader needs it: bare when it reads
+/// back unchanged, otherwise in double quotes with `"` and the backslashes
+/// nginx would unescape (`\"`, `\'`, `\\`, `\t`, `\r`, `\n`, a final `\`)
+/// doubled. nginx's `ngx_conf_read_token` applies those escapes to every
+/// token, quoted or not, and ends a bare token at whitespace, `;`, `{` or
+/// `}` (so `^/posts/[0-9]{1,3}$` must be quoted).
+pub fn quoted(token: &str) -> String {
+    let b = token.as_bytes();
+    let escape_at = |i: usize| {
+        b[i] == b'\\'
+            && matches!(
+                b.get(i + 1),
+                None | Some(b'"' | b'\'' | b'\\' | b't' | b'r' | b'n')
+            )
+    };
+    let bare = !token.is_empty()
+        && !token.starts_with(['"', '\'', '#'])
+        && !token
+            .contains(|c: char| c.is_whitespace() || matches!(c, ';' | '{' | '}' | '"' | '\''))
+        && !(0..b.len()).any(escape_at);
+    if bare {
+        return token.to_string();
+    }
+    let mut out = String::with_capacity(token.len() + 2);
+    out.push('"');
+    for (i, c) in token.char_indices() {
+        if c == '"' || (c == '\\' && escape_at(i)) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Finds the location for a normalized URI as nginx does (`location` in
+/// nginx's docs): an exact `=` match wins at once; otherwise the longest
+/// matching prefix is remembered, and if it is `^~` it wins; otherwise
+/// regexes are tried in order and the first match wins; otherwise the
+/// remembered prefix is used. Prefixes compare bytes, case-sensitively.
+pub fn match_location(cfg: &NginxConfig, router: &Router, uri: &Uri) -> Match {
+    let path = uri.path.as_slice();
+    let shown = uri.path_text();
     let mut considered = Vec::new();
     for (i, l) in cfg.locations.iter().enumerate() {
         if l.modifier == Modifier::Exact {
-            let hit = l.pattern == path;
+            let hit = l.pattern.as_bytes() == path;
             considered.push(format!(
                 "{}: {}",
                 location_syntax(l),
@@ -72,7 +148,7 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
                 return Match {
                     index: Some(i),
                     reason: format!(
-                        "{} is an exact match for {path}, and nginx stops at an exact match.",
+                        "{} is an exact match for {shown}, and nginx stops at an exact match.",
                         location_syntax(l)
                     ),
                     considered,
@@ -83,7 +159,7 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
     let mut best: Option<usize> = None;
     for (i, l) in cfg.locations.iter().enumerate() {
         if matches!(l.modifier, Modifier::Prefix | Modifier::PrefixNoRegex) {
-            let hit = path.starts_with(&l.pattern);
+            let hit = path.starts_with(l.pattern.as_bytes());
             considered.push(format!(
                 "{}: {}",
                 location_syntax(l),
@@ -108,9 +184,10 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
             };
         }
     }
+    let as_chars = uri.latin1();
     for (i, l) in cfg.locations.iter().enumerate() {
         if let Some(Some(re)) = router.regexes.get(i) {
-            let hit = re.is_match(path);
+            let hit = re.is_match(&as_chars);
             considered.push(format!(
                 "{}: {}",
                 location_syntax(l),
@@ -123,7 +200,7 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
             if hit {
                 return Match {
                     index: Some(i),
-                    reason: format!("{} is the first regular expression that matches {path}; regexes are tried in config order and beat a plain prefix.", location_syntax(l)),
+                    reason: format!("{} is the first regular expression that matches {shown}; regexes are tried in config order and beat a plain prefix.", location_syntax(l)),
                     considered,
                 };
             }
@@ -148,13 +225,20 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, path: &str) -> Match {
     }
 }
 
-/// The `server` block as nginx syntax.
+/// The `server` block as nginx syntax. It sits in the `http { }` block of
+/// Debian's stock `/etc/nginx/nginx.conf` (which includes `mime.types`);
+/// `default_type text/plain` makes `return`'s text show as text.
 pub fn config_text(cfg: &NginxConfig) -> String {
+    let names: Vec<String> = cfg.server_name.iter().map(|n| quoted(n)).collect();
     let mut s = format!(
-        "server {{\n    listen {};\n    server_name {};\n    root {};\n",
+        "server {{\n    listen {};\n    server_name {};\n    root {};\n    default_type text/plain;\n",
         cfg.listen,
-        cfg.server_name.join(" "),
-        cfg.root
+        if names.is_empty() {
+            "\"\"".to_string()
+        } else {
+            names.join(" ")
+        },
+        quoted(&cfg.root)
     );
     for l in &cfg.locations {
         s.push_str(&format!("\n    {} {{\n", location_syntax(l)));
@@ -170,10 +254,7 @@ pub fn config_text(cfg: &NginxConfig) -> String {
                 );
             }
             LocationAction::Return { status, text } => {
-                s.push_str(&format!(
-                    "        return {status} \"{}\";\n",
-                    text.replace('"', "\\\"")
-                ));
+                s.push_str(&format!("        return {status} {};\n", return_text(text)));
             }
         }
         s.push_str("    }\n");
@@ -182,12 +263,42 @@ pub fn config_text(cfg: &NginxConfig) -> String {
     s
 }
 
-/// Nginx's own error page for a status.
-pub fn error_page(status: u16) -> String {
-    let line = format!("{status} {}", crate::http::reason(status));
-    format!(
-        "<html>\r\n<head><title>{line}</title></head>\r\n<body>\r\n<center><h1>{line}</h1></center>\r\n<hr><center>{VERSION}</center>\r\n</body>\r\n</html>\r\n"
-    )
+/// `return`'s text, always quoted: `"` and every `\` escaped (the text has
+/// no `$`: validation refuses it, since nginx would read a variable).
+fn return_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Why nginx would refuse a `return` text, if it would read it differently.
+pub fn check_return_text(text: &str) -> Result<(), String> {
+    if text.contains('$') {
+        return Err(
+            "nginx reads $ in a return text as the start of a variable; leave it out".into(),
+        );
+    }
+    if text.chars().any(char::is_control) {
+        return Err("a return text cannot hold control characters".into());
+    }
+    Ok(())
+}
+
+/// Why nginx would refuse a location's pattern (or read it differently).
+pub fn check_pattern(loc: &Location) -> Result<(), String> {
+    if loc.pattern.chars().any(char::is_control) {
+        return Err("the pattern cannot hold control characters".into());
+    }
+    compile(loc)
+        .map(|_| ())
+        .map_err(|e| format!("the regular expression does not compile: {e}"))
 }
 
 #[cfg(test)]
@@ -211,7 +322,7 @@ mod tests {
             locations,
         };
         let r = Router::new(&cfg);
-        let m = match_location(&cfg, &r, path);
+        let m = match_location(&cfg, &r, &uri::parse(path).unwrap());
         let got = m.index.map(|i| location_syntax(&cfg.locations[i]));
         assert_eq!(got.as_deref(), expect, "{path}: {}", m.reason);
     }
