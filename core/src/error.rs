@@ -34,7 +34,7 @@ impl fmt::Display for ScenarioError {
                 write!(f, "the DNS record for \"{name}\" is not allowed: {detail}")
             }
             ScenarioError::BadLocation { pattern, detail } => {
-                write!(f, "nginx would refuse `location {pattern}`: {detail}")
+                write!(f, "`location {pattern}` is refused: {detail}")
             }
             ScenarioError::BadData { detail } => {
                 write!(f, "the database rows could not be loaded: {detail}")

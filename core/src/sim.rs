@@ -440,6 +440,56 @@ impl Simulator {
     }
 }
 
+impl Simulator {
+    /// What the single server's nginx answers to exactly these request
+    /// bytes, as if they had arrived over an open connection (no DNS, no
+    /// TCP, no browser): the response, or `None` when nothing answers, and
+    /// the steps taken. The conformance suite sends the same bytes to the
+    /// real nginx and compares.
+    pub fn serve_wire(
+        &mut self,
+        wire: &str,
+        at_us: u64,
+    ) -> (Option<crate::http::Response>, Vec<Step>) {
+        self.advance(at_us);
+        let only = Backend {
+            db: &self.db,
+            state: self.scenario.server.database,
+            component: Component::Database,
+            hostname: "localhost",
+        };
+        let route = DbRoute {
+            writer: only,
+            reader: only,
+            replicated: false,
+            reader_behind: 0,
+            lag_us: 0,
+        };
+        let mut ctx = Ctx {
+            scenario: &self.scenario,
+            rng: &mut self.rng,
+            now: 0,
+            started_at_us: at_us,
+            steps: Vec::new(),
+            spans: Vec::new(),
+            node: None,
+            writes: Vec::new(),
+        };
+        let host = server::Host {
+            hostname: &self.scenario.server.hostname,
+            remote_addr: self.scenario.client.ip,
+            nginx: self.scenario.server.nginx,
+            app: self.scenario.server.app,
+            db: route,
+        };
+        let res = match server::serve(&mut ctx, &host, &self.router, wire) {
+            server::Served::Response(res, _) => Some(res),
+            server::Served::NoAnswer => None,
+        };
+        (res, ctx.steps)
+    }
+}
+
 fn run(
     ctx: &mut Ctx,
     resolver: &mut Resolver,

@@ -187,7 +187,13 @@ pub fn parse_response(text: &str) -> Result<Response, String> {
     let reason = res.reason.unwrap_or("").to_string();
     let minor_version = res.version.unwrap_or(1);
     let headers = owned_headers(res.headers)?;
-    let body = body_after(text, head_len, &headers)?;
+    // 1xx, 204 and 304 responses never have a body, whatever their
+    // Content-Length says (RFC 9112 §6.3).
+    let body = if status < 200 || status == 204 || status == 304 {
+        String::new()
+    } else {
+        body_after(text, head_len, &headers)?
+    };
     Ok(Response {
         status,
         reason,

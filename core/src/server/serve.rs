@@ -7,6 +7,7 @@ use crate::http::{http_date, parse_request, parse_response, Request, Response};
 use crate::scenario::{LocationAction, OtherHost, ProcessState};
 use crate::server::app::{self, AppResult};
 use crate::server::db::DbRoute;
+use crate::server::nginx::uri::Uri;
 use crate::server::nginx::{self, Router};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
@@ -133,10 +134,19 @@ fn typed(content_type: &str, body: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// Nginx's own error page for a status.
+/// Nginx's own error page for a status. After a 400 nginx closes the
+/// connection (it cannot trust where the next request would start).
 fn nginx_error(ctx: &Ctx, status: u16) -> Response {
     let body = nginx::error_page(status);
-    nginx_reply(ctx, status, typed("text/html", &body), Vec::new(), body)
+    let mut res = nginx_reply(ctx, status, typed("text/html", &body), Vec::new(), body);
+    if status == 400 {
+        for (k, v) in &mut res.headers {
+            if k == "Connection" {
+                *v = "close".into();
+            }
+        }
+    }
+    res
 }
 
 /// A response relayed from the application: nginx replaces `Server` and
@@ -173,29 +183,54 @@ fn redirect(ctx: &Ctx, status: u16, url: &str, host: &str, port: u16) -> Respons
     nginx_reply(ctx, status, before, after, body)
 }
 
-/// What `return CODE "text"` sends: the text as the body; for 301, 302,
-/// 303, 307 and 308 the text is the URL to redirect to; 204 and 304 have
-/// no body (nginx's `ngx_http_send_response`).
-fn returned(ctx: &Ctx, status: u16, text: &str, host: &str, port: u16) -> Response {
+/// What `return CODE "text"` sends (`ngx_http_rewrite_module`'s return,
+/// then `ngx_http_send_response`): the text as the body; for 301, 302,
+/// 303, 307 and 308 the text is the URL to redirect to. An empty text from
+/// 400 up is as if there were none: nginx's own page for the code, or an
+/// empty body without a type. 204 has no body and no length; 304 keeps the
+/// type and length but sends no body.
+fn returned(ctx: &Ctx, status: u16, text: &str, uri: &Uri, host: &str, port: u16) -> Response {
     match status {
         301 | 302 | 303 | 307 | 308 => redirect(ctx, status, text, host, port),
-        204 | 304 => nginx_reply(ctx, status, Vec::new(), Vec::new(), String::new()),
+        204 => nginx_reply(ctx, status, Vec::new(), Vec::new(), String::new()),
+        304 => nginx_reply(
+            ctx,
+            status,
+            typed(content_type(&uri.path), text),
+            Vec::new(),
+            String::new(),
+        ),
+        400.. if text.is_empty() => {
+            let page = nginx::error_page(status);
+            if page.is_empty() {
+                let length = vec![("Content-Length".to_string(), "0".to_string())];
+                nginx_reply(ctx, status, length, Vec::new(), String::new())
+            } else {
+                nginx_error(ctx, status)
+            }
+        }
         _ => nginx_reply(
             ctx,
             status,
-            typed("text/plain", text),
+            typed(content_type(&uri.path), text),
             Vec::new(),
             text.to_string(),
         ),
     }
 }
 
+/// The type nginx gives a response for a URI: `mime.types` by extension,
+/// else the server block's `default_type text/plain`.
+fn content_type(path: &[u8]) -> &'static str {
+    nginx::mime::for_path(path).unwrap_or("text/plain")
+}
+
 /// A file nginx sends: its type (from `mime.types`), length, and the
 /// validators nginx derives from the file's modification time (every file
 /// of the simulated disk was written at the virtual epoch).
-fn file_response(ctx: &Ctx, content_type: &str, body: &str) -> Response {
+fn file_response(ctx: &Ctx, path: &str, body: &str) -> Response {
     let mtime = crate::http::VIRTUAL_EPOCH_S;
-    let mut before = typed(content_type, body);
+    let mut before = typed(content_type(path.as_bytes()), body);
     before.push(("Last-Modified".into(), crate::http::http_date(0)));
     let after = vec![
         ("ETag".into(), format!("\"{mtime:x}-{:x}\"", body.len())),
@@ -354,10 +389,12 @@ pub fn serve(ctx: &mut Ctx, host: &Host, router: &Router, wire: &str) -> Served 
         // No location: nginx's own static handling of the root directory.
         None => server_root(ctx, &uri, &path, &host_name, port),
         Some(LocationAction::Return { status, text }) => (
-            returned(ctx, status, &text, &host_name, port),
+            returned(ctx, status, &text, &uri, &host_name, port),
             format!("The location says `return {status}`, so Nginx answers at once."),
         ),
-        Some(LocationAction::Proxy { upstream }) => proxy(ctx, host, &req, &upstream),
+        Some(LocationAction::Proxy { upstream }) => {
+            proxy(ctx, host, &req, &uri, &host_name, &upstream)
+        }
     };
     ctx.span(Component::Nginx, "request in Nginx", nginx_start);
     Served::Response(res, explanation)
@@ -377,12 +414,12 @@ fn static_file(ctx: &mut Ctx, f: &crate::scenario::StaticFile) -> (Response, Str
         "Nginx reads the file from disk itself; the application server is never involved, which is why static files are cheap.",
         Payload::StaticFile {
             path: format!("{root}{}", f.path),
-            content_type: f.content_type.clone(),
+            content_type: content_type(f.path.as_bytes()).to_string(),
             size: f.body.len(),
         },
     ));
     (
-        file_response(ctx, &f.content_type, &f.body),
+        file_response(ctx, &f.path, &f.body),
         "Nginx sends the file back with its type, length and validators (Last-Modified, ETag)."
             .to_string(),
     )
@@ -406,13 +443,7 @@ fn missing_file(ctx: &mut Ctx, path: &str) {
 /// handlers. A file is sent; a directory asked for without its slash is
 /// redirected to it (301); a path ending in `/` is its `index.html`, or
 /// 403 when the directory exists without one (`autoindex` is off), or 404.
-fn server_root(
-    ctx: &mut Ctx,
-    uri: &crate::server::nginx::uri::Uri,
-    path: &str,
-    host: &str,
-    port: u16,
-) -> (Response, String) {
+fn server_root(ctx: &mut Ctx, uri: &Uri, path: &str, host: &str, port: u16) -> (Response, String) {
     let s = ctx.scenario;
     let docroot = &s.server.docroot;
     let is_dir = |dir: &[u8]| {
@@ -474,7 +505,14 @@ fn server_root(
 }
 
 /// Nginx forwards the request to the application server and relays its answer.
-fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response, String) {
+fn proxy(
+    ctx: &mut Ctx,
+    host: &Host,
+    req: &Request,
+    uri: &Uri,
+    host_name: &str,
+    upstream: &str,
+) -> (Response, String) {
     let s = ctx.scenario;
     let loopback = s.latency.loopback_us;
     let listening = upstream == s.server.app_listen
@@ -507,10 +545,8 @@ fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response
         None => remote.clone(),
     };
     let mut headers = vec![
-        (
-            "Host".to_string(),
-            req.header("host").unwrap_or("").to_string(),
-        ),
+        // `proxy_set_header Host $host`: the host nginx chose the server by.
+        ("Host".to_string(), host_name.to_string()),
         ("X-Real-IP".to_string(), remote),
         ("X-Forwarded-For".to_string(), forwarded),
         ("Connection".to_string(), "close".to_string()),
@@ -525,7 +561,7 @@ fn proxy(ctx: &mut Ctx, host: &Host, req: &Request, upstream: &str) -> (Response
     }
     let proxied = Request {
         method: req.method.clone(),
-        target: req.target.clone(),
+        target: uri.unparsed.clone(),
         minor_version: 1,
         headers,
         body: req.body.clone(),

@@ -4,6 +4,7 @@
 //! Matching runs on the normalized URI ([`uri`]); regular expressions see
 //! its bytes one character each, as nginx's PCRE does without UTF mode.
 
+pub mod mime;
 pub mod status;
 pub mod uri;
 
@@ -296,9 +297,9 @@ pub fn check_pattern(loc: &Location) -> Result<(), String> {
     if loc.pattern.chars().any(char::is_control) {
         return Err("the pattern cannot hold control characters".into());
     }
-    compile(loc)
-        .map(|_| ())
-        .map_err(|e| format!("the regular expression does not compile: {e}"))
+    compile(loc).map(|_| ()).map_err(|e| {
+        format!("Stackscope cannot read this regular expression ({e}); nginx's PCRE may read it differently, so write it plainly (a literal brace as \\{{)")
+    })
 }
 
 #[cfg(test)]

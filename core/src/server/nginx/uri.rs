@@ -20,6 +20,9 @@ pub struct Uri {
     pub path: Vec<u8>,
     /// `$args`: what follows the first raw `?`, as sent.
     pub args: Option<String>,
+    /// The target from its path on, as sent (`$request_uri` for an
+    /// absolute-form target): what `proxy_pass` without a URI passes on.
+    pub unparsed: String,
     /// The host of an absolute-form target (`GET http://host/path`), which
     /// nginx prefers to the Host header.
     pub host: Option<String>,
@@ -151,6 +154,7 @@ pub fn parse(target: &str) -> Result<Uri, String> {
             return Ok(Uri {
                 path: u,
                 args,
+                unparsed: rest.to_string(),
                 host,
             });
         } else if raw == b'#' {
@@ -163,6 +167,7 @@ pub fn parse(target: &str) -> Result<Uri, String> {
             return Ok(Uri {
                 path: u,
                 args,
+                unparsed: rest.to_string(),
                 host,
             });
         }
@@ -204,6 +209,7 @@ pub fn parse(target: &str) -> Result<Uri, String> {
     Ok(Uri {
         path: u,
         args,
+        unparsed: rest.to_string(),
         host,
     })
 }
