@@ -14,7 +14,7 @@
 
 mod dns;
 mod http;
-mod nginx;
+pub mod nginx;
 mod proc;
 mod report;
 mod sql;
