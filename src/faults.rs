@@ -201,21 +201,12 @@ pub fn in_effect(change: Change, s: &Scenario) -> bool {
     t == *s
 }
 
-/// The change that repairs what `change` broke, when one exists
-/// (DNS edits are undone by restoring the world and replaying the rest).
+/// The change that repairs what `change` broke on its own, when one exists
+/// (DNS edits are undone by restoring the zones and replaying the rest).
 pub fn repair(change: Change) -> Option<Change> {
-    use ProcessState::Running;
     match change {
-        Change::ServerPower(n, _) => Some(Change::ServerPower(n, true)),
-        Change::Nginx(n, _) => Some(Change::Nginx(n, Running)),
-        Change::App(n, _) => Some(Change::App(n, Running)),
-        Change::Database(_) => Some(Change::Database(Running)),
-        Change::Replica(_) => Some(Change::Replica(Running)),
-        Change::LbPower(_) => Some(Change::LbPower(true)),
-        Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
-        Change::Restore | Change::DnsRestore | Change::DnsRecordMissing | Change::DnsWrongIp => {
-            None
-        }
+        Change::DnsRecordMissing | Change::DnsWrongIp => None,
+        other => other.repair(),
     }
 }
 

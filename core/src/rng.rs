@@ -9,6 +9,15 @@ impl Rng {
         Rng(seed)
     }
 
+    /// The generator of one request: it depends only on the world's seed
+    /// and the virtual time the request starts, never on what came before,
+    /// so a world that was broken and repaired draws the same numbers as a
+    /// fresh one.
+    pub fn for_request(seed: u64, at_us: u64) -> Self {
+        let mut mix = Rng(seed ^ at_us.rotate_left(29));
+        Rng(mix.next_u64())
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

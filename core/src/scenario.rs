@@ -137,7 +137,8 @@ pub struct Latency {
     pub db_query_us: u64,
     /// Cost of 1,000 SQLite virtual-machine steps.
     pub db_us_per_kilo_step: u64,
-    /// How long the browser tries to connect before giving up.
+    /// How long the browser itself waits for a connection (Chromium: 4
+    /// minutes); the operating system usually gives up first.
     pub connect_timeout_us: u64,
     /// Nginx's `proxy_read_timeout`.
     pub proxy_read_timeout_us: u64,
@@ -437,6 +438,31 @@ pub enum Change {
 }
 
 impl Change {
+    /// True for the changes that edit DNS data (or restore it).
+    pub fn touches_dns(self) -> bool {
+        matches!(
+            self,
+            Change::DnsRecordMissing | Change::DnsWrongIp | Change::DnsRestore | Change::Restore
+        )
+    }
+
+    /// The change that undoes this one on its own, if there is one (a DNS
+    /// fault is undone by [`Change::DnsRestore`], which restores every zone).
+    pub fn repair(self) -> Option<Change> {
+        use ProcessState::Running;
+        match self {
+            Change::ServerPower(n, _) => Some(Change::ServerPower(n, true)),
+            Change::Nginx(n, _) => Some(Change::Nginx(n, Running)),
+            Change::App(n, _) => Some(Change::App(n, Running)),
+            Change::Database(_) => Some(Change::Database(Running)),
+            Change::Replica(_) => Some(Change::Replica(Running)),
+            Change::LbPower(_) => Some(Change::LbPower(true)),
+            Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
+            Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
+            Change::Restore | Change::DnsRestore => None,
+        }
+    }
+
     /// Edits the scenario. (`Restore` needs the original world and is
     /// handled by the simulator; here it does nothing.)
     pub fn apply_to(self, s: &mut Scenario) {

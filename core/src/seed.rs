@@ -54,7 +54,8 @@ pub fn simple_stack() -> Scenario {
             render_us_per_kib: 120,
             db_query_us: 180,
             db_us_per_kilo_step: 25,
-            connect_timeout_us: 21_000_000,
+            // Chromium's own limit (net/socket/transport_connect_job.cc).
+            connect_timeout_us: 240_000_000,
             proxy_read_timeout_us: 60_000_000,
             render_page_us_per_kib: 400,
         },

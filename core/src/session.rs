@@ -307,14 +307,8 @@ mod engine {
                     at_us: at,
                 });
             }
-            let dns = changes.iter().any(|c| {
-                matches!(
-                    c,
-                    Change::DnsRecordMissing | Change::DnsWrongIp | Change::Restore
-                )
-            });
-            if dns {
-                self.sim.flush_dns_cache();
+            if changes.iter().any(|c| c.touches_dns()) {
+                // The simulator emptied the resolver's cache; the record says so.
                 self.log.push(Event::FlushDns);
                 Note::Set(
                     "The resolver's cache was emptied so the DNS change shows at once \

@@ -145,7 +145,6 @@ pub struct Simulator {
     /// The read replica (redundant design).
     replica: Option<Db>,
     router: Router,
-    rng: Rng,
     lb: LbState,
     replication: Replication,
     /// The latest session time the world has been advanced to.
@@ -170,7 +169,6 @@ impl Simulator {
             Topology::Redundant(c) => (Some(Db::open(&scenario.data)?), LbState::new(c)),
         };
         Ok(Simulator {
-            rng: Rng::new(scenario.seed),
             router: Router::new(&scenario.server.nginx_config),
             original: scenario.clone(),
             scenario,
@@ -296,6 +294,12 @@ impl Simulator {
             Change::DnsRestore => self.scenario.dns = self.original.dns.clone(),
             other => other.apply_to(&mut self.scenario),
         }
+        if change.touches_dns() {
+            // The change shows at once: the resolver forgets what it cached
+            // (a real one would keep its answers until their TTLs run out;
+            // the session says so).
+            self.flush_dns_cache();
+        }
         let primary_up = self.primary_up();
         if primary_was_up && !primary_up {
             self.replication.primary_down_since = Some(at_us);
@@ -408,9 +412,10 @@ impl Simulator {
                 }
             }
         };
+        let mut rng = Rng::for_request(self.scenario.seed, at_us);
         let mut ctx = Ctx {
             scenario: &self.scenario,
-            rng: &mut self.rng,
+            rng: &mut rng,
             now: 0,
             started_at_us: at_us,
             steps: Vec::new(),
@@ -465,9 +470,10 @@ impl Simulator {
             reader_behind: 0,
             lag_us: 0,
         };
+        let mut rng = Rng::for_request(self.scenario.seed, at_us);
         let mut ctx = Ctx {
             scenario: &self.scenario,
-            rng: &mut self.rng,
+            rng: &mut rng,
             now: 0,
             started_at_us: at_us,
             steps: Vec::new(),

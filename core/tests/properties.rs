@@ -281,3 +281,79 @@ proptest! {
         prop_assert_eq!(r.failed, r.points.iter().filter(|p| !p.ok).count());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.min(2000), ..ProptestConfig::default() })]
+
+    /// Any sequence of faults and repairs (each fault's own repair, or
+    /// "Restore everything"), with requests in between, that ends with
+    /// everything repaired leaves a world whose next request is the very
+    /// trace a fresh world gives at that time. The resolver's cache is the
+    /// one deliberate difference: a DNS change empties it (the session says
+    /// so), and a fresh world's cache is empty too.
+    #[test]
+    fn faults_then_repairs_leave_a_world_like_a_fresh_one(
+        redundant in any::<bool>(),
+        steps in proptest::collection::vec((0usize..16, any::<bool>(), 1u64..30), 0..10),
+        restore_at_end in any::<bool>(),
+        url in prop_oneof![
+            Just("http://www.foobar.com/"),
+            Just("http://www.foobar.com/static/style.css"),
+            Just("http://www.foobar.com/posts/hello-world"),
+        ],
+    ) {
+        use stackscope_core::Change;
+        let world = if redundant { stackscope_core::seed::redundant_stack() } else { Scenario::default() };
+        let faults: Vec<Fault> = Fault::ALL.iter().copied().filter(|f| f.applies_to(&world.topology)).collect();
+        let mut sim = Simulator::new(world.clone()).unwrap();
+        let mut t = 0u64;
+        let mut broken: Vec<Fault> = Vec::new();
+        for (i, inject, gap_s) in steps {
+            let f = faults[i % faults.len()];
+            if inject {
+                sim.apply(f.change(), t);
+                broken.push(f);
+            } else if let Some(r) = f.change().repair() {
+                sim.apply(r, t);
+                broken.retain(|b| b.change().repair() != Some(r));
+            }
+            // Requests that read only, so the data stays as seeded.
+            assert_well_formed(&sim.request("http://www.foobar.com/", t + 500_000));
+            t += gap_s * 1_000_000;
+        }
+        if restore_at_end {
+            sim.apply(Change::Restore, t);
+        } else {
+            for f in &broken {
+                if let Some(r) = f.change().repair() {
+                    sim.apply(r, t);
+                }
+            }
+        }
+        // Long enough for the balancer's health checks to put every server
+        // back (rise × interval), for a request stuck on a hung server to
+        // time out (proxy_read_timeout) and for replication to catch up.
+        let at = t + 200_000_000;
+        sim.flush_dns_cache();
+        let got = stackscope_core::render::text(&sim.request(url, at));
+        if sim.replica_promoted() {
+            // A failover is not undone by repairing the old primary: the
+            // promoted replica keeps taking the writes (the old primary
+            // would rejoin as its replica). That difference is real, and
+            // the trace must say it.
+            prop_assert!(got.contains("promoted"), "a promoted replica, not said:\n{}", got);
+            return Ok(());
+        }
+        let fresh = stackscope_core::render::text(&Simulator::new(world.clone()).unwrap().request(url, at));
+        if got != fresh {
+            // The balancer's round-robin turn is the one other state that
+            // history moves (not a fault's remains): compare with a fresh
+            // world that has served one request before, its turn advanced.
+            let mut turned = Simulator::new(world).unwrap();
+            turned.request("http://www.foobar.com/static/style.css", at - 10_000_000);
+            turned.flush_dns_cache();
+            let fresh_turned = stackscope_core::render::text(&turned.request(url, at));
+            prop_assert!(got == fresh_turned, "after the faults and repairs:\n{}\n\na fresh world:\n{}", got, fresh);
+        }
+    }
+}

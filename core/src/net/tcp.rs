@@ -19,18 +19,46 @@ pub enum Connected<'a> {
     Failed(Ending),
 }
 
-/// SYN retransmission times (s) of a Linux client before it gives up.
-fn retransmissions(timeout_us: u64) -> Vec<u64> {
+/// The learner's operating system: Linux 6.x with its default settings.
+///
+/// The first SYN waits 1 s for an answer (the initial RTO, RFC 6298 §2.1).
+/// `tcp_syn_linear_timeouts` = 4 keeps the first retransmission timeouts
+/// at 1 s (four linear ones, then the first exponential one, 2⁰ × 1 s),
+/// after which each doubles. `tcp_syn_retries` = 6 sets the time budget:
+/// (2⁷ − 1) × 1 s = 127 s (`tcp_model_timeout` in the kernel); the
+/// connection fails at the first timeout that fires past it. So SYNs go
+/// out at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35 and 67 s and the attempt fails
+/// at 131 s with ETIMEDOUT. Measured on Linux 6.18 (a SYN into a network
+/// namespace that drops it): retransmissions at 1.0, 2.0, 3.1, 4.1, 5.1,
+/// 7.1, 11.2, 19.3, 35.5 and 67.7 s, failure at 133 s (timer slack).
+pub const OS: &str = "Linux 6.x (tcp_syn_retries = 6, tcp_syn_linear_timeouts = 4)";
+const SYN_RETRIES_BUDGET_US: u64 = 127_000_000;
+const LINEAR_TIMEOUTS: u32 = 4;
+
+/// When the kernel retransmits an unanswered SYN, and when it gives up
+/// (µs after the first SYN).
+pub fn syn_schedule() -> (Vec<u64>, u64) {
     let mut out = Vec::new();
-    let mut rto = 1_000_000u64;
     let mut at = 0u64;
-    while at + rto < timeout_us && out.len() < 16 {
+    let mut rto = 1_000_000u64;
+    let mut n = 0u32;
+    loop {
         at += rto;
+        if at >= SYN_RETRIES_BUDGET_US {
+            return (out, at);
+        }
         out.push(at);
-        rto = rto.saturating_mul(2);
+        n += 1;
+        if n > LINEAR_TIMEOUTS {
+            rto = rto.saturating_mul(2);
+        }
     }
-    out
 }
+
+/// Chromium's own limit on a connection attempt: 4 minutes
+/// (`kTransportConnectJobTimeout` in net/socket/transport_connect_job.cc),
+/// longer than Linux's, so on Linux the kernel gives up first.
+pub const CHROMIUM_CONNECT_TIMEOUT_US: u64 = 240_000_000;
 
 /// Opens a TCP connection from the learner's computer to `ip:port`.
 pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connected<'a> {
@@ -61,20 +89,34 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     };
 
     if !reachable {
-        let timeout = s.latency.connect_timeout_us;
+        let (resends, kernel_gives_up) = syn_schedule();
+        let browser_limit = s.latency.connect_timeout_us;
+        let timeout = kernel_gives_up.min(browser_limit);
         let mut segments = vec![syn.clone()];
-        for at in retransmissions(timeout) {
+        for at in resends.iter().filter(|&&at| at < timeout) {
             segments.push(format!(
-                "+{:.0} s  {from} → {to} [SYN] seq={isn} (retransmission)",
-                at as f64 / 1e6
+                "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
+                at / 1_000_000
             ));
         }
-        let why = if lb.is_some() {
-            format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. The browser resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
-        } else if ours {
-            format!("The server at {ip} is powered off, so nothing answers the SYN. The browser cannot tell a dead machine from a slow one: it resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
+        let retries = segments.len() - 1;
+        let (code, ending) = if kernel_gives_up <= browser_limit {
+            (
+                "ERR_CONNECTION_TIMED_OUT",
+                format!("The learner's operating system ({OS}) resends the SYN {retries} times, 1 s apart at first and then twice as long each time, and gives up after {} s: the browser only waits for it.", timeout / 1_000_000),
+            )
         } else {
-            format!("No machine answers at {ip}: the packets vanish into the internet. The browser resends the SYN with growing pauses and gives up after {} s.", timeout / 1_000_000)
+            (
+                "ERR_TIMED_OUT",
+                format!("The operating system resends the SYN {retries} times; the browser stops waiting after {} s, before the kernel would give up.", timeout / 1_000_000),
+            )
+        };
+        let why = if lb.is_some() {
+            format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. {ending}")
+        } else if ours {
+            format!("The server at {ip} is powered off, so nothing answers the SYN, and a dead machine looks just like a slow one. {ending}")
+        } else {
+            format!("No machine answers at {ip}: the packets vanish into the internet. {ending}")
         };
         ctx.step(spec(
             Component::Browser,
@@ -87,10 +129,7 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             Payload::Tcp { segments },
         ));
         let detail = format!("{} took too long to respond.", target.host);
-        return Connected::Failed(Ending::BrowserError {
-            code: "ERR_CONNECTION_TIMED_OUT",
-            detail,
-        });
+        return Connected::Failed(Ending::BrowserError { code, detail });
     }
 
     let listening = if lb.is_some() {
@@ -185,14 +224,13 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
 
 #[cfg(test)]
 mod tests {
-    use super::retransmissions;
+    use super::syn_schedule;
 
     #[test]
-    fn syn_retransmissions_double() {
-        assert_eq!(
-            retransmissions(21_000_000),
-            vec![1_000_000, 3_000_000, 7_000_000, 15_000_000]
-        );
-        assert!(retransmissions(0).is_empty());
+    fn linux_syn_schedule() {
+        let (resends, gives_up) = syn_schedule();
+        let s: Vec<u64> = resends.iter().map(|us| us / 1_000_000).collect();
+        assert_eq!(s, vec![1, 2, 3, 4, 5, 7, 11, 19, 35, 67]);
+        assert_eq!(gives_up, 131_000_000);
     }
 }

@@ -32,22 +32,71 @@ pub fn browser_request(target: &Target, user_agent: &str) -> Request {
     }
 }
 
+/// The time to put `bytes` on the learner's link, µs (the modelled speed
+/// serves both directions).
+fn serialization_us(ctx: &Ctx, bytes: usize) -> u64 {
+    let bw = ctx.scenario.latency.bandwidth_bytes_per_ms.max(1);
+    (bytes as u64).saturating_mul(1000).div_ceil(bw)
+}
+
 /// Sends the browser's request across the internet; returns its wire text.
+///
+/// In DevTools' terms "Request sent" is only the time to write the request
+/// into the connection; its trip across the internet counts as "Waiting
+/// for server response", which runs until the first byte comes back.
 pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> String {
     let req = browser_request(target, &ctx.scenario.client.user_agent);
     let text = req.to_wire();
+    let write = serialization_us(ctx, text.len());
+    ctx.step(spec(
+        Component::Browser,
+        Component::Browser,
+        Phase::Send,
+        Status::Ok,
+        write,
+        format!("Write the request ({} bytes)", text.len()),
+        format!("The browser writes its {}-byte request into the open connection. This is all DevTools counts as \"Request sent\"; the trip to the server is part of the wait that follows.", text.len()),
+        Payload::None,
+    ));
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
     ctx.step(spec(
         Component::Browser,
         to,
-        Phase::Send,
+        Phase::Wait,
         Status::Ok,
         one_way,
         format!("HTTP request: GET {}", target.path_and_query),
-        format!("Over the open connection the browser sends a plain-text HTTP/1.1 request. The Host header ({}) tells the server which site is wanted, since one address can host many.", target.host_header),
+        format!("The request crosses the internet as plain-text HTTP/1.1. The Host header ({}) tells the server which site is wanted, since one address can host many.", target.host_header),
         Payload::Http { text: text.clone() },
     ));
     text
+}
+
+/// TCP's largest segment payload on this path (the MSS both SYNs offer).
+pub const MSS: usize = 1460;
+/// The server's initial congestion window in segments: Linux's default
+/// (`initcwnd` 10, RFC 6928).
+pub const INITIAL_WINDOW: usize = 10;
+
+/// How a response of `bytes` reaches the browser after its first byte:
+/// `(segments, extra round trips, µs)`. The first flight is the initial
+/// window; each later flight waits a round trip for ACKs and doubles
+/// (slow start, RFC 5681). Within a flight, segments follow each other at
+/// the link's speed.
+pub fn download(bytes: usize, bandwidth_bytes_per_ms: u64, rtt_us: u64) -> (usize, usize, u64) {
+    let segments = bytes.div_ceil(MSS).max(1);
+    let mut sent = INITIAL_WINDOW.min(segments);
+    let mut window = INITIAL_WINDOW;
+    let mut rounds = 0;
+    while sent < segments {
+        rounds += 1;
+        window *= 2;
+        sent = (sent + window).min(segments);
+    }
+    let bw = bandwidth_bytes_per_ms.max(1);
+    let rest = bytes.saturating_sub(MSS) as u64;
+    let us = rest.saturating_mul(1000).div_ceil(bw) + rounds as u64 * rtt_us;
+    (segments, rounds, us)
 }
 
 /// Sends a response back to the browser and lets it download the body.
@@ -74,16 +123,31 @@ pub(crate) fn respond(
         explanation,
         Payload::Http { text: wire.clone() },
     ));
-    let bw = ctx.scenario.latency.bandwidth_bytes_per_ms.max(1);
-    let download = (wire.len() as u64).saturating_mul(1000) / bw;
+    let l = &ctx.scenario.latency;
+    let (segments, rounds, download_us) = download(
+        wire.len(),
+        l.bandwidth_bytes_per_ms,
+        2 * l.client_to_server_us,
+    );
+    let how = if segments == 1 {
+        format!("The whole response ({} bytes) fits in one TCP segment (at most {MSS} bytes), so it arrived with its first byte: nothing is left to download.", wire.len())
+    } else if rounds == 0 {
+        format!("The response is {} bytes: {segments} TCP segments of at most {MSS} bytes, all within the server's first flight (its initial window is {INITIAL_WINDOW} segments), so the rest follow the first at the connection's modelled speed.", wire.len())
+    } else {
+        format!("The response is {} bytes: {segments} TCP segments, more than the {INITIAL_WINDOW} the server may send before the browser's first ACK (its initial window). Slow start doubles the window each round trip, so the download takes {rounds} more round trip(s) on top of the bytes' time on the wire.", wire.len())
+    };
     ctx.step(spec(
         Component::Browser,
         Component::Browser,
         Phase::Download,
         Status::Ok,
-        download,
-        format!("Download {} bytes", wire.len()),
-        format!("The first byte has arrived; the rest of the {} bytes stream in at the connection's modelled speed.", wire.len()),
+        download_us,
+        format!(
+            "Download {} bytes ({segments} segment{})",
+            wire.len(),
+            if segments == 1 { "" } else { "s" }
+        ),
+        how,
         Payload::None,
     ));
     // The browser reads the response with a real HTTP parser.
