@@ -127,7 +127,20 @@ impl Resolver {
                 let via = if chain.is_empty() {
                     String::new()
                 } else {
-                    format!(" (via the alias {})", chain.join(" → "))
+                    // The records that lead there, e.g. "www.foobar.com CNAME
+                    // foobar.com, foobar.com A 8.8.8.8".
+                    let mut links: Vec<String> = reply
+                        .answers
+                        .iter()
+                        .filter_map(|r| match &r.data {
+                            RData::Cname(t) => Some(format!("{} CNAME {t}", r.name)),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(r) = reply.answers.iter().find(|r| r.data == RData::A(*ip)) {
+                        links.push(format!("{} A {ip}", r.name));
+                    }
+                    format!(", through an alias: {}", links.join(", "))
                 };
                 (
                     Status::Ok,
@@ -230,6 +243,17 @@ impl Resolver {
                         Some((Resolution::NoAddress, vec![soa.clone()])),
                     ),
                 };
+                let explanation = match &entry.data {
+                    Cached::NxDomain(_) | Cached::NoData(_) => format!(
+                        "The resolver learnt from an earlier lookup that {name} {}. There is no record to reuse: it remembers the \"no\" itself (negative caching, RFC 2308) for {left} more seconds, the negative-caching TTL the zone's SOA record gave (the smaller of its TTL and its MINIMUM field), so it asks no other server.",
+                        if matches!(entry.data, Cached::NxDomain(_)) {
+                            "does not exist"
+                        } else {
+                            "has no A record"
+                        }
+                    ),
+                    _ => format!("The resolver already knows {name} from an earlier lookup and may reuse it for {left} more seconds (the record's TTL), so it asks no other server."),
+                };
                 ctx.step(spec(
                     Component::Resolver,
                     Component::Resolver,
@@ -237,7 +261,7 @@ impl Resolver {
                     Status::Ok,
                     20,
                     format!("Cache hit for {name}"),
-                    format!("The resolver already knows {name} from an earlier lookup and may reuse it for {left} more seconds (the record's TTL), so it asks no other server."),
+                    explanation,
                     Payload::DnsCache {
                         name: name.clone(),
                         entries: vec![line],
@@ -446,6 +470,17 @@ impl Resolver {
                                 component,
                             },
                             rr.ttl,
+                        ))
+                    }
+                    (Some(rr), None) => {
+                        return Err(format!(
+                            "{} refers to {} for {}, but gives no address (glue) for it; this resolver does not look up the addresses of name servers separately",
+                            server.describe(),
+                            match &rr.data {
+                                RData::Ns(h) => h.as_str(),
+                                _ => "a name server",
+                            },
+                            fqdn(&rr.name)
                         ))
                     }
                     _ => None,

@@ -6,9 +6,6 @@ use crate::dns::wire::{Message, RData, Rcode, Rr};
 use crate::scenario::{Dns, RecordData, Zone};
 use crate::trace::Component;
 
-/// The longest CNAME chain an authoritative server follows inside its zone.
-const MAX_ZONE_CHAIN: usize = 8;
-
 /// A name server the resolver can ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameServer {
@@ -71,6 +68,28 @@ pub fn in_zone(name: &str, zone: &str) -> bool {
     zone.is_empty() || name == zone || name.ends_with(&format!(".{zone}"))
 }
 
+/// The serial of every SOA record the model writes (RFC 1035 §3.3.13); the
+/// other timers are in [`RData::text`]: refresh 7200, retry 3600, expire
+/// 1209600, and MINIMUM the zone's negative TTL.
+pub const SOA_SERIAL: u32 = 2_026_112_601;
+
+/// The longest CNAME chain an authoritative server follows inside its zone:
+/// Knot DNS stops after 5 (`CNAME_CHAIN_MAX` in `knot/nameserver/internet.h`)
+/// and answers with what it has, leaving the rest to the resolver.
+const MAX_ZONE_CHAIN: usize = 5;
+
+/// What one name server holds: its zone, as a zone file would list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneData {
+    /// The apex (`""` is the root).
+    pub origin: String,
+    /// The zone's SOA record; its TTL and MINIMUM give the negative TTL.
+    pub soa: Rr,
+    /// Every other record, in zone-file order: the apex NS, delegations
+    /// (NS records below the apex) with their glue, and the zone's data.
+    pub records: Vec<Rr>,
+}
+
 fn soa(zone: &str, mname: &str, rname: &str, negative_ttl: u32) -> Rr {
     Rr {
         name: zone.to_string(),
@@ -78,147 +97,281 @@ fn soa(zone: &str, mname: &str, rname: &str, negative_ttl: u32) -> Rr {
         data: RData::Soa {
             mname: mname.to_string(),
             rname: rname.to_string(),
-            serial: 2_026_112_601,
+            serial: SOA_SERIAL,
             minimum: negative_ttl,
         },
     }
 }
 
-fn referral(reply: &mut Message, zone: &str, ttl: u32, ns: &str, ns_ip: Ipv4Addr) {
-    reply.authority.push(Rr {
+fn ns(zone: &str, ttl: u32, host: &str) -> Rr {
+    Rr {
         name: zone.to_string(),
         ttl,
-        data: RData::Ns(ns.to_string()),
-    });
-    reply.additional.push(Rr {
-        name: ns.to_string(),
+        data: RData::Ns(host.to_string()),
+    }
+}
+
+fn a(name: &str, ttl: u32, ip: Ipv4Addr) -> Rr {
+    Rr {
+        name: name.to_string(),
         ttl,
-        data: RData::A(ns_ip),
-    });
+        data: RData::A(ip),
+    }
+}
+
+/// The root zone: each TLD delegated to its server, with the server's
+/// address as glue; the root server's own NS and address at the apex.
+pub fn root_zone(dns: &Dns) -> ZoneData {
+    let root = NameServer::root();
+    let mut records = vec![
+        ns("", dns.tld_ns_ttl, &root.host),
+        a(&root.host, dns.tld_ns_ttl, root.ip),
+    ];
+    for t in &dns.tlds {
+        let s = NameServer::tld(t);
+        records.push(ns(t, dns.tld_ns_ttl, &s.host));
+        records.push(a(&s.host, dns.tld_ns_ttl, s.ip));
+    }
+    ZoneData {
+        origin: String::new(),
+        soa: soa(
+            "",
+            &root.host,
+            "nstld.verisign-grs.com",
+            dns.tld_negative_ttl,
+        ),
+        records,
+    }
+}
+
+/// A TLD's zone: its own NS (and address, when its name lies inside), and a
+/// delegation with glue for each scenario zone below it.
+pub fn tld_zone(dns: &Dns, tld: &str) -> ZoneData {
+    let s = NameServer::tld(tld);
+    let mut records = vec![ns(tld, dns.tld_ns_ttl, &s.host)];
+    if in_zone(&s.host, tld) {
+        records.push(a(&s.host, dns.tld_ns_ttl, s.ip));
+    }
+    for z in dns
+        .zones
+        .iter()
+        .filter(|z| z.origin != tld && in_zone(&z.origin, tld))
+    {
+        records.push(ns(&z.origin, z.ns_ttl, &z.ns_name));
+        // Glue can only be held for names inside the TLD's zone (a real
+        // server ignores out-of-zone data when it loads the zone).
+        if in_zone(&z.ns_name, tld) {
+            records.push(a(&z.ns_name, z.ns_ttl, z.ns_ip));
+        }
+    }
+    ZoneData {
+        origin: tld.to_string(),
+        soa: soa(tld, &s.host, "nstld.verisign-grs.com", dns.tld_negative_ttl),
+        records,
+    }
+}
+
+/// A scenario zone: its SOA, NS and name server address, then its records.
+pub fn auth_zone(zone: &Zone) -> ZoneData {
+    let mut records = vec![ns(&zone.origin, zone.ns_ttl, &zone.ns_name)];
+    if in_zone(&zone.ns_name, &zone.origin) {
+        records.push(a(&zone.ns_name, zone.ns_ttl, zone.ns_ip));
+    }
+    records.extend(zone.records.iter().map(|r| Rr {
+        name: r.name.clone(),
+        ttl: r.ttl,
+        data: match &r.data {
+            RecordData::A(ip) => RData::A(*ip),
+            RecordData::Aaaa(ip) => RData::Aaaa(*ip),
+            RecordData::Cname(t) => RData::Cname(t.clone()),
+        },
+    }));
+    ZoneData {
+        origin: zone.origin.clone(),
+        soa: soa(
+            &zone.origin,
+            &zone.ns_name,
+            &format!("hostmaster.{}", zone.origin),
+            zone.negative_ttl,
+        ),
+        records,
+    }
+}
+
+/// The zone `server` serves, if the scenario has it.
+pub fn zone_of(dns: &Dns, server: &NameServer) -> Option<ZoneData> {
+    match server.component {
+        Component::RootDns => Some(root_zone(dns)),
+        Component::TldDns => dns
+            .tlds
+            .contains(&server.zone)
+            .then(|| tld_zone(dns, &server.zone)),
+        _ => dns
+            .zones
+            .iter()
+            .find(|z| z.origin == server.zone)
+            .map(auth_zone),
+    }
+}
+
+/// The uncompressed wire form of a record's data, the key RFC 4034 §6.3
+/// orders an RRset's records by.
+fn canonical_rdata(d: &RData) -> Vec<u8> {
+    fn name(n: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for l in n.split('.').filter(|l| !l.is_empty()) {
+            out.push(l.len() as u8);
+            out.extend(l.to_ascii_lowercase().bytes());
+        }
+        out.push(0);
+        out
+    }
+    match d {
+        RData::A(ip) => ip.octets().to_vec(),
+        RData::Aaaa(ip) => ip.octets().to_vec(),
+        RData::Cname(n) | RData::Ns(n) => name(n),
+        RData::Soa { mname, rname, .. } => [name(mname), name(rname)].concat(),
+    }
+}
+
+impl ZoneData {
+    /// The RRset of `name` and the type of `kind`, as a server holds it
+    /// (RFC 2181 §5): each record once, in canonical order (RFC 4034 §6.3,
+    /// which is how Knot DNS stores and sends them), and one TTL for all. When
+    /// the zone gives its records different TTLs, Knot DNS keeps the last one
+    /// it reads ("TTL mismatch ... TTL set to", `knot/zone/node.c`).
+    fn rrset(&self, name: &str, kind: &RData) -> Vec<Rr> {
+        let mut out: Vec<Rr> = Vec::new();
+        let mut ttl = 0;
+        for r in &self.records {
+            if r.name == name && r.data.type_name() == kind.type_name() {
+                ttl = r.ttl;
+                if !out.iter().any(|o| o.data == r.data) {
+                    out.push(r.clone());
+                }
+            }
+        }
+        out.sort_by_key(|r| canonical_rdata(&r.data));
+        for r in &mut out {
+            r.ttl = ttl;
+        }
+        out
+    }
+
+    /// The delegation `name` falls under: the zone cut closest to the apex
+    /// (RFC 1034 §4.3.2 step 3b: the data below a cut is not the zone's).
+    fn cut_for(&self, name: &str) -> Option<&str> {
+        self.records
+            .iter()
+            .filter(|r| {
+                matches!(r.data, RData::Ns(_)) && r.name != self.origin && in_zone(name, &r.name)
+            })
+            .map(|r| r.name.as_str())
+            .min_by_key(|n| n.len())
+    }
+
+    /// True when `name` is in the zone's tree: it owns records, or is the
+    /// apex, or is an empty non-terminal (RFC 8020: a name with descendants
+    /// exists even without records of its own).
+    fn exists(&self, name: &str) -> bool {
+        name == self.origin
+            || self
+                .records
+                .iter()
+                .any(|r| r.name == name || r.name.ends_with(&format!(".{name}")))
+    }
+
+    /// The SOA for a negative answer. RFC 2308 §3: its TTL is the smaller
+    /// of the SOA record's own TTL and its MINIMUM field (Knot DNS:
+    /// `KNOT_PF_SOAMINTTL`).
+    pub fn negative_soa(&self) -> Rr {
+        let mut s = self.soa.clone();
+        if let RData::Soa { minimum, .. } = s.data {
+            s.ttl = s.ttl.min(minimum);
+        }
+        s
+    }
+
+    /// A referral (RFC 1034 §4.3.2 step 3b): the cut's NS RRset in the
+    /// authority section and the name servers' addresses, wherever the zone
+    /// holds them, in the additional section (A, then AAAA, per name
+    /// server, as Knot DNS's `put_additional` does).
+    fn refer(&self, cut: &str, reply: &mut Message) {
+        let rrset = self.rrset(cut, &RData::Ns(String::new()));
+        for r in &rrset {
+            if let RData::Ns(host) = &r.data {
+                reply
+                    .additional
+                    .extend(self.rrset(host, &RData::A(Ipv4Addr::UNSPECIFIED)));
+                reply
+                    .additional
+                    .extend(self.rrset(host, &RData::Aaaa(std::net::Ipv6Addr::UNSPECIFIED)));
+            }
+        }
+        reply.authority.extend(rrset);
+    }
+
+    /// How an authoritative server answers an A query for `qname`
+    /// (RFC 1034 §4.3.2), as Knot DNS does it:
+    ///
+    /// * below a zone cut: a referral, not authoritative (AA=0);
+    /// * otherwise AA=1, and CNAMEs inside the zone are followed (at most
+    ///   [`MAX_ZONE_CHAIN`], each record once, so a loop ends);
+    /// * the A RRset: the answer, nothing in authority or additional (Knot
+    ///   sends no NS records with positive answers);
+    /// * a name that exists without an A record, including the apex and
+    ///   empty non-terminals: NOERROR with no answer (NODATA) and the SOA;
+    /// * a name that does not exist: NXDOMAIN and the SOA (RFC 2308 §2);
+    /// * an alias leaving the zone: the CNAMEs so far, for the resolver to go on.
+    pub fn answer(&self, qname: &str, reply: &mut Message) {
+        if let Some(cut) = self.cut_for(qname) {
+            self.refer(cut, reply);
+            return;
+        }
+        reply.authoritative = true;
+        let mut name = qname.to_string();
+        let mut followed = 0;
+        loop {
+            if !in_zone(&name, &self.origin) {
+                return;
+            }
+            if let Some(cut) = self.cut_for(&name) {
+                self.refer(cut, reply);
+                return;
+            }
+            let cname = self.rrset(&name, &RData::Cname(String::new()));
+            if let Some(c) = cname.first() {
+                let RData::Cname(target) = &c.data else {
+                    return;
+                };
+                followed += 1;
+                if followed > MAX_ZONE_CHAIN || reply.answers.contains(c) {
+                    return;
+                }
+                reply.answers.push(c.clone());
+                name = target.clone();
+                continue;
+            }
+            let addresses = self.rrset(&name, &RData::A(Ipv4Addr::UNSPECIFIED));
+            if !addresses.is_empty() {
+                reply.answers.extend(addresses);
+                return;
+            }
+            if !self.exists(&name) {
+                reply.rcode = Rcode::NxDomain;
+            }
+            reply.authority.push(self.negative_soa());
+            return;
+        }
+    }
 }
 
 /// How `server` answers `query`, computed from the scenario's DNS data.
 pub fn answer(dns: &Dns, server: &NameServer, query: &Message) -> Message {
     let mut reply = Message::reply_to(query);
-    let qname = query.qname.as_str();
-    match server.component {
-        Component::RootDns => {
-            let tld = qname.rsplit('.').next().unwrap_or("");
-            if dns.tlds.iter().any(|t| t == tld) {
-                let ns = NameServer::tld(tld);
-                referral(&mut reply, tld, dns.tld_ns_ttl, &ns.host, ns.ip);
-            } else {
-                reply.authoritative = true;
-                reply.rcode = Rcode::NxDomain;
-                reply.authority.push(soa(
-                    "",
-                    "a.root-servers.net",
-                    "nstld.verisign-grs.com",
-                    dns.tld_negative_ttl,
-                ));
-            }
-        }
-        Component::TldDns => {
-            let zone = dns
-                .zones
-                .iter()
-                .filter(|z| in_zone(qname, &z.origin) && in_zone(&z.origin, &server.zone))
-                .max_by_key(|z| z.origin.len());
-            match zone {
-                Some(z) => referral(&mut reply, &z.origin, z.ns_ttl, &z.ns_name, z.ns_ip),
-                None => {
-                    reply.authoritative = true;
-                    reply.rcode = Rcode::NxDomain;
-                    reply.authority.push(soa(
-                        &server.zone,
-                        &server.host,
-                        "nstld.verisign-grs.com",
-                        dns.tld_negative_ttl,
-                    ));
-                }
-            }
-        }
-        _ => match dns.zones.iter().find(|z| z.origin == server.zone) {
-            Some(z) => authoritative(z, qname, &mut reply),
-            None => reply.rcode = Rcode::ServFail,
-        },
+    match zone_of(dns, server) {
+        Some(z) if in_zone(&query.qname, &z.origin) => z.answer(&query.qname, &mut reply),
+        _ => reply.rcode = Rcode::ServFail,
     }
     reply
-}
-
-/// The records a zone holds for `name`, including its name server's address.
-fn records_for(zone: &Zone, name: &str) -> Vec<Rr> {
-    let mut out: Vec<Rr> = zone
-        .records
-        .iter()
-        .filter(|r| r.name == name)
-        .map(|r| Rr {
-            name: r.name.clone(),
-            ttl: r.ttl,
-            data: match &r.data {
-                RecordData::A(ip) => RData::A(*ip),
-                RecordData::Aaaa(ip) => RData::Aaaa(*ip),
-                RecordData::Cname(t) => RData::Cname(t.clone()),
-            },
-        })
-        .collect();
-    if name == zone.ns_name {
-        out.push(Rr {
-            name: name.to_string(),
-            ttl: zone.ns_ttl,
-            data: RData::A(zone.ns_ip),
-        });
-    }
-    out
-}
-
-fn authoritative(zone: &Zone, qname: &str, reply: &mut Message) {
-    reply.authoritative = true;
-    let soa_rr = soa(
-        &zone.origin,
-        &zone.ns_name,
-        &format!("hostmaster.{}", zone.origin),
-        zone.negative_ttl,
-    );
-    let mut name = qname.to_string();
-    let mut seen: Vec<String> = Vec::new();
-    for _ in 0..MAX_ZONE_CHAIN {
-        if seen.contains(&name) {
-            // A CNAME loop: answer with what we have; the resolver notices.
-            return;
-        }
-        seen.push(name.clone());
-        let rrs = records_for(zone, &name);
-        if let Some(cname) = rrs.iter().find(|r| matches!(r.data, RData::Cname(_))) {
-            let RData::Cname(target) = &cname.data else {
-                return;
-            };
-            let target = target.clone();
-            reply.answers.push(cname.clone());
-            if !in_zone(&target, &zone.origin) {
-                return; // The resolver must look the target up elsewhere.
-            }
-            name = target;
-            continue;
-        }
-        let a: Vec<Rr> = rrs
-            .into_iter()
-            .filter(|r| matches!(r.data, RData::A(_)))
-            .collect();
-        if !a.is_empty() {
-            reply.answers.extend(a);
-            return;
-        }
-        let exists = zone
-            .records
-            .iter()
-            .any(|r| r.name == name || r.name.ends_with(&format!(".{name}")))
-            || name == zone.origin;
-        if !exists {
-            // No such name (after an alias: the alias points nowhere).
-            reply.rcode = Rcode::NxDomain;
-        }
-        reply.authority.push(soa_rr);
-        return;
-    }
 }
