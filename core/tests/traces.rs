@@ -418,3 +418,35 @@ fn an_empty_non_terminal_is_nodata_not_nxdomain() {
     let reply = reply_from(&t, stackscope_core::Component::AuthDns);
     assert!(reply[0].contains("rcode NoError"), "{reply:?}");
 }
+
+#[test]
+fn a_referral_without_glue_is_a_resolution_failure_that_says_why() {
+    use stackscope_core::scenario::{Record, RecordData, Zone};
+    let mut s = seed();
+    // foobar.org's name server lies in .com: the .org zone cannot hold its
+    // address, so the .org server refers without glue.
+    s.dns.zones.push(Zone {
+        origin: "foobar.org".into(),
+        ns_name: "ns1.foobar.com".into(),
+        ns_ip: std::net::Ipv4Addr::new(8, 8, 4, 4),
+        ns_ttl: 3600,
+        negative_ttl: 60,
+        records: vec![Record {
+            name: "foobar.org".into(),
+            ttl: 60,
+            data: RecordData::A(std::net::Ipv4Addr::new(8, 8, 8, 8)),
+        }],
+    });
+    let t = Simulator::new(s).unwrap().request("http://foobar.org/", 0);
+    let step = t
+        .steps
+        .iter()
+        .find(|s| s.title.starts_with("Referral without glue"))
+        .expect("the .org server's reply is shown");
+    assert!(
+        step.explanation.contains("no address (glue)"),
+        "{}",
+        step.explanation
+    );
+    assert!(!t.succeeded());
+}

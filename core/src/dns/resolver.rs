@@ -443,6 +443,8 @@ impl Resolver {
                     .authority
                     .iter()
                     .any(|r| matches!(r.data, RData::Ns(_)));
+            // A referral whose name server has no glue: the lookup stops here.
+            let mut lame: Option<String> = None;
             let next = if referral {
                 let ns_rr = reply
                     .authority
@@ -473,15 +475,16 @@ impl Resolver {
                         ))
                     }
                     (Some(rr), None) => {
-                        return Err(format!(
-                            "{} refers to {} for {}, but gives no address (glue) for it; this resolver does not look up the addresses of name servers separately",
+                        lame = Some(format!(
+                            "{} refers to {} for {}, but gives no address (glue) for it, and this simulated resolver does not look up the addresses of name servers separately",
                             server.describe(),
                             match &rr.data {
                                 RData::Ns(h) => h.as_str(),
                                 _ => "a name server",
                             },
                             fqdn(&rr.name)
-                        ))
+                        ));
+                        None
                     }
                     _ => None,
                 }
@@ -489,6 +492,11 @@ impl Resolver {
                 None
             };
             let (status, title, explanation) = match (&next, reply.rcode) {
+                (None, _) if lame.is_some() => (
+                    Status::Fail,
+                    format!("Referral without glue from {}", server.describe()),
+                    format!("{}.", capitalise(lame.as_deref().unwrap_or_default())),
+                ),
                 (Some((ns, _)), _) => (
                     Status::Ok,
                     format!("Referral to {}", ns.describe()),
@@ -520,6 +528,9 @@ impl Resolver {
                 explanation,
                 dns_payload(&reply),
             ));
+            if let Some(reason) = lame {
+                return Err(reason);
+            }
             match next {
                 Some((ns, ttl)) => {
                     let exp = expiry(ctx.session_now(), ttl);

@@ -713,3 +713,110 @@ mod tests {
         assert_eq!(d.bytes[3] & 0x0f, 3, "RCODE 3 is NXDOMAIN");
     }
 }
+
+#[cfg(test)]
+mod compression_tests {
+    use super::*;
+
+    fn field<'a>(d: &'a DnsMessage, name: &str, n: usize) -> &'a ByteField {
+        d.fields
+            .iter()
+            .filter(|f| f.name == name)
+            .nth(n)
+            .expect("the field")
+    }
+
+    #[test]
+    fn a_pointer_is_shown_as_a_pointer() {
+        let q = Message::query(7, "www.foobar.com", false);
+        let mut r = Message::reply_to(&q);
+        r.authority.push(Rr {
+            name: "foobar.com".into(),
+            ttl: 86400,
+            data: RData::Ns("ns1.foobar.com".into()),
+        });
+        r.additional.push(Rr {
+            name: "ns1.foobar.com".into(),
+            ttl: 86400,
+            data: RData::A(Ipv4Addr::new(8, 8, 4, 4)),
+        });
+        let d = encode(&r).unwrap();
+        // The owner "foobar.com." is a pointer into the question.
+        let owner = field(&d, "Authority: NAME", 0);
+        assert_eq!(&d.bytes[owner.start..owner.start + owner.len], &[0xc0, 16]);
+        assert_eq!(owner.value, "pointer to offset 16 → foobar.com.");
+        // The name server: one label of its own, then a pointer.
+        let ns = field(&d, "Authority: RDATA", 0);
+        assert_eq!(
+            &d.bytes[ns.start..ns.start + ns.len],
+            &[3, b'n', b's', b'1', 0xc0, 16]
+        );
+        assert_eq!(ns.value, "\"ns1\" + pointer to offset 16 → ns1.foobar.com.");
+        // The glue's owner points at the name server's name.
+        let glue = field(&d, "Additional: NAME", 0);
+        assert_eq!(
+            glue.value,
+            format!("pointer to offset {} → ns1.foobar.com.", ns.start)
+        );
+        let covered: usize = d.fields.iter().map(|f| f.len).sum();
+        assert_eq!(covered, d.bytes.len(), "every byte is labelled once");
+        assert!(d
+            .decoded
+            .contains(&"ns1.foobar.com. 86400 IN A 8.8.4.4".to_string()));
+    }
+
+    #[test]
+    fn names_are_compressed_as_knot_does_not_as_far_as_possible() {
+        // Knot DNS compares each name with the last one written in full
+        // only: the SOA's rname ends in "com" like the question, but follows
+        // a name ending in "net", so Knot writes it in full (these are the
+        // bytes knotd 3.2 sends; simple-dns's compressing builder would
+        // point at the question's "com" and send 3 bytes fewer).
+        let q = Message::query(1, "nope.com", false);
+        let mut r = Message::reply_to(&q);
+        r.authoritative = true;
+        r.rcode = Rcode::NxDomain;
+        r.authority.push(Rr {
+            name: "com".into(),
+            ttl: 900,
+            data: RData::Soa {
+                mname: "a.gtld-servers.net".into(),
+                rname: "nstld.verisign-grs.com".into(),
+                serial: 2_026_112_601,
+                minimum: 900,
+            },
+        });
+        let d = encode(&r).unwrap();
+        let mut want: Vec<u8> = vec![0, 1, 0x84, 0x03, 0, 1, 0, 0, 0, 1, 0, 0];
+        want.extend_from_slice(b"\x04nope\x03com\x00\x00\x01\x00\x01");
+        want.extend_from_slice(&[0xc0, 0x11, 0, 6, 0, 1, 0, 0, 0x03, 0x84, 0, 0x40]);
+        want.extend_from_slice(b"\x01a\x0cgtld-servers\x03net\x00");
+        want.extend_from_slice(b"\x05nstld\x0cverisign-grs\x03com\x00");
+        for v in [2_026_112_601u32, 7200, 3600, 1_209_600, 900] {
+            want.extend_from_slice(&v.to_be_bytes());
+        }
+        assert_eq!(d.bytes, want);
+        let covered: usize = d.fields.iter().map(|f| f.len).sum();
+        assert_eq!(covered, d.bytes.len());
+    }
+
+    #[test]
+    fn records_of_one_rrset_share_the_owner_pointer() {
+        let q = Message::query(2, "foobar.com", false);
+        let mut r = Message::reply_to(&q);
+        for ip in [[1, 1, 1, 1], [8, 8, 8, 8]] {
+            r.answers.push(Rr {
+                name: "foobar.com".into(),
+                ttl: 60,
+                data: RData::A(Ipv4Addr::from(ip)),
+            });
+        }
+        let d = encode(&r).unwrap();
+        for n in 0..2 {
+            assert_eq!(
+                field(&d, "Answer: NAME", n).value,
+                "pointer to offset 12 → foobar.com."
+            );
+        }
+    }
+}

@@ -200,7 +200,7 @@ pub fn auth_zone(zone: &Zone) -> ZoneData {
 
 /// The zone `server` serves, if the scenario has it.
 pub fn zone_of(dns: &Dns, server: &NameServer) -> Option<ZoneData> {
-    match server.component {
+    let zone = match server.component {
         Component::RootDns => Some(root_zone(dns)),
         Component::TldDns => dns
             .tlds
@@ -211,7 +211,8 @@ pub fn zone_of(dns: &Dns, server: &NameServer) -> Option<ZoneData> {
             .iter()
             .find(|z| z.origin == server.zone)
             .map(auth_zone),
-    }
+    };
+    zone.map(ZoneData::lowercased)
 }
 
 /// The uncompressed wire form of a record's data, the key RFC 4034 §6.3
@@ -235,6 +236,27 @@ fn canonical_rdata(d: &RData) -> Vec<u8> {
 }
 
 impl ZoneData {
+    /// The zone with every name in lower case: names compare without regard
+    /// to case (RFC 4343), and Knot DNS stores (and sends) the names of its
+    /// zones in lower case.
+    fn lowercased(mut self) -> Self {
+        fn lower(rr: &mut Rr) {
+            rr.name.make_ascii_lowercase();
+            match &mut rr.data {
+                RData::Cname(n) | RData::Ns(n) => n.make_ascii_lowercase(),
+                RData::Soa { mname, rname, .. } => {
+                    mname.make_ascii_lowercase();
+                    rname.make_ascii_lowercase();
+                }
+                RData::A(_) | RData::Aaaa(_) => {}
+            }
+        }
+        self.origin.make_ascii_lowercase();
+        lower(&mut self.soa);
+        self.records.iter_mut().for_each(lower);
+        self
+    }
+
     /// The RRset of `name` and the type of `kind`, as a server holds it
     /// (RFC 2181 §5): each record once, in canonical order (RFC 4034 §6.3,
     /// which is how Knot DNS stores and sends them), and one TTL for all. When
@@ -370,8 +392,122 @@ impl ZoneData {
 pub fn answer(dns: &Dns, server: &NameServer, query: &Message) -> Message {
     let mut reply = Message::reply_to(query);
     match zone_of(dns, server) {
-        Some(z) if in_zone(&query.qname, &z.origin) => z.answer(&query.qname, &mut reply),
+        Some(z) if in_zone(&query.qname.to_ascii_lowercase(), &z.origin) => {
+            z.answer(&query.qname.to_ascii_lowercase(), &mut reply)
+        }
         _ => reply.rcode = Rcode::ServFail,
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Record;
+    use crate::Scenario;
+
+    fn ask(dns: &Dns, server: &NameServer, name: &str) -> Message {
+        answer(dns, server, &Message::query(1, name, false))
+    }
+
+    fn seed() -> Dns {
+        Scenario::default().dns
+    }
+
+    #[test]
+    fn the_apex_of_a_tld_is_nodata_with_the_soa() {
+        let r = ask(&seed(), &NameServer::tld("com"), "com");
+        assert_eq!(r.rcode, Rcode::NoError);
+        assert!(r.authoritative && r.answers.is_empty());
+        assert_eq!(r.authority.len(), 1);
+        assert_eq!(r.authority[0].data.type_name(), "SOA");
+    }
+
+    #[test]
+    fn an_ancestor_of_a_delegation_is_an_empty_non_terminal() {
+        let mut dns = seed();
+        let mut z = dns.zones[0].clone();
+        z.origin = "shop.example.com".into();
+        z.ns_name = "ns.shop.example.com".into();
+        dns.zones.push(z);
+        let r = ask(&dns, &NameServer::tld("com"), "example.com");
+        assert_eq!(
+            r.rcode,
+            Rcode::NoError,
+            "example.com exists: it has a child"
+        );
+        let r = ask(&dns, &NameServer::tld("com"), "other.com");
+        assert_eq!(r.rcode, Rcode::NxDomain);
+    }
+
+    #[test]
+    fn referrals_are_not_authoritative_and_carry_glue() {
+        let r = ask(&seed(), &NameServer::tld("com"), "www.foobar.com");
+        assert!(!r.authoritative);
+        assert_eq!(r.authority[0].data, RData::Ns("ns1.foobar.com".into()));
+        assert_eq!(r.additional[0].data, RData::A(Ipv4Addr::new(8, 8, 4, 4)));
+    }
+
+    #[test]
+    fn an_rrset_is_sorted_deduplicated_and_has_one_ttl() {
+        let mut dns = seed();
+        let z = &mut dns.zones[0];
+        for (ip, ttl) in [
+            ([9, 9, 9, 9], 60),
+            ([1, 1, 1, 1], 120),
+            ([8, 8, 8, 8], 3600),
+        ] {
+            z.records.push(Record {
+                name: "foobar.com".into(),
+                ttl,
+                data: RecordData::A(Ipv4Addr::from(ip)),
+            });
+        }
+        let server = NameServer::auth(&dns.zones[0]);
+        let r = ask(&dns, &server, "foobar.com");
+        let ips: Vec<String> = r.answers.iter().map(|a| a.data.text()).collect();
+        assert_eq!(ips, ["1.1.1.1", "8.8.8.8", "9.9.9.9"]);
+        assert!(r.answers.iter().all(|a| a.ttl == 3600), "the last TTL read");
+    }
+
+    #[test]
+    fn the_negative_soa_ttl_is_the_smaller_of_ttl_and_minimum() {
+        let mut z = root_zone(&seed());
+        z.soa.ttl = 86_400;
+        if let RData::Soa { minimum, .. } = &mut z.soa.data {
+            *minimum = 900;
+        }
+        assert_eq!(z.negative_soa().ttl, 900);
+    }
+
+    #[test]
+    fn a_zone_follows_at_most_five_cnames() {
+        let mut dns = seed();
+        let z = &mut dns.zones[0];
+        for k in 1..=7 {
+            z.records.push(Record {
+                name: format!("c{k}.foobar.com"),
+                ttl: 60,
+                data: RecordData::Cname(format!("c{}.foobar.com", k + 1)),
+            });
+        }
+        let server = NameServer::auth(&dns.zones[0]);
+        let r = ask(&dns, &server, "c1.foobar.com");
+        assert_eq!(r.answers.len(), MAX_ZONE_CHAIN);
+        assert!(r.authority.is_empty(), "the resolver goes on from c6");
+    }
+
+    #[test]
+    fn names_match_whatever_their_case() {
+        let mut dns = seed();
+        dns.zones[0].records.push(Record {
+            name: "Mixed.foobar.com".into(),
+            ttl: 60,
+            data: RecordData::A(Ipv4Addr::new(192, 0, 2, 1)),
+        });
+        let server = NameServer::auth(&dns.zones[0]);
+        let r = ask(&dns, &server, "mixed.foobar.com");
+        assert_eq!(r.answers.len(), 1);
+        assert_eq!(r.answers[0].name, "mixed.foobar.com");
+    }
 }
