@@ -450,3 +450,43 @@ fn a_referral_without_glue_is_a_resolution_failure_that_says_why() {
     );
     assert!(!t.succeeded());
 }
+
+#[test]
+fn a_chain_longer_than_a_server_follows_is_finished_by_the_resolver() {
+    use stackscope_core::scenario::{Record, RecordData};
+    let mut s = seed();
+    for k in 1..=7 {
+        let next = if k == 7 {
+            "foobar.com".to_string()
+        } else {
+            format!("c{}.foobar.com", k + 1)
+        };
+        s.dns.zones[0].records.push(Record {
+            name: format!("c{k}.foobar.com"),
+            ttl: 60,
+            data: RecordData::Cname(next),
+        });
+    }
+    let t = Simulator::new(s)
+        .unwrap()
+        .request("http://c1.foobar.com/", 0);
+    assert!(t.succeeded(), "{:?}", t.outcome);
+    let asked_auth = t
+        .steps
+        .iter()
+        .filter(|s| s.to == stackscope_core::Component::AuthDns)
+        .count();
+    assert_eq!(
+        asked_auth, 2,
+        "Knot stops after 5 CNAMEs; the resolver asks again from c6"
+    );
+    let e = resolver_answer(&t);
+    assert!(
+        e.contains("through aliases: c1.foobar.com CNAME c2.foobar.com"),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("connection to that address.") && e.contains("foobar.com A 8.8.8.8"),
+        "{e}"
+    );
+}

@@ -140,7 +140,12 @@ impl Resolver {
                     if let Some(r) = reply.answers.iter().find(|r| r.data == RData::A(*ip)) {
                         links.push(format!("{} A {ip}", r.name));
                     }
-                    format!(", through an alias: {}", links.join(", "))
+                    let what = if chain.len() > 1 {
+                        "aliases"
+                    } else {
+                        "an alias"
+                    };
+                    format!(", through {what}: {}", links.join(", "))
                 };
                 (
                     Status::Ok,
