@@ -823,9 +823,13 @@ pub fn run() -> Result<Report, String> {
     let mut answers = Report::new("dns: knot answers (rcode, flags, RRsets)");
     let mut bytes = Report::new("dns: identical bytes");
     let mut loads = Report::new("dns: zone files load without complaint");
-    // One knotd per distinct zone file, reused by the scenarios that share it.
-    let mut servers: BTreeMap<String, Knot> = BTreeMap::new();
-    for (label, scenario) in scenarios() {
+    // One knotd per distinct zone file, kept while consecutive scenarios
+    // share it (with the index of the last scenario that asked it).
+    let mut servers: BTreeMap<String, (Knot, usize)> = BTreeMap::new();
+    let mut started = 0;
+    for (n, (label, scenario)) in scenarios().into_iter().enumerate() {
+        // Stop the servers the previous scenario did not use.
+        servers.retain(|_, (_, last)| n == 0 || *last + 1 >= n);
         let dns = scenario.dns.clone();
         let mut sim =
             Simulator::new(scenario).map_err(|e| format!("scenario \"{label}\": {e:?}"))?;
@@ -863,9 +867,16 @@ pub fn run() -> Result<Report, String> {
                         )
                     });
                     loads.case(complaint);
-                    servers.insert(file.clone(), k);
+                    started += 1;
+                    servers.insert(file.clone(), (k, n));
                 }
-                let port = servers[&file].port;
+                let port = match servers.get_mut(&file) {
+                    Some((k, last)) => {
+                        *last = n;
+                        k.port
+                    }
+                    None => continue,
+                };
                 let real = ask(&sock, port, &query.bytes)?;
                 let model = match trace.steps.get(k + 1).map(|s| (&s.payload, s.from)) {
                     Some((Payload::Dns(m), from)) if from == step.to => m.bytes.clone(),
@@ -885,6 +896,8 @@ pub fn run() -> Result<Report, String> {
             }
         }
     }
+    drop(servers);
+    eprintln!("    {started} knotd instances started, each stopped by its pid");
     answers.sub(bytes);
     answers.sub(loads);
     Ok(answers)
