@@ -1,4 +1,8 @@
-//! Name servers: the root, the TLDs and the authoritative servers, answering from scenario data.
+//! Name servers: the root, the TLDs and the authoritative servers. Each holds
+//! a zone built from the scenario's data ([`ZoneData`], what its zone file
+//! would list) and answers from it the way Knot DNS 3.2 does; the conformance
+//! suite (`tests/conformance/src/dns.rs`) replays the resolver's queries
+//! against `knotd` serving the same zones and expects the same bytes.
 
 use std::net::Ipv4Addr;
 
