@@ -333,3 +333,160 @@ fn a_cname_to_another_zone_is_followed_from_the_root() {
         "once for www.foobar.com, once for cdn.example.net"
     );
 }
+
+/// The explanation of the resolver's answer to the browser.
+fn resolver_answer(t: &stackscope_core::Trace) -> String {
+    use stackscope_core::Component;
+    t.steps
+        .iter()
+        .find(|s| s.from == Component::Resolver && s.to == Component::Browser)
+        .map(|s| s.explanation.clone())
+        .expect("the resolver answers the browser")
+}
+
+#[test]
+fn an_answer_through_an_alias_names_the_chain_of_records() {
+    let t = Simulator::new(seed())
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    let e = resolver_answer(&t);
+    assert!(
+        e.contains("www.foobar.com CNAME foobar.com, foobar.com A 8.8.8.8"),
+        "{e}"
+    );
+    assert!(!e.contains("via the alias www.foobar.com"), "{e}");
+}
+
+#[test]
+fn a_negative_cache_hit_names_the_soa_negative_ttl_not_a_record() {
+    let mut sim = Simulator::new(seed()).unwrap();
+    sim.request("http://www.foobar.co/", 0);
+    let t = sim.request("http://www.foobar.co/", 30_000_000);
+    let hit = t
+        .steps
+        .iter()
+        .find(|s| s.title.starts_with("Cache hit"))
+        .expect("the second lookup hits the negative cache");
+    assert!(
+        !hit.explanation.contains("the record's TTL"),
+        "{}",
+        hit.explanation
+    );
+    assert!(hit.explanation.contains("RFC 2308"), "{}", hit.explanation);
+    assert!(hit.explanation.contains("SOA"), "{}", hit.explanation);
+    assert!(
+        hit.explanation.contains("871 more seconds"),
+        "{}",
+        hit.explanation
+    );
+}
+
+/// The decoded reply `from` sent to the resolver, the first time.
+fn reply_from(t: &stackscope_core::Trace, from: stackscope_core::Component) -> Vec<String> {
+    t.steps
+        .iter()
+        .find_map(|s| match &s.payload {
+            stackscope_core::Payload::Dns(m) if s.from == from => Some(m.decoded.clone()),
+            _ => None,
+        })
+        .expect("a reply")
+}
+
+#[test]
+fn the_apex_of_a_tld_exists_so_it_is_nodata_not_nxdomain() {
+    let t = Simulator::new(seed()).unwrap().request("http://com/", 0);
+    let reply = reply_from(&t, stackscope_core::Component::TldDns);
+    assert!(reply[0].contains("rcode NoError"), "{reply:?}");
+    assert!(
+        reply.iter().any(|l| l.starts_with("com. 900 IN SOA")),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn an_empty_non_terminal_is_nodata_not_nxdomain() {
+    use stackscope_core::scenario::{Record, RecordData};
+    let mut s = seed();
+    s.dns.zones[0].records.push(Record {
+        name: "a.b.foobar.com".into(),
+        ttl: 60,
+        data: RecordData::A(std::net::Ipv4Addr::new(8, 8, 8, 8)),
+    });
+    let t = Simulator::new(s)
+        .unwrap()
+        .request("http://b.foobar.com/", 0);
+    let reply = reply_from(&t, stackscope_core::Component::AuthDns);
+    assert!(reply[0].contains("rcode NoError"), "{reply:?}");
+}
+
+#[test]
+fn a_referral_without_glue_is_a_resolution_failure_that_says_why() {
+    use stackscope_core::scenario::{Record, RecordData, Zone};
+    let mut s = seed();
+    // foobar.org's name server lies in .com: the .org zone cannot hold its
+    // address, so the .org server refers without glue.
+    s.dns.zones.push(Zone {
+        origin: "foobar.org".into(),
+        ns_name: "ns1.foobar.com".into(),
+        ns_ip: std::net::Ipv4Addr::new(8, 8, 4, 4),
+        ns_ttl: 3600,
+        negative_ttl: 60,
+        records: vec![Record {
+            name: "foobar.org".into(),
+            ttl: 60,
+            data: RecordData::A(std::net::Ipv4Addr::new(8, 8, 8, 8)),
+        }],
+    });
+    let t = Simulator::new(s).unwrap().request("http://foobar.org/", 0);
+    let step = t
+        .steps
+        .iter()
+        .find(|s| s.title.starts_with("Referral without glue"))
+        .expect("the .org server's reply is shown");
+    assert!(
+        step.explanation.contains("no address (glue)"),
+        "{}",
+        step.explanation
+    );
+    assert!(!t.succeeded());
+}
+
+#[test]
+fn a_chain_longer_than_a_server_follows_is_finished_by_the_resolver() {
+    use stackscope_core::scenario::{Record, RecordData};
+    let mut s = seed();
+    for k in 1..=7 {
+        let next = if k == 7 {
+            "foobar.com".to_string()
+        } else {
+            format!("c{}.foobar.com", k + 1)
+        };
+        s.dns.zones[0].records.push(Record {
+            name: format!("c{k}.foobar.com"),
+            ttl: 60,
+            data: RecordData::Cname(next),
+        });
+    }
+    let t = Simulator::new(s)
+        .unwrap()
+        .request("http://c1.foobar.com/", 0);
+    assert!(t.succeeded(), "{:?}", t.outcome);
+    let asked_auth = t
+        .steps
+        .iter()
+        .filter(|s| s.to == stackscope_core::Component::AuthDns)
+        .count();
+    assert_eq!(
+        asked_auth, 2,
+        "Knot stops after 5 CNAMEs; the resolver asks again from c6"
+    );
+    let e = resolver_answer(&t);
+    assert!(
+        e.contains("through aliases: c1.foobar.com CNAME c2.foobar.com"),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("connection to that address.") && e.contains("foobar.com A 8.8.8.8"),
+        "{e}"
+    );
+}

@@ -127,7 +127,25 @@ impl Resolver {
                 let via = if chain.is_empty() {
                     String::new()
                 } else {
-                    format!(" (via the alias {})", chain.join(" → "))
+                    // The records that lead there, e.g. "www.foobar.com CNAME
+                    // foobar.com, foobar.com A 8.8.8.8".
+                    let mut links: Vec<String> = reply
+                        .answers
+                        .iter()
+                        .filter_map(|r| match &r.data {
+                            RData::Cname(t) => Some(format!("{} CNAME {t}", r.name)),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(r) = reply.answers.iter().find(|r| r.data == RData::A(*ip)) {
+                        links.push(format!("{} A {ip}", r.name));
+                    }
+                    let what = if chain.len() > 1 {
+                        "aliases"
+                    } else {
+                        "an alias"
+                    };
+                    format!(", through {what}: {}", links.join(", "))
                 };
                 (
                     Status::Ok,
@@ -230,6 +248,17 @@ impl Resolver {
                         Some((Resolution::NoAddress, vec![soa.clone()])),
                     ),
                 };
+                let explanation = match &entry.data {
+                    Cached::NxDomain(_) | Cached::NoData(_) => format!(
+                        "The resolver learnt from an earlier lookup that {name} {}. There is no record to reuse: it remembers the \"no\" itself (negative caching, RFC 2308) for {left} more seconds, the negative-caching TTL the zone's SOA record gave (the smaller of its TTL and its MINIMUM field), so it asks no other server.",
+                        if matches!(entry.data, Cached::NxDomain(_)) {
+                            "does not exist"
+                        } else {
+                            "has no A record"
+                        }
+                    ),
+                    _ => format!("The resolver already knows {name} from an earlier lookup and may reuse it for {left} more seconds (the record's TTL), so it asks no other server."),
+                };
                 ctx.step(spec(
                     Component::Resolver,
                     Component::Resolver,
@@ -237,7 +266,7 @@ impl Resolver {
                     Status::Ok,
                     20,
                     format!("Cache hit for {name}"),
-                    format!("The resolver already knows {name} from an earlier lookup and may reuse it for {left} more seconds (the record's TTL), so it asks no other server."),
+                    explanation,
                     Payload::DnsCache {
                         name: name.clone(),
                         entries: vec![line],
@@ -419,6 +448,8 @@ impl Resolver {
                     .authority
                     .iter()
                     .any(|r| matches!(r.data, RData::Ns(_)));
+            // A referral whose name server has no glue: the lookup stops here.
+            let mut lame: Option<String> = None;
             let next = if referral {
                 let ns_rr = reply
                     .authority
@@ -448,12 +479,29 @@ impl Resolver {
                             rr.ttl,
                         ))
                     }
+                    (Some(rr), None) => {
+                        lame = Some(format!(
+                            "{} refers to {} for {}, but gives no address (glue) for it, and this simulated resolver does not look up the addresses of name servers separately",
+                            server.describe(),
+                            match &rr.data {
+                                RData::Ns(h) => h.as_str(),
+                                _ => "a name server",
+                            },
+                            fqdn(&rr.name)
+                        ));
+                        None
+                    }
                     _ => None,
                 }
             } else {
                 None
             };
             let (status, title, explanation) = match (&next, reply.rcode) {
+                (None, _) if lame.is_some() => (
+                    Status::Fail,
+                    format!("Referral without glue from {}", server.describe()),
+                    format!("{}.", capitalise(lame.as_deref().unwrap_or_default())),
+                ),
                 (Some((ns, _)), _) => (
                     Status::Ok,
                     format!("Referral to {}", ns.describe()),
@@ -485,6 +533,9 @@ impl Resolver {
                 explanation,
                 dns_payload(&reply),
             ));
+            if let Some(reason) = lame {
+                return Err(reason);
+            }
             match next {
                 Some((ns, ttl)) => {
                     let exp = expiry(ctx.session_now(), ttl);
