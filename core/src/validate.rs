@@ -87,7 +87,7 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
         for r in &z.records {
             name("The record name", &r.name)?;
             ttl(&r.name, r.ttl)?;
-            if !in_zone(&r.name, &z.origin) {
+            if !in_zone(&r.name.to_ascii_lowercase(), &z.origin.to_ascii_lowercase()) {
                 return Err(ScenarioError::BadRecord {
                     name: r.name.clone(),
                     detail: format!("it lies outside the zone {}", z.origin),
@@ -95,16 +95,22 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
             }
             if let RecordData::Cname(t) = &r.data {
                 name("The CNAME target", t)?;
-                if z.records.iter().filter(|o| o.name == r.name).count() > 1 {
+                if z.records.iter().filter(|o| o.name.eq_ignore_ascii_case(&r.name)).count() > 1 {
                     return Err(ScenarioError::BadRecord {
                         name: r.name.clone(),
                         detail: "a name with a CNAME can have no other records (RFC 1034)".into(),
                     });
                 }
-                if r.name == z.origin {
+                if r.name.eq_ignore_ascii_case(&z.origin) {
                     return Err(ScenarioError::BadRecord {
                         name: r.name.clone(),
                         detail: "the zone's apex cannot be a CNAME".into(),
+                    });
+                }
+                if r.name.eq_ignore_ascii_case(&z.ns_name) {
+                    return Err(ScenarioError::BadRecord {
+                        name: r.name.clone(),
+                        detail: "the zone's name server needs an address here, so its name cannot be a CNAME (RFC 2181 §10.3)".into(),
                     });
                 }
             }
