@@ -95,7 +95,12 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
             }
             if let RecordData::Cname(t) = &r.data {
                 name("The CNAME target", t)?;
-                if z.records.iter().filter(|o| o.name.eq_ignore_ascii_case(&r.name)).count() > 1 {
+                if z.records
+                    .iter()
+                    .filter(|o| o.name.eq_ignore_ascii_case(&r.name))
+                    .count()
+                    > 1
+                {
                     return Err(ScenarioError::BadRecord {
                         name: r.name.clone(),
                         detail: "a name with a CNAME can have no other records (RFC 1034)".into(),

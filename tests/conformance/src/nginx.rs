@@ -115,6 +115,10 @@ pub const TARGETS: &[&str] = &[
     "/st",
     "/A/",
     "/ü",
+    "/static/style.css%0A",
+    "/posts/12%0a",
+    "/a%0Ab",
+    "/%09tab",
     "http://www.foobar.com/static/style.css",
     "http://www.foobar.com",
     "HTTP://WWW.FOOBAR.COM/posts/123",
@@ -212,6 +216,12 @@ const REGEXES: &[&str] = &[
     "'",
     r"^/st(atic)?$",
     r"\+",
+    r"[$]",
+    r"\$",
+    r"(?m)css$",
+    r"(?i-m)CSS$",
+    r"^/posts/12$|^/a$",
+    r"[^$]$",
 ];
 
 /// Texts for `return`: quotes, backslashes, non-ASCII, braces, semicolons.

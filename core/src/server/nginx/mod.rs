@@ -31,11 +31,64 @@ pub fn compile(loc: &Location) -> Result<Option<Regex>, String> {
         _ => return Ok(None),
     };
     foreign_syntax(&loc.pattern)?;
-    let mut pattern = latin1(loc.pattern.as_bytes());
+    let mut pattern = pcre_dollar(&latin1(loc.pattern.as_bytes()));
     if caseless {
         pattern.insert_str(0, "(?i)");
     }
     Regex::new(&pattern).map(Some).map_err(|e| e.to_string())
+}
+
+/// PCRE's `$` (nginx sets neither multiline nor `DOLLAR_ENDONLY`) matches
+/// at the end or just before a final newline, so `/a%0A` matches `a$`;
+/// `regex-lite`'s matches only at the end. Each `$` outside a character
+/// class becomes `(?:\n?\z)`, which is the same for matching.
+fn pcre_dollar(pattern: &str) -> String {
+    let multiline = pattern.match_indices("(?").any(|(i, _)| {
+        let flags: String = pattern[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+            .collect();
+        flags.split('-').next().is_some_and(|on| on.contains('m'))
+    });
+    if multiline {
+        // A multiline flag: `$` already matches before any newline.
+        return pattern.to_string();
+    }
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+                class_start = false;
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if in_class && !class_start => in_class = false,
+            '$' if !in_class => {
+                out.push_str("(?:\n?\\z)");
+                continue;
+            }
+            _ => {}
+        }
+        class_start = false;
+        out.push(c);
+    }
+    out
 }
 
 /// Refuses regex syntax on which `regex-lite` and nginx's PCRE disagree.
@@ -232,7 +285,7 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, uri: &Uri) -> Match {
 pub fn config_text(cfg: &NginxConfig) -> String {
     let names: Vec<String> = cfg.server_name.iter().map(|n| quoted(n)).collect();
     let mut s = format!(
-        "server {{\n    listen {};\n    server_name {};\n    root {};\n    default_type text/plain;\n",
+        "# In the http {{ }} block of Debian 12's stock nginx.conf (nginx 1.22.1).\nserver {{\n    listen {};\n    server_name {};\n    root {};\n    default_type text/plain;\n",
         cfg.listen,
         if names.is_empty() {
             "\"\"".to_string()
