@@ -238,6 +238,18 @@ proptest! {
     }
 }
 
+/// The cases of a slow property: `PROPTEST_CASES` up to `n`, except in the
+/// long run (`scripts/proptest-long.sh` sets `STACKSCOPE_PROPTEST_LONG`),
+/// where every property takes the full count.
+fn capped(n: u32) -> u32 {
+    let cases = ProptestConfig::default().cases;
+    if std::env::var_os("STACKSCOPE_PROPTEST_LONG").is_some() {
+        cases
+    } else {
+        cases.min(n)
+    }
+}
+
 fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
     use stackscope_core::Change;
     let node = proptest::option::of(0u8..4);
@@ -256,7 +268,7 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.min(2000), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: capped(2000), ..ProptestConfig::default() })]
 
     #[test]
     fn any_sequence_of_changes_over_time_gives_traces_on_both_designs(
@@ -283,7 +295,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.min(2000), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: capped(2000), ..ProptestConfig::default() })]
 
     /// Any sequence of faults and repairs (each fault's own repair, or
     /// "Restore everything"), with requests in between, that ends with

@@ -59,8 +59,11 @@ fn is_request(text: &str) -> bool {
     !text.starts_with("HTTP/")
 }
 
-/// What the core's own parser reads: start line, headers, body bytes.
-fn core_reading(text: &str) -> Result<(Vec<String>, Vec<(String, String)>, usize), String> {
+/// A message as read: start line, headers, body bytes.
+type Reading = (Vec<String>, Vec<(String, String)>, usize);
+
+/// What the core's own parser reads.
+fn core_reading(text: &str) -> Result<Reading, String> {
     if is_request(text) {
         let r = parse_request(text)?;
         Ok((
