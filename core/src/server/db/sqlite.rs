@@ -1,10 +1,12 @@
 //! The engine: SQLite in memory (compiled to WebAssembly in the browser), with each query's cost in VM steps.
 
-use rusqlite::types::{Value, ValueRef};
+pub use rusqlite::types::Value;
+use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection, StatementStatus};
 
 use super::{
-    ConsoleResult, CONSOLE_MAX_LEN, CONSOLE_MAX_ROWS, CONSOLE_MAX_STEPS, MAX_ROWS, SCHEMA,
+    ConsoleResult, CONSOLE_MAX_LEN, CONSOLE_MAX_ROWS, CONSOLE_MAX_STEPS, INSERT_POST,
+    INSERT_SETTING, INSERT_USER, MAX_ROWS, SCHEMA,
 };
 use crate::error::ScenarioError;
 use crate::scenario::{ProcessState, SeedData};
@@ -68,26 +70,22 @@ impl Db {
         let conn = Connection::open_in_memory().map_err(bad)?;
         // The native and the wasm builds of SQLite differ in their defaults;
         // set what the model depends on explicitly so both behave the same.
-        conn.execute_batch("PRAGMA foreign_keys = ON;")
+        // `LIKE` compares case-sensitively, as it does under the modelled
+        // MySQL server's binary collation (`SERVER_CONFIG`).
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON;")
             .map_err(bad)?;
         conn.execute_batch(SCHEMA).map_err(bad)?;
         {
-            let mut ins = conn
-                .prepare("INSERT INTO users (id, name, bio) VALUES (?1, ?2, ?3)")
-                .map_err(bad)?;
+            let mut ins = conn.prepare(INSERT_USER).map_err(bad)?;
             for u in &seed.users {
                 ins.execute((u.id, &u.name, &u.bio)).map_err(bad)?;
             }
-            let mut ins = conn
-                .prepare("INSERT INTO posts (id, slug, title, body, author_id, published) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(bad)?;
+            let mut ins = conn.prepare(INSERT_POST).map_err(bad)?;
             for p in &seed.posts {
                 ins.execute((p.id, &p.slug, &p.title, &p.body, p.author_id, &p.published))
                     .map_err(bad)?;
             }
-            let mut ins = conn
-                .prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)")
-                .map_err(bad)?;
+            let mut ins = conn.prepare(INSERT_SETTING).map_err(bad)?;
             for s in &seed.settings {
                 ins.execute((&s.key, &s.value)).map_err(bad)?;
             }
@@ -248,7 +246,7 @@ mod tests {
         let db = Db::open(&crate::seed::simple_stack().data).unwrap();
         let r = db
             .query(
-                "SELECT title FROM posts WHERE slug = ?1",
+                "SELECT title FROM posts WHERE slug = ?",
                 &[Value::Text("hello-world".into())],
             )
             .unwrap();
@@ -256,7 +254,7 @@ mod tests {
         assert!(r.vm_steps > 0);
         let inj = db
             .query(
-                "SELECT title FROM posts WHERE slug = ?1",
+                "SELECT title FROM posts WHERE slug = ?",
                 &[Value::Text("' OR '1'='1".into())],
             )
             .unwrap();
