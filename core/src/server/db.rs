@@ -78,6 +78,23 @@ pub const CONSOLE_MAX_STEPS: u64 = 5_000_000;
 /// Longest statement accepted.
 pub const CONSOLE_MAX_LEN: usize = 10_000;
 
+/// The heading over a statement's result in the inspector. A write (no
+/// result columns) returns no rows, only how many it changed: its heading
+/// says that, as the step's explanation does.
+pub fn result_heading(q: &crate::trace::SqlQuery) -> String {
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    if q.columns.is_empty() {
+        format!(
+            "Result: {} row{} changed",
+            q.rows_changed,
+            plural(q.rows_changed)
+        )
+    } else {
+        let n = q.rows.len() as u64;
+        format!("Result: {n} row{}", plural(n))
+    }
+}
+
 /// What a console statement did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConsoleResult {
@@ -93,6 +110,9 @@ pub struct ConsoleResult {
     /// The statement changed the database (it is kept with the scenario).
     pub wrote: bool,
     pub vm_steps: u64,
+    /// Why the statement is not MySQL (the console runs SQLite), when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_mysql: Option<String>,
 }
 
 #[cfg(feature = "engine")]

@@ -44,7 +44,7 @@ impl Server {
         let mariadbd = find_program(&["mariadbd", "mysqld"])?;
         let client = find_program(&["mariadb", "mysql"])?;
         let dir = TempDir::new("sql")?;
-        let data = dir.join("data");
+        let data = dir.path().join("data");
         let root = is_root();
         let mut cmd = Command::new(&install);
         cmd.arg("--no-defaults")
@@ -73,7 +73,12 @@ impl Server {
             .arg(format!("--pid-file={}", dir.join("mysqld.pid").display()))
             .arg("--skip-networking")
             .arg("--skip-log-bin")
-            .arg("--innodb-buffer-pool-size=32M");
+            .arg("--innodb-buffer-pool-size=32M")
+            // A throwaway server: no syncing to disk.
+            .arg("--innodb-flush-method=nosync")
+            .arg("--innodb-flush-log-at-trx-commit=0")
+            .arg("--innodb-doublewrite=0")
+            .arg("--innodb-file-per-table=0");
         for (k, v) in db::SERVER_CONFIG {
             cmd.arg(format!("--{k}={v}"));
         }
@@ -93,7 +98,13 @@ impl Server {
     /// Runs a script through the client (continuing after errors): stdout
     /// and stderr.
     fn script(&mut self, text: &str) -> Result<(String, String), String> {
-        self.run.alive()?;
+        let pid = self.run.pid();
+        self.run.alive().map_err(|e| {
+            let log = self.dir.join("mysqld.log");
+            let tail = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = tail.lines().rev().take(5).collect();
+            format!("{e} (pid {pid}); its log ends: {}", tail.join(" | "))
+        })?;
         let mut child = Command::new(&self.client)
             .arg("--no-defaults")
             .arg(format!("--socket={}", self.socket.display()))
@@ -943,9 +954,186 @@ pub fn run() -> Result<Report, String> {
     report.sub(loading);
     report.sub(queries);
     report.sub(connection_errors(&server)?);
-    drop(server.run);
-    let _ = server.dir.path();
+    report.sub(console(&mut server)?);
     Ok(report)
+}
+
+/// Statements a learner might type in the console, and whether they are
+/// MySQL (`true`: MariaDB runs them and gives the same answer as SQLite).
+const CONSOLE: [(&str, bool); 57] = [
+    ("SELECT id, slug, title FROM posts ORDER BY published DESC", true),
+    ("SELECT count(*) FROM posts", true),
+    ("SELECT * FROM users ORDER BY id", true),
+    ("SELECT `key`, value FROM settings ORDER BY `key`", true),
+    ("SELECT p.title, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.id", true),
+    ("SELECT author_id, count(*) AS n FROM posts GROUP BY author_id ORDER BY author_id", true),
+    ("SELECT slug FROM posts WHERE title LIKE '%Nginx%'", true),
+    ("SELECT slug FROM posts WHERE title LIKE '%nginx%'", true),
+    ("UPDATE settings SET value = 'Edited' WHERE `key` = 'site_title'", true),
+    ("INSERT INTO users (id, name, bio) VALUES (3, 'Linus', 'Kernels.')", true),
+    ("INSERT INTO posts (id, slug, title, body, author_id, published) VALUES (9, 'new', 'New', 'Body', 2, '2026-06-01')", true),
+    ("DELETE FROM posts WHERE id = 3", true),
+    ("UPDATE posts SET views = views + 10", true),
+    ("SELECT upper(name), lower(name) FROM users ORDER BY id", true),
+    ("SELECT substr(title, 1, 5) FROM posts ORDER BY id", true),
+    ("SELECT coalesce(NULL, 'x'), nullif(1, 1), abs(-3)", true),
+    ("SELECT max(views), min(published) FROM posts", true),
+    ("SELECT avg(views), sum(views) FROM posts", true),
+    ("CREATE TABLE tags (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL)", true),
+    ("CREATE INDEX posts_author ON posts(author_id)", true),
+    ("SELECT title FROM posts WHERE id IN (1, 2) ORDER BY id", true),
+    ("SELECT title FROM posts ORDER BY id LIMIT 1 OFFSET 1", true),
+    ("SELECT CASE WHEN views > 0 THEN 'read' ELSE 'unread' END AS state FROM posts ORDER BY id", true),
+    ("WITH t AS (SELECT 1 AS x) SELECT x FROM t", true),
+    ("SELECT slug FROM posts WHERE published BETWEEN '2026-02-01' AND '2026-12-31' ORDER BY id", true),
+    ("SELECT slug, length(slug) FROM posts ORDER BY id", true),
+    ("SELECT slug FROM posts p WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = p.author_id AND u.name = 'Ada') ORDER BY id", true),
+    ("SELECT 'it''s' AS s", true),
+    ("SELECT 7 * 3 - 1, 7 % 3", true),
+    ("PRAGMA table_info(posts)", false),
+    ("CREATE TABLE t2 (id INTEGER PRIMARY KEY AUTOINCREMENT, x VARCHAR(10))", false),
+    ("SELECT slug || ' by ' || author_id FROM posts ORDER BY id", false),
+    ("SELECT \"title\" FROM posts ORDER BY id", false),
+    ("SELECT typeof(views) FROM posts", false),
+    ("SELECT rowid, slug FROM posts ORDER BY id", false),
+    ("SELECT slug FROM posts WHERE slug GLOB 'h*'", false),
+    ("INSERT OR REPLACE INTO settings (`key`, value) VALUES ('tagline', 'x')", false),
+    ("SELECT key FROM settings ORDER BY 1", false),
+    ("CREATE TABLE t3 (k TEXT PRIMARY KEY)", false),
+    ("SELECT 7 / 2", false),
+    ("SELECT printf('%d posts', count(*)) FROM posts", false),
+    ("SELECT iif(views > 0, 'read', 'unread') FROM posts", false),
+    ("SELECT max(1, 2)", false),
+    ("SELECT group_concat(slug, ';') FROM posts WHERE id = 1", false),
+    ("SELECT slug FROM posts ORDER BY published NULLS LAST", false),
+    ("SELECT 'a\\b'", false),
+    ("SELECT CAST(views AS TEXT) FROM posts ORDER BY id", false),
+    ("SELECT strftime('%Y', published) FROM posts ORDER BY id", false),
+    ("SELECT slug FROM posts WHERE views == 0 ORDER BY id", false),
+    ("SELECT slug FROM [posts] ORDER BY id", false),
+    ("BEGIN TRANSACTION", false),
+    ("EXPLAIN QUERY PLAN SELECT * FROM posts", false),
+    ("SELECT slug FROM posts WHERE author_id IS 1 ORDER BY id", false),
+    ("SELECT sqlite_version()", false),
+    ("SELECT slug FROM posts --the slugs\n ORDER BY id", false),
+    ("CREATE TEMP TABLE x (a INTEGER)", false),
+    ("SELECT slug FROM posts WHERE title ISNULL", false),
+];
+
+/// Numbers compare by value (SQLite's 0.0 and MariaDB's 0.0000 are one average).
+fn same_value(a: &str, b: &str) -> bool {
+    a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if (x - y).abs() < 1e-9)
+}
+
+fn same_answer(a: &Answer, b: &Answer) -> bool {
+    match (a, b) {
+        (
+            Answer::Rows { columns, rows },
+            Answer::Rows {
+                columns: c2,
+                rows: r2,
+            },
+        ) => {
+            columns == c2
+                && rows.len() == r2.len()
+                && rows.iter().zip(r2).all(|(x, y)| {
+                    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
+                })
+        }
+        _ => a == b,
+    }
+}
+
+/// The console's "not MySQL" flag against MariaDB: each statement on a fresh
+/// copy of the seed in both engines.
+fn console(server: &mut Server) -> Result<Report, String> {
+    let mut flag = Report::new("sql console: \"not MySQL\" flag vs MariaDB");
+    let mut corpus = Report::new("sql console: corpus as labelled");
+    let seed = stackscope_core::seed::simple_stack().data;
+    let mut script = Script::default();
+    let mut cases = Vec::new();
+    let mut at = Vec::new();
+    for (n, (sql, _)) in CONSOLE.iter().enumerate() {
+        load(&mut script, &format!("c{n}"), &seed, &mut cases);
+        let i = script.spans.len();
+        script.line(&format!("SELECT {i} AS {MARK};"));
+        let first = script.lines + 1;
+        script.line(&format!(
+            "EXECUTE IMMEDIATE {};",
+            expr(&Value::Text((*sql).to_string()))
+        ));
+        script.line("SELECT ROW_COUNT() AS changed;");
+        script.spans.push((first, script.lines));
+        cases.push(Case {
+            label: (*sql).into(),
+            sql: (*sql).into(),
+            params: vec![],
+            write: false,
+        });
+        at.push(i);
+    }
+    let (stdout, stderr) = server.script(&script.text)?;
+    let write: Vec<bool> = cases.iter().map(|c| c.write).collect();
+    let real = parse(&script, &stdout, &stderr, &write);
+    for ((sql, mysql), i) in CONSOLE.iter().zip(at) {
+        let mut db = Db::open(&seed).map_err(|e| e.to_string())?;
+        let r = db.console(sql);
+        let model = if r.error.is_some() {
+            Answer::Error
+        } else if r.columns.is_empty() {
+            Answer::Changed(r.changed)
+        } else {
+            Answer::Rows {
+                columns: r.columns.clone(),
+                rows: r.rows.clone(),
+            }
+        };
+        // MariaDB's block: a result set (or none), then ROW_COUNT().
+        let real = match &real[i] {
+            Answer::Rows { columns, rows } if columns.is_empty() => {
+                let _ = rows;
+                Answer::Error
+            }
+            Answer::Rows { columns, rows } => {
+                let mut all: Vec<Vec<String>> = vec![columns.clone()];
+                all.extend(rows.iter().cloned());
+                let count = all
+                    .pop()
+                    .and_then(|v| v.first().and_then(|c| c.parse::<i64>().ok()));
+                let head = all.pop();
+                match (head, count) {
+                    (Some(h), Some(c)) if h == ["changed"] => match all.split_first() {
+                        None => Answer::Changed(u64::try_from(c).unwrap_or(0)),
+                        Some((cols, rows)) => Answer::Rows {
+                            columns: cols.clone(),
+                            rows: rows.to_vec(),
+                        },
+                    },
+                    _ => Answer::Error,
+                }
+            }
+            other => other.clone(),
+        };
+        if model == Answer::Error {
+            corpus.compare(&format!("{sql:?}: SQLite runs it"), false, true);
+            continue;
+        }
+        let real_mysql = same_answer(&model, &real);
+        corpus.compare(
+            &format!("{sql:?}: MySQL (same answer on MariaDB)\n      SQLite:  {model:?}\n      MariaDB: {real:?}"),
+            *mysql,
+            real_mysql,
+        );
+        flag.compare(
+            &format!("{sql:?}: flagged {:?}", r.not_mysql),
+            r.not_mysql.is_none(),
+            real_mysql,
+        );
+    }
+    let mut out = Report::new("sql console");
+    out.sub(corpus);
+    out.sub(flag);
+    Ok(out)
 }
 
 /// The client's first line of error for a connection.
