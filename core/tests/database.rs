@@ -167,3 +167,23 @@ fn the_console_says_when_a_statement_is_not_mysql() {
         0
     );
 }
+
+/// The modelled MySQL compares text in binary (`utf8mb4_nopad_bin`), and
+/// SQLite's LIKE is made case-sensitive to match: a search sees case.
+#[test]
+fn search_is_case_sensitive_as_on_the_modelled_server() {
+    let mut sim = Simulator::new(Scenario::default()).unwrap();
+    let n = |sim: &mut Simulator, q: &str| {
+        let t = sim.request(&format!("http://www.foobar.com/search?q={q}"), 0);
+        sql_steps(&t.steps)
+            .iter()
+            .find(|(_, q)| q.sql.contains("LIKE"))
+            .map(|(_, q)| q.rows.len())
+            .unwrap()
+    };
+    assert_eq!(n(&mut sim, "Nginx"), 2);
+    assert_eq!(n(&mut sim, "nginx"), 0);
+    // LIKE's wildcards are taken literally.
+    assert_eq!(n(&mut sim, "%25"), 0);
+    assert_eq!(n(&mut sim, "_"), 0);
+}
