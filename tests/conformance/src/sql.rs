@@ -1090,10 +1090,8 @@ fn console(server: &mut Server) -> Result<Report, String> {
         };
         // MariaDB's block: a result set (or none), then ROW_COUNT().
         let real = match &real[i] {
-            Answer::Rows { columns, rows } if columns.is_empty() => {
-                let _ = rows;
-                Answer::Error
-            }
+            // No output at all, not even ROW_COUNT(): the client gave up.
+            Answer::Rows { columns, .. } if columns.is_empty() => Answer::Error,
             Answer::Rows { columns, rows } => {
                 let mut all: Vec<Vec<String>> = vec![columns.clone()];
                 all.extend(rows.iter().cloned());
