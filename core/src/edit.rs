@@ -13,7 +13,7 @@ use crate::browser::input::check_dns_name;
 use crate::scenario::{
     Location, LocationAction, Modifier, Post, Record, RecordData, Scenario, User,
 };
-use crate::server::nginx;
+use crate::server::{db, nginx};
 use crate::validate;
 
 /// A DNS record as typed into the zone editor.
@@ -257,9 +257,9 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, String> {
             }
         }
         Edit::PutPost { post } => {
-            check_text("slug", &post.slug, 200)?;
-            check_text("title", &post.title, 500)?;
-            check_text("body", &post.body, 20_000)?;
+            check_text("slug", &post.slug, db::text_limit("posts", "slug"))?;
+            check_text("title", &post.title, db::text_limit("posts", "title"))?;
+            check_text("body", &post.body, db::text_limit("posts", "body"))?;
             if !s.data.users.iter().any(|u| u.id == post.author_id) {
                 return Err(format!(
                     "There is no user {} to be the author.",
@@ -272,8 +272,8 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, String> {
             }
         }
         Edit::PutUser { user } => {
-            check_text("name", &user.name, 200)?;
-            check_text("bio", &user.bio, 5_000)?;
+            check_text("name", &user.name, db::text_limit("users", "name"))?;
+            check_text("bio", &user.bio, db::text_limit("users", "bio"))?;
             match s.data.users.iter_mut().find(|u| u.id == user.id) {
                 Some(u) => *u = user.clone(),
                 None => s.data.users.push(user.clone()),

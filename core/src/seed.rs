@@ -10,7 +10,7 @@ pub const PRESETS: [(&str, &str); 8] = [
     ("A post", "http://www.foobar.com/posts/hello-world"),
     ("A static file", "http://www.foobar.com/static/style.css"),
     ("A missing page", "http://www.foobar.com/posts/no-such-post"),
-    ("Search", "http://www.foobar.com/search?q=nginx"),
+    ("Search", "http://www.foobar.com/search?q=Nginx"),
     ("foobar.com", "foobar.com"),
     ("The bare IP", "http://8.8.8.8/"),
     ("A mistyped domain", "http://www.foobar.co/"),

@@ -331,6 +331,7 @@ impl Simulator {
                 error: Some(format!("Can't connect: {host} is not running.")),
                 wrote: false,
                 vm_steps: 0,
+                not_mysql: None,
             };
         }
         let promoted = self.replication.promoted;

@@ -4,7 +4,7 @@ use crate::browser::input::check_dns_name;
 use crate::dns::zone::in_zone;
 use crate::error::ScenarioError;
 use crate::scenario::{LocationAction, Modifier, RecordData, Scenario, SeedData};
-use crate::server::nginx;
+use crate::server::{db, nginx};
 
 /// The longest modelled delay of any single kind, µs (ten minutes).
 pub const MAX_DELAY_US: u64 = 600_000_000;
@@ -223,6 +223,56 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
 /// console's saved statements are left to the database that runs them.
 fn data(d: &SeedData) -> Result<(), ScenarioError> {
     let bad = |detail: String| Err(ScenarioError::BadData { detail });
+    // What MySQL would refuse (SQLite takes any length and any 64-bit id):
+    // the column's `VARCHAR(n)` in characters, an `INT` id.
+    let long = |table: &str, column: &str, text: &str, row: &str| {
+        let max = db::text_limit(table, column);
+        let n = text.chars().count();
+        if text.contains('\0') {
+            // SQLite's LIKE stops at a NUL, MySQL's does not.
+            return Some(format!("{row}: its {column} contains a NUL character"));
+        }
+        (n > max).then(|| {
+            format!("{row}: its {column} is {n} characters long, and the {table} table takes up to {max}")
+        })
+    };
+    let id = |what: &str, id: i64| {
+        (!db::ID_RANGE.contains(&id)).then(|| {
+            format!(
+                "{what} has the id {id}; ids are between {} and {} (a MySQL INT)",
+                db::ID_RANGE.start(),
+                db::ID_RANGE.end()
+            )
+        })
+    };
+    for u in &d.users {
+        let row = format!("user {}", u.id);
+        if let Some(e) = id("a user", u.id)
+            .or_else(|| long("users", "name", &u.name, &row))
+            .or_else(|| long("users", "bio", &u.bio, &row))
+        {
+            return bad(e);
+        }
+    }
+    for p in &d.posts {
+        let row = format!("post {}", p.id);
+        if let Some(e) = id("a post", p.id)
+            .or_else(|| long("posts", "slug", &p.slug, &row))
+            .or_else(|| long("posts", "title", &p.title, &row))
+            .or_else(|| long("posts", "body", &p.body, &row))
+            .or_else(|| long("posts", "published", &p.published, &row))
+        {
+            return bad(e);
+        }
+    }
+    for s in &d.settings {
+        let row = format!("the setting \"{}\"", crate::text::clip(&s.key, 40));
+        if let Some(e) = long("settings", "key", &s.key, &row)
+            .or_else(|| long("settings", "value", &s.value, &row))
+        {
+            return bad(e);
+        }
+    }
     let mut users = std::collections::HashSet::new();
     for u in &d.users {
         if !users.insert(u.id) {

@@ -110,7 +110,8 @@ fn an_injection_attempt_is_just_a_search_term() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(sql.params, vec!["'%'' OR ''1''=''1%'".to_string()]);
+    // Bound twice (title and body): `?` placeholders, as MySQL takes them.
+    assert_eq!(sql.params, vec!["'%'' OR ''1''=''1%'".to_string(); 2]);
     assert!(sql.rows.is_empty());
 }
 

@@ -130,7 +130,10 @@ fn search_with_an_injection_attempt_binds_the_parameter() {
         snap!("search"),
         seed(),
         &[
-            ("http://www.foobar.com/search?q=nginx", 0),
+            // The modelled MySQL compares text in binary (its collation is
+            // utf8mb4_nopad_bin), so LIKE is case-sensitive: "Nginx" finds
+            // the posts, "nginx" would not.
+            ("http://www.foobar.com/search?q=Nginx", 0),
             ("http://www.foobar.com/search?q=' OR '1'='1", 1),
         ],
     );
@@ -489,4 +492,12 @@ fn a_chain_longer_than_a_server_follows_is_finished_by_the_resolver() {
         e.ends_with("connection to that address.") && e.contains("foobar.com A 8.8.8.8"),
         "{e}"
     );
+}
+
+#[test]
+fn a_page_title_has_no_dangling_separator() {
+    // The database is down: the error page has no site title to add.
+    let mut sim = Simulator::new(with(Fault::DatabaseStopped)).unwrap();
+    let t = sim.request("http://www.foobar.com/", 0);
+    assert_eq!(t.page.title, "Internal Server Error");
 }

@@ -38,7 +38,7 @@ fn sql_view(q: &SqlQuery) -> Html {
                     { for q.params.iter().map(|p| html! { <li><code>{ p }</code></li> }) }
                 </ol>
             }
-            <h3>{ format!("Result: {} row{}", q.rows.len(), if q.rows.len() == 1 { "" } else { "s" }) }</h3>
+            <h3>{ stackscope_core::server::db::result_heading(q) }</h3>
             <div class="table-x">
                 <table class="result">
                     <thead>

@@ -35,6 +35,13 @@ pub fn SqlConsole(props: &Props) -> Html {
         form::on_submit(Callback::from(move |()| on_run.emit((*sql).clone())))
     };
 
+    // Said beside the result: the statement would not run (or would mean
+    // something else) on the MySQL the lesson is about.
+    let dialect = props
+        .result
+        .as_deref()
+        .and_then(|r| r.not_mysql.clone())
+        .map(|n| html! { <p id="sql-dialect" class="hint">{ n }</p> });
     let output = match props.result.as_deref() {
         None => html! {},
         Some(r) => {
@@ -87,7 +94,8 @@ pub fn SqlConsole(props: &Props) -> Html {
         <section id="sql-console" class="editor" aria-labelledby="sql-console-title">
             <h3 id="sql-console-title">{ "SQL console" }</h3>
             <p class="hint">
-                { format!("One statement at a time, against the database the application uses. \
+                { format!("This console runs SQLite, which stands in for MySQL here; a statement \
+                   that is not MySQL is marked. One statement at a time, against the database the application uses. \
                    Writes (INSERT, UPDATE, DELETE) are kept with the stack. A statement is stopped \
                    after {} steps of SQLite's virtual machine and shows at most {CONSOLE_MAX_ROWS} rows.",
                    thousands(CONSOLE_MAX_STEPS)) }
@@ -98,7 +106,7 @@ pub fn SqlConsole(props: &Props) -> Html {
                     <button type="submit" id="sql-run">{ "Run" }</button>
                 </div>
             </form>
-            <div id="sql-result" class="sql-result">{ output }</div>
+            <div id="sql-result" class="sql-result">{ output }{ for dialect }</div>
         </section>
     }
 }

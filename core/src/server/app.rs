@@ -8,6 +8,53 @@ use crate::server::db::{literal, DbRoute, LogEntry};
 use crate::sim::{spec, Ctx};
 use crate::trace::{Component, Payload, Phase, SqlQuery, Status};
 
+/// The statements the application runs. Each text runs unchanged on SQLite
+/// and on MySQL/MariaDB (`?` placeholders, `key` quoted, an `ESCAPE`
+/// character that is not a backslash, ties in `ORDER BY` broken by id); the
+/// conformance suite runs them on a real MariaDB and compares the rows.
+pub const SQL_SETTINGS: &str =
+    "SELECT `key`, value FROM settings WHERE `key` IN (?, ?) ORDER BY `key`";
+pub const SQL_HOME: &str = "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC, p.id DESC LIMIT 10";
+pub const SQL_COUNT_VIEW: &str = "UPDATE posts SET views = views + 1 WHERE slug = ?";
+pub const SQL_POST: &str = "SELECT p.title, p.body, p.published, u.id, u.name, p.views FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ?";
+pub const SQL_USER: &str = "SELECT name, bio FROM users WHERE id = ?";
+pub const SQL_USER_POSTS: &str =
+    "SELECT slug, title FROM posts WHERE author_id = ? ORDER BY published DESC, id DESC";
+/// Bound twice with [`search_pattern`] (`?1` twice would be SQLite only).
+pub const SQL_SEARCH: &str = "SELECT slug, title FROM posts WHERE title LIKE ? ESCAPE '!' OR body LIKE ? ESCAPE '!' ORDER BY published DESC, id DESC";
+pub const SQL_ABOUT: &str = "SELECT `key`, value FROM settings ORDER BY `key`";
+
+/// The `LIKE` pattern for a search: the words anywhere, with `LIKE`'s own
+/// wildcards (and the escape character `!`) taken literally.
+pub fn search_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for c in q.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            p.push('!');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Where the single server's MySQL listens for local clients (Debian's default).
+pub const DB_SOCKET: &str = "/run/mysqld/mysqld.sock";
+
+/// The client's error when the server behind the Unix socket is not running
+/// (the socket file is gone: errno 2, ENOENT), as MariaDB Connector/C words it.
+pub fn socket_error(socket: &str) -> String {
+    format!("ERROR 2002 (HY000): Can't connect to local server through socket '{socket}' (2)")
+}
+
+/// The client's error when nothing listens on the database host's port 3306
+/// (the host answers the SYN with a reset), as MariaDB Connector/C words it:
+/// it connects without blocking and reports errno 115 (EINPROGRESS), not 111.
+pub fn tcp_refused_error(host: &str) -> String {
+    format!("ERROR 2002 (HY000): Can't connect to server on '{host}' (115)")
+}
+
 /// What the application did with a request.
 pub enum AppResult {
     Response(Response),
@@ -130,6 +177,11 @@ fn sql(
             } else {
                 ""
             };
+            let how = if host == "localhost" {
+                format!("The application connects to MySQL on localhost, which MySQL clients take to mean the Unix socket {DB_SOCKET}, not TCP port 3306. The database is not running, so the socket file is not there, and the client fails: \"{}\".", socket_error(DB_SOCKET))
+            } else {
+                format!("The application opens a TCP connection to MySQL on {host}:3306. The machine is up but nothing listens on the port, so it answers with a reset, and the client fails: \"{}\" (MariaDB's client library reports errno 115, \"operation in progress\", rather than 111, \"connection refused\").", tcp_refused_error(host))
+            };
             ctx.step(spec(
                 Component::App,
                 to,
@@ -137,7 +189,7 @@ fn sql(
                 Status::Fail,
                 2 * loopback,
                 "Can't connect to the database",
-                format!("The application opens a connection to MySQL on {host}:3306, but the database is not running: \"Can't connect to MySQL server (111: Connection refused)\".{why}"),
+                format!("{how}{why}"),
                 Payload::None,
             ));
             return Err(DbFailure::Down);
@@ -171,10 +223,12 @@ fn sql(
     let n = rows.rows.len();
     let name = summary(text);
     let mut explanation = match kind {
-        Kind::Write => format!("The application sends a parameterised write to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. {} row{} changed.", rows.changed, if rows.changed == 1 { "" } else { "s" }),
+        Kind::Write => format!("The application sends a parameterised write to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. A write returns no rows, only a count: {}.", changed_text(rows.changed)),
         Kind::Read => format!("The application sends a parameterised query to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
     };
-    if kind == Kind::Read && route.reader.component == Component::Replica {
+    if backend.component == Component::Replica && !route.replicated {
+        explanation.push_str(&format!(" {host} was promoted to primary when the old primary stopped, and it keeps that role: repairing the old primary does not undo a failover (it would come back as the new primary's replica)."));
+    } else if kind == Kind::Read && route.reader.component == Component::Replica {
         let behind = route.reader_behind + ctx.writes.len();
         if behind > 0 {
             explanation.push_str(&format!(" This read goes to the replica, which replays the primary's writes about {:.1} s late: {behind} recent write{} {} not there yet, so the answer can be stale.", route.lag_us as f64 / 1e6, if behind == 1 { "" } else { "s" }, if behind == 1 { "is" } else { "are" }));
@@ -201,7 +255,10 @@ fn sql(
         }),
     ));
     let back = match kind {
-        Kind::Write => "The database confirms the write.".to_string(),
+        Kind::Write => format!(
+            "The database confirms the write: {}.",
+            changed_text(rows.changed)
+        ),
         Kind::Read => format!(
             "The database returns {n} row{} to the application.",
             if n == 1 { "" } else { "s" }
@@ -214,7 +271,7 @@ fn sql(
         Status::Ok,
         loopback,
         match kind {
-            Kind::Write => "Write confirmed".to_string(),
+            Kind::Write => format!("Write confirmed: {}", changed_text(rows.changed)),
             Kind::Read => format!("{n} row{} back", if n == 1 { "" } else { "s" }),
         },
         back,
@@ -222,6 +279,11 @@ fn sql(
     ));
     ctx.span(to, &name, start);
     Ok(rows.rows)
+}
+
+/// "1 row changed", "0 rows changed".
+fn changed_text(n: u64) -> String {
+    format!("{n} row{} changed", if n == 1 { "" } else { "s" })
 }
 
 /// A short name for a statement: `SELECT … FROM posts`.
@@ -234,12 +296,23 @@ fn summary(sql: &str) -> String {
     }
 }
 
+/// The page's `<title>`: the page, then the site, without a dangling
+/// separator when either is missing (the settings may not have loaded).
+fn page_title(title: &str, site: &str) -> String {
+    [title, site]
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| escape_html(p))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn layout(site: &str, tagline: &str, title: &str, hostname: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t} · {s}</title>\n</head>\n<body>\n\
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n</head>\n<body>\n\
 <header><h1><a href=\"/\">{s}</a></h1><p>{tag}</p></header>\n<main>\n{body}</main>\n\
 <footer><p>Rendered by the application server on {h}.</p></footer>\n</body>\n</html>\n",
-        t = escape_html(title),
+        t = page_title(title, site),
         s = escape_html(site),
         tag = escape_html(tagline),
         h = escape_html(hostname),
@@ -274,7 +347,7 @@ pub fn handle(ctx: &mut Ctx, db: &DbRoute, hostname: &str, req: &Request) -> App
         ctx,
         db,
         Kind::Read,
-        "SELECT key, value FROM settings WHERE key IN (?1, ?2)",
+        SQL_SETTINGS,
         vec![
             Value::Text("site_title".into()),
             Value::Text("tagline".into()),
@@ -352,13 +425,7 @@ fn page(
 ) -> Result<Page, DbFailure> {
     match handler {
         "home" => {
-            let rows = sql(
-                ctx,
-                db,
-                Kind::Read,
-                "SELECT p.slug, p.title, p.published, u.name FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.published DESC LIMIT 10",
-                vec![],
-            )?;
+            let rows = sql(ctx, db, Kind::Read, SQL_HOME, vec![])?;
             let mut body = String::from("<h2>Latest posts</h2>\n<ul>\n");
             for r in &rows {
                 body.push_str(&format!(
@@ -379,14 +446,14 @@ fn page(
                 ctx,
                 db,
                 Kind::Write,
-                "UPDATE posts SET views = views + 1 WHERE slug = ?1",
+                SQL_COUNT_VIEW,
                 vec![Value::Text(slug.clone())],
             )?;
             let rows = sql(
                 ctx,
                 db,
                 Kind::Read,
-                "SELECT p.title, p.body, p.published, u.id, u.name, p.views FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ?1",
+                SQL_POST,
                 vec![Value::Text(slug.clone())],
             )?;
             match rows.first() {
@@ -415,13 +482,7 @@ fn page(
             else {
                 return Ok(not_found("User ids are numbers."));
             };
-            let rows = sql(
-                ctx,
-                db,
-                Kind::Read,
-                "SELECT name, bio FROM users WHERE id = ?1",
-                vec![Value::Integer(id)],
-            )?;
+            let rows = sql(ctx, db, Kind::Read, SQL_USER, vec![Value::Integer(id)])?;
             let Some(u) = rows.first().cloned() else {
                 return Ok(not_found(&format!("There is no user {id}.")));
             };
@@ -429,7 +490,7 @@ fn page(
                 ctx,
                 db,
                 Kind::Read,
-                "SELECT slug, title FROM posts WHERE author_id = ?1 ORDER BY published DESC",
+                SQL_USER_POSTS,
                 vec![Value::Integer(id)],
             )?;
             let mut body = format!(
@@ -452,18 +513,22 @@ fn page(
                 .find(|(k, _)| k == "q")
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default();
-            let pattern = format!(
-                "%{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            if q.contains('\0') {
+                // SQLite's LIKE stops at a NUL character and MySQL's does
+                // not: refuse it rather than answer differently.
+                return Ok((
+                    400,
+                    "Bad request".into(),
+                    "<p>A search term cannot contain a NUL character (%00).</p>\n".into(),
+                ));
+            }
+            let pattern = search_pattern(&q);
             let rows = sql(
                 ctx,
                 db,
                 Kind::Read,
-                "SELECT slug, title FROM posts WHERE title LIKE ?1 ESCAPE '\\' OR body LIKE ?1 ESCAPE '\\' ORDER BY published DESC",
-                vec![Value::Text(pattern)],
+                SQL_SEARCH,
+                vec![Value::Text(pattern.clone()), Value::Text(pattern)],
             )?;
             let mut body = format!(
                 "<h2>Search</h2>\n<p>{} result{} for “{}”</p>\n<ul>\n",
@@ -482,13 +547,7 @@ fn page(
             Ok((200, format!("Search: {q}"), body))
         }
         "about" => {
-            let rows = sql(
-                ctx,
-                db,
-                Kind::Read,
-                "SELECT key, value FROM settings ORDER BY key",
-                vec![],
-            )?;
+            let rows = sql(ctx, db, Kind::Read, SQL_ABOUT, vec![])?;
             let mut body = String::from("<h2>About</h2>\n<dl>\n");
             for r in &rows {
                 body.push_str(&format!(

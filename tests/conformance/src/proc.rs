@@ -102,6 +102,7 @@ pub fn free_port() -> Result<u16, String> {
 }
 
 /// Waits until something accepts TCP connections on 127.0.0.1:`port`.
+#[allow(dead_code)] // for the checks over TCP; the sql check uses a socket
 pub fn wait_for_tcp(run: &mut Running, port: u16) -> Result<(), String> {
     let t = Instant::now();
     while t.elapsed() < Duration::from_secs(30) {
