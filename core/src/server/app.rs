@@ -226,6 +226,9 @@ fn sql(
         Kind::Write => format!("The application sends a parameterised write to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. A write returns no rows, only a count: {}.", changed_text(rows.changed)),
         Kind::Read => format!("The application sends a parameterised query to the database on {host}: the SQL text and the values travel separately, so a value can never change the statement. The engine ran {} virtual-machine steps.", rows.vm_steps),
     };
+    if text.contains(" LIKE ") {
+        explanation.push_str(" LIKE compares case-sensitively here: the modelled MySQL server uses the binary collation utf8mb4_nopad_bin, as SQLite does with case_sensitive_like.");
+    }
     if backend.component == Component::Replica && !route.replicated {
         explanation.push_str(&format!(" {host} was promoted to primary when the old primary stopped, and it keeps that role: repairing the old primary does not undo a failover (it would come back as the new primary's replica)."));
     } else if kind == Kind::Read && route.reader.component == Component::Replica {
@@ -531,7 +534,7 @@ fn page(
                 vec![Value::Text(pattern.clone()), Value::Text(pattern)],
             )?;
             let mut body = format!(
-                "<h2>Search</h2>\n<p>{} result{} for “{}”</p>\n<ul>\n",
+                "<h2>Search</h2>\n<p>{} result{} for “{}” (case-sensitive)</p>\n<ul>\n",
                 rows.len(),
                 if rows.len() == 1 { "" } else { "s" },
                 escape_html(&q)
