@@ -1,4 +1,5 @@
-//! An annotated hex dump of a DNS message: 16 bytes a row, each field colour-coded with a legend.
+//! An annotated hex dump of a DNS message: 16 bytes a row, each field colour-coded with a legend;
+//! the two bytes of a name-compression pointer are underlined.
 
 use stackscope_core::trace::DnsMessage;
 use yew::prelude::*;
@@ -35,8 +36,12 @@ pub fn HexDump(props: &Props) -> Html {
             match field_of(msg, i) {
                 Some(f) => {
                     let field = &msg.fields[f];
+                    // A compressed name ends in a two-byte pointer (RFC 1035
+                    // §4.1.4): marked so it reads as a pointer, not a label.
+                    let pointer = field.value.contains("pointer to offset")
+                        && i + 2 >= field.start + field.len;
                     html! {
-                        <span class={classes!("byte", format!("f{}", f % COLOURS))}
+                        <span class={classes!("byte", format!("f{}", f % COLOURS), pointer.then_some("ptr"))}
                             title={format!("{} (field {}): {}", field.name, f + 1, field.value)}>
                             { format!("{b:02x}") }
                         </span>
@@ -73,7 +78,7 @@ pub fn HexDump(props: &Props) -> Html {
                 { for rows }
             </div>
             <table class="legend-table">
-                <caption>{ "Fields (byte offsets from 0)" }</caption>
+                <caption>{ "Fields (byte offsets from 0; underlined bytes are compression pointers)" }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "#" }</th>
