@@ -141,7 +141,7 @@ test("an injection attempt in /search is a bound parameter, shown in the inspect
     }
   }
   const inspector = page.locator('#inspector');
-  await expect(inspector).toContainText('LIKE ?1');
+  await expect(inspector).toContainText("LIKE ? ESCAPE '!'");
   await expect(inspector.locator('.params')).toContainText("'%'' OR ''1''=''1%'");
 });
 

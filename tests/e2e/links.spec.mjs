@@ -9,11 +9,18 @@ async function guard(page) {
   return problems;
 }
 
+// Pauses playback. A reply that arrives after the click (an earlier
+// command's trace, then the request's) may start playing again, so it
+// pauses until playback stays paused.
 async function pause(page) {
   await expect(page.locator('#step-counter')).toContainText(' of ');
   const play = page.locator('button#play');
-  if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
-  await expect(play).toHaveAttribute('aria-pressed', 'false');
+  await expect(async () => {
+    if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
+    await expect(play).toHaveAttribute('aria-pressed', 'false', { timeout: 500 });
+    await page.waitForTimeout(300);
+    await expect(play).toHaveAttribute('aria-pressed', 'false', { timeout: 100 });
+  }).toPass({ timeout: 10000 });
 }
 
 test('a link to step 7 of a failing request reopens exactly that', async ({ page, context }) => {
