@@ -31,7 +31,9 @@ pub enum Connected<'a> {
 /// at 131 s with ETIMEDOUT. Measured on Linux 6.18 (a SYN into a network
 /// namespace that drops it): retransmissions at 1.0, 2.0, 3.1, 4.1, 5.1,
 /// 7.1, 11.2, 19.3, 35.5 and 67.7 s, failure at 133 s (timer slack).
-pub const OS: &str = "Linux 6.x (tcp_syn_retries = 6, tcp_syn_linear_timeouts = 4)";
+pub const OS: &str = "Linux 6.x";
+/// The settings behind the schedule, as `sysctl` names them.
+pub const OS_SETTINGS: &str = "tcp_syn_retries = 6, tcp_syn_linear_timeouts = 4";
 const SYN_RETRIES_BUDGET_US: u64 = 127_000_000;
 const LINEAR_TIMEOUTS: u32 = 4;
 
@@ -103,7 +105,7 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         let (code, ending) = if kernel_gives_up <= browser_limit {
             (
                 "ERR_CONNECTION_TIMED_OUT",
-                format!("The learner's operating system ({OS}) resends the SYN {retries} times, 1 s apart at first and then twice as long each time, and gives up after {} s: the browser only waits for it.", timeout / 1_000_000),
+                format!("The learner's computer runs {OS} with its defaults ({OS_SETTINGS}): its kernel resends the SYN {retries} times, 1 s apart at first and then twice as long each time, and gives up after {} s. The browser only waits for it.", timeout / 1_000_000),
             )
         } else {
             (
