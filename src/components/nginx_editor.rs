@@ -222,7 +222,9 @@ pub fn NginxEditor(props: &Props) -> Html {
             <h3 id="nginx-editor-title">{ "Nginx locations" }</h3>
             <p class="hint">
                 { format!("{n} location blocks. Nginx tries = first, then the longest prefix, \
-                   then regexes in this order, so order matters only for regexes.") }
+                   then regexes in this order, so order matters only for regexes. It matches the \
+                   normalized path (%XX decoded, // merged, . and .. resolved), as nginx 1.22 does; \
+                   a regex feature that nginx's PCRE reads differently is refused.") }
             </p>
             <ol id="nginx-locations" class="locations">{ for items }</ol>
             <form id="location-form" class="ed-form" onsubmit={submit}

@@ -156,7 +156,8 @@ pub fn ZoneEditor(props: &Props) -> Html {
         <section id="zone-editor" class="editor" aria-labelledby="zone-editor-title">
             <h3 id="zone-editor-title">{ format!("DNS zone {origin}") }</h3>
             <p class="hint">
-                { format!("Served by {} ({}). A name without a dot is relative to {origin}; \
+                { format!("Served by {} ({}), which answers as Knot DNS 3.2 does (names are case-insensitive; \
+                   a CNAME chain is followed 5 links at most). A name without a dot is relative to {origin}; \
                    the resolver's cache starts empty after an edit.", zone.ns_name, zone.ns_ip) }
             </p>
             <div class="table-x" tabindex="0" role="region" aria-label="Records of the zone">
