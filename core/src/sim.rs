@@ -44,7 +44,21 @@ pub struct StepSpec {
     pub payload: Payload,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The start of a request at session time `started_at_us`.
+    pub fn new(scenario: &'a Scenario, rng: &'a mut Rng, started_at_us: u64) -> Self {
+        Ctx {
+            scenario,
+            rng,
+            now: 0,
+            started_at_us,
+            steps: Vec::new(),
+            spans: Vec::new(),
+            node: None,
+            writes: Vec::new(),
+        }
+    }
+
     /// Records a step starting now and advances the clock by its duration.
     pub fn step(&mut self, spec: StepSpec) {
         self.steps.push(Step {
@@ -397,33 +411,10 @@ impl Simulator {
                     lag_us: c.replication_lag_us,
                 }
             }
-            _ => {
-                let only = Backend {
-                    db: &self.db,
-                    state: self.scenario.server.database,
-                    component: Component::Database,
-                    hostname: "localhost",
-                };
-                DbRoute {
-                    writer: only,
-                    reader: only,
-                    replicated: false,
-                    reader_behind: 0,
-                    lag_us: 0,
-                }
-            }
+            _ => local_db(&self.db, self.scenario.server.database),
         };
         let mut rng = Rng::for_request(self.scenario.seed, at_us);
-        let mut ctx = Ctx {
-            scenario: &self.scenario,
-            rng: &mut rng,
-            now: 0,
-            started_at_us: at_us,
-            steps: Vec::new(),
-            spans: Vec::new(),
-            node: None,
-            writes: Vec::new(),
-        };
+        let mut ctx = Ctx::new(&self.scenario, &mut rng, at_us);
         let (outcome, page) = run(
             &mut ctx,
             &mut self.resolver,
@@ -458,30 +449,9 @@ impl Simulator {
         at_us: u64,
     ) -> (Option<crate::http::Response>, Vec<Step>) {
         self.advance(at_us);
-        let only = Backend {
-            db: &self.db,
-            state: self.scenario.server.database,
-            component: Component::Database,
-            hostname: "localhost",
-        };
-        let route = DbRoute {
-            writer: only,
-            reader: only,
-            replicated: false,
-            reader_behind: 0,
-            lag_us: 0,
-        };
+        let route = local_db(&self.db, self.scenario.server.database);
         let mut rng = Rng::for_request(self.scenario.seed, at_us);
-        let mut ctx = Ctx {
-            scenario: &self.scenario,
-            rng: &mut rng,
-            now: 0,
-            started_at_us: at_us,
-            steps: Vec::new(),
-            spans: Vec::new(),
-            node: None,
-            writes: Vec::new(),
-        };
+        let mut ctx = Ctx::new(&self.scenario, &mut rng, at_us);
         let host = server::Host {
             hostname: &self.scenario.server.hostname,
             remote_addr: self.scenario.client.ip,
@@ -494,6 +464,23 @@ impl Simulator {
             server::Served::NoAnswer => None,
         };
         (res, ctx.steps)
+    }
+}
+
+/// The single server's own database, on `localhost`, for every query.
+fn local_db(db: &Db, state: ProcessState) -> DbRoute<'_> {
+    let only = Backend {
+        db,
+        state,
+        component: Component::Database,
+        hostname: "localhost",
+    };
+    DbRoute {
+        writer: only,
+        reader: only,
+        replicated: false,
+        reader_behind: 0,
+        lag_us: 0,
     }
 }
 
