@@ -501,3 +501,35 @@ fn a_page_title_has_no_dangling_separator() {
     let t = sim.request("http://www.foobar.com/", 0);
     assert_eq!(t.page.title, "Internal Server Error");
 }
+
+#[test]
+fn request_sent_is_the_write_and_waiting_holds_the_trip() {
+    // DevTools: "Request sent" is writing the request; the trip to the
+    // server and back is "Waiting for server response" (TTFB).
+    let t = Simulator::new(seed())
+        .unwrap()
+        .request("http://www.foobar.com/", 0);
+    let phases = t.phases();
+    let span = |p| {
+        phases
+            .iter()
+            .find(|(ph, _, _)| *ph == p)
+            .map(|(_, a, b)| b - a)
+            .unwrap()
+    };
+    let one_way = seed().latency.client_to_server_us;
+    assert!(
+        span(stackscope_core::Phase::Send) < 1_000,
+        "the write takes well under a millisecond"
+    );
+    assert!(
+        span(stackscope_core::Phase::Wait) > 2 * one_way * 9 / 10,
+        "waiting holds both trips"
+    );
+    let request = t
+        .steps
+        .iter()
+        .find(|s| s.title == "HTTP request: GET /")
+        .unwrap();
+    assert_eq!(request.phase, stackscope_core::Phase::Wait);
+}

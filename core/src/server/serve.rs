@@ -742,3 +742,25 @@ pub fn other_host(ctx: &mut Ctx, target: &Target, ip: Ipv4Addr, host: &OtherHost
         format!("The browser gets a valid page, just not ours: nothing in HTTP can tell it that DNS pointed at the wrong machine ({ip})."),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::download;
+
+    #[test]
+    fn downloads_count_segments_and_slow_start() {
+        // The home page (836 bytes) is one segment: nothing left to download.
+        assert_eq!(download(836, 1_250, 40_000), (1, 0, 0));
+        // Ten segments fit the initial window: only the bytes' time on the wire.
+        let (segs, rounds, us) = download(14_600, 1_250, 40_000);
+        assert_eq!((segs, rounds), (10, 0));
+        assert_eq!(us, (14_600 - 1_460) * 1000 / 1_250);
+        // Eleven need a second flight, one round trip later.
+        let (segs, rounds, us) = download(14_601, 1_250, 40_000);
+        assert_eq!((segs, rounds), (11, 1));
+        assert!(us >= 40_000);
+        // 10 + 20 + 40 segments: three flights.
+        assert_eq!(download(70 * 1_460, 1_250, 40_000).1, 2);
+        assert_eq!(download(70 * 1_460 + 1, 1_250, 40_000).1, 3);
+    }
+}

@@ -1,7 +1,7 @@
 //! Nginx: the model's server block against Debian's nginx.
 //!
 //! 1. `nginx -t` must accept every configuration the model's validation
-//!    accepts: the seed's and a few hundred generated ones covering every
+//!    accepts: the seed's and 500 generated ones covering every
 //!    modifier (`=`, prefix, `^~`, `~`, `~*`), awkward patterns and texts.
 //! 2. For the seed's configuration, served from a temp document root with
 //!    the seed's files, and for every generated configuration with each
@@ -251,6 +251,12 @@ fn random_location(g: &mut Gen) -> Location {
         _ => Modifier::RegexCaseless,
     };
     let pattern = if g.below(12) == 0 {
+        // The property tests' space: any printable ASCII, up to 12 characters.
+        let len = g.below(13);
+        (0..len)
+            .map(|_| char::from(b' ' + g.below(95) as u8))
+            .collect()
+    } else if g.below(12) == 0 {
         let len = 1 + g.below(8);
         let mut p: Vec<u8> = (0..len).map(|_| NOISE[g.below(NOISE.len())]).collect();
         if matches!(
@@ -270,6 +276,13 @@ fn random_location(g: &mut Gen) -> Location {
         1 => LocationAction::Proxy {
             upstream: ["127.0.0.1:8000", "localhost:8000", "127.0.0.1:9000"][g.below(3)]
                 .to_string(),
+        },
+        2 if g.below(4) == 0 => LocationAction::Return {
+            // The property tests' space: any code, any printable text.
+            status: g.below(1100) as u16,
+            text: (0..g.below(11))
+                .map(|_| char::from(b' ' + g.below(95) as u8))
+                .collect(),
         },
         _ => LocationAction::Return {
             status: [
@@ -579,7 +592,7 @@ pub fn run() -> Result<Report, String> {
     // this test itself, so its address is 127.0.0.1 on both sides.
     let mut seed = Scenario::default();
     seed.client.ip = std::net::Ipv4Addr::LOCALHOST;
-    let configs = generated(400);
+    let configs = generated(500);
     let mut accepted: Vec<NginxConfig> = Vec::new();
     let tconf = dir.join("t.conf");
     for (k, cfg) in std::iter::once(&seed.server.nginx_config)
