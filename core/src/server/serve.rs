@@ -55,7 +55,7 @@ pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> Str
         Status::Ok,
         write,
         format!("Write the request ({} bytes)", text.len()),
-        format!("The browser writes its {}-byte request into the open connection. This is all DevTools counts as \"Request sent\"; the trip to the server is part of the wait that follows.", text.len()),
+        format!("The browser writes its {}-byte request into the open connection at the link's modelled speed (the same both ways). This is all DevTools counts as \"Request sent\"; the trip to the server is part of the wait that follows.", text.len()),
         Payload::None,
     ));
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
