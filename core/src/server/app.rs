@@ -126,9 +126,9 @@ fn sql(
         }
         ProcessState::Stopped | ProcessState::Restarting => {
             let why = if route.replicated && kind == Kind::Write {
-                " Reads can still go to the replica, but every write needs the primary, and the replica has not been promoted yet."
+                format!(" This statement, {text}, is a write: reads can still go to the replica, but every write needs the primary, and the replica has not been promoted yet.")
             } else {
-                ""
+                String::new()
             };
             ctx.step(spec(
                 Component::App,
@@ -138,7 +138,15 @@ fn sql(
                 2 * loopback,
                 "Can't connect to the database",
                 format!("The application opens a connection to MySQL on {host}:3306, but the database is not running: \"Can't connect to MySQL server (111: Connection refused)\".{why}"),
-                Payload::None,
+                Payload::Sql(SqlQuery {
+                    sql: text.into(),
+                    params: shown,
+                    columns: vec![],
+                    rows: vec![],
+                    vm_steps: 0,
+                    cost_us: 0,
+                    rows_changed: 0,
+                }),
             ));
             return Err(DbFailure::Down);
         }
