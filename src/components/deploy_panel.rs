@@ -1,6 +1,6 @@
 //! Maintenance downtime: deploys and failovers as streams of requests, drawn on a timeline.
 
-use stackscope_core::stream::{Point, StreamResult};
+use stackscope_core::stream::{self, Noticed, Point, StreamResult};
 use stackscope_core::Topology;
 use yew::prelude::*;
 
@@ -26,7 +26,11 @@ fn path_of(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-/// "20 of 150 requests failed (502); outage 4.0 s" or "0 of 150 failed".
+/// "20 of 150 requests failed (502); outage 4.0 s: …" or "0 of 150 failed".
+///
+/// The outage is the time during which no request succeeded (the core's
+/// `outage_us`); when failures are interleaved with successes there is none,
+/// and the summary says over what time the failures were spread instead.
 pub fn summary(r: &StreamResult) -> String {
     let n = r.points.len();
     let slow = r
@@ -48,12 +52,38 @@ pub fn summary(r: &StreamResult) -> String {
             statuses.push(&p.status);
         }
     }
-    format!(
-        "{} of {n} requests failed ({}); outage {}{slow_text}",
+    let failed = format!(
+        "{} of {n} requests failed ({})",
         r.failed,
-        statuses.join(", "),
-        secs(r.outage_us)
-    )
+        statuses.join(", ")
+    );
+    let first = r.points.iter().find(|p| !p.ok).map_or(0, |p| p.at_us);
+    let last = r.points.iter().rev().find(|p| !p.ok).map_or(0, |p| p.at_us);
+    let spread = format!(
+        "failures from {} to {} ({} from the first to the last failure)",
+        secs(first),
+        secs(last),
+        secs(r.failure_span_us)
+    );
+    match r.outage_start_us {
+        Some(start) if r.outage_us > 0 => {
+            let outage = format!(
+                "outage {}: no request succeeded from {} to {} ({} failed in a row)",
+                secs(r.outage_us),
+                secs(start),
+                secs(start + r.outage_us),
+                r.longest_run
+            );
+            if r.failed == r.longest_run {
+                format!("{failed}; {outage}{slow_text}")
+            } else {
+                format!("{failed}; {spread}; longest {outage}{slow_text}")
+            }
+        }
+        _ => format!(
+            "{failed}; {spread}; no outage: never two failures in a row, so the site was never fully down{slow_text}"
+        ),
+    }
 }
 
 /// Sentences about which requests failed or were slow, and why.
@@ -76,7 +106,15 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
         let why = pts[0]
             .reason
             .as_deref()
-            .map(|r| format!(" Why: {}.", r.trim_end_matches('.')))
+            .map(|r| {
+                let write = pts[0]
+                    .sql
+                    .as_deref()
+                    .filter(|q| stream::is_write(q))
+                    .map(|q| format!(" to run {q}, a write that needs the primary database"))
+                    .unwrap_or_default();
+                format!(" Why: {}{write}.", r.trim_end_matches('.'))
+            })
             .unwrap_or_default();
         out.push(format!(
             "{} request{} for {path} failed with {status}, sent between {} and {}.{why}",
@@ -140,20 +178,65 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
                 secs(c.lb.health_check_interval_us),
                 c.lb.fall
             )),
-            Demo::StopPrimary => {
-                if let Some(e) = r.events.first() {
-                    out.push(format!(
-                        "Writes need the primary; the replica {} is promoted {} after the primary stops, at {}. Reads kept going to the replica.",
-                        c.db_replica.hostname,
-                        secs(c.promote_after_us),
-                        secs(e.at_us + c.promote_after_us)
-                    ));
-                }
-            }
+            Demo::StopPrimary => out.extend(failover_note(c, r)),
             _ => {}
         }
     }
     out
+}
+
+/// Why a database failover fails some pages and not others, from the run:
+/// the failed statement (a write) and when the replica was promoted.
+fn failover_note(c: &stackscope_core::scenario::Cluster, r: &StreamResult) -> Option<String> {
+    let failed_write = r.points.iter().filter(|p| !p.ok).find_map(|p| {
+        p.sql
+            .as_deref()
+            .filter(|q| stream::is_write(q))
+            .map(|q| (p, q))
+    });
+    let promoted = r
+        .observed
+        .iter()
+        .find(|o| o.what == Noticed::ReplicaPromoted);
+    let reads = format!(
+        "Reads went to the replica {}, so pages that only read kept working.",
+        c.db_replica.hostname
+    );
+    let Some((p, q)) = failed_write else {
+        return Some(reads);
+    };
+    let path = path_of(&p.url);
+    let until = match promoted {
+        Some(o) => format!(
+            "until {} was promoted to primary at {} ({} after {} stopped)",
+            c.db_replica.hostname,
+            secs(o.at_us),
+            secs(c.promote_after_us),
+            c.db_primary.hostname
+        ),
+        None => format!(
+            "for the rest of the stream: {} was not promoted",
+            c.db_replica.hostname
+        ),
+    };
+    Some(format!(
+        "{reads} But {path} also writes: each view runs {q}, and every write needs the primary {}. So {path} failed with {} {until}.",
+        c.db_primary.hostname, p.status
+    ))
+}
+
+/// The stream's scheduled changes and what the load balancer and the
+/// databases did by themselves, in time order: `(at, label, by itself)`.
+fn happenings(r: &StreamResult) -> Vec<(u64, String, bool)> {
+    let mut v: Vec<(u64, String, bool)> = r
+        .events
+        .iter()
+        .map(|e| (e.at_us, e.label.clone(), false))
+        .chain(r.observed.iter().map(|o| (o.at_us, o.label.clone(), true)))
+        .collect();
+    // Stable: at the same time, the scheduled change comes first.
+    v.sort_by_key(|(at, _, by_itself)| (*at, *by_itself));
+    v
 }
 
 fn timeline(run: &DemoRun, r: &StreamResult) -> Html {
@@ -187,16 +270,19 @@ fn timeline(run: &DemoRun, r: &StreamResult) -> Html {
             }
         }
     });
-    let events = r.events.iter().enumerate().map(|(i, e)| {
-        let ex = x(e.at_us);
-        html! {
-            <g class="tl-event">
-                <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
-                <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
-                <title>{ format!("{}: {}", secs(e.at_us), e.label) }</title>
-            </g>
-        }
-    });
+    let events = happenings(r)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, label, by_itself))| {
+            let ex = x(at);
+            html! {
+                <g class={classes!("tl-event", by_itself.then_some("tl-observed"))}>
+                    <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
+                    <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
+                    <title>{ format!("{}: {label}", secs(at)) }</title>
+                </g>
+            }
+        });
     let step = 5_000_000u64;
     let ticks = (0..=run.span_us / step).map(|i| {
         let t = i * step;
@@ -241,8 +327,10 @@ pub fn DeployPanel(props: &Props) -> Html {
                 </p>
                 { timeline(run, r) }
                 <ol class="tl-events" aria-label="What happened during the stream">
-                    { for r.events.iter().map(|e| html! {
-                        <li><span class="t">{ secs(e.at_us) }</span>{ " " }{ &e.label }</li>
+                    { for happenings(r).into_iter().map(|(at, label, by_itself)| html! {
+                        <li class={classes!(by_itself.then_some("observed"))}>
+                            <span class="t">{ secs(at) }</span>{ " " }{ label }
+                        </li>
                     }) }
                 </ol>
                 <ul id="deploy-note" class="deploy-note">
@@ -259,6 +347,11 @@ pub fn DeployPanel(props: &Props) -> Html {
                 { "Each button sends a stream of requests over 30 s of virtual time while the world changes. \
                    Every request is a full trace from the same pipeline as above; timings are modelled, not measured." }
             </p>
+            <p id="deploy-wording" class="hint">
+                { "The exercise says a deploy restarts the web server. Here a deploy restarts the application server, \
+                   the program that runs the site's code; Nginx, the web server in front of it, keeps running \
+                   and answers 502 Bad Gateway while the application is away." }
+            </p>
             <div class="demo-buttons" role="group" aria-label="Deploys">
                 { button(Demo::SingleDeploy) }
                 { button(Demo::RollingDeploy) }
@@ -270,5 +363,73 @@ pub fn DeployPanel(props: &Props) -> Html {
             </div>
             <div aria-live="polite">{ for body }</div>
         </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::state::Shared;
+
+    fn run(demo: Demo) -> (DemoRun, StreamResult) {
+        let scenario = demo.scenario();
+        let spec = demo.spec();
+        let r = stream::run(&scenario, &spec, &demo.events(&scenario)).unwrap();
+        let run = DemoRun {
+            demo,
+            scenario: Shared::new(scenario),
+            result: Shared::new(Ok(r.clone())),
+            span_us: spec.start_us + spec.every_us * u64::from(spec.count),
+        };
+        (run, r)
+    }
+
+    #[test]
+    fn a_restart_without_draining_is_no_outage() {
+        let (_, r) = run(Demo::RestartNoDrain);
+        let s = summary(&r);
+        assert_eq!(
+            s,
+            "19 of 150 requests failed (502); failures from 2.0 s to 15.8 s (13.8 s from the first to the last failure); \
+             no outage: never two failures in a row, so the site was never fully down"
+        );
+    }
+
+    #[test]
+    fn a_single_server_deploy_is_an_outage_of_the_restart() {
+        let (_, r) = run(Demo::SingleDeploy);
+        assert_eq!(
+            summary(&r),
+            "20 of 150 requests failed (502); outage 4.0 s: no request succeeded from 2.0 s to 6.0 s (20 failed in a row)"
+        );
+    }
+
+    #[test]
+    fn the_database_failover_names_the_write_that_fails() {
+        let (run, r) = run(Demo::StopPrimary);
+        let notes = notes(&run, &r).join("\n");
+        assert!(!notes.contains("Reads kept going"), "{notes}");
+        assert!(
+            notes.contains(
+                "10 requests for /posts/hello-world failed with 500, sent between 2.5 s and 11.5 s. \
+                 Why: Can't connect to the database to run UPDATE posts SET views = views + 1 WHERE slug = ?1, \
+                 a write that needs the primary database."
+            ),
+            "{notes}"
+        );
+        assert!(
+            notes.contains(
+                "Reads went to the replica db-02, so pages that only read kept working. But /posts/hello-world also writes: \
+                 each view runs UPDATE posts SET views = views + 1 WHERE slug = ?1, and every write needs the primary db-01. \
+                 So /posts/hello-world failed with 500 until db-02 was promoted to primary at 12.0 s (10.0 s after db-01 stopped)."
+            ),
+            "{notes}"
+        );
+        // The promotion is on the timeline, between the scheduled changes.
+        assert!(happenings(&r)
+            .iter()
+            .any(|(at, label, by_itself)| *at == 12_000_000
+                && *by_itself
+                && label.contains("promoted")));
     }
 }
