@@ -173,14 +173,58 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
     }
     if let Topology::Redundant(c) = &run.scenario.topology {
         match run.demo {
-            Demo::PowerOffWeb | Demo::RestartNoDrain => out.push(format!(
-                "The load balancer checks each web server every {} and takes one out of rotation after {} failed checks; until then it still sends it requests.",
-                secs(c.lb.health_check_interval_us),
-                c.lb.fall
-            )),
+            Demo::PowerOffWeb | Demo::RestartNoDrain => {
+                out.push(format!(
+                    "The load balancer checks each web server every {} and takes one out of rotation after {} failed checks; until then it still sends it requests.",
+                    secs(c.lb.health_check_interval_us),
+                    c.lb.fall
+                ));
+                out.extend(detection_notes(c, r));
+            }
             Demo::StopPrimary => out.extend(failover_note(c, r)),
             _ => {}
         }
+    }
+    out
+}
+
+/// When the health checks took each server out, and what it cost: the
+/// requests that server failed (or answered slowly) before.
+fn detection_notes(c: &stackscope_core::scenario::Cluster, r: &StreamResult) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut since = 0;
+    for o in &r.observed {
+        let Noticed::ServerDown(n) = o.what else {
+            continue;
+        };
+        let Some(w) = c.web.get(usize::from(n)) else {
+            continue;
+        };
+        let window = r
+            .points
+            .iter()
+            .filter(|p| p.at_us >= since && p.at_us < o.at_us);
+        let lost = window
+            .clone()
+            .filter(|p| !p.ok && p.server.as_deref() == Some(w.hostname.as_str()))
+            .count();
+        let slow = window.filter(|p| p.ok && p.latency_us > SLOW_US).count();
+        since = o.at_us;
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        let cost = match (lost, slow) {
+            (0, 0) => "no request was lost or slow before that".to_string(),
+            (0, k) => format!("before that, no request failed but {k} were slow"),
+            (k, 0) => format!("before that, {k} request{} sent to it failed", plural(k)),
+            (k, j) => format!(
+                "before that, {k} request{} sent to it failed and {j} were slow",
+                plural(k)
+            ),
+        };
+        out.push(format!(
+            "The health checks took {} out of rotation at {}; {cost}.",
+            w.hostname,
+            secs(o.at_us)
+        ));
     }
     out
 }
@@ -234,8 +278,9 @@ fn happenings(r: &StreamResult) -> Vec<(u64, String, bool)> {
         .map(|e| (e.at_us, e.label.clone(), false))
         .chain(r.observed.iter().map(|o| (o.at_us, o.label.clone(), true)))
         .collect();
-    // Stable: at the same time, the scheduled change comes first.
-    v.sort_by_key(|(at, _, by_itself)| (*at, *by_itself));
+    // At the same time, what the world did comes first: a health check due
+    // at the moment of a change sees the world just before it.
+    v.sort_by_key(|(at, _, by_itself)| (*at, !*by_itself));
     v
 }
 
@@ -386,7 +431,10 @@ mod tests {
 
     #[test]
     fn a_restart_without_draining_is_no_outage() {
-        let (_, r) = run(Demo::RestartNoDrain);
+        let (run, r) = run(Demo::RestartNoDrain);
+        let notes = notes(&run, &r);
+        assert!(notes.contains(&"The health checks took web-01 out of rotation at 6.0 s; before that, 10 requests sent to it failed.".to_string()), "{notes:?}");
+        assert!(notes.contains(&"The health checks took web-02 out of rotation at 16.0 s; before that, 9 requests sent to it failed.".to_string()), "{notes:?}");
         let s = summary(&r);
         assert_eq!(
             s,
@@ -426,6 +474,10 @@ mod tests {
             "{notes}"
         );
         // The promotion is on the timeline, between the scheduled changes.
+        assert_eq!(
+            happenings(&r).iter().map(|h| h.0).collect::<Vec<_>>(),
+            [2_000_000, 12_000_000]
+        );
         assert!(happenings(&r)
             .iter()
             .any(|(at, label, by_itself)| *at == 12_000_000

@@ -113,10 +113,16 @@ pub fn spof_sentence(rows: &[SweepRow]) -> String {
             }) => {
                 let how_text = how
                     .as_ref()
-                    .map(|o| format!(": {}", o.label))
+                    .map(|o| {
+                        let mut label = o.label.clone();
+                        if let Some(first) = label.get(..1) {
+                            label = first.to_lowercase() + &label[1..];
+                        }
+                        format!(", until {label}")
+                    })
                     .unwrap_or_default();
                 detected.push(format!(
-                    "{} ({lost} of {sent} requests lost; {} {} after the failure{how_text})",
+                    "{} ({lost} of {sent} requests lost in a {} of {}{how_text})",
                     r.failure,
                     delay_name(how.as_ref()),
                     secs(*after_us)
@@ -212,13 +218,16 @@ mod tests {
         assert!(!spof.contains("Application"), "{s}");
         assert!(
             rest.contains(
-                "Application stopped on a web server (1 of 20 requests lost; detection time 3.0 s after the failure: \
-                 The load balancer takes web-01 out of rotation: 2 failed health checks in a row)"
+                "Application stopped on a web server (1 of 20 requests lost in a detection time of 3.0 s, \
+                 until the load balancer takes web-01 out of rotation: 2 failed health checks in a row)"
             ),
             "{s}"
         );
         assert!(
-            rest.contains("Primary database stopped (2 of 20 requests lost; failover time 10.0 s after the failure"),
+            rest.contains(
+                "Primary database stopped (2 of 20 requests lost in a failover time of 10.0 s, \
+                 until db-02 is promoted to primary"
+            ),
             "{s}"
         );
         let app = rows

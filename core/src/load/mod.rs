@@ -419,7 +419,7 @@ impl LoadResult {
         }
         if self.rejected_503 + self.timed_out_504 > 0 {
             out.push(format!(
-                "{:.1}% of requests failed: {} were turned away by Nginx's limit_conn (503 Service Temporarily Unavailable: {} requests already in progress on their server) and {} waited past proxy_read_timeout, {} (504 Gateway Time-out).",
+                "{:.1}% of requests failed: {} were turned away by Nginx's limit_conn (503 Service Temporarily Unavailable: {} requests already in progress on their server) and {} waited longer than proxy_read_timeout ({}) for the application (504 Gateway Time-out).",
                 self.error_rate() * 100.0,
                 self.rejected_503,
                 s.max_connections,
