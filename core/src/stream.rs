@@ -156,7 +156,7 @@ fn outage(points: &[Point], every_us: u64) -> (u64, usize, u64, Option<u64>) {
     let first = points.iter().position(|p| !p.ok);
     let last = points.iter().rposition(|p| !p.ok);
     let span = match (first, last) {
-        (Some(a), Some(b)) => points[b].at_us - points[a].at_us,
+        (Some(a), Some(b)) => points[b].at_us.saturating_sub(points[a].at_us),
         _ => 0,
     };
     // The longest run of failures: (length, index of its first point).
@@ -176,10 +176,11 @@ fn outage(points: &[Point], every_us: u64) -> (u64, usize, u64, Option<u64>) {
         return (span, best, 0, None);
     }
     let start = points[best_at].at_us;
-    let end = points
-        .get(best_at + best)
-        .map_or(points[best_at + best - 1].at_us + every_us, |p| p.at_us);
-    (span, best, end - start, Some(start))
+    let end = points.get(best_at + best).map_or(
+        points[best_at + best - 1].at_us.saturating_add(every_us),
+        |p| p.at_us,
+    );
+    (span, best, end.saturating_sub(start), Some(start))
 }
 
 /// Compares what the load balancer believes and whether the replica is
@@ -625,4 +626,40 @@ pub fn sweep(single: &Scenario, redundant: &Scenario) -> Result<Vec<SweepRow>, S
             })
         })
         .collect()
+}
+
+#[cfg(all(test, feature = "engine"))]
+mod tests {
+    use super::*;
+
+    fn points(pattern: &str) -> Vec<Point> {
+        pattern
+            .chars()
+            .enumerate()
+            .map(|(i, c)| Point {
+                at_us: i as u64 * 100,
+                url: "http://www.foobar.com/".into(),
+                ok: c == '.',
+                status: if c == '.' { "200" } else { "502" }.into(),
+                latency_us: 1,
+                server: None,
+                reason: None,
+                sql: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_outage_is_time_with_no_success() {
+        // (span first→last failure, longest run, outage, its start)
+        assert_eq!(outage(&points("....."), 100), (0, 0, 0, None));
+        // Failures between successes: spread over 400 µs, no outage.
+        assert_eq!(outage(&points(".X.X.X."), 100), (400, 1, 0, None));
+        // Three in a row: no success from the first (100) to the next request (400).
+        assert_eq!(outage(&points(".XXX.X."), 100), (400, 3, 300, Some(100)));
+        // A run at the end lasts to the end of the last request's slot.
+        assert_eq!(outage(&points("..XX"), 100), (100, 2, 200, Some(200)));
+        assert_eq!(outage(&[], 100), (0, 0, 0, None));
+        assert!(is_write("update posts SET views = 1") && !is_write("SELECT 1"));
+    }
 }
