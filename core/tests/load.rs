@@ -270,6 +270,24 @@ fn the_last_interval_of_an_overloaded_stack_is_like_the_others() {
         "last {last:.0}/s, at most {steady:.0}/s before"
     );
     assert!(r.drain.answered > 0);
+    // Each page takes a worker for its CPU time and its queries: no interval
+    // answers more pages than the workers can. (Static files take no worker,
+    // so the total may be higher while they are a large share of what gets in.)
+    let (mut weight, mut busy_us) = (0.0, 0.0);
+    for c in r.costs.iter().filter(|c| !c.is_static) {
+        weight += f64::from(c.weight);
+        busy_us += f64::from(c.weight) * (c.app_us + c.db_us);
+    }
+    let pages_per_s = f64::from(spec.servers * spec.cores) * 1e6 / (busy_us / weight);
+    let len_s = spec.duration_s / n as f64;
+    for i in &r.intervals {
+        let pages = (i.completed - i.completed_static) as f64 / len_s;
+        assert!(
+            pages <= pages_per_s * 1.1,
+            "interval at {} s answered {pages:.0} pages/s, the workers can do {pages_per_s:.0}/s",
+            i.start_s
+        );
+    }
 }
 
 #[test]

@@ -39,6 +39,8 @@ struct Server {
 struct Acc {
     arrivals: u64,
     completed: u64,
+    /// Of which static files, answered by Nginx without a worker.
+    completed_static: u64,
     r503: u64,
     t504: u64,
     hist: Histogram,
@@ -242,6 +244,7 @@ impl LoadSim {
         let r = self.reqs[id as usize];
         let latency_us = (t_ns.saturating_sub(r.arrival_ns)) / 1000;
         self.last_done_ns = self.last_done_ns.max(t_ns);
+        let is_static = self.costs[usize::from(r.route)].is_static;
         let a = if t_ns < self.end_ns {
             let i = self.interval_of(t_ns);
             &mut self.acc[i]
@@ -252,6 +255,9 @@ impl LoadSim {
             a.t504 += 1;
         } else {
             a.completed += 1;
+            if is_static {
+                a.completed_static += 1;
+            }
             a.hist.record(latency_us);
         }
         if let Some(s) = self.servers.get_mut(usize::from(r.server)) {
@@ -492,6 +498,7 @@ impl LoadSim {
                     start_s: i as f64 * len_s,
                     arrivals: a.arrivals,
                     completed: a.completed,
+                    completed_static: a.completed_static,
                     rejected_503: a.r503,
                     timed_out_504: a.t504,
                     throughput: a.completed as f64 / len_s,

@@ -307,6 +307,9 @@ pub struct Interval {
     pub start_s: f64,
     pub arrivals: u64,
     pub completed: u64,
+    /// Of `completed`, the static files Nginx answered without a worker
+    /// (the rest are pages, each of which took a worker).
+    pub completed_static: u64,
     pub rejected_503: u64,
     pub timed_out_504: u64,
     /// Requests per second answered successfully.
