@@ -184,7 +184,10 @@ fn outage(points: &[Point], every_us: u64) -> (u64, usize, u64, Option<u64>) {
 }
 
 /// Compares what the load balancer believes and whether the replica is
-/// promoted with what was seen before, and records the changes.
+/// promoted with what was seen before, and records the changes. It looks
+/// after each change and each request: a server marked down and up again
+/// between two looks is not seen (at the demos' and the sweep's pace, a
+/// health-check interval always holds a look).
 #[cfg(feature = "engine")]
 struct Watch {
     lb: Vec<(String, bool)>,
