@@ -52,8 +52,23 @@ pub fn summary(r: &StreamResult) -> String {
             statuses.push(&p.status);
         }
     }
+    // When every failure is the same write, say so: it is the cause.
+    let write = r
+        .points
+        .iter()
+        .find(|p| !p.ok)
+        .and_then(|p| p.sql.as_deref())
+        .filter(|q| stream::is_write(q))
+        .filter(|q| {
+            r.points
+                .iter()
+                .filter(|p| !p.ok)
+                .all(|p| p.sql.as_deref() == Some(*q))
+        })
+        .map(|q| format!(", each at the write {q}, which needs the primary database"))
+        .unwrap_or_default();
     let failed = format!(
-        "{} of {n} requests failed ({})",
+        "{} of {n} requests failed ({}){write}",
         r.failed,
         statuses.join(", ")
     );
@@ -455,6 +470,14 @@ mod tests {
     #[test]
     fn the_database_failover_names_the_write_that_fails() {
         let (run, r) = run(Demo::StopPrimary);
+        assert!(
+            summary(&r).starts_with(
+                "10 of 60 requests failed (500), each at the write UPDATE posts SET views = views + 1 WHERE slug = ?1, \
+                 which needs the primary database; failures from 2.5 s to 11.5 s"
+            ),
+            "{}",
+            summary(&r)
+        );
         let notes = notes(&run, &r).join("\n");
         assert!(!notes.contains("Reads kept going"), "{notes}");
         assert!(
