@@ -137,6 +137,18 @@ async fn a_load_above_capacity_saturates_the_workers() {
     let summary = text(&root, "#load-summary");
     assert!(summary.contains("saturated"), "summary: {summary}");
     assert!(summary.contains("p99"), "summary: {summary}");
+    // The 503s have a source the learner can see: limit_conn in the config shown.
+    assert!(
+        summary.contains("turned away by Nginx's limit_conn (503 Service Temporarily Unavailable"),
+        "summary: {summary}"
+    );
+    let config = text(&root, "#load-nginx-config");
+    assert!(config.contains("limit_conn per_server 1024;"), "{config}");
+    assert!(config.contains("proxy_read_timeout 10s;"), "{config}");
+    // The throughput chart ends when arrivals stop, and says where the drain went.
+    let note = text(&root, "#chart-errors + figcaption .chart-note");
+    assert!(note.contains("Arrivals stop at 10 s"), "{note}");
+    assert!(note.contains("not in the chart"), "{note}");
     for id in ["chart-latency", "chart-errors", "chart-utilisation"] {
         let svg = get(&root, &format!("svg#{id}"));
         assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));

@@ -234,6 +234,12 @@ impl Simulator {
         }
     }
 
+    /// For each web server, the time of the health check that last changed
+    /// the load balancer's mind about it (0: never; empty for the single server).
+    pub fn lb_changed_at(&self) -> Vec<u64> {
+        self.lb.health.iter().map(|h| h.since_us).collect()
+    }
+
     /// True once the replica has been promoted to primary.
     pub fn replica_promoted(&self) -> bool {
         self.replication.promoted

@@ -11,7 +11,7 @@ use crate::scenario::{Change, ProcessState, Scenario, Topology};
 #[cfg(feature = "engine")]
 use crate::sim::Simulator;
 #[cfg(feature = "engine")]
-use crate::trace::{Outcome, Status, Trace};
+use crate::trace::{Outcome, Payload, Status, Trace};
 
 /// Requests sent at a steady pace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +47,31 @@ pub struct Point {
     /// Why it failed (or was slow): the first failed step's title, which
     /// names the cause rather than the symptom.
     pub reason: Option<String>,
+    /// The SQL statement of that failed step, when it was a query (e.g. the
+    /// post page's `UPDATE posts SET views = views + 1 …`, a write).
+    pub sql: Option<String>,
+}
+
+/// What the world did by itself during a stream, seen between requests: the
+/// load balancer's health checks and the replica's promotion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observed {
+    /// When it happened (a health check's time; the promotion's time).
+    pub at_us: u64,
+    pub what: Noticed,
+    /// In words ("The load balancer marks web-01 down: 2 failed health checks in a row").
+    pub label: String,
+}
+
+/// The kinds of [`Observed`] changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Noticed {
+    /// The load balancer took this web server out of rotation.
+    ServerDown(u8),
+    /// The load balancer sends this web server requests again.
+    ServerUp(u8),
+    /// The replica became the primary.
+    ReplicaPromoted,
 }
 
 /// A whole stream.
@@ -54,9 +79,22 @@ pub struct Point {
 pub struct StreamResult {
     pub points: Vec<Point>,
     pub events: Vec<Event>,
+    /// What the load balancer and the databases did on their own, in time order.
+    pub observed: Vec<Observed>,
     pub failed: usize,
-    /// From the first failed request to the end of the last one's slot, µs.
+    /// From the first failed request to the last, µs. Not an outage:
+    /// successes may be interleaved with the failures.
+    pub failure_span_us: u64,
+    /// The most requests that failed in a row.
+    pub longest_run: usize,
+    /// The outage: the longest time during which no request succeeded, µs,
+    /// from the first failure of the longest run of consecutive failures to
+    /// the next request (or the end of the stream). Zero when no two requests
+    /// in a row failed: each failure then had a success just before and just
+    /// after it (at the stream's pace), so the site was never fully down.
     pub outage_us: u64,
+    /// When that outage began.
+    pub outage_start_us: Option<u64>,
 }
 
 impl StreamResult {
@@ -93,11 +131,12 @@ fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point
             (Topology::Single, Outcome::Response { .. }) => Some(scenario.server.hostname.clone()),
             _ => None,
         });
-    let reason = trace
-        .steps
-        .iter()
-        .find(|s| s.status == Status::Fail)
-        .map(|s| s.title.clone());
+    let failed_step = trace.steps.iter().find(|s| s.status == Status::Fail);
+    let reason = failed_step.map(|s| s.title.clone());
+    let sql = failed_step.and_then(|s| match &s.payload {
+        Payload::Sql(q) => Some(q.sql.clone()),
+        _ => None,
+    });
     Point {
         at_us,
         url: url.to_string(),
@@ -106,6 +145,133 @@ fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point
         latency_us: trace.total_us(),
         server,
         reason,
+        sql,
+    }
+}
+
+/// The failures' span, the longest run of consecutive failures and the
+/// outage (see [`StreamResult`]), from the points of a stream.
+#[cfg(feature = "engine")]
+fn outage(points: &[Point], every_us: u64) -> (u64, usize, u64, Option<u64>) {
+    let first = points.iter().position(|p| !p.ok);
+    let last = points.iter().rposition(|p| !p.ok);
+    let span = match (first, last) {
+        (Some(a), Some(b)) => points[b].at_us.saturating_sub(points[a].at_us),
+        _ => 0,
+    };
+    // The longest run of failures: (length, index of its first point).
+    let (mut best, mut best_at, mut run) = (0usize, 0usize, 0usize);
+    for (i, p) in points.iter().enumerate() {
+        if p.ok {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run > best {
+            best = run;
+            best_at = i + 1 - run;
+        }
+    }
+    if best < 2 {
+        return (span, best, 0, None);
+    }
+    let start = points[best_at].at_us;
+    let end = points.get(best_at + best).map_or(
+        points[best_at + best - 1].at_us.saturating_add(every_us),
+        |p| p.at_us,
+    );
+    (span, best, end.saturating_sub(start), Some(start))
+}
+
+/// Compares what the load balancer believes and whether the replica is
+/// promoted with what was seen before, and records the changes. It looks
+/// after each change and each request: a server marked down and up again
+/// between two looks is not seen (at the demos' and the sweep's pace, a
+/// health-check interval always holds a look).
+#[cfg(feature = "engine")]
+struct Watch {
+    lb: Vec<(String, bool)>,
+    promoted: bool,
+    /// When the primary stopped (the promotion is due `promote_after_us` later).
+    primary_down_since: Option<u64>,
+}
+
+#[cfg(feature = "engine")]
+impl Watch {
+    fn new(sim: &Simulator) -> Self {
+        Watch {
+            lb: sim.lb_view(),
+            promoted: sim.replica_promoted(),
+            primary_down_since: None,
+        }
+    }
+
+    /// After a change applied at `at_us`.
+    fn applied(&mut self, sim: &Simulator, at_us: u64) {
+        if let Topology::Redundant(c) = &sim.scenario().topology {
+            let down = c.db_primary.state != ProcessState::Running;
+            match (down, self.primary_down_since) {
+                (true, None) => self.primary_down_since = Some(at_us),
+                (false, _) if !sim.replica_promoted() => self.primary_down_since = None,
+                _ => {}
+            }
+        }
+    }
+
+    /// After a request at `at_us`: what changed since the last look.
+    fn look(&mut self, sim: &Simulator, at_us: u64, out: &mut Vec<Observed>) {
+        let Topology::Redundant(c) = &sim.scenario().topology else {
+            return;
+        };
+        let now = sim.lb_view();
+        let changed_at = sim.lb_changed_at();
+        for (i, ((host, up), (_, was))) in now.iter().zip(&self.lb).enumerate() {
+            if up == was {
+                continue;
+            }
+            let node = i as u8;
+            let (what, label) = if *up {
+                (
+                    Noticed::ServerUp(node),
+                    format!(
+                        "The load balancer sends {host} requests again: {} passed health checks in a row",
+                        c.lb.rise
+                    ),
+                )
+            } else {
+                (
+                    Noticed::ServerDown(node),
+                    format!(
+                        "The load balancer takes {host} out of rotation: {} failed health checks in a row",
+                        c.lb.fall
+                    ),
+                )
+            };
+            out.push(Observed {
+                at_us: changed_at.get(i).copied().unwrap_or(at_us).min(at_us),
+                what,
+                label,
+            });
+        }
+        self.lb = now;
+        let promoted = sim.replica_promoted();
+        if promoted && !self.promoted {
+            let at = self
+                .primary_down_since
+                .map_or(at_us, |since| since.saturating_add(c.promote_after_us))
+                .min(at_us);
+            out.push(Observed {
+                at_us: at,
+                what: Noticed::ReplicaPromoted,
+                label: format!(
+                    "{} is promoted to primary, {:.1} s after {} stopped: writes work again",
+                    c.db_replica.hostname,
+                    c.promote_after_us as f64 / 1e6,
+                    c.db_primary.hostname
+                ),
+            });
+        }
+        self.promoted = promoted;
     }
 }
 
@@ -127,28 +293,34 @@ pub fn run(
     } else {
         spec.urls.iter().map(String::as_str).collect()
     };
+    let mut watch = Watch::new(&sim);
+    let mut observed = Vec::new();
     for i in 0..u64::from(spec.count) {
         let at = spec
             .start_us
             .saturating_add(i.saturating_mul(spec.every_us));
         while let Some(e) = events.get(next).filter(|e| e.at_us <= at) {
             sim.apply(e.change, e.at_us);
+            watch.applied(&sim, e.at_us);
+            watch.look(&sim, e.at_us, &mut observed);
             next += 1;
         }
         let url = urls[(i as usize) % urls.len()];
         let trace = sim.request(url, at);
+        watch.look(&sim, at, &mut observed);
         points.push(summarise(&trace, sim.scenario(), url, at));
     }
-    let failed: Vec<&Point> = points.iter().filter(|p| !p.ok).collect();
-    let outage_us = match (failed.first(), failed.last()) {
-        (Some(a), Some(b)) => b.at_us - a.at_us + spec.every_us,
-        _ => 0,
-    };
+    observed.sort_by_key(|o| o.at_us);
+    let (failure_span_us, longest_run, outage_us, outage_start_us) = outage(&points, spec.every_us);
     Ok(StreamResult {
-        failed: failed.len(),
+        failed: points.iter().filter(|p| !p.ok).count(),
         points,
         events,
+        observed,
+        failure_span_us,
+        longest_run,
         outage_us,
+        outage_start_us,
     })
 }
 
@@ -230,7 +402,7 @@ pub const SWEEP_URLS: [&str; 5] = [
     "http://www.foobar.com/posts/hello-world",
     "http://www.foobar.com/static/style.css",
     "http://www.foobar.com/about",
-    "http://www.foobar.com/search?q=nginx",
+    "http://www.foobar.com/search?q=Nginx",
 ];
 
 /// One row of the availability matrix.
@@ -243,6 +415,119 @@ pub struct SweepRow {
     /// The failed requests, for each topology: `"status url"`.
     pub single_failures: Vec<String>,
     pub redundant_failures: Vec<String>,
+    /// What the failure did to each design (`None`: no such part).
+    pub single_effect: Option<Effect>,
+    pub redundant_effect: Option<Effect>,
+}
+
+/// What failing one part did to a design, computed from its stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Every request succeeded.
+    Survived,
+    /// Requests failed until the design noticed the failure and worked
+    /// around it, then every page succeeded again: detection (or failover)
+    /// time, not a single point of failure.
+    Detected {
+        /// Requests lost before it was worked around, of `sent`.
+        lost: usize,
+        sent: usize,
+        /// From the failure to the moment it was worked around, µs: the
+        /// health check that took the server out of rotation, or the
+        /// replica's promotion; without either, the first request after the
+        /// last failure (the stream's pace bounds it).
+        after_us: u64,
+        /// What worked around it: the health check that took a server out
+        /// of rotation, or the replica's promotion.
+        how: Option<Observed>,
+    },
+    /// Requests still failed when the stream ended, long after the failure:
+    /// the part's failure stops the service, a single point of failure.
+    Stops {
+        /// The pages that failed until the end (paths).
+        down: Vec<String>,
+        /// The pages that still worked (paths), e.g. static files.
+        still_ok: Vec<String>,
+    },
+}
+
+/// True when a SQL statement changes data (so it needs the primary).
+pub fn is_write(sql: &str) -> bool {
+    let first = sql.split_whitespace().next().unwrap_or("");
+    ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k))
+}
+
+fn path_of(url: &str) -> String {
+    url.find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string()))
+        .unwrap_or_else(|| url.to_string())
+}
+
+impl Effect {
+    /// Classifies a stream whose failure was injected at `failed_at_us`.
+    pub fn of(r: &StreamResult, failed_at_us: u64) -> Effect {
+        let Some(last) = r.points.iter().rposition(|p| !p.ok) else {
+            return Effect::Survived;
+        };
+        let after = &r.points[last + 1..];
+        let mut urls: Vec<&str> = Vec::new();
+        for p in &r.points {
+            if !urls.contains(&p.url.as_str()) {
+                urls.push(&p.url);
+            }
+        }
+        // Recovered: every page of the mix succeeded after the last failure.
+        let recovered = urls.iter().all(|u| after.iter().any(|p| p.url == *u));
+        if !recovered {
+            let mut down: Vec<String> = Vec::new();
+            let mut still_ok: Vec<String> = Vec::new();
+            for u in &urls {
+                let tail_failed = r.points[..=last]
+                    .iter()
+                    .rev()
+                    .find(|p| p.url == *u)
+                    .is_some_and(|p| !p.ok)
+                    && !after.iter().any(|p| p.url == *u);
+                let path = path_of(u);
+                if tail_failed {
+                    down.push(path);
+                } else if r.points.iter().filter(|p| p.url == *u).all(|p| p.ok) {
+                    still_ok.push(path);
+                }
+            }
+            return Effect::Stops { down, still_ok };
+        }
+        let last_failure_us = r.points[last].at_us;
+        // What worked around it: the first health check marking a server
+        // down, or the promotion, after the last lost request.
+        let fix = r.observed.iter().find(|o| {
+            o.at_us >= failed_at_us
+                && o.at_us > last_failure_us
+                && matches!(o.what, Noticed::ServerDown(_) | Noticed::ReplicaPromoted)
+        });
+        let (after_us, how) = match fix {
+            Some(o) => (o.at_us - failed_at_us, Some(o.clone())),
+            None => (
+                after
+                    .first()
+                    .map_or(0, |p| p.at_us.saturating_sub(failed_at_us)),
+                None,
+            ),
+        };
+        Effect::Detected {
+            lost: r.failed,
+            sent: r.points.len(),
+            after_us,
+            how,
+        }
+    }
+
+    /// A single point of failure: its failure stops the service.
+    pub fn is_spof(&self) -> bool {
+        matches!(self, Effect::Stops { .. })
+    }
 }
 
 /// The failures the sweep injects: (name, change on the single server, change on the redundant design).
@@ -299,12 +584,12 @@ pub fn sweep_spec() -> StreamSpec {
 }
 
 #[cfg(feature = "engine")]
-fn measure(
-    scenario: &Scenario,
-    change: Option<Change>,
-) -> Result<(Option<f64>, Vec<String>), ScenarioError> {
+type Measured = (Option<f64>, Vec<String>, Option<Effect>);
+
+#[cfg(feature = "engine")]
+fn measure(scenario: &Scenario, change: Option<Change>) -> Result<Measured, ScenarioError> {
     let Some(change) = change else {
-        return Ok((None, Vec::new()));
+        return Ok((None, Vec::new(), None));
     };
     let spec = sweep_spec();
     let events = [Event {
@@ -319,25 +604,65 @@ fn measure(
         .filter(|p| !p.ok)
         .map(|p| format!("{} {}", p.status, p.url))
         .collect();
-    Ok((Some(r.availability()), failures))
+    let effect = Effect::of(&r, spec.start_us);
+    Ok((Some(r.availability()), failures, Some(effect)))
 }
 
 /// Fails each component in turn, on both designs, and measures what share of
-/// the request mix still succeeds.
+/// the request mix still succeeds, and whether the service stopped or only
+/// lost requests until the failure was noticed.
 #[cfg(feature = "engine")]
 pub fn sweep(single: &Scenario, redundant: &Scenario) -> Result<Vec<SweepRow>, ScenarioError> {
     sweep_failures()
         .into_iter()
         .map(|(name, s, r)| {
-            let (single_share, single_failures) = measure(single, s)?;
-            let (redundant_share, redundant_failures) = measure(redundant, r)?;
+            let (single_share, single_failures, single_effect) = measure(single, s)?;
+            let (redundant_share, redundant_failures, redundant_effect) = measure(redundant, r)?;
             Ok(SweepRow {
                 failure: name.to_string(),
                 single: single_share,
                 redundant: redundant_share,
                 single_failures,
                 redundant_failures,
+                single_effect,
+                redundant_effect,
             })
         })
         .collect()
+}
+
+#[cfg(all(test, feature = "engine"))]
+mod tests {
+    use super::*;
+
+    fn points(pattern: &str) -> Vec<Point> {
+        pattern
+            .chars()
+            .enumerate()
+            .map(|(i, c)| Point {
+                at_us: i as u64 * 100,
+                url: "http://www.foobar.com/".into(),
+                ok: c == '.',
+                status: if c == '.' { "200" } else { "502" }.into(),
+                latency_us: 1,
+                server: None,
+                reason: None,
+                sql: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_outage_is_time_with_no_success() {
+        // (span first→last failure, longest run, outage, its start)
+        assert_eq!(outage(&points("....."), 100), (0, 0, 0, None));
+        // Failures between successes: spread over 400 µs, no outage.
+        assert_eq!(outage(&points(".X.X.X."), 100), (400, 1, 0, None));
+        // Three in a row: no success from the first (100) to the next request (400).
+        assert_eq!(outage(&points(".XXX.X."), 100), (400, 3, 300, Some(100)));
+        // A run at the end lasts to the end of the last request's slot.
+        assert_eq!(outage(&points("..XX"), 100), (100, 2, 200, Some(200)));
+        assert_eq!(outage(&[], 100), (0, 0, 0, None));
+        assert!(is_write("update posts SET views = 1") && !is_write("SELECT 1"));
+    }
 }

@@ -191,3 +191,186 @@ fn bad_specs_are_explained() {
         assert!(!e.to_string().is_empty());
     }
 }
+
+/// A run of one dynamic route with `cores` workers of `service_us` each:
+/// the workers can answer at most `cores / service` requests per second.
+fn overloaded(cores: u32, service_us: f64, rate: f64, seconds: f64) -> load::LoadResult {
+    let spec = LoadSpec {
+        seed: 5,
+        rate_per_s: rate,
+        burst: None,
+        mix: vec![("queue".into(), 1)],
+        duration_s: seconds,
+        servers: 1,
+        cores,
+        max_connections: 1024,
+        db_connections: 1,
+        timeout_us: 10_000_000,
+        intervals: 20,
+    };
+    let costs = vec![RouteCost {
+        url: "queue".into(),
+        weight: 1,
+        is_static: false,
+        nginx_us: 0.0,
+        app_us: service_us,
+        db_us: 0.0,
+        queries: 0,
+    }];
+    let mut sim = LoadSim::with_costs(spec, costs);
+    while !sim.step(100_000) {}
+    sim.result()
+}
+
+#[test]
+fn no_interval_answers_more_than_the_workers_can() {
+    // 2 workers × 1 ms: at most 2000 answers/s. Offered 6000/s for 10 s, so
+    // about 1024 requests are still queued when arrivals stop.
+    let r = overloaded(2, 1000.0, 6000.0, 10.0);
+    let can = 2000.0;
+    for i in &r.intervals {
+        // Exponential service times: a 0.5 s interval may beat the mean a little.
+        assert!(
+            i.throughput <= can * 1.1,
+            "interval at {} s answered {:.0}/s, the workers can do {can:.0}/s",
+            i.start_s,
+            i.throughput
+        );
+    }
+    // What was still queued at the end is answered after it, and said so.
+    assert!(r.drain.answered > 900, "{:?}", r.drain);
+    assert!(
+        r.drain.until_s > 10.0 && r.drain.until_s < 11.0,
+        "{:?}",
+        r.drain
+    );
+    let in_run: u64 = r.intervals.iter().map(|i| i.completed).sum();
+    assert_eq!(in_run + r.drain.answered, r.completed);
+    let t504: u64 = r.intervals.iter().map(|i| i.timed_out_504).sum();
+    assert_eq!(t504 + r.drain.timed_out_504, r.timed_out_504);
+}
+
+#[test]
+fn the_last_interval_of_an_overloaded_stack_is_like_the_others() {
+    let s = Scenario::default();
+    let probe = LoadSim::new(&s, LoadSpec::default()).unwrap();
+    let spec = LoadSpec {
+        rate_per_s: probe.capacity_per_s() * 3.0,
+        ..Default::default()
+    };
+    let r = load::simulate(&s, &spec).unwrap();
+    let n = r.intervals.len();
+    let steady = r.intervals[1..n - 1]
+        .iter()
+        .map(|i| i.throughput)
+        .fold(0.0f64, f64::max);
+    let last = r.intervals[n - 1].throughput;
+    assert!(
+        last <= steady * 1.05,
+        "last {last:.0}/s, at most {steady:.0}/s before"
+    );
+    assert!(r.drain.answered > 0);
+    // Each page takes a worker for its CPU time and its queries: no interval
+    // answers more pages than the workers can. (Static files take no worker,
+    // so the total may be higher while they are a large share of what gets in.)
+    let (mut weight, mut busy_us) = (0.0, 0.0);
+    for c in r.costs.iter().filter(|c| !c.is_static) {
+        weight += f64::from(c.weight);
+        busy_us += f64::from(c.weight) * (c.app_us + c.db_us);
+    }
+    let pages_per_s = f64::from(spec.servers * spec.cores) * 1e6 / (busy_us / weight);
+    let len_s = spec.duration_s / n as f64;
+    for i in &r.intervals {
+        let pages = (i.completed - i.completed_static) as f64 / len_s;
+        assert!(
+            pages <= pages_per_s * 1.1,
+            "interval at {} s answered {pages:.0} pages/s, the workers can do {pages_per_s:.0}/s",
+            i.start_s
+        );
+    }
+}
+
+#[test]
+fn the_limit_that_answers_503_is_in_the_config_shown() {
+    let spec = LoadSpec {
+        max_connections: 64,
+        timeout_us: 1_500_000,
+        ..Default::default()
+    };
+    let cfg = spec.nginx_config();
+    assert!(
+        cfg.contains("limit_conn_zone $server_name zone=per_server:1m;"),
+        "{cfg}"
+    );
+    assert!(cfg.contains("    limit_conn per_server 64;\n"), "{cfg}");
+    assert!(cfg.contains("proxy_read_timeout 1500ms;"), "{cfg}");
+    // The explanation names it, with nginx's own status line.
+    let s = Scenario::default();
+    let probe = LoadSim::new(&s, spec.clone()).unwrap();
+    let r = load::simulate(
+        &s,
+        &LoadSpec {
+            rate_per_s: probe.capacity_per_s() * 2.0,
+            duration_s: 5.0,
+            ..spec
+        },
+    )
+    .unwrap();
+    assert!(r.rejected_503 > 0);
+    let e = r.explain();
+    assert!(
+        e.contains(&format!(
+            "{} were turned away by Nginx's limit_conn (503 Service Temporarily Unavailable: 64 requests already in progress on their server)",
+            r.rejected_503
+        )),
+        "{e}"
+    );
+}
+
+/// The config shown passes real nginx's `nginx -t` (when nginx is installed),
+/// run as a child in a temporary directory, inside a minimal `http { }`.
+#[test]
+fn the_config_shown_passes_nginx_t() {
+    let nginx = std::path::Path::new("/usr/sbin/nginx");
+    if !nginx.exists() {
+        eprintln!("skipped: no {}", nginx.display());
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stackscope-load-nginx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("nginx.conf");
+    for spec in [
+        LoadSpec::default(),
+        LoadSpec {
+            max_connections: 7,
+            timeout_us: 250_500,
+            ..Default::default()
+        },
+    ] {
+        std::fs::write(
+            &conf,
+            format!("events {{}}\nhttp {{\n{}}}\n", spec.nginx_config()),
+        )
+        .unwrap();
+        let out = std::process::Command::new(nginx)
+            .arg("-t")
+            .arg("-p")
+            .arg(&dir)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-g")
+            .arg(format!(
+                "error_log stderr; pid {};",
+                dir.join("pid").display()
+            ))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "nginx -t: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            spec.nginx_config()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

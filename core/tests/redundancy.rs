@@ -103,11 +103,12 @@ fn single_server_deploy_fails_requests_for_the_restart_window() {
     // Requests every 200 ms over a 4 s restart: about 20 get a 502.
     assert!((18..=22).contains(&r.failed), "{} failed", r.failed);
     assert!(r.points.iter().filter(|p| !p.ok).all(|p| p.status == "502"));
-    assert!(
-        (3_800_000..=4_400_000).contains(&r.outage_us),
-        "{}",
-        r.outage_us
-    );
+    // Every request failed from the first failure to the end of the restart:
+    // the outage (no request succeeded) is the restart window.
+    assert_eq!(r.longest_run, r.failed, "the failures are consecutive");
+    assert_eq!(r.outage_us, 4_000_000);
+    assert_eq!(r.outage_start_us, Some(2_000_000));
+    assert_eq!(r.failure_span_us, 3_800_000, "first to last failure");
 }
 
 #[test]
@@ -149,6 +150,42 @@ fn restarting_without_draining_loses_requests_until_the_health_checks_notice() {
     assert!(
         r.failed > 0,
         "the load balancer sends traffic to a restarting server until it is marked down"
+    );
+    // 19 requests failed, spread from 2.0 s to 15.8 s, but never two in a
+    // row: the other server answered in between, so there was no outage.
+    assert_eq!(r.failed, 19);
+    assert_eq!(r.failure_span_us, 13_800_000);
+    assert_eq!(r.longest_run, 1);
+    assert_eq!(r.outage_us, 0, "the site was never fully down");
+    assert_eq!(r.outage_start_us, None);
+    // The health checks noticed each restart 4 s after it began (2 failed
+    // checks, every 2 s), just as it finished, and put the server back after
+    // 2 passed checks.
+    let seen: Vec<(u64, &str)> = r
+        .observed
+        .iter()
+        .map(|o| (o.at_us, o.label.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                6_000_000,
+                "The load balancer takes web-01 out of rotation: 2 failed health checks in a row"
+            ),
+            (
+                10_000_000,
+                "The load balancer sends web-01 requests again: 2 passed health checks in a row"
+            ),
+            (
+                16_000_000,
+                "The load balancer takes web-02 out of rotation: 2 failed health checks in a row"
+            ),
+            (
+                20_000_000,
+                "The load balancer sends web-02 requests again: 2 passed health checks in a row"
+            ),
+        ]
     );
 }
 
@@ -208,6 +245,40 @@ fn primary_database_failure_fails_writes_until_the_replica_is_promoted() {
         .iter()
         .filter(|p| p.url.ends_with(".com/"))
         .all(|p| p.ok));
+    // The cause is in the run: the post page's view count is a write.
+    assert_eq!(failed.len(), 10);
+    for p in &failed {
+        assert_eq!(
+            p.sql.as_deref(),
+            Some(stackscope_core::server::app::SQL_COUNT_VIEW),
+            "{p:?}"
+        );
+        assert!(stream::is_write(p.sql.as_deref().unwrap()));
+    }
+    // The promotion, when it happened, is part of the stream.
+    let promoted: Vec<_> = r
+        .observed
+        .iter()
+        .filter(|o| o.what == stream::Noticed::ReplicaPromoted)
+        .collect();
+    assert_eq!(promoted.len(), 1);
+    assert_eq!(promoted[0].at_us, 12_000_000);
+    assert!(promoted[0].label.contains("db-02"), "{}", promoted[0].label);
+    // The failing step of such a trace names the statement and why it needs the primary.
+    let mut sim = Simulator::new(redundant_stack()).unwrap();
+    sim.apply(Change::Database(ProcessState::Stopped), 0);
+    let t = sim.request("http://www.foobar.com/posts/hello-world", 1_000_000);
+    let step = t
+        .steps
+        .iter()
+        .find(|s| s.status == stackscope_core::Status::Fail)
+        .unwrap();
+    assert!(
+        step.explanation
+            .contains("UPDATE posts SET views = views + 1 WHERE slug = ?, is a write"),
+        "{}",
+        step.explanation
+    );
 }
 
 #[test]
@@ -232,6 +303,46 @@ fn the_sweep_matrix_shows_the_single_points_of_failure() {
     let db = row("Primary database stopped");
     let (s, r) = (db.single.unwrap(), db.redundant.unwrap());
     assert!(r > s && r < 1.0, "single {s}, redundant {r}");
+
+    // A single point of failure is a part whose failure stops the service;
+    // requests lost until the failure is noticed are detection time.
+    use stackscope_core::stream::{Effect, Noticed};
+    let spofs: Vec<String> = rows
+        .iter()
+        .filter(|r| r.redundant_effect.as_ref().is_some_and(Effect::is_spof))
+        .map(|r| r.failure.clone())
+        .collect();
+    assert_eq!(spofs, ["DNS records deleted", "Load balancer powered off"]);
+    // Every part of the single server is one (static files alone are not the service).
+    assert!(rows
+        .iter()
+        .all(|r| r.single_effect.as_ref().is_none_or(Effect::is_spof)));
+    // The application stopped on web-01: one request lost before the health
+    // checks took web-01 out of rotation, 3 s after the failure (checks at
+    // 2 s and 4 s, 2 failures needed).
+    match row("Application stopped on a web server").redundant_effect {
+        Some(Effect::Detected {
+            lost: 1,
+            sent: 20,
+            after_us: 3_000_000,
+            how: Some(o),
+        }) => assert_eq!(o.what, Noticed::ServerDown(0)),
+        other => panic!("{other:?}"),
+    }
+    // The primary stopped: two post pages lost until the replica's promotion, 10 s later.
+    match db.redundant_effect {
+        Some(Effect::Detected {
+            lost: 2,
+            sent: 20,
+            after_us: 10_000_000,
+            how: Some(o),
+        }) => assert_eq!(o.what, Noticed::ReplicaPromoted),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        row("A web server powered off").redundant_effect,
+        Some(Effect::Survived)
+    );
 }
 
 #[test]

@@ -13,6 +13,32 @@ pub struct Props {
     pub result: Rc<LoadResult>,
 }
 
+/// What the chart leaves out: the requests still in the system when
+/// arrivals stop, answered (or timed out) after the last interval.
+pub fn drain_note(r: &LoadResult) -> String {
+    let d = &r.drain;
+    if d.answered + d.timed_out_504 == 0 {
+        return format!(
+            "Arrivals stop at {} s, and nothing was left waiting then.",
+            r.spec.duration_s
+        );
+    }
+    let timed_out = if d.timed_out_504 > 0 {
+        format!(", {} of them by timing out (504)", d.timed_out_504)
+    } else {
+        String::new()
+    };
+    format!(
+        "Arrivals stop at {} s. The {} requests still in progress then finished by {:.1} s{timed_out}: \
+         they count in the totals, not in the chart, which ends at {} s; counted in its last interval they \
+         would show answers the servers did not give in that time.",
+        r.spec.duration_s,
+        d.answered + d.timed_out_504,
+        d.until_s,
+        r.spec.duration_s
+    )
+}
+
 #[component]
 pub fn ErrorsChart(props: &Props) -> Html {
     let r = &props.result;
@@ -35,7 +61,7 @@ pub fn ErrorsChart(props: &Props) -> Html {
                 i.arrivals as f64 / len_s
             }),
             line("answered (throughput/s)", "s-throughput", &|i| i.throughput),
-            line("503 turned away/s", "s-503", &|i| {
+            line("503 turned away by limit_conn/s", "s-503", &|i| {
                 i.rejected_503 as f64 / len_s
             }),
             line("504 timed out/s", "s-504", &|i| {
@@ -49,9 +75,10 @@ pub fn ErrorsChart(props: &Props) -> Html {
         .fold(0.0f64, f64::max)
         .max(1.0);
     let failed = r.rejected_503 + r.timed_out_504;
+    let note = drain_note(r);
     let summary = format!(
-        "Requests per second in each interval. Mean throughput {:.0}/s against {:.0}/s offered; {} requests failed ({} with 503, {} with 504).",
-        r.completed as f64 / r.spec.duration_s,
+        "Requests per second in each interval while requests arrive. Mean throughput {:.0}/s against {:.0}/s offered; {} requests failed ({} with 503, {} with 504). {note}",
+        r.completed.saturating_sub(r.drain.answered) as f64 / r.spec.duration_s,
         r.arrivals as f64 / r.spec.duration_s,
         failed,
         r.rejected_503,
@@ -65,6 +92,7 @@ pub fn ErrorsChart(props: &Props) -> Html {
             x={Axis { label: "simulated time".into(), unit: Unit::Seconds, min: 0.0, max: r.spec.duration_s, log: false }}
             y={Axis { label: "requests per second".into(), unit: Unit::PerSecond, min: 0.0, max: top * 1.05, log: false }}
             series={(*series).clone()}
+            note={Some(AttrValue::from(note))}
         />
     }
 }

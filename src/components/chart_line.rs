@@ -73,6 +73,9 @@ pub struct Props {
     pub series: Rc<Vec<Series>>,
     #[prop_or_default]
     pub markers: Vec<Marker>,
+    /// A visible sentence under the chart, e.g. what it leaves out and why.
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
 }
 
 const W: f64 = 480.0;
@@ -271,6 +274,9 @@ pub fn LineChart(props: &Props) -> Html {
             <figcaption>
                 <span class="chart-title" aria-hidden="true">{ props.title.clone() }</span>
                 <ul class="chart-legend" aria-label="Legend">{ for legend }</ul>
+                if let Some(note) = &props.note {
+                    <p class="chart-note">{ note.clone() }</p>
+                }
             </figcaption>
         </figure>
     }

@@ -1,6 +1,6 @@
 //! Maintenance downtime: deploys and failovers as streams of requests, drawn on a timeline.
 
-use stackscope_core::stream::{Point, StreamResult};
+use stackscope_core::stream::{self, Noticed, Point, StreamResult};
 use stackscope_core::Topology;
 use yew::prelude::*;
 
@@ -26,7 +26,11 @@ fn path_of(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-/// "20 of 150 requests failed (502); outage 4.0 s" or "0 of 150 failed".
+/// "20 of 150 requests failed (502); outage 4.0 s: …" or "0 of 150 failed".
+///
+/// The outage is the time during which no request succeeded (the core's
+/// `outage_us`); when failures are interleaved with successes there is none,
+/// and the summary says over what time the failures were spread instead.
 pub fn summary(r: &StreamResult) -> String {
     let n = r.points.len();
     let slow = r
@@ -48,12 +52,53 @@ pub fn summary(r: &StreamResult) -> String {
             statuses.push(&p.status);
         }
     }
-    format!(
-        "{} of {n} requests failed ({}); outage {}{slow_text}",
+    // When every failure is the same write, say so: it is the cause.
+    let write = r
+        .points
+        .iter()
+        .find(|p| !p.ok)
+        .and_then(|p| p.sql.as_deref())
+        .filter(|q| stream::is_write(q))
+        .filter(|q| {
+            r.points
+                .iter()
+                .filter(|p| !p.ok)
+                .all(|p| p.sql.as_deref() == Some(*q))
+        })
+        .map(|q| format!(", each at the write {q}, which needs the primary database"))
+        .unwrap_or_default();
+    let failed = format!(
+        "{} of {n} requests failed ({}){write}",
         r.failed,
-        statuses.join(", "),
-        secs(r.outage_us)
-    )
+        statuses.join(", ")
+    );
+    let first = r.points.iter().find(|p| !p.ok).map_or(0, |p| p.at_us);
+    let last = r.points.iter().rev().find(|p| !p.ok).map_or(0, |p| p.at_us);
+    let spread = format!(
+        "failures from {} to {} ({} from the first to the last failure)",
+        secs(first),
+        secs(last),
+        secs(r.failure_span_us)
+    );
+    match r.outage_start_us {
+        Some(start) if r.outage_us > 0 => {
+            let outage = format!(
+                "outage {}: no request succeeded from {} to {} ({} failed in a row)",
+                secs(r.outage_us),
+                secs(start),
+                secs(start + r.outage_us),
+                r.longest_run
+            );
+            if r.failed == r.longest_run {
+                format!("{failed}; {outage}{slow_text}")
+            } else {
+                format!("{failed}; {spread}; longest {outage}{slow_text}")
+            }
+        }
+        _ => format!(
+            "{failed}; {spread}; no outage: never two failures in a row, so the site was never fully down{slow_text}"
+        ),
+    }
 }
 
 /// Sentences about which requests failed or were slow, and why.
@@ -76,7 +121,15 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
         let why = pts[0]
             .reason
             .as_deref()
-            .map(|r| format!(" Why: {}.", r.trim_end_matches('.')))
+            .map(|r| {
+                let write = pts[0]
+                    .sql
+                    .as_deref()
+                    .filter(|q| stream::is_write(q))
+                    .map(|q| format!(" to run {q}, a write that needs the primary database"))
+                    .unwrap_or_default();
+                format!(" Why: {}{write}.", r.trim_end_matches('.'))
+            })
             .unwrap_or_default();
         out.push(format!(
             "{} request{} for {path} failed with {status}, sent between {} and {}.{why}",
@@ -135,25 +188,115 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
     }
     if let Topology::Redundant(c) = &run.scenario.topology {
         match run.demo {
-            Demo::PowerOffWeb | Demo::RestartNoDrain => out.push(format!(
-                "The load balancer checks each web server every {} and takes one out of rotation after {} failed checks; until then it still sends it requests.",
-                secs(c.lb.health_check_interval_us),
-                c.lb.fall
-            )),
-            Demo::StopPrimary => {
-                if let Some(e) = r.events.first() {
-                    out.push(format!(
-                        "Writes need the primary; the replica {} is promoted {} after the primary stops, at {}. Reads kept going to the replica.",
-                        c.db_replica.hostname,
-                        secs(c.promote_after_us),
-                        secs(e.at_us + c.promote_after_us)
-                    ));
-                }
+            Demo::PowerOffWeb | Demo::RestartNoDrain => {
+                out.push(format!(
+                    "The load balancer checks each web server every {} and takes one out of rotation after {} failed checks; until then it still sends it requests.",
+                    secs(c.lb.health_check_interval_us),
+                    c.lb.fall
+                ));
+                out.extend(detection_notes(c, r));
             }
+            Demo::StopPrimary => out.extend(failover_note(c, r)),
             _ => {}
         }
     }
     out
+}
+
+/// When the health checks took each server out, and what it cost: the
+/// requests that server failed (or answered slowly) before.
+fn detection_notes(c: &stackscope_core::scenario::Cluster, r: &StreamResult) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut since = 0;
+    for o in &r.observed {
+        let Noticed::ServerDown(n) = o.what else {
+            continue;
+        };
+        let Some(w) = c.web.get(usize::from(n)) else {
+            continue;
+        };
+        let window = r
+            .points
+            .iter()
+            .filter(|p| p.at_us >= since && p.at_us < o.at_us);
+        let lost = window
+            .clone()
+            .filter(|p| !p.ok && p.server.as_deref() == Some(w.hostname.as_str()))
+            .count();
+        let slow = window.filter(|p| p.ok && p.latency_us > SLOW_US).count();
+        since = o.at_us;
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        let cost = match (lost, slow) {
+            (0, 0) => "no request was lost or slow before that".to_string(),
+            (0, k) => format!("before that, no request failed but {k} were slow"),
+            (k, 0) => format!("before that, {k} request{} sent to it failed", plural(k)),
+            (k, j) => format!(
+                "before that, {k} request{} sent to it failed and {j} were slow",
+                plural(k)
+            ),
+        };
+        out.push(format!(
+            "The health checks took {} out of rotation at {}; {cost}.",
+            w.hostname,
+            secs(o.at_us)
+        ));
+    }
+    out
+}
+
+/// Why a database failover fails some pages and not others, from the run:
+/// the failed statement (a write) and when the replica was promoted.
+fn failover_note(c: &stackscope_core::scenario::Cluster, r: &StreamResult) -> Option<String> {
+    let failed_write = r.points.iter().filter(|p| !p.ok).find_map(|p| {
+        p.sql
+            .as_deref()
+            .filter(|q| stream::is_write(q))
+            .map(|q| (p, q))
+    });
+    let promoted = r
+        .observed
+        .iter()
+        .find(|o| o.what == Noticed::ReplicaPromoted);
+    let reads = format!(
+        "Reads went to the replica {}, so pages that only read kept working.",
+        c.db_replica.hostname
+    );
+    let Some((p, q)) = failed_write else {
+        return Some(reads);
+    };
+    let path = path_of(&p.url);
+    let until = match promoted {
+        Some(o) => format!(
+            "until {} was promoted to primary at {} ({} after {} stopped)",
+            c.db_replica.hostname,
+            secs(o.at_us),
+            secs(c.promote_after_us),
+            c.db_primary.hostname
+        ),
+        None => format!(
+            "for the rest of the stream: {} was not promoted",
+            c.db_replica.hostname
+        ),
+    };
+    Some(format!(
+        "{reads} But {path} also writes: each view runs {q}, and every write needs the primary {}. So {path} failed with {} {until}.",
+        c.db_primary.hostname, p.status
+    ))
+}
+
+/// The stream's scheduled changes and what the load balancer and the
+/// databases did by themselves, in time order: `(at, label, by itself)`.
+fn happenings(r: &StreamResult) -> Vec<(u64, String, bool)> {
+    let mut v: Vec<(u64, String, bool)> = r
+        .events
+        .iter()
+        .map(|e| (e.at_us, e.label.clone(), false))
+        .chain(r.observed.iter().map(|o| (o.at_us, o.label.clone(), true)))
+        .collect();
+    // At the same time, what the world did comes first: a health check due
+    // at the moment of a change sees the world just before it.
+    v.sort_by_key(|(at, _, by_itself)| (*at, !*by_itself));
+    v
 }
 
 fn timeline(run: &DemoRun, r: &StreamResult) -> Html {
@@ -187,16 +330,19 @@ fn timeline(run: &DemoRun, r: &StreamResult) -> Html {
             }
         }
     });
-    let events = r.events.iter().enumerate().map(|(i, e)| {
-        let ex = x(e.at_us);
-        html! {
-            <g class="tl-event">
-                <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
-                <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
-                <title>{ format!("{}: {}", secs(e.at_us), e.label) }</title>
-            </g>
-        }
-    });
+    let events = happenings(r)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, label, by_itself))| {
+            let ex = x(at);
+            html! {
+                <g class={classes!("tl-event", by_itself.then_some("tl-observed"))}>
+                    <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
+                    <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
+                    <title>{ format!("{}: {label}", secs(at)) }</title>
+                </g>
+            }
+        });
     let step = 5_000_000u64;
     let ticks = (0..=run.span_us / step).map(|i| {
         let t = i * step;
@@ -241,8 +387,10 @@ pub fn DeployPanel(props: &Props) -> Html {
                 </p>
                 { timeline(run, r) }
                 <ol class="tl-events" aria-label="What happened during the stream">
-                    { for r.events.iter().map(|e| html! {
-                        <li><span class="t">{ secs(e.at_us) }</span>{ " " }{ &e.label }</li>
+                    { for happenings(r).into_iter().map(|(at, label, by_itself)| html! {
+                        <li class={classes!(by_itself.then_some("observed"))}>
+                            <span class="t">{ secs(at) }</span>{ " " }{ label }
+                        </li>
                     }) }
                 </ol>
                 <ul id="deploy-note" class="deploy-note">
@@ -259,6 +407,11 @@ pub fn DeployPanel(props: &Props) -> Html {
                 { "Each button sends a stream of requests over 30 s of virtual time while the world changes. \
                    Every request is a full trace from the same pipeline as above; timings are modelled, not measured." }
             </p>
+            <p id="deploy-wording" class="hint">
+                { "The exercise says a deploy restarts the web server. Here a deploy restarts the application server, \
+                   the program that runs the site's code; Nginx, the web server in front of it, keeps running \
+                   and answers 502 Bad Gateway while the application is away." }
+            </p>
             <div class="demo-buttons" role="group" aria-label="Deploys">
                 { button(Demo::SingleDeploy) }
                 { button(Demo::RollingDeploy) }
@@ -270,5 +423,88 @@ pub fn DeployPanel(props: &Props) -> Html {
             </div>
             <div aria-live="polite">{ for body }</div>
         </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::state::Shared;
+
+    fn run(demo: Demo) -> (DemoRun, StreamResult) {
+        let scenario = demo.scenario();
+        let spec = demo.spec();
+        let r = stream::run(&scenario, &spec, &demo.events(&scenario)).unwrap();
+        let run = DemoRun {
+            demo,
+            scenario: Shared::new(scenario),
+            result: Shared::new(Ok(r.clone())),
+            span_us: spec.start_us + spec.every_us * u64::from(spec.count),
+        };
+        (run, r)
+    }
+
+    #[test]
+    fn a_restart_without_draining_is_no_outage() {
+        let (run, r) = run(Demo::RestartNoDrain);
+        let notes = notes(&run, &r);
+        assert!(notes.contains(&"The health checks took web-01 out of rotation at 6.0 s; before that, 10 requests sent to it failed.".to_string()), "{notes:?}");
+        assert!(notes.contains(&"The health checks took web-02 out of rotation at 16.0 s; before that, 9 requests sent to it failed.".to_string()), "{notes:?}");
+        let s = summary(&r);
+        assert_eq!(
+            s,
+            "19 of 150 requests failed (502); failures from 2.0 s to 15.8 s (13.8 s from the first to the last failure); \
+             no outage: never two failures in a row, so the site was never fully down"
+        );
+    }
+
+    #[test]
+    fn a_single_server_deploy_is_an_outage_of_the_restart() {
+        let (_, r) = run(Demo::SingleDeploy);
+        assert_eq!(
+            summary(&r),
+            "20 of 150 requests failed (502); outage 4.0 s: no request succeeded from 2.0 s to 6.0 s (20 failed in a row)"
+        );
+    }
+
+    #[test]
+    fn the_database_failover_names_the_write_that_fails() {
+        let (run, r) = run(Demo::StopPrimary);
+        assert!(
+            summary(&r).starts_with(
+                "10 of 60 requests failed (500), each at the write UPDATE posts SET views = views + 1 WHERE slug = ?, \
+                 which needs the primary database; failures from 2.5 s to 11.5 s"
+            ),
+            "{}",
+            summary(&r)
+        );
+        let notes = notes(&run, &r).join("\n");
+        assert!(!notes.contains("Reads kept going"), "{notes}");
+        assert!(
+            notes.contains(
+                "10 requests for /posts/hello-world failed with 500, sent between 2.5 s and 11.5 s. \
+                 Why: Can't connect to the database to run UPDATE posts SET views = views + 1 WHERE slug = ?, \
+                 a write that needs the primary database."
+            ),
+            "{notes}"
+        );
+        assert!(
+            notes.contains(
+                "Reads went to the replica db-02, so pages that only read kept working. But /posts/hello-world also writes: \
+                 each view runs UPDATE posts SET views = views + 1 WHERE slug = ?, and every write needs the primary db-01. \
+                 So /posts/hello-world failed with 500 until db-02 was promoted to primary at 12.0 s (10.0 s after db-01 stopped)."
+            ),
+            "{notes}"
+        );
+        // The promotion is on the timeline, between the scheduled changes.
+        assert_eq!(
+            happenings(&r).iter().map(|h| h.0).collect::<Vec<_>>(),
+            [2_000_000, 12_000_000]
+        );
+        assert!(happenings(&r)
+            .iter()
+            .any(|(at, label, by_itself)| *at == 12_000_000
+                && *by_itself
+                && label.contains("promoted")));
     }
 }

@@ -535,6 +535,16 @@ pub fn LoadPanel(props: &Props) -> Html {
                         thousands(cap), bottleneck, thousands(app_cap), spec.db_connections, thousands(db_cap),
                     ) }
                 </p>
+                <details id="load-nginx" class="load-config" open=true>
+                    <summary>{ "The Nginx settings this simulation models, on each web server" }</summary>
+                    <p class="muted">
+                        { "A request beyond the limit_conn limit is answered 503 Service Temporarily Unavailable \
+                           (nginx's default limit_conn_status); one that waits longer than proxy_read_timeout for the \
+                           application, 504 Gateway Time-out." }
+                    </p>
+                    <pre id="load-nginx-config" class="code" tabindex="0"
+                        aria-label="The Nginx settings the load simulation models, as nginx syntax">{ spec.nginx_config() }</pre>
+                </details>
                 <div class="load-actions">
                     <button type="button" id="load-run" disabled={busy} onclick={on_run}>{ "Run the simulation" }</button>
                     <button type="button" id="load-knee" disabled={busy} onclick={on_knee}>
@@ -617,7 +627,7 @@ fn Summary(props: &SummaryProps) -> Html {
             <dl class="load-figures">
                 <div><dt>{ "Requests" }</dt><dd>{ format!("{} in {} s simulated", thousands(r.arrivals as f64), r.spec.duration_s) }</dd></div>
                 <div><dt>{ "Answered" }</dt><dd>{ thousands(r.completed as f64) }</dd></div>
-                <div><dt>{ "Errors" }</dt><dd>{ format!("{} ({} × 503, {} × 504)", percent(r.error_rate()), thousands(r.rejected_503 as f64), thousands(r.timed_out_504 as f64)) }</dd></div>
+                <div><dt>{ "Errors" }</dt><dd>{ format!("{} ({} × 503 from limit_conn, {} × 504 from proxy_read_timeout)", percent(r.error_rate()), thousands(r.rejected_503 as f64), thousands(r.timed_out_504 as f64)) }</dd></div>
                 <div><dt>{ "Latency p50 / p95 / p99" }</dt><dd>{ format!("{} / {} / {}", p(r.p50_us), p(r.p95_us), p(r.p99_us)) }</dd></div>
                 <div><dt>{ "Busy: workers / database / Nginx" }</dt><dd>{ format!("{} / {} / {}", percent(r.app_utilisation), percent(r.db_utilisation), percent(r.nginx_utilisation)) }</dd></div>
                 <div><dt>{ "Capacity: workers / database" }</dt><dd>{ format!("{}/s / {}/s", thousands(r.app_capacity_per_s), thousands(r.db_capacity_per_s)) }</dd></div>

@@ -1,6 +1,6 @@
 //! The single-point-of-failure sweep: every part failed in turn, on both designs.
 
-use stackscope_core::stream::SweepRow;
+use stackscope_core::stream::{Effect, Noticed, SweepRow};
 use yew::prelude::*;
 
 use crate::state::Shared;
@@ -15,7 +15,38 @@ fn pct(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-fn cell(share: Option<f64>, failures: &[String], design: &str) -> Html {
+fn secs(us: u64) -> String {
+    format!("{:.1} s", us as f64 / 1e6)
+}
+
+/// "detection time" when the load balancer noticed, "failover time" when a
+/// replica took over.
+fn delay_name(how: Option<&stackscope_core::stream::Observed>) -> &'static str {
+    match how.map(|o| o.what) {
+        Some(Noticed::ReplicaPromoted) => "failover time",
+        _ => "detection time",
+    }
+}
+
+/// The short line under a cell's percentage.
+fn effect_line(effect: Option<&Effect>) -> Option<String> {
+    match effect? {
+        Effect::Survived => None,
+        Effect::Detected {
+            lost,
+            after_us,
+            how,
+            ..
+        } => Some(format!(
+            "{lost} lost in the {} ({})",
+            delay_name(how.as_ref()),
+            secs(*after_us)
+        )),
+        Effect::Stops { .. } => Some("single point of failure".into()),
+    }
+}
+
+fn cell(share: Option<f64>, failures: &[String], effect: Option<&Effect>, design: &str) -> Html {
     match share {
         None => html! {
             <td class="na"><span aria-hidden="true">{ "—" }</span><span class="visually-hidden">{ format!("no such part in the {design}") }</span></td>
@@ -38,6 +69,9 @@ fn cell(share: Option<f64>, failures: &[String], design: &str) -> Html {
             html! {
                 <td class={classes!("share", class)} data-share={format!("{s}")}>
                     <span class="pct"><span aria-hidden="true">{ icon }</span>{ pct(s) }</span>
+                    if let Some(line) = effect_line(effect) {
+                        <span class="effect">{ format!(" · {line}") }</span>
+                    }
                     if !failures.is_empty() {
                         <details>
                             <summary>{ format!("{} failed", failures.len()) }</summary>
@@ -50,34 +84,69 @@ fn cell(share: Option<f64>, failures: &[String], design: &str) -> Html {
     }
 }
 
-/// The sentence naming what the redundant design still cannot survive.
-fn spof_sentence(rows: &[SweepRow]) -> String {
-    let total: Vec<String> = rows
-        .iter()
-        .filter(|r| r.redundant == Some(0.0))
-        .map(|r| r.failure.clone())
-        .collect();
-    let partial: Vec<String> = rows
-        .iter()
-        .filter_map(|r| match r.redundant {
-            Some(s) if s > 0.0 && s < 1.0 => {
-                Some(format!("{} ({} still succeed)", r.failure, pct(s)))
+/// What the redundant design still cannot survive, and what it survives at
+/// the cost of the requests sent before the failure is noticed. A single
+/// point of failure is a part whose failure stops the service; requests lost
+/// until the health checks (or the promotion) catch up are detection time.
+pub fn spof_sentence(rows: &[SweepRow]) -> String {
+    let mut spof: Vec<String> = Vec::new();
+    let mut detected: Vec<String> = Vec::new();
+    for r in rows {
+        match &r.redundant_effect {
+            Some(Effect::Stops { down, still_ok }) => {
+                if still_ok.is_empty() {
+                    spof.push(r.failure.clone());
+                } else {
+                    spof.push(format!(
+                        "{} ({} down; {} still worked)",
+                        r.failure,
+                        down.join(", "),
+                        still_ok.join(", ")
+                    ));
+                }
             }
-            _ => None,
-        })
-        .collect();
-    let mut out = String::from("Still a single point of failure in the redundant design: ");
-    if total.is_empty() {
-        out.push_str("nothing takes the whole site down");
-    } else {
-        out.push_str(&total.join("; "));
-        out.push_str(" (the whole site goes down)");
+            Some(Effect::Detected {
+                lost,
+                sent,
+                after_us,
+                how,
+            }) => {
+                let how_text = how
+                    .as_ref()
+                    .map(|o| {
+                        let mut label = o.label.clone();
+                        if let Some(first) = label.get(..1) {
+                            label = first.to_lowercase() + &label[1..];
+                        }
+                        format!(", until {label}")
+                    })
+                    .unwrap_or_default();
+                detected.push(format!(
+                    "{} ({lost} of {sent} requests lost in a {} of {}{how_text})",
+                    r.failure,
+                    delay_name(how.as_ref()),
+                    secs(*after_us)
+                ));
+            }
+            Some(Effect::Survived) | None => {}
+        }
     }
-    if !partial.is_empty() {
-        out.push_str("; partly: ");
-        out.push_str(&partial.join("; "));
+    let mut out = String::from(
+        "Still a single point of failure in the redundant design (its failure stops the service): ",
+    );
+    if spof.is_empty() {
+        out.push_str("none");
+    } else {
+        out.push_str(&spof.join("; "));
     }
     out.push('.');
+    if !detected.is_empty() {
+        out.push_str(
+            " Not single points of failure, but requests are lost until the failure is noticed: ",
+        );
+        out.push_str(&detected.join("; "));
+        out.push('.');
+    }
     out
 }
 
@@ -101,8 +170,8 @@ pub fn SweepPanel(props: &Props) -> Html {
                             { for rows.iter().map(|r| html! {
                                 <tr data-failure={r.failure.clone()}>
                                     <th scope="row">{ &r.failure }</th>
-                                    { cell(r.single, &r.single_failures, "one-server design") }
-                                    { cell(r.redundant, &r.redundant_failures, "redundant design") }
+                                    { cell(r.single, &r.single_failures, r.single_effect.as_ref(), "one-server design") }
+                                    { cell(r.redundant, &r.redundant_failures, r.redundant_effect.as_ref(), "redundant design") }
                                 </tr>
                             }) }
                         </tbody>
@@ -128,5 +197,50 @@ pub fn SweepPanel(props: &Props) -> Html {
             <button type="button" id="run-sweep" onclick={onclick}>{ "Run the failure sweep" }</button>
             <div aria-live="polite">{ for body }</div>
         </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use stackscope_core::{seed::redundant_stack, stream, Scenario};
+
+    #[test]
+    fn only_parts_whose_failure_stops_the_service_are_single_points_of_failure() {
+        let rows = stream::sweep(&Scenario::default(), &redundant_stack()).unwrap();
+        let s = spof_sentence(&rows);
+        let (spof, rest) = s.split_once(". ").unwrap();
+        assert_eq!(
+            spof,
+            "Still a single point of failure in the redundant design (its failure stops the service): \
+             DNS records deleted; Load balancer powered off"
+        );
+        assert!(!spof.contains("Application"), "{s}");
+        assert!(
+            rest.contains(
+                "Application stopped on a web server (1 of 20 requests lost in a detection time of 3.0 s, \
+                 until the load balancer takes web-01 out of rotation: 2 failed health checks in a row)"
+            ),
+            "{s}"
+        );
+        assert!(
+            rest.contains(
+                "Primary database stopped (2 of 20 requests lost in a failover time of 10.0 s, \
+                 until db-02 is promoted to primary"
+            ),
+            "{s}"
+        );
+        let app = rows
+            .iter()
+            .find(|r| r.failure == "Application stopped on a web server")
+            .unwrap();
+        assert_eq!(
+            effect_line(app.redundant_effect.as_ref()).as_deref(),
+            Some("1 lost in the detection time (3.0 s)")
+        );
+        assert_eq!(
+            effect_line(app.single_effect.as_ref()).as_deref(),
+            Some("single point of failure")
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use crate::load::stats::Histogram;
 #[cfg(feature = "engine")]
 use crate::load::{route_costs, LoadError};
-use crate::load::{Interval, LoadResult, LoadSpec, RouteCost};
+use crate::load::{Drain, Interval, LoadResult, LoadSpec, RouteCost};
 use crate::rng::Rng;
 #[cfg(feature = "engine")]
 use crate::scenario::Scenario;
@@ -39,6 +39,8 @@ struct Server {
 struct Acc {
     arrivals: u64,
     completed: u64,
+    /// Of which static files, answered by Nginx without a worker.
+    completed_static: u64,
     r503: u64,
     t504: u64,
     hist: Histogram,
@@ -72,6 +74,12 @@ pub struct LoadSim {
     nginx_busy: u32,
     app_queued: u32,
     acc: Vec<Acc>,
+    /// What finished after the last arrival (the queue draining): counted in
+    /// the totals, never in an interval, whose rates would otherwise show
+    /// more answers than the servers can give in that time.
+    drain: Acc,
+    /// When the last request finished.
+    last_done_ns: u64,
     interval_ns: u64,
     max_app_queue: u64,
     max_db_queue: u64,
@@ -153,6 +161,8 @@ impl LoadSim {
             nginx_busy: 0,
             app_queued: 0,
             acc: vec![Acc::default(); intervals as usize],
+            drain: Acc::default(),
+            last_done_ns: 0,
             interval_ns: (end_ns / u64::from(intervals)).max(1),
             max_app_queue: 0,
             max_db_queue: 0,
@@ -233,12 +243,22 @@ impl LoadSim {
     fn finish(&mut self, id: u32, t_ns: u64, timed_out: bool) {
         let r = self.reqs[id as usize];
         let latency_us = (t_ns.saturating_sub(r.arrival_ns)) / 1000;
-        let i = self.interval_of(t_ns);
-        if timed_out || latency_us > self.spec.timeout_us {
-            self.acc[i].t504 += 1;
+        self.last_done_ns = self.last_done_ns.max(t_ns);
+        let is_static = self.costs[usize::from(r.route)].is_static;
+        let a = if t_ns < self.end_ns {
+            let i = self.interval_of(t_ns);
+            &mut self.acc[i]
         } else {
-            self.acc[i].completed += 1;
-            self.acc[i].hist.record(latency_us);
+            &mut self.drain
+        };
+        if timed_out || latency_us > self.spec.timeout_us {
+            a.t504 += 1;
+        } else {
+            a.completed += 1;
+            if is_static {
+                a.completed_static += 1;
+            }
+            a.hist.record(latency_us);
         }
         if let Some(s) = self.servers.get_mut(usize::from(r.server)) {
             s.conns = s.conns.saturating_sub(1);
@@ -478,6 +498,7 @@ impl LoadSim {
                     start_s: i as f64 * len_s,
                     arrivals: a.arrivals,
                     completed: a.completed,
+                    completed_static: a.completed_static,
                     rejected_503: a.r503,
                     timed_out_504: a.t504,
                     throughput: a.completed as f64 / len_s,
@@ -493,14 +514,20 @@ impl LoadSim {
             })
             .collect();
         let total_ns = (self.interval_ns * self.acc.len() as u64) as f64;
+        all.merge(&self.drain.hist);
         LoadResult {
             spec: s.clone(),
             costs: self.costs.clone(),
             intervals,
+            drain: Drain {
+                answered: self.drain.completed,
+                timed_out_504: self.drain.t504,
+                until_s: (self.last_done_ns.max(self.end_ns)) as f64 / 1e9,
+            },
             arrivals: totals.0,
-            completed: totals.1,
+            completed: totals.1 + self.drain.completed,
             rejected_503: totals.2,
-            timed_out_504: totals.3,
+            timed_out_504: totals.3 + self.drain.t504,
             p50_us: all.quantile(0.5),
             p95_us: all.quantile(0.95),
             p99_us: all.quantile(0.99),

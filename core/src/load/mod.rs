@@ -8,7 +8,8 @@
 //! The model, stage by stage, per web server:
 //! - **Nginx** takes every request (`cores` parallel, its own small CPU cost)
 //!   and serves static files itself; it holds at most `max_connections`
-//!   requests, beyond which it answers 503.
+//!   requests in progress, beyond which it answers 503: that is nginx's
+//!   `limit_conn` with a per-server key (see [`LoadSpec::nginx_config`]).
 //! - **Application workers** (`cores` of them: one per CPU core) take dynamic
 //!   requests from a FIFO queue; a worker stays busy for the route's CPU time
 //!   and while it waits for its database queries.
@@ -16,7 +17,9 @@
 //!   servers) runs the queries.
 //! - A request not answered within `timeout_us` counts as a 504 (Nginx's
 //!   `proxy_read_timeout`), and a worker does not start a request that has
-//!   already timed out.
+//!   already timed out. (Real nginx times the wait between two reads from
+//!   the application; here the wait counts from the request's arrival, of
+//!   which waiting for a worker is nearly all.)
 //!
 //! Service times are exponential around the pipeline's costs; arrivals are
 //! Poisson, optionally with periodic bursts. Time is virtual (ns), nothing
@@ -64,7 +67,8 @@ pub struct LoadSpec {
     pub servers: u32,
     /// CPU cores per web server (vertical scaling).
     pub cores: u32,
-    /// Requests Nginx holds at once per server before answering 503.
+    /// Requests Nginx holds at once per server before answering 503
+    /// (`limit_conn per_server N;` in [`LoadSpec::nginx_config`]).
     pub max_connections: u32,
     /// Queries the database runs in parallel.
     pub db_connections: u32,
@@ -185,6 +189,73 @@ impl LoadSpec {
     }
 }
 
+/// `10s`, `1500ms`: an nginx time.
+fn nginx_time(us: u64) -> String {
+    if us % 1_000_000 == 0 {
+        format!("{}s", us / 1_000_000)
+    } else {
+        format!("{}ms", us.div_ceil(1000))
+    }
+}
+
+impl LoadSpec {
+    /// The settings of each web server's Nginx that this simulation models,
+    /// as nginx configuration (an `http`-level include: it passes `nginx -t`
+    /// inside `http { }`).
+    ///
+    /// The limit that turns requests away is `limit_conn`, keyed on
+    /// `$server_name` so one count covers every request the server is
+    /// processing, as the engine counts them (static files included). From
+    /// nginx's documentation of ngx_http_limit_conn_module
+    /// (<https://nginx.org/en/docs/http/ngx_http_limit_conn_module.html>): a
+    /// connection is counted "only if it has a request being processed by the
+    /// server and the whole request header has already been read"; past the
+    /// limit nginx answers `limit_conn_status`, whose default is 503 (Service
+    /// Temporarily Unavailable); the documentation's own example of a limit
+    /// on "the total number of connections to the virtual server" is
+    /// `limit_conn_zone $server_name zone=perserver:10m;`.
+    ///
+    /// The 504 comes from `proxy_read_timeout`
+    /// (<https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout>,
+    /// default 60s; here the spec's timeout), after which nginx answers
+    /// 504 (Gateway Time-out).
+    pub fn nginx_config(&self) -> String {
+        let max = self.max_connections;
+        let timeout = nginx_time(self.timeout_us);
+        [
+            "# On each web server: the Nginx settings the load simulation models.".to_string(),
+            "# One count for the whole server: every request in progress on it.".into(),
+            "limit_conn_zone $server_name zone=per_server:1m;".into(),
+            String::new(),
+            "server {".into(),
+            "    listen 80;".into(),
+            "    server_name foobar.com www.foobar.com;".into(),
+            "    root /var/www/foobar;".into(),
+            String::new(),
+            format!("    # At most {max} requests in progress; the next is answered"),
+            "    # 503 Service Temporarily Unavailable (limit_conn_status's default).".into(),
+            format!("    limit_conn per_server {max};"),
+            String::new(),
+            "    # Static files: Nginx serves them itself.".into(),
+            "    location ^~ /static/ {".into(),
+            "        try_files $uri =404;".into(),
+            "    }".into(),
+            String::new(),
+            "    # Pages: the application, one worker per CPU core.".into(),
+            "    location / {".into(),
+            "        proxy_pass http://127.0.0.1:8000;".into(),
+            format!(
+                "        # No answer from the application within {timeout}: 504 Gateway Time-out."
+            ),
+            format!("        proxy_read_timeout {timeout};"),
+            "    }".into(),
+            "}".into(),
+            String::new(),
+        ]
+        .join("\n")
+    }
+}
+
 /// Measures each route of the mix by tracing one request through the
 /// pipeline (with a warm DNS cache) and adding up where the time went.
 #[cfg(feature = "engine")]
@@ -236,6 +307,9 @@ pub struct Interval {
     pub start_s: f64,
     pub arrivals: u64,
     pub completed: u64,
+    /// Of `completed`, the static files Nginx answered without a worker
+    /// (the rest are pages, each of which took a worker).
+    pub completed_static: u64,
     pub rejected_503: u64,
     pub timed_out_504: u64,
     /// Requests per second answered successfully.
@@ -252,12 +326,29 @@ pub struct Interval {
     pub db_queue: f64,
 }
 
+/// After the last arrival: the requests still in the system are answered
+/// (or time out) while no new ones come. They are in the run's totals, not
+/// in its intervals: folded into the last interval they would show more
+/// answers per second than the servers can give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Drain {
+    /// Answered after the last arrival.
+    pub answered: u64,
+    /// Timed out (504) after the last arrival.
+    pub timed_out_504: u64,
+    /// When the last of them finished, simulated seconds (at least the
+    /// duration).
+    pub until_s: f64,
+}
+
 /// The whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadResult {
     pub spec: LoadSpec,
     pub costs: Vec<RouteCost>,
+    /// The run itself, from 0 to the duration; what finished later is in `drain`.
     pub intervals: Vec<Interval>,
+    pub drain: Drain,
     pub arrivals: u64,
     pub completed: u64,
     pub rejected_503: u64,
@@ -331,11 +422,12 @@ impl LoadResult {
         }
         if self.rejected_503 + self.timed_out_504 > 0 {
             out.push(format!(
-                "{:.1}% of requests failed: {} were turned away (503) and {} waited past the {} s timeout (504).",
+                "{:.1}% of requests failed: {} were turned away by Nginx's limit_conn (503 Service Temporarily Unavailable: {} requests already in progress on their server) and {} waited longer than proxy_read_timeout ({}) for the application (504 Gateway Time-out).",
                 self.error_rate() * 100.0,
                 self.rejected_503,
+                s.max_connections,
                 self.timed_out_504,
-                s.timeout_us / 1_000_000
+                nginx_time(s.timeout_us)
             ));
         }
         if saturated && bottleneck == "the application workers" {
@@ -409,7 +501,9 @@ impl KneePoint {
             p50_us: r.p50_us,
             p99_us: r.p99_us,
             error_rate: r.error_rate(),
-            throughput: r.completed as f64 / r.spec.duration_s,
+            // Answered while requests were arriving (the drain's answers
+            // came after the duration).
+            throughput: r.completed.saturating_sub(r.drain.answered) as f64 / r.spec.duration_s,
         }
     }
 }

@@ -173,9 +173,9 @@ fn sql(
         }
         ProcessState::Stopped | ProcessState::Restarting => {
             let why = if route.replicated && kind == Kind::Write {
-                " Reads can still go to the replica, but every write needs the primary, and the replica has not been promoted yet."
+                format!(" This statement, {text}, is a write: reads can still go to the replica, but every write needs the primary, and the replica has not been promoted yet.")
             } else {
-                ""
+                String::new()
             };
             let how = if host == "localhost" {
                 format!("The application connects to MySQL on localhost, which MySQL clients take to mean the Unix socket {DB_SOCKET}, not TCP port 3306. The database is not running, so the socket file is not there, and the client fails: \"{}\".", socket_error(DB_SOCKET))
@@ -190,7 +190,15 @@ fn sql(
                 2 * loopback,
                 "Can't connect to the database",
                 format!("{how}{why}"),
-                Payload::None,
+                Payload::Sql(SqlQuery {
+                    sql: text.into(),
+                    params: shown,
+                    columns: vec![],
+                    rows: vec![],
+                    vm_steps: 0,
+                    cost_us: 0,
+                    rows_changed: 0,
+                }),
             ));
             return Err(DbFailure::Down);
         }

@@ -25,6 +25,8 @@ pub struct Health {
     pub up: bool,
     fails: u32,
     passes: u32,
+    /// The time of the health check that last changed `up` (session µs; 0: never changed).
+    pub since_us: u64,
 }
 
 /// The load balancer's memory: health of each server, whose turn it is, and
@@ -61,6 +63,7 @@ impl LbState {
                     up: true,
                     fails: 0,
                     passes: 0,
+                    since_us: 0,
                 })
                 .collect(),
             next_check_us: cluster.lb.health_check_interval_us.max(1),
@@ -79,18 +82,21 @@ impl LbState {
             }
         }
         while self.next_check_us <= to_us {
+            let at = self.next_check_us;
             for (h, node) in self.health.iter_mut().zip(&cluster.web) {
                 if check_passes(node) {
                     h.fails = 0;
                     h.passes = h.passes.saturating_add(1);
                     if !h.up && h.passes >= cluster.lb.rise {
                         h.up = true;
+                        h.since_us = at;
                     }
                 } else {
                     h.passes = 0;
                     h.fails = h.fails.saturating_add(1);
                     if h.up && h.fails >= cluster.lb.fall {
                         h.up = false;
+                        h.since_us = at;
                     }
                 }
             }
