@@ -622,6 +622,30 @@ pub fn run() -> Result<Report, String> {
             accepted.push(cfg.clone());
         }
     }
+    // The load panel's settings (limit_conn, proxy_read_timeout), over the
+    // range its controls give.
+    let mut load = Report::new("nginx -t accepts the load panel's settings");
+    for (max, timeout_us) in [
+        (1024, 10_000_000),
+        (1, 1_000),
+        (7, 250_500),
+        (65_535, 600_000_000),
+        (100, 60_000_000),
+    ] {
+        let spec = stackscope_core::load::LoadSpec {
+            max_connections: max,
+            timeout_us,
+            ..Default::default()
+        };
+        std::fs::write(&tconf, main_conf(dir.path(), &spec.nginx_config()))
+            .map_err(|e| e.to_string())?;
+        let verdict = nginx_t(&nginx, dir.path(), &tconf);
+        load.case(
+            verdict
+                .err()
+                .map(|e| format!("limit_conn {max}, timeout {timeout_us} µs: {e}")),
+        );
+    }
     eprintln!(
         "    {} generated configs: {} accepted by validation, {rejected} refused",
         configs.len(),
@@ -772,6 +796,7 @@ pub fn run() -> Result<Report, String> {
     server.alive()?;
     report.sub(statuses);
     report.sub(syntax);
+    report.sub(load);
     report.sub(proxied);
     Ok(report)
 }
