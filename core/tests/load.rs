@@ -19,18 +19,7 @@ fn textbook(cores: u32, rate: f64, service_us: f64, seconds: f64, seed: u64) -> 
         timeout_us: 1_000_000_000,
         intervals: 10,
     };
-    let costs = vec![RouteCost {
-        url: "queue".into(),
-        weight: 1,
-        is_static: false,
-        nginx_us: 0.0,
-        app_us: service_us,
-        db_us: 0.0,
-        queries: 0,
-    }];
-    let mut sim = LoadSim::with_costs(spec, costs);
-    while !sim.step(100_000) {}
-    sim.result()
+    run_queue(spec, service_us)
 }
 
 fn close(got: f64, want: f64, tolerance: f64, what: &str) {
@@ -208,18 +197,7 @@ fn overloaded(cores: u32, service_us: f64, rate: f64, seconds: f64) -> load::Loa
         timeout_us: 10_000_000,
         intervals: 20,
     };
-    let costs = vec![RouteCost {
-        url: "queue".into(),
-        weight: 1,
-        is_static: false,
-        nginx_us: 0.0,
-        app_us: service_us,
-        db_us: 0.0,
-        queries: 0,
-    }];
-    let mut sim = LoadSim::with_costs(spec, costs);
-    while !sim.step(100_000) {}
-    sim.result()
+    run_queue(spec, service_us)
 }
 
 #[test]
@@ -329,3 +307,19 @@ fn the_limit_that_answers_503_is_in_the_config_shown() {
 
 // That the config shown passes real nginx's `nginx -t` is checked by the
 // conformance suite (tests/conformance, "nginx -t accepts the load panel's settings").
+
+/// Runs `spec` on one route that only costs the application `service_us`.
+fn run_queue(spec: LoadSpec, service_us: f64) -> load::LoadResult {
+    let costs = vec![RouteCost {
+        url: "queue".into(),
+        weight: 1,
+        is_static: false,
+        nginx_us: 0.0,
+        app_us: service_us,
+        db_us: 0.0,
+        queries: 0,
+    }];
+    let mut sim = LoadSim::with_costs(spec, costs);
+    while !sim.step(100_000) {}
+    sim.result()
+}

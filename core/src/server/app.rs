@@ -131,6 +131,20 @@ enum Kind {
 }
 
 /// Runs one query on the right database machine: records the round trip and its result.
+/// A statement the database never answered (it is down or stuck): shown
+/// with its parameters and no rows.
+fn unanswered(text: &str, params: Vec<String>, cost_us: u64) -> Payload {
+    Payload::Sql(SqlQuery {
+        sql: text.into(),
+        params,
+        columns: vec![],
+        rows: vec![],
+        vm_steps: 0,
+        cost_us,
+        rows_changed: 0,
+    })
+}
+
 fn sql(
     ctx: &mut Ctx,
     route: &DbRoute,
@@ -159,15 +173,7 @@ fn sql(
                 wait,
                 "The query never returns",
                 format!("The database on {host} accepted the query but is stuck; the application waits for an answer that never comes."),
-                Payload::Sql(SqlQuery {
-                    sql: text.into(),
-                    params: shown,
-                    columns: vec![],
-                    rows: vec![],
-                    vm_steps: 0,
-                    cost_us: wait,
-                    rows_changed: 0,
-                }),
+                unanswered(text, shown, wait),
             ));
             return Err(DbFailure::Hung);
         }
@@ -190,15 +196,7 @@ fn sql(
                 2 * loopback,
                 "Can't connect to the database",
                 format!("{how}{why}"),
-                Payload::Sql(SqlQuery {
-                    sql: text.into(),
-                    params: shown,
-                    columns: vec![],
-                    rows: vec![],
-                    vm_steps: 0,
-                    cost_us: 0,
-                    rows_changed: 0,
-                }),
+                unanswered(text, shown, 0),
             ));
             return Err(DbFailure::Down);
         }
