@@ -54,7 +54,7 @@ impl Report {
 pub fn print(reports: &[Report]) -> bool {
     println!();
     println!(
-        "{:<44} {:>7} {:>7} {:>9}",
+        "{:<52} {:>7} {:>7} {:>9}",
         "check", "cases", "agree", "disagree"
     );
     let mut any = false;
@@ -62,7 +62,7 @@ pub fn print(reports: &[Report]) -> bool {
         let bad = r.disagreements.len();
         any |= bad > 0;
         println!(
-            "{:<44} {:>7} {:>7} {:>9}",
+            "{:<52} {:>7} {:>7} {:>9}",
             r.check,
             r.cases,
             r.cases.saturating_sub(bad),
