@@ -41,6 +41,12 @@ pub struct AppProps {
     /// (`LAST_STAGE`), so that no start-up task is long. Tests render all at once.
     #[prop_or(true)]
     pub defer_panels: bool,
+    /// On this browser's first visit (nothing under [`VISITED_KEY`]), request
+    /// the first example at start when there is no deep link or initial
+    /// address: it plays by itself (unless reduced motion is asked for).
+    /// Tests turn it off to start from an empty page.
+    #[prop_or(true)]
+    pub first_request: bool,
 }
 
 impl Default for AppProps {
@@ -52,6 +58,7 @@ impl Default for AppProps {
             link: None,
             connect: Connect::worker(),
             defer_panels: true,
+            first_request: true,
         }
     }
 }
@@ -68,6 +75,28 @@ fn prefers_reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
+}
+
+/// The `localStorage` key that remembers this browser has been here
+/// (versioned like the editors' `stackscope.scenario.v1`).
+pub const VISITED_KEY: &str = "stackscope.visited.v1";
+
+/// True when this browser opened the page before (never outside a browser).
+fn visited_before() -> bool {
+    if !cfg!(target_arch = "wasm32") {
+        return false;
+    }
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(VISITED_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Remembers that this browser has seen the page (storage may be refused: then every visit is a first).
+fn remember_visit() {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(VISITED_KEY, "1");
+    }
 }
 
 /// The page renders in stages, one a frame: 0 the address bar and the
@@ -135,13 +164,19 @@ pub fn App(props: &AppProps) -> Html {
         let act = act.clone();
         let send = send.clone();
         let initial = props.initial_url.clone();
+        let first_request = props.first_request;
+        let input = state.input.clone();
         use_effect_with((), move |_| {
             send(Command::Start);
             if let Some(link) = link {
                 act.emit(Action::OpenLink(link.to_string()));
             } else if let Some(url) = initial {
                 act.emit(Action::Run(url.to_string()));
+            } else if first_request && !visited_before() {
+                // Not a click of the learner's: it is not counted as queued.
+                send(Command::Request { input });
             }
+            remember_visit();
             send(Command::RouteCosts {
                 mix: LoadSpec::default().mix,
             });
@@ -265,12 +300,28 @@ pub fn App(props: &AppProps) -> Html {
                             { queued(state.queued) }
                         </p>
                     }
-                    <TopologySwitch
-                        redundant={state.design_shown()}
-                        broken={!faults::active(&state.world).is_empty()}
-                        note={state.world_note.clone().map(AttrValue::from)}
-                        on_switch={on_switch}
-                        on_restore={action(Action::RestoreAll)}
+                    // What to do, in one sentence, and the one obvious first action (Play).
+                    <p id="intro" class="intro">
+                        if trace.is_some() {
+                            { "Press " }<strong>{ "▶ Play" }</strong>
+                            { " to watch the request travel, hop by hop (or step through it)." }
+                        } else {
+                            { "Press " }<strong>{ "Go" }</strong>
+                            { " to send the request for this address, then watch it travel hop by hop." }
+                        }
+                    </p>
+                    // Before the diagram: on screen with it (and the third Tab stop from the address).
+                    <Controls
+                        playing={state.playing}
+                        cursor={state.cursor}
+                        count={count}
+                        speed={state.speed}
+                        on_toggle={action(Action::TogglePlay)}
+                        on_back={action(Action::StepBack)}
+                        on_forward={action(Action::StepForward)}
+                        on_restart={action(Action::Restart)}
+                        on_seek={on_seek.clone()}
+                        on_speed={on_speed}
                     />
                     <ReasonBadge trace={trace.clone()} />
                     <Diagram
@@ -285,19 +336,14 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />
                     }
+                    <TopologySwitch
+                        redundant={state.design_shown()}
+                        broken={!faults::active(&state.world).is_empty()}
+                        note={state.world_note.clone().map(AttrValue::from)}
+                        on_switch={on_switch}
+                        on_restore={action(Action::RestoreAll)}
+                    />
                     if *stage >= 1 {
-                        <Controls
-                            playing={state.playing}
-                            cursor={state.cursor}
-                            count={count}
-                            speed={state.speed}
-                            on_toggle={action(Action::TogglePlay)}
-                            on_back={action(Action::StepBack)}
-                            on_forward={action(Action::StepForward)}
-                            on_restart={action(Action::Restart)}
-                            on_seek={on_seek.clone()}
-                            on_speed={on_speed}
-                        />
                         if let Some((hash, left_out)) = &share {
                             <p class="share">
                                 <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
@@ -309,7 +355,11 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 </section>
                 if *stage >= 1 {
-                    <Inspector cursor={state.cursor} step={current} />
+                    // The inspector's column: it stays in view (sticky) while the
+                    // stage and the steps scroll past, and never over the panels below.
+                    <div class="inspector-col">
+                        <Inspector cursor={state.cursor} step={current} />
+                    </div>
                     <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
                     <Preview trace={trace.clone()} at_end={state.at_end()} />
                     <Waterfall trace={trace} cursor={state.cursor} />
