@@ -296,6 +296,11 @@ test('a fault replays the failing request from step 1, and plays it', async ({ p
   await expect(page.locator('#step-counter')).toHaveText(/Step [12] of \d+/);
   await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(async () => (await counter(page)).current, { timeout: 10_000 }).toBeGreaterThan(2);
+  // "Restore everything" from the keyboard: it is disabled then, and the focus stays on the page's controls.
+  await page.locator('#restore-all').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#restore-all')).toBeDisabled();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('topology-single');
 });
 
 test.describe('with reduced motion', () => {
