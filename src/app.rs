@@ -99,6 +99,9 @@ fn remember_visit() {
     }
 }
 
+/// How long after the page's last stage a first visit's request is sent, ms.
+const FIRST_REQUEST_DELAY_MS: u32 = 400;
+
 /// The page renders in stages, one a frame: 0 the address bar and the
 /// diagram, 1 its fault toggles, the playback controls, inspector, steps, preview and
 /// waterfall, 2 the downtime, sweep and load panels, 3 the editors.
@@ -146,11 +149,27 @@ pub fn App(props: &AppProps) -> Html {
 
     // Every action: those that need the server are sent (and, while it
     // starts, counted, so that the page says the click is queued).
+    // The learner has asked for a trace (the first visit's own request is then not needed).
+    let acted = use_mut_ref(|| false);
     let act = {
         let state = state.clone();
         let send = send.clone();
+        let acted = acted.clone();
         Callback::from(move |action: Action| match state.command(&action) {
             Some(command) => {
+                // What shows a trace (not a table browsed, a console statement,
+                // a stream or the stored stack loading).
+                if matches!(
+                    action,
+                    Action::Run(_)
+                        | Action::SetRedundant(_)
+                        | Action::SetFault { .. }
+                        | Action::RestoreAll
+                        | Action::OpenLink(_)
+                ) || matches!(&action, Action::ReplaceScenario { origin, .. } if *origin != crate::state::Origin::Stored)
+                {
+                    *acted.borrow_mut() = true;
+                }
                 state.dispatch(Action::Sent(Box::new(action)));
                 send(command);
             }
@@ -158,6 +177,8 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // A first visit's own request, waiting for the page's last stage.
+    let first = use_mut_ref(|| false);
     // At start: wake the server, then open the deep link or the first address,
     // and measure the load panel's routes.
     {
@@ -165,7 +186,7 @@ pub fn App(props: &AppProps) -> Html {
         let send = send.clone();
         let initial = props.initial_url.clone();
         let first_request = props.first_request;
-        let input = state.input.clone();
+        let first = first.clone();
         use_effect_with((), move |_| {
             send(Command::Start);
             if let Some(link) = link {
@@ -173,8 +194,8 @@ pub fn App(props: &AppProps) -> Html {
             } else if let Some(url) = initial {
                 act.emit(Action::Run(url.to_string()));
             } else if first_request && !visited_before() {
-                // Not a click of the learner's: it is not counted as queued.
-                send(Command::Request { input });
+                // Sent once the page is complete (the stages below).
+                *first.borrow_mut() = true;
             }
             remember_visit();
             send(Command::RouteCosts {
@@ -187,8 +208,22 @@ pub fn App(props: &AppProps) -> Html {
     let stage = use_state(|| if props.defer_panels { 0u8 } else { LAST_STAGE });
     {
         let stage = stage.clone();
+        let (first, acted, send) = (first.clone(), acted.clone(), send.clone());
+        let input = state.input.clone();
         use_effect_with(*stage, move |now| {
             let now = *now;
+            // A first visit: once the page is complete and has settled, the
+            // first example is requested and plays by itself (its rendering
+            // stays out of the start-up's frames), unless the learner has
+            // already asked for something. Not a click: never counted as queued.
+            if now == LAST_STAGE && std::mem::take(&mut *first.borrow_mut()) {
+                Timeout::new(FIRST_REQUEST_DELAY_MS, move || {
+                    if !*acted.borrow() {
+                        send(Command::Request { input });
+                    }
+                })
+                .forget();
+            }
             let frame = (now < LAST_STAGE).then(|| {
                 gloo::render::request_animation_frame(move |_| {
                     // After the frame is painted, not before it.
