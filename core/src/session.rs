@@ -109,7 +109,8 @@ pub enum Command {
 pub enum Show {
     /// From its first step (a new request; playback may start).
     Start,
-    /// At its last step (the world changed: the symptom at once).
+    /// After the world changed: the page replays the new trace from its
+    /// first step, so the learner sees the symptom happen.
     End,
     /// At this step (a deep link).
     Step(usize),
