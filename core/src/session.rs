@@ -70,8 +70,8 @@ pub enum Command {
     /// Request what the learner typed, now.
     Request { input: String },
     /// Change the running world now, then request the last address again
-    /// (or `rerun`, the address bar's text, before any request): its trace
-    /// comes back as [`Show::End`].
+    /// (or `rerun`, the address bar's text, before any request) and show the
+    /// end of its trace.
     Apply {
         changes: Vec<Change>,
         rerun: Option<String>,
