@@ -109,8 +109,7 @@ pub enum Command {
 pub enum Show {
     /// From its first step (a new request; playback may start).
     Start,
-    /// After the world changed: the page replays the new trace from its
-    /// first step, so the learner sees the symptom happen.
+    /// At its last step (the world changed: the symptom at once).
     End,
     /// At this step (a deep link).
     Step(usize),
