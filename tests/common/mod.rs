@@ -53,7 +53,6 @@ pub fn test_props() -> stackscope::AppProps {
         autoplay: false,
         connect: in_process(),
         defer_panels: false,
-        first_request: false,
         ..stackscope::AppProps::default()
     }
 }
