@@ -41,6 +41,12 @@ pub struct AppProps {
     /// (`LAST_STAGE`), so that no start-up task is long. Tests render all at once.
     #[prop_or(true)]
     pub defer_panels: bool,
+    /// On this browser's first visit (nothing under [`VISITED_KEY`]), request
+    /// the first example at start when there is no deep link or initial
+    /// address: it plays by itself (unless reduced motion is asked for).
+    /// Tests turn it off to start from an empty page.
+    #[prop_or(true)]
+    pub first_request: bool,
 }
 
 impl Default for AppProps {
@@ -52,6 +58,7 @@ impl Default for AppProps {
             link: None,
             connect: Connect::worker(),
             defer_panels: true,
+            first_request: true,
         }
     }
 }
@@ -69,6 +76,31 @@ fn prefers_reduced_motion() -> bool {
         })
         .is_some_and(|m| m.matches())
 }
+
+/// The `localStorage` key that remembers this browser has been here
+/// (versioned like the editors' `stackscope.scenario.v1`).
+pub const VISITED_KEY: &str = "stackscope.visited.v1";
+
+/// True when this browser opened the page before (never outside a browser).
+fn visited_before() -> bool {
+    if !cfg!(target_arch = "wasm32") {
+        return false;
+    }
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(VISITED_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Remembers that this browser has seen the page (storage may be refused: then every visit is a first).
+fn remember_visit() {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(VISITED_KEY, "1");
+    }
+}
+
+/// How long after the page's last stage a first visit's request is sent, ms.
+const FIRST_REQUEST_DELAY_MS: u32 = 400;
 
 /// The page renders in stages, one a frame: 0 the address bar and the
 /// diagram, 1 its fault toggles, the playback controls, inspector, steps, preview and
@@ -117,11 +149,27 @@ pub fn App(props: &AppProps) -> Html {
 
     // Every action: those that need the server are sent (and, while it
     // starts, counted, so that the page says the click is queued).
+    // The learner has asked for a trace (the first visit's own request is then not needed).
+    let acted = use_mut_ref(|| false);
     let act = {
         let state = state.clone();
         let send = send.clone();
+        let acted = acted.clone();
         Callback::from(move |action: Action| match state.command(&action) {
             Some(command) => {
+                // What shows a trace (not a table browsed, a console statement,
+                // a stream or the stored stack loading).
+                if matches!(
+                    action,
+                    Action::Run(_)
+                        | Action::SetRedundant(_)
+                        | Action::SetFault { .. }
+                        | Action::RestoreAll
+                        | Action::OpenLink(_)
+                ) || matches!(&action, Action::ReplaceScenario { origin, .. } if *origin != crate::state::Origin::Stored)
+                {
+                    *acted.borrow_mut() = true;
+                }
                 state.dispatch(Action::Sent(Box::new(action)));
                 send(command);
             }
@@ -129,19 +177,27 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // A first visit's own request, waiting for the page's last stage.
+    let first = use_mut_ref(|| false);
     // At start: wake the server, then open the deep link or the first address,
     // and measure the load panel's routes.
     {
         let act = act.clone();
         let send = send.clone();
         let initial = props.initial_url.clone();
+        let first_request = props.first_request;
+        let first = first.clone();
         use_effect_with((), move |_| {
             send(Command::Start);
             if let Some(link) = link {
                 act.emit(Action::OpenLink(link.to_string()));
             } else if let Some(url) = initial {
                 act.emit(Action::Run(url.to_string()));
+            } else if first_request && !visited_before() {
+                // Sent once the page is complete (the stages below).
+                *first.borrow_mut() = true;
             }
+            remember_visit();
             send(Command::RouteCosts {
                 mix: LoadSpec::default().mix,
             });
@@ -152,8 +208,22 @@ pub fn App(props: &AppProps) -> Html {
     let stage = use_state(|| if props.defer_panels { 0u8 } else { LAST_STAGE });
     {
         let stage = stage.clone();
+        let (first, acted, send) = (first.clone(), acted.clone(), send.clone());
+        let input = state.input.clone();
         use_effect_with(*stage, move |now| {
             let now = *now;
+            // A first visit: once the page is complete and has settled, the
+            // first example is requested and plays by itself (its rendering
+            // stays out of the start-up's frames), unless the learner has
+            // already asked for something. Not a click: never counted as queued.
+            if now == LAST_STAGE && std::mem::take(&mut *first.borrow_mut()) {
+                Timeout::new(FIRST_REQUEST_DELAY_MS, move || {
+                    if !*acted.borrow() {
+                        send(Command::Request { input });
+                    }
+                })
+                .forget();
+            }
             let frame = (now < LAST_STAGE).then(|| {
                 gloo::render::request_animation_frame(move |_| {
                     // After the frame is painted, not before it.
@@ -265,12 +335,28 @@ pub fn App(props: &AppProps) -> Html {
                             { queued(state.queued) }
                         </p>
                     }
-                    <TopologySwitch
-                        redundant={state.design_shown()}
-                        broken={!faults::active(&state.world).is_empty()}
-                        note={state.world_note.clone().map(AttrValue::from)}
-                        on_switch={on_switch}
-                        on_restore={action(Action::RestoreAll)}
+                    // What to do, in one sentence, and the one obvious first action (Play).
+                    <p id="intro" class="intro">
+                        if trace.is_some() {
+                            { "Press " }<strong>{ "▶ Play" }</strong>
+                            { " to watch the request travel, hop by hop (or step through it)." }
+                        } else {
+                            { "Press " }<strong>{ "Go" }</strong>
+                            { " to send the request for this address, then watch it travel hop by hop." }
+                        }
+                    </p>
+                    // Before the diagram: on screen with it (and the third Tab stop from the address).
+                    <Controls
+                        playing={state.playing}
+                        cursor={state.cursor}
+                        count={count}
+                        speed={state.speed}
+                        on_toggle={action(Action::TogglePlay)}
+                        on_back={action(Action::StepBack)}
+                        on_forward={action(Action::StepForward)}
+                        on_restart={action(Action::Restart)}
+                        on_seek={on_seek.clone()}
+                        on_speed={on_speed}
                     />
                     <ReasonBadge trace={trace.clone()} />
                     <Diagram
@@ -285,19 +371,14 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />
                     }
+                    <TopologySwitch
+                        redundant={state.design_shown()}
+                        broken={!faults::active(&state.world).is_empty()}
+                        note={state.world_note.clone().map(AttrValue::from)}
+                        on_switch={on_switch}
+                        on_restore={action(Action::RestoreAll)}
+                    />
                     if *stage >= 1 {
-                        <Controls
-                            playing={state.playing}
-                            cursor={state.cursor}
-                            count={count}
-                            speed={state.speed}
-                            on_toggle={action(Action::TogglePlay)}
-                            on_back={action(Action::StepBack)}
-                            on_forward={action(Action::StepForward)}
-                            on_restart={action(Action::Restart)}
-                            on_seek={on_seek.clone()}
-                            on_speed={on_speed}
-                        />
                         if let Some((hash, left_out)) = &share {
                             <p class="share">
                                 <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
@@ -309,7 +390,11 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 </section>
                 if *stage >= 1 {
-                    <Inspector cursor={state.cursor} step={current} />
+                    // The inspector's column: it stays in view (sticky) while the
+                    // stage and the steps scroll past, and never over the panels below.
+                    <div class="inspector-col">
+                        <Inspector cursor={state.cursor} step={current} />
+                    </div>
                     <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
                     <Preview trace={trace.clone()} at_end={state.at_end()} />
                     <Waterfall trace={trace} cursor={state.cursor} />

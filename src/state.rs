@@ -361,19 +361,19 @@ impl State {
         self.run += 1;
         let steps = trace.steps.len();
         self.trace = Some(TraceRef(Rc::new(trace)));
+        let play = self.autoplay && !self.reduced_motion && steps > 1;
         match show {
             Show::Start if self.first_step > 0 => {
                 self.cursor = self.first_step.min(self.last_index());
                 self.first_step = 0;
                 self.playing = false;
             }
-            Show::Start => {
+            // A changed world (`End`): its failing request is replayed from
+            // its start too, so the learner sees where it breaks (with
+            // reduced motion it waits at step 1).
+            Show::Start | Show::End => {
                 self.cursor = 0;
-                self.playing = self.autoplay && !self.reduced_motion && steps > 1;
-            }
-            Show::End => {
-                self.cursor = self.last_index();
-                self.playing = false;
+                self.playing = play;
             }
             Show::Step(i) => {
                 self.cursor = i.min(self.last_index());
@@ -644,6 +644,36 @@ mod tests {
             "http://www.foobar.com/nope"
         );
         assert!(s.editor.browse.is_some());
+    }
+
+    #[test]
+    fn a_fault_replays_its_request_from_the_start() {
+        let mut session = Session::new();
+        let mut s = State::new(true, false);
+        let run = Action::Run("http://www.foobar.com/".into());
+        let c = s.command(&run).unwrap();
+        s = reduce(s, Action::Reply(Box::new(session.handle(c))));
+        s = reduce(s, Action::Seek(5));
+        let fault = Action::SetFault {
+            change: Change::App(None, stackscope_core::scenario::ProcessState::Stopped),
+            on: true,
+        };
+        let c = s.command(&fault).unwrap();
+        s = reduce(s, Action::Reply(Box::new(session.handle(c))));
+        assert_eq!(s.run, 2);
+        assert_eq!(s.cursor, 0, "from step 1");
+        assert!(s.playing, "animated");
+
+        // With reduced motion: from step 1, waiting for the learner.
+        let mut session = Session::new();
+        let mut s = State::new(true, true);
+        let c = s.command(&run).unwrap();
+        s = reduce(s, Action::Reply(Box::new(session.handle(c))));
+        s = reduce(s, Action::Seek(5));
+        let c = s.command(&fault).unwrap();
+        s = reduce(s, Action::Reply(Box::new(session.handle(c))));
+        assert_eq!(s.cursor, 0);
+        assert!(!s.playing);
     }
 
     #[test]

@@ -420,6 +420,10 @@ async fn a_fault_toggle_reruns_and_explains_the_symptom() {
     let t = badge.text_content().unwrap_or_default();
     assert!(t.contains("502"), "{t}");
     assert!(t.contains("application server"), "{t}");
+    // The failing request is replayed from its first step (the tests do not
+    // autoplay); at its end the browser shows the 502.
+    assert_eq!(counter(&root).0, 1, "a fault shows its request from step 1");
+    step_to_end(&root).await;
     assert!(text(&root, "#preview-status").contains("502"));
     // Restore everything: the page works again.
     click(&root, "#restore-all").await;

@@ -68,6 +68,12 @@ async fn run_preset(root: &Element, url: &str) {
 async fn visit(root: &Element, url: &str) {
     fill(root, "#url-input", url).await;
     click(root, "#go").await;
+    to_end(root).await;
+}
+
+/// Jumps to the last step of the trace on screen (a changed world replays
+/// its request from step 1).
+async fn to_end(root: &Element) {
     let last = all(root, "table#steps tr.step").len();
     assert!(last > 0);
     click(
@@ -122,7 +128,8 @@ async fn a_wrong_upstream_makes_the_next_trace_a_502() {
     fill(&root, "#upstream", "127.0.0.1:9000").await;
     click(&root, "#upstream-submit").await;
     assert!(find(&root, "#upstream-error").is_none());
-    // The current address was requested again and shown at its end.
+    // The current address was requested again (shown from step 1): at its end, a 502.
+    to_end(&root).await;
     let status = text(&root, "#preview-status");
     assert!(status.contains("502"), "{status}");
     assert!(text(&root, "#nginx-config").contains("proxy_pass http://127.0.0.1:9000;"));
@@ -142,6 +149,7 @@ async fn a_post_added_in_the_form_shows_on_the_home_page_as_text() {
     fill(&root, "#post-published", "2026-11-26").await;
     click(&root, "#post-submit").await;
     assert!(find(&root, "#post-error").is_none());
+    to_end(&root).await;
     let home = preview_html(&root);
     assert!(
         home.contains("Hello &lt;b&gt;bold&lt;/b&gt; reader"),
@@ -243,6 +251,7 @@ async fn a_saved_stack_comes_back_and_reset_forgets_it() {
     click(&again, "#reset-stack").await;
     assert_eq!(all(&again, "#nginx-locations li").len(), 4);
     assert!(storage().get_item(KEY).unwrap().is_none());
+    to_end(&again).await;
     assert!(text(&again, "#preview-status").contains("200"));
 }
 
@@ -269,6 +278,7 @@ async fn faults_survive_an_edit_and_dns_faults_block_edits() {
             .as_deref(),
         Some("true")
     );
+    to_end(&root).await;
     assert!(text(&root, "#preview-status").contains("502"));
     let saved = storage().get_item(KEY).unwrap().expect("saved");
     assert!(
@@ -276,6 +286,7 @@ async fn faults_survive_an_edit_and_dns_faults_block_edits() {
         "{saved}"
     );
     click(&root, "#restore-all").await;
+    to_end(&root).await;
     assert!(text(&root, "#preview-status").contains("200"));
     assert_eq!(all(&root, "#nginx-locations li").len(), 5, "the edit stays");
 

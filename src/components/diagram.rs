@@ -94,6 +94,25 @@ pub fn anchor(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64) {
     }
 }
 
+/// Where the packet waits at a box: above the box's name (for the network
+/// card and a redundant web server, whose top carries text, on the left
+/// edge), never on it.
+fn packet_at(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64) {
+    match c {
+        Component::Server if redundant => (680.0, 247.5 + web_dy(node)),
+        Component::Server => {
+            let (x, y) = anchor(c, node, redundant);
+            (x - 40.0, y)
+        }
+        // Above the name by more than the packet's radius and the name's
+        // ascent at the phone's type size.
+        _ => {
+            let (x, y) = label_pos((c, node), redundant);
+            (x, y - 34.0)
+        }
+    }
+}
+
 /// How a group of fault toggles is placed relative to its point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -297,7 +316,7 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
         },
         Component::LoadBalancer => html! {
             <>
-                { rect(x, y, 150.0, 70.0, "shape") }
+                { rect(x, y, 160.0, 70.0, "shape") }
                 <text class="sub" x={x.to_string()} y={(y + 24.0).to_string()}>{ "8.8.8.8:80" }</text>
             </>
         },
@@ -313,7 +332,7 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
         Component::Database => cylinder(x, y, 190.0),
         Component::Nginx | Component::App if redundant => rect(x, y, 130.0, 46.0, "shape"),
         Component::Nginx | Component::App => rect(x, y, 190.0, 54.0, "shape"),
-        Component::OtherHost => rect(x, y, 200.0, 56.0, "shape"),
+        Component::OtherHost => rect(x, y, 250.0, 56.0, "shape"),
         _ => rect(x, y, 170.0, 44.0, "shape"),
     }
 }
@@ -508,7 +527,8 @@ pub fn Diagram(props: &Props) -> Html {
         // Where the "STOPPED" word goes: under the label, or under the web server's name.
         let (dx, dy) = match c {
             Component::Server if redundant => (694.0, 175.0 + web_dy(node) + 46.0),
-            Component::Server => (lx, ly + 58.0),
+            // On the title's line, clear of the fault buttons under it.
+            Component::Server => (780.0, 226.0),
             Component::Browser => (lx, ly + 40.0),
             Component::Database | Component::Replica if redundant => (lx, ly - 48.0),
             Component::Database | Component::Replica => (lx, ly + 46.0),
@@ -523,10 +543,11 @@ pub fn Diagram(props: &Props) -> Html {
                 <title>{ name.clone() }</title>
                 { shape(n, world) }
                 if !label.is_empty() {
-                    <text class="label" x={lx.to_string()} y={ly.to_string()}>{ label }</text>
+                    <text class={classes!("label", (label.len() > 9).then_some("long"))}
+                        x={lx.to_string()} y={ly.to_string()}>{ label }</text>
                 }
                 if let Some(d) = down {
-                    <text class={classes!("down-word", (c == Component::Server && redundant).then_some("start"))}
+                    <text class={classes!("down-word", (c == Component::Server).then_some("start"))}
                         x={dx.to_string()} y={dy.to_string()}>{ d }</text>
                 }
                 if m.failed {
@@ -537,8 +558,8 @@ pub fn Diagram(props: &Props) -> Html {
     });
 
     let packet = step.as_ref().map(|s| {
-        let (fx, fy) = anchor(s.from, s.node, redundant);
-        let (tx, ty) = anchor(s.to, s.node, redundant);
+        let (fx, fy) = packet_at(s.from, s.node, redundant);
+        let (tx, ty) = packet_at(s.to, s.node, redundant);
         let (x, y) = if arrived { (tx, ty) } else { (fx, fy) };
         let pulse = s.from == s.to;
         let failed = s.status == Status::Fail;

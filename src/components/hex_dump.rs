@@ -31,7 +31,7 @@ fn printable(b: u8) -> char {
 pub fn HexDump(props: &Props) -> Html {
     let msg = &props.message;
     let rows = msg.bytes.chunks(16).enumerate().map(|(r, chunk)| {
-        let bytes = chunk.iter().enumerate().map(|(j, b)| {
+        let byte = |(j, b): (usize, &u8)| {
             let i = r * 16 + j;
             match field_of(msg, i) {
                 Some(f) => {
@@ -49,12 +49,21 @@ pub fn HexDump(props: &Props) -> Html {
                 }
                 None => html! { <span class="byte">{ format!("{b:02x}") }</span> },
             }
-        });
+        };
+        // Two halves of 8, as `hexdump -C` prints them: on a narrow screen
+        // the second half (and the text column) wraps under the first
+        // instead of being cut off or scrolled.
+        let (first, second) = chunk.split_at(chunk.len().min(8));
+        let first = first.iter().enumerate().map(byte);
+        let second = second.iter().enumerate().map(|(j, b)| byte((j + 8, b)));
         let ascii: String = chunk.iter().map(|&b| printable(b)).collect();
         html! {
             <div class="hex-row">
                 <span class="offset">{ format!("{:04x}", r * 16) }</span>
-                <span class="hex-bytes">{ for bytes }</span>
+                <span class="hex-bytes">
+                    <span class="hex-half">{ for first }</span>
+                    <span class="hex-half">{ for second }</span>
+                </span>
                 <span class="ascii" aria-hidden="true">{ ascii }</span>
             </div>
         }
@@ -72,8 +81,7 @@ pub fn HexDump(props: &Props) -> Html {
     });
     html! {
         <div class="hexdump-wrap">
-            // Scrollable on narrow screens, so it must be reachable by keyboard.
-            <div class="hexdump" role="group" tabindex="0"
+            <div class="hexdump" role="group"
                 aria-label={format!("The message's {} bytes in hexadecimal, 16 per row", msg.bytes.len())}>
                 { for rows }
             </div>

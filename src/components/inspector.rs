@@ -2,6 +2,7 @@
 
 use stackscope_core::trace::SqlQuery;
 use stackscope_core::{Payload, Status, Step};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::hex_dump::HexDump;
@@ -186,10 +187,45 @@ fn payload_view(p: &Payload) -> Html {
     }
 }
 
+/// The gap kept above the sticky inspector, px.
+const GAP_PX: f64 = 8.0;
+
+/// Where the sticky inspector stops (`top`, set through the CSSOM: the CSP
+/// refuses `style` attributes). When it is taller than the window, its top
+/// is above the window by the difference, so it scrolls with the page
+/// until its bottom is in view and then stays: every line can be read,
+/// without a scroll box of its own.
+fn place(section: &NodeRef) {
+    let (Some(el), Some(win)) = (section.cast::<HtmlElement>(), web_sys::window()) else {
+        return;
+    };
+    let view = win
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let h = f64::from(el.offset_height());
+    let top = GAP_PX.min(view - h - GAP_PX);
+    let _ = el.style().set_property("top", &format!("{top:.0}px"));
+}
+
 #[component]
 pub fn Inspector(props: &Props) -> Html {
+    let section = use_node_ref();
+    {
+        let section = section.clone();
+        use_effect(move || place(&section));
+    }
+    {
+        let section = section.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| place(&section)));
+            move || drop(listener)
+        });
+    }
     html! {
-        <section id="inspector" class="inspector" aria-labelledby="inspector-title" tabindex="0">
+        <section id="inspector" class="inspector" aria-labelledby="inspector-title" tabindex="0" ref={section}>
             if let Some(step) = &props.step {
                 <h2 id="inspector-title">
                     <span class="step-no">{ format!("Step {}: ", props.cursor + 1) }</span>

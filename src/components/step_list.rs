@@ -1,7 +1,6 @@
 //! The table of every step; the current row is highlighted and rows are clickable.
 
 use stackscope_core::Status;
-use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::format::{component_id, duration};
@@ -16,27 +15,6 @@ pub struct Props {
 
 #[component]
 pub fn StepList(props: &Props) -> Html {
-    let scroller = use_node_ref();
-    let current_row = use_node_ref();
-    {
-        // Keep the current row in view inside the list's own scroll box (never the page).
-        let scroller = scroller.clone();
-        let current_row = current_row.clone();
-        let trace_id = props
-            .trace
-            .as_ref()
-            .map(|t| std::rc::Rc::as_ptr(&t.0) as usize);
-        use_effect_with((trace_id, props.cursor), move |_| {
-            if let (Some(boxed), Some(row)) = (
-                scroller.cast::<HtmlElement>(),
-                current_row.cast::<HtmlElement>(),
-            ) {
-                let top = row.offset_top() - boxed.client_height() / 2 + row.offset_height() / 2;
-                boxed.set_scroll_top(top.max(0));
-            }
-        });
-    }
-
     let body = match &props.trace {
         None => html! {
             <tr class="empty"><td colspan="4">{ "Type an address or pick an example, then press Go." }</td></tr>
@@ -62,7 +40,6 @@ pub fn StepList(props: &Props) -> Html {
                             (i > props.cursor).then_some("future"))}
                         data-index={i.to_string()} data-component={component_id(s.to)}
                         aria-current={current.then_some("step")}
-                        ref={if current { current_row.clone() } else { NodeRef::default() }}
                         onclick={onclick}>
                         <td class="num">
                             <button type="button" class="step-go" aria-label={format!("Show step {}", i + 1)}>
@@ -86,7 +63,7 @@ pub fn StepList(props: &Props) -> Html {
     html! {
         <section class="steps-panel" aria-labelledby="steps-title">
             <h2 id="steps-title">{ "Steps" }</h2>
-            <div class="table-scroll" ref={scroller}>
+            <div class="table-scroll">
                 <table id="steps">
                     <caption class="visually-hidden">{ "Every step of the request, in order. Select one to inspect it." }</caption>
                     <thead>

@@ -13,6 +13,25 @@ pub struct Props {
     pub on_restore: Callback<()>,
 }
 
+/// Focuses the checked design when the (now disabled) button left the focus on `<body>`.
+fn refocus(button: &NodeRef) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let lost = match doc.active_element() {
+        None => true,
+        Some(a) => doc.body().is_some_and(|b| *b == a) || button.get().is_some_and(|n| n == *a),
+    };
+    let checked = doc
+        .query_selector("#topology input:checked")
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let (true, Some(c)) = (lost, checked) {
+        let _ = c.focus();
+    }
+}
+
 #[component]
 pub fn TopologySwitch(props: &Props) -> Html {
     let radio = |id: &'static str, value: bool, label: &'static str| {
@@ -26,7 +45,25 @@ pub fn TopologySwitch(props: &Props) -> Html {
             </label>
         }
     };
-    let restore = props.on_restore.reform(|_: MouseEvent| ());
+    // "Restore everything" is disabled once nothing is broken: if it had the
+    // focus, the focus moves to the design switch instead of <body>.
+    let restore_ref = use_node_ref();
+    let pressed = use_mut_ref(|| false);
+    {
+        let (restore_ref, pressed) = (restore_ref.clone(), pressed.clone());
+        use_effect_with(props.broken, move |broken| {
+            if !*broken && std::mem::take(&mut *pressed.borrow_mut()) {
+                refocus(&restore_ref);
+            }
+        });
+    }
+    let restore = {
+        let cb = props.on_restore.clone();
+        Callback::from(move |_: MouseEvent| {
+            *pressed.borrow_mut() = true;
+            cb.emit(());
+        })
+    };
     html! {
         <div class="world-bar">
             <fieldset id="topology" class="topology">
@@ -45,7 +82,7 @@ pub fn TopologySwitch(props: &Props) -> Html {
                     <span class="key">{ "✕ delete DNS records" }</span>
                     <span class="key">{ "≠ wrong IP in DNS" }</span>
                 </p>
-                <button type="button" id="restore-all" onclick={restore} disabled={!props.broken}>
+                <button type="button" id="restore-all" ref={restore_ref} onclick={restore} disabled={!props.broken}>
                     { "Restore everything" }
                 </button>
             </div>

@@ -160,7 +160,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
                    a CNAME chain is followed 5 links at most). A name without a dot is relative to {origin}; \
                    the resolver's cache starts empty after an edit.", zone.ns_name, zone.ns_ip) }
             </p>
-            <div class="table-x" tabindex="0" role="region" aria-label="Records of the zone">
+            <div class="table-x zone-table" role="region" aria-label="Records of the zone">
                 <table id="zone-records" class="result">
                     <thead><tr>
                         <th scope="col">{ "Name" }</th><th scope="col">{ "TTL (s)" }</th>

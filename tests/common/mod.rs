@@ -53,6 +53,7 @@ pub fn test_props() -> stackscope::AppProps {
         autoplay: false,
         connect: in_process(),
         defer_panels: false,
+        first_request: false,
         ..stackscope::AppProps::default()
     }
 }

@@ -202,12 +202,16 @@ test('stop Nginx by its box: the reason badge and the browser say connection ref
   await expect(stop).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator('#reason-badge')).toBeVisible();
   await expect(page.locator('#reason-badge')).toContainText('ERR_CONNECTION_REFUSED');
+  // The request is replayed from step 1; at its last step the browser says why.
+  await expect(page.locator('#step-counter')).toHaveText(/Step [12] of \d+/);
+  await page.locator('table#steps tr.step').last().locator('button.step-go').click();
   await expect(page.locator('#preview-status')).toContainText('ERR_CONNECTION_REFUSED');
   // Keyboard: the same toggle repairs it.
   await stop.focus();
   await page.keyboard.press('Enter');
   await expect(stop).toHaveAttribute('aria-pressed', 'false');
   await expect(page.locator('#reason-badge')).toBeHidden();
+  await page.locator('table#steps tr.step').last().locator('button.step-go').click();
   await expect(page.locator('#preview-status')).toContainText('200');
 });
 

@@ -63,6 +63,8 @@ test('DNS: www as an A record to 203.0.113.80 shows in the next trace and the pr
   await expect(zone.locator('#zone-records')).toContainText('203.0.113.80');
   // The page was requested again: someone else's server answers.
   await expect(page.locator('table#steps')).toContainText('203.0.113.80');
+  // It is replayed from step 1: at its end, the browser shows that server's page.
+  await toEnd(page);
   await expect(preview(page).locator('body')).toContainText('Welcome to nginx');
   // Saved in this browser, in the versioned envelope.
   const saved = await page.evaluate((k) => localStorage.getItem(k), KEY);

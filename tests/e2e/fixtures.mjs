@@ -4,7 +4,30 @@ import { test as base, expect } from '@playwright/test';
 
 export { expect };
 
+/** The key under which the page remembers this browser has been here (src/app.rs). */
+export const VISITED_KEY = 'stackscope.visited.v1';
+
+/**
+ * Makes every page a returning visitor's (nothing is requested or played by
+ * itself at start), unless a test asks for a first visit with
+ * `test.use({ firstVisit: true })`.
+ */
+export async function returning(context) {
+  // Init scripts run in every frame: the sandboxed preview frame has no storage.
+  await context.addInitScript((key) => {
+    if (window === window.top) localStorage.setItem(key, '1');
+  }, VISITED_KEY);
+}
+
 export const test = base.extend({
+  firstVisit: [false, { option: true }],
+  visit: [
+    async ({ context, firstVisit }, use) => {
+      if (!firstVisit) await returning(context);
+      await use();
+    },
+    { auto: true },
+  ],
   problems: [
     async ({ page }, use, testInfo) => {
       const problems = [];

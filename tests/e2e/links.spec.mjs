@@ -1,6 +1,11 @@
 // Deep links: "Link to this step" reproduces the world, the address and the
 // step on screen; a damaged link gives a message and the defaults.
 import { test, expect } from '@playwright/test';
+import { returning } from './fixtures.mjs';
+
+// A returning visitor's page: nothing is requested or played by itself at
+// start (layout.spec.mjs tests the first visit).
+test.beforeEach(async ({ context }) => returning(context));
 
 async function guard(page) {
   const problems = [];
