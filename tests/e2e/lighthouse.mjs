@@ -67,6 +67,11 @@ try {
       onlyCategories: CATEGORIES,
     });
     lhrs.push(result.lhr);
+    const a = result.lhr.audits;
+    const ms = (id) => Math.round(a[id]?.numericValue ?? NaN);
+    console.log(
+      `  run ${i + 1}: performance ${Math.round((result.lhr.categories.performance?.score ?? 0) * 100)}, FCP ${ms('first-contentful-paint')} ms, LCP ${ms('largest-contentful-paint')} ms, TBT ${ms('total-blocking-time')} ms, CLS ${(a['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)}, longest task ${Math.round(Math.max(0, ...(a['long-tasks']?.details?.items ?? []).map((t) => t.duration)))} ms`,
+    );
   }
   const perf = (l) => l.categories.performance?.score ?? 0;
   const sorted = [...lhrs].sort((a, b) => perf(a) - perf(b));
