@@ -9,12 +9,26 @@ use yew::prelude::*;
 use crate::backend::Connect;
 
 use crate::components::{
-    announcer::Announcer, component_info::ComponentInfo, controls::Controls,
-    deploy_panel::DeployPanel, diagram::Diagram, inspector::Inspector, presets::Presets,
-    preview::Preview, reason_badge::ReasonBadge, step_list::StepList, sweep_panel::SweepPanel,
-    topology::TopologySwitch, url_bar::UrlBar, waterfall::Waterfall,
+    announcer::Announcer,
+    checklist::Checklist,
+    component_info::ComponentInfo,
+    controls::Controls,
+    deploy_panel::DeployPanel,
+    diagram::Diagram,
+    inspector::Inspector,
+    lesson_card::LessonCard,
+    presets::Presets,
+    preview::Preview,
+    reason_badge::ReasonBadge,
+    shortcuts::{Key, Legend, LessonsButton, Shortcuts},
+    step_list::StepList,
+    sweep_panel::SweepPanel,
+    topology::TopologySwitch,
+    url_bar::UrlBar,
+    waterfall::Waterfall,
 };
 use crate::faults::{self, Demo};
+use crate::lessons::{LessonMsg, LESSONS};
 use crate::state::{Action, Speed, State};
 
 /// Options of the app; the page mounts it with the defaults.
@@ -119,7 +133,15 @@ fn queued(clicks: u32) -> String {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
-    let link = props.link.clone().filter(|l| l.len() > 1);
+    // `#lesson=…` / `#present` open a lesson; any other fragment is a deep link.
+    let lesson_fragment = props
+        .link
+        .clone()
+        .filter(|l| l.starts_with("#lesson=") || l.starts_with("#present"));
+    let link = props
+        .link
+        .clone()
+        .filter(|l| l.len() > 1 && lesson_fragment.is_none());
     let first_step = if props.initial_url.is_some() {
         props.initial_step
     } else {
@@ -134,6 +156,8 @@ pub fn App(props: &AppProps) -> Html {
             s
         })
     };
+
+    let lessons = crate::lessons::hook::use_lessons(&state, lesson_fragment);
 
     // The line to the simulated server, opened by the first command (after
     // the first paint); replies become actions.
@@ -165,6 +189,7 @@ pub fn App(props: &AppProps) -> Html {
                         | Action::SetRedundant(_)
                         | Action::SetFault { .. }
                         | Action::RestoreAll
+                        | Action::Fresh(_)
                         | Action::OpenLink(_)
                 ) || matches!(&action, Action::ReplaceScenario { origin, .. } if *origin != crate::state::Origin::Stored)
                 {
@@ -297,6 +322,48 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |demo: Demo| d.emit(Action::RunDemo(demo)))
     };
 
+    // Lessons: their messages, the keyboard, the open lesson's card.
+    let on_lesson = {
+        let l = lessons.dispatcher();
+        Callback::from(move |m: LessonMsg| l.dispatch(m))
+    };
+    let on_presenter = {
+        let l = on_lesson.clone();
+        Callback::from(move |on: bool| l.emit(LessonMsg::SetPresenter(on)))
+    };
+    let on_key = {
+        let (d, l) = (d.clone(), on_lesson.clone());
+        Callback::from(move |k: Key| match k {
+            Key::TogglePlay => d.emit(Action::TogglePlay),
+            Key::Back => d.emit(Action::StepBack),
+            Key::Forward => d.emit(Action::StepForward),
+            Key::First => d.emit(Action::Seek(0)),
+            Key::Last => d.emit(Action::Seek(usize::MAX)),
+            Key::Lesson(i) if i < LESSONS.len() => l.emit(LessonMsg::Open(i, 0)),
+            Key::Lesson(_) => {}
+            Key::Presenter => l.emit(LessonMsg::TogglePresenter),
+        })
+    };
+    let on_load_run = {
+        let l = on_lesson.clone();
+        Callback::from(move |run| l.emit(LessonMsg::Load(run)))
+    };
+    let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
+        html! {
+            <LessonCard
+                index={index}
+                screen={screen}
+                progress={lessons.progress.clone()}
+                question={crate::lessons::quiz::for_lesson(lesson.id, &state, &lessons.progress)}
+                picked={lessons.picked}
+                presenter={lessons.presenter}
+                redundant={state.redundant()}
+                on_msg={on_lesson.clone()}
+                on_action={d.clone()}
+            />
+        }
+    });
+
     let trace = state.trace.clone();
     let count = state.step_count();
     let current = trace
@@ -335,16 +402,24 @@ pub fn App(props: &AppProps) -> Html {
                             { queued(state.queued) }
                         </p>
                     }
-                    // What to do, in one sentence, and the one obvious first action (Play).
+                    // What to do, in one sentence, and the one obvious first action
+                    // (Play); an open lesson takes its place.
+                    if let Some(card) = lesson_card {
+                        { card }
+                    } else {
                     <p id="intro" class="intro">
+                        <span>
                         if trace.is_some() {
                             { "Press " }<strong>{ "▶ Play" }</strong>
-                            { " to watch the request travel, hop by hop (or step through it)." }
+                            { " to watch the request travel, hop by hop." }
                         } else {
                             { "Press " }<strong>{ "Go" }</strong>
-                            { " to send the request for this address, then watch it travel hop by hop." }
+                            { " to send the request, then watch it travel hop by hop." }
                         }
+                        </span>
+                        <LessonsButton on_msg={on_lesson.clone()} />
                     </p>
+                    }
                     // Before the diagram: on screen with it (and the third Tab stop from the address).
                     <Controls
                         playing={state.playing}
@@ -358,6 +433,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_seek={on_seek.clone()}
                         on_speed={on_speed}
                     />
+                    <Shortcuts on_key={on_key} />
                     <ReasonBadge trace={trace.clone()} />
                     <Diagram
                         trace={trace.clone()}
@@ -368,6 +444,7 @@ pub fn App(props: &AppProps) -> Html {
                         on_fault={on_fault}
                         controls={*stage >= 1}
                     />
+                    <Legend presenter={lessons.presenter} on_presenter={on_presenter} />
                     if let Some(c) = state.info {
                         <ComponentInfo component={c} on_close={on_close_info} />
                     }
@@ -405,7 +482,13 @@ pub fn App(props: &AppProps) -> Html {
                 }
             </div>
             if *stage >= 2 {
-                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} />
+                <Checklist
+                    progress={lessons.progress.clone()}
+                    open={lessons.open.map(|(i, _)| i)}
+                    notice={lessons.notice.clone().map(AttrValue::from)}
+                    on_msg={on_lesson.clone()}
+                />
+                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run} />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

@@ -149,6 +149,10 @@ pub struct State {
     /// Index of the current step (0-based).
     pub cursor: usize,
     pub playing: bool,
+    /// The learner has used the playback controls (play, pause, a step, a
+    /// seek) since this trace arrived: the lessons count a step as shown
+    /// only then, not while a trace plays by itself.
+    pub by_hand: bool,
     pub speed: Speed,
     /// The component whose explanation is open.
     pub info: Option<Component>,
@@ -208,6 +212,7 @@ impl State {
             run: 0,
             cursor: 0,
             playing: false,
+            by_hand: false,
             speed: Speed::One,
             info: None,
             autoplay,
@@ -294,6 +299,10 @@ impl State {
                 changes: vec![Change::Restore],
                 rerun: self.rerun_input(),
             },
+            Action::Fresh(url) => Command::Apply {
+                changes: vec![Change::Restore],
+                rerun: Some(url.clone()),
+            },
             Action::RunDemo(demo) => {
                 let scenario = demo.scenario();
                 Command::Stream {
@@ -359,6 +368,7 @@ impl State {
     fn show_trace(&mut self, trace: Trace, show: Show) {
         self.input = trace.input.clone();
         self.run += 1;
+        self.by_hand = false;
         let steps = trace.steps.len();
         self.trace = Some(TraceRef(Rc::new(trace)));
         let play = self.autoplay && !self.reduced_motion && steps > 1;
@@ -504,6 +514,9 @@ pub enum Action {
     },
     /// Everything back as the world was built.
     RestoreAll,
+    /// Everything back as built (the DNS cache flushed too), then this
+    /// address requested: a lesson's set-up.
+    Fresh(String),
     /// Run one stream of the downtime panel.
     RunDemo(Demo),
     /// Compute the availability matrix.
@@ -541,7 +554,7 @@ impl Reducible for State {
                     s.queued += 1;
                 }
                 match *action {
-                    Action::Run(input) => s.input = input,
+                    Action::Run(input) | Action::Fresh(input) => s.input = input,
                     Action::SetRedundant(r) => s.design_choice = Some(r),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
@@ -550,6 +563,7 @@ impl Reducible for State {
             }
             Action::Reply(reply) => s.reply(*reply),
             Action::TogglePlay => {
+                s.by_hand = true;
                 if s.playing {
                     s.playing = false;
                 } else if s.step_count() > 1 {
@@ -559,7 +573,10 @@ impl Reducible for State {
                     s.playing = true;
                 }
             }
-            Action::Pause => s.playing = false,
+            Action::Pause => {
+                s.playing = false;
+                s.by_hand = true;
+            }
             Action::Tick => {
                 if s.playing {
                     if s.at_end() {
@@ -573,17 +590,21 @@ impl Reducible for State {
                 }
             }
             Action::StepForward => {
+                s.by_hand = true;
                 s.playing = false;
                 s.cursor = (s.cursor + 1).min(s.last_index());
             }
             Action::StepBack => {
+                s.by_hand = true;
                 s.playing = false;
                 s.cursor = s.cursor.saturating_sub(1);
             }
             Action::Restart => {
+                s.by_hand = true;
                 s.cursor = 0;
             }
             Action::Seek(i) => {
+                s.by_hand = true;
                 s.playing = false;
                 s.cursor = i.min(s.last_index());
             }
@@ -595,6 +616,7 @@ impl Reducible for State {
             | Action::SetRedundant(_)
             | Action::SetFault { .. }
             | Action::RestoreAll
+            | Action::Fresh(_)
             | Action::RunDemo(_)
             | Action::RunSweep
             | Action::ReplaceScenario { .. }

@@ -41,6 +41,7 @@ fn blocking() -> Props {
         blocking: true,
         knee_points: 6,
         knee_duration_s: 2.0,
+        on_run: yew::Callback::noop(),
     }
 }
 
@@ -204,6 +205,7 @@ async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
         blocking: false,
         knee_points: 4,
         knee_duration_s: 1.0,
+        on_run: yew::Callback::noop(),
     };
     let root = mount(props).await;
     choose(&root, "#load-duration", "10").await;

@@ -46,6 +46,9 @@ pub struct Props {
     pub knee_points: u32,
     #[prop_or(5.0)]
     pub knee_duration_s: f64,
+    /// Told what each finished run showed (the lessons' checklist listens).
+    #[prop_or_default]
+    pub on_run: Callback<crate::lessons::LoadRun>,
 }
 
 /// Wall time one task may use: far enough under the 50 ms of a long task that
@@ -288,6 +291,23 @@ fn input_value(e: &InputEvent) -> f64 {
 pub fn LoadPanel(props: &Props) -> Html {
     let panel = use_reducer(Panel::default);
     let slot: Slot = use_mut_ref(|| None::<Job>);
+
+    // Each finished run, once, to whoever listens.
+    {
+        let on_run = props.on_run.clone();
+        let result = panel.result.clone();
+        use_effect_with(result.as_ref().map(|r| Rc::as_ptr(r) as usize), move |_| {
+            if let Some(r) = result {
+                on_run.emit(crate::lessons::LoadRun {
+                    servers: r.spec.servers,
+                    cores: r.spec.cores,
+                    rate_per_s: r.spec.rate_per_s,
+                    error_rate: r.error_rate(),
+                    app_busy: r.app_utilisation,
+                });
+            }
+        });
+    }
 
     // Unmounting cancels whatever is in flight.
     {

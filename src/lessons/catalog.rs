@@ -1,0 +1,184 @@
+//! The lessons, in the seed's order: the scenario, each component, each
+//! weakness with its mitigations. Each lesson is three screens: the idea
+//! (and a button that sets the simulation up), the one thing to do that
+//! shows it, and a self-check question computed from the learner's run.
+
+use super::observe::Fact;
+
+/// Where the learner is sent to do the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The diagram, the controls and the steps (the first screen).
+    Journey,
+    /// The downtime panel (`#deploy`).
+    Downtime,
+    /// The availability sweep (`#sweep`).
+    Sweep,
+    /// The load simulation (`#load`).
+    Load,
+}
+
+impl Place {
+    /// The element the lesson scrolls to.
+    pub fn anchor(self) -> Option<&'static str> {
+        match self {
+            Place::Journey => None,
+            Place::Downtime => Some("deploy-panel"),
+            Place::Sweep => Some("sweep-panel"),
+            Place::Load => Some("load-panel"),
+        }
+    }
+}
+
+/// How a lesson sets the simulation up, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    /// Every fault repaired, the DNS cache flushed (a fresh lookup).
+    pub restore: bool,
+    /// The design: one server (`false`) or the redundant one.
+    pub redundant: bool,
+    /// The address requested.
+    pub url: &'static str,
+}
+
+/// One lesson (and its checklist item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// Stable id: the progress in storage and the deep link use it.
+    pub id: &'static str,
+    /// The checklist's wording: what the learner can explain once it ticks.
+    pub title: &'static str,
+    /// The plain-language definition (short, written for this app).
+    pub idea: &'static str,
+    pub setup: Setup,
+    /// The one thing to do that shows the point.
+    pub task: &'static str,
+    pub place: Place,
+    /// What must have been seen in the simulation, all of it, for the item to tick.
+    pub needs: &'static [Fact],
+}
+
+const HOME: &str = "http://www.foobar.com/";
+const FRESH: Setup = Setup {
+    restore: true,
+    redundant: false,
+    url: HOME,
+};
+
+/// Every lesson, in the order of the seed.
+pub const LESSONS: [Lesson; 11] = [
+    Lesson {
+        id: "scenario",
+        title: "What happens when you open www.foobar.com",
+        idea: "You type an address; your computer finds the server's address, connects to it, asks for the page and draws what comes back. Every hop below is computed by the simulation.",
+        setup: FRESH,
+        task: "Play the request again (or step through it) to its last step, and look at the page the browser shows.",
+        place: Place::Journey,
+        needs: &[Fact::PlayedHomeToEnd],
+    },
+    Lesson {
+        id: "server",
+        title: "What a server is",
+        idea: "A server is a computer that waits for requests from other computers (clients) over a network and answers them. Here it is the one machine in the diagram's Server box: Nginx, the application and the database all run on it.",
+        setup: FRESH,
+        task: "Step to the moment the server sends the page back to the browser.",
+        place: Place::Journey,
+        needs: &[Fact::SawServerAnswer],
+    },
+    Lesson {
+        id: "domain",
+        title: "The role of the domain name",
+        idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server.",
+        setup: FRESH,
+        task: "Find the step where the name becomes an address.",
+        place: Place::Journey,
+        needs: &[Fact::SawNameBecomeAddress],
+    },
+    Lesson {
+        id: "www",
+        title: "What type of DNS record www is",
+        idea: "A DNS record is one line of a zone: a name, a type and a value. The www name here is an alias: it points to another name, which holds the address.",
+        setup: FRESH,
+        task: "Find the name server's answer and read the record for www.foobar.com.",
+        place: Place::Journey,
+        needs: &[Fact::SawWwwRecord],
+    },
+    Lesson {
+        id: "web-server",
+        title: "The role of the web server (Nginx)",
+        idea: "The web server speaks HTTP with browsers. It sends files it has on disk itself, and hands every other request to the application server.",
+        setup: Setup {
+            url: "http://www.foobar.com/static/style.css",
+            ..FRESH
+        },
+        task: "Request a static file and a page, and compare who answers each.",
+        place: Place::Journey,
+        needs: &[Fact::SawStaticFromNginx, Fact::SawProxiedToApp],
+    },
+    Lesson {
+        id: "app-server",
+        title: "The role of the application server",
+        idea: "The application server runs the site's code: it reads the request, asks the database for data and builds the page. Without it Nginx can still send files, but not pages.",
+        setup: FRESH,
+        task: "Stop the application server and request the home page.",
+        place: Place::Journey,
+        needs: &[Fact::SawAppDownBadGateway],
+    },
+    Lesson {
+        id: "database",
+        title: "The role of the database (MySQL)",
+        idea: "The database stores the site's data (posts, users, settings) in tables and answers the application's SQL queries. Here SQLite plays MySQL's role.",
+        setup: Setup {
+            url: "http://www.foobar.com/posts/hello-world",
+            ..FRESH
+        },
+        task: "Step to a SQL query and its rows, then stop the database and request the page again.",
+        place: Place::Journey,
+        needs: &[Fact::SawSqlRows, Fact::SawDatabaseDownError],
+    },
+    Lesson {
+        id: "http",
+        title: "How the server and the browser communicate",
+        idea: "The browser opens a TCP connection to the server's port 80 and sends an HTTP request, plain text; the server answers with a status line, headers and the page.",
+        setup: FRESH,
+        task: "Step to the TCP handshake, then to the HTTP request, and read its bytes.",
+        place: Place::Journey,
+        needs: &[Fact::SawHandshake, Fact::SawHttpRequest],
+    },
+    Lesson {
+        id: "spof",
+        title: "Single point of failure, and its mitigations",
+        idea: "With one server, any part of it that fails takes the site down: it is a single point of failure. Redundancy (more servers behind a load balancer, a database replica) removes it.",
+        setup: FRESH,
+        task: "Make the site unreachable without touching the database, run the availability sweep, then survive the same failure in the redundant design.",
+        place: Place::Sweep,
+        needs: &[
+            Fact::SiteDownNotDatabase,
+            Fact::SweepShowsSpof,
+            Fact::RedundantSurvivedFault,
+        ],
+    },
+    Lesson {
+        id: "maintenance",
+        title: "Downtime during maintenance, and its mitigations",
+        idea: "Deploying new code restarts the application: on one server, the site is down meanwhile. A rolling deploy updates one server at a time while the others answer.",
+        setup: FRESH,
+        task: "Deploy on the one server and count the failed requests, then deploy without losing a request.",
+        place: Place::Downtime,
+        needs: &[Fact::SingleDeployLostRequests, Fact::RollingDeployLostNone],
+    },
+    Lesson {
+        id: "scaling",
+        title: "Limited scalability, and scaling out",
+        idea: "One machine has a limit: past it, requests queue and fail. Scaling up gives it more cores; scaling out adds servers behind a load balancer.",
+        setup: FRESH,
+        task: "Overload one server, then answer the same load with more servers.",
+        place: Place::Load,
+        needs: &[Fact::OneServerOverloaded, Fact::ScaledOutSameLoad],
+    },
+];
+
+/// The lesson with this id.
+pub fn by_id(id: &str) -> Option<(usize, &'static Lesson)> {
+    LESSONS.iter().enumerate().find(|(_, l)| l.id == id)
+}

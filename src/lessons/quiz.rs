@@ -1,0 +1,382 @@
+//! Each lesson's self-check question, computed from the learner's own run:
+//! the right answer is read off the trace, the sweep or the figures the
+//! progress kept, so a changed zone or config changes it too. The
+//! explanation is shown only after an answer.
+
+use super::observe::{self, answers, record, Fact};
+use super::progress::Progress;
+use crate::format::duration as fmt_us;
+use crate::state::State;
+use stackscope_core::stream::Effect;
+use stackscope_core::{Component, Outcome, Payload, Phase, Trace};
+
+/// A multiple-choice question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub prompt: String,
+    pub options: Vec<String>,
+    /// Index of the right option.
+    pub right: usize,
+    /// Why, with the run's own figures (shown after an answer).
+    pub why: String,
+}
+
+/// The options with the right one in them (appended if missing), and its index.
+fn choose(mut options: Vec<String>, right: String) -> (Vec<String>, usize) {
+    if !options.contains(&right) {
+        options.push(right.clone());
+    }
+    let i = options.iter().position(|o| *o == right).unwrap_or(0);
+    (options, i)
+}
+
+fn question(prompt: String, options: Vec<String>, right: String, why: String) -> Question {
+    let (options, right) = choose(options, right);
+    Question {
+        prompt,
+        options,
+        right,
+        why,
+    }
+}
+
+/// Four distinct whole numbers around `n` (never negative), ascending.
+fn around(n: usize) -> Vec<String> {
+    let mut v: Vec<usize> = vec![n, n + 1, n + 2, n.saturating_sub(1), n + 3];
+    v.sort_unstable();
+    v.dedup();
+    v.truncate(4);
+    v.iter().map(usize::to_string).collect()
+}
+
+fn trace(s: &State) -> Result<&Trace, String> {
+    s.trace
+        .as_ref()
+        .map(|t| &*t.0)
+        .ok_or_else(|| "Press Set up (or Go) first: the question is computed from your run.".into())
+}
+
+fn path(t: &Trace) -> String {
+    t.steps
+        .iter()
+        .find_map(|s| match &s.payload {
+            Payload::Url { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| t.input.clone())
+}
+
+/// The question for a lesson now, or what to do to get one.
+pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String> {
+    match id {
+        "scenario" => {
+            let t = trace(s)?;
+            let phases = t.phases();
+            let of = |want: Phase| phases.iter().find(|(p, _, _)| *p == want).copied();
+            let (Some(dns), Some(tcp), Some(send)) =
+                (of(Phase::Dns), of(Phase::Connect), of(Phase::Send))
+            else {
+                return Err(
+                    "Run the home page (Set up): this request did not reach the server.".into(),
+                );
+            };
+            let first = [dns, tcp, send]
+                .into_iter()
+                .min_by_key(|(_, start, _)| *start)
+                .map_or(Phase::Dns, |(p, _, _)| p);
+            Ok(question(
+                "In your run, which happened first?".into(),
+                vec![
+                    Phase::Send.label().into(),
+                    Phase::Connect.label().into(),
+                    Phase::Dns.label().into(),
+                ],
+                first.label().into(),
+                format!(
+                    "The browser needs the server's address before it can connect, and a connection before it can send: the lookup took {}, the connection {}, then the request was sent at {}.",
+                    fmt_us(dns.2 - dns.1),
+                    fmt_us(tcp.2 - tcp.1),
+                    fmt_us(send.1)
+                ),
+            ))
+        }
+        "server" => {
+            let t = trace(s)?;
+            let answer = t
+                .steps
+                .iter()
+                .find(|st| observe::is_name_to_address(st))
+                .and_then(|st| {
+                    answers(st)
+                        .into_iter()
+                        .filter_map(record)
+                        .find(|(_, k, _)| *k == "A")
+                        .map(|(_, _, v)| v.to_string())
+                })
+                .ok_or("Run the home page (Set up): this run has no address for the name.")?;
+            // Every other address the run's DNS messages carry: the name servers'.
+            let mut others: Vec<String> = t
+                .steps
+                .iter()
+                .filter_map(|st| match &st.payload {
+                    Payload::Dns(m) => Some(m.decoded.iter()),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|l| record(l.trim()))
+                .filter(|(_, k, v)| *k == "A" && *v != answer)
+                .map(|(_, _, v)| v.to_string())
+                .collect();
+            others.sort();
+            others.dedup();
+            others.truncate(3);
+            let mut options = others;
+            options.push(answer.clone());
+            options.sort();
+            Ok(question(
+                "Which address is the server your browser connected to?".into(),
+                options,
+                answer.clone(),
+                format!(
+                    "The resolver's last answer was {answer}, and the browser's TCP SYN went to {answer}:80. The other addresses in your run belong to name servers the resolver asked on the way."
+                ),
+            ))
+        }
+        "domain" => {
+            let t = trace(s)?;
+            let referral = t.steps.iter().find(|st| {
+                st.to == Component::Resolver
+                    && matches!(&st.payload, Payload::Dns(m) if m.decoded.iter().any(|l| {
+                        record(l.trim()).is_some_and(|(o, k, _)| o == "com." && k == "NS")
+                    }))
+            });
+            let Some(step) = referral else {
+                return Err("Your last lookup was answered from the resolver's cache. Press Set up: it flushes the cache and looks the name up afresh.".into());
+            };
+            Ok(question(
+                "Which server told the resolver where com.'s name server is?".into(),
+                [
+                    Component::Resolver,
+                    Component::RootDns,
+                    Component::TldDns,
+                    Component::AuthDns,
+                ]
+                .iter()
+                .map(|c| c.label().to_string())
+                .collect(),
+                step.from.label().into(),
+                format!(
+                    "“{}”: the root servers know only who runs each top-level domain, so the resolver walks down from the root, to com., to foobar.com.",
+                    step.title
+                ),
+            ))
+        }
+        "www" => {
+            let t = trace(s)?;
+            let line = t
+                .steps
+                .iter()
+                .rev()
+                .flat_map(answers)
+                .find(|l| {
+                    record(l).is_some_and(|(o, _, _)| o.eq_ignore_ascii_case("www.foobar.com."))
+                })
+                .ok_or(
+                    "Run an address on www.foobar.com (Set up): this run has no answer for it.",
+                )?;
+            let kind = record(line).map_or("?", |(_, k, _)| k).to_string();
+            let then = if kind == "CNAME" {
+                " It is an alias: the resolver follows it to the name it points to, and that name's A record holds the address."
+            } else {
+                ""
+            };
+            Ok(question(
+                "What type is the record for www.foobar.com in your run?".into(),
+                vec!["A".into(), "CNAME".into(), "MX".into(), "NS".into()],
+                kind,
+                format!("The name server answered “{line}”.{then}"),
+            ))
+        }
+        "web-server" => {
+            let t = trace(s)?;
+            let path = path(t);
+            let app = t.steps.iter().any(observe::is_proxy_to_app);
+            let file = t.steps.iter().find_map(|st| match &st.payload {
+                Payload::StaticFile { path, size, .. } => Some((path.clone(), *size)),
+                _ => None,
+            });
+            let (right, why) = match (app, file) {
+                (true, _) => (
+                    "The application server, asked by Nginx",
+                    format!("Nginx matched {path} to a location that proxies to the application, which built the response."),
+                ),
+                (false, Some((disk, size))) => (
+                    "Nginx alone, from a file on its disk",
+                    format!("Nginx read {disk} ({size} bytes) itself: the application was never asked."),
+                ),
+                (false, None) => (
+                    "Nginx alone, from its own configuration",
+                    format!("Nginx answered {path} itself (a return, an error or a redirect): the application was never asked."),
+                ),
+            };
+            Ok(question(
+                format!("Who produced the response to {path} in your run?"),
+                vec![
+                    "Nginx alone, from a file on its disk".into(),
+                    "The application server, asked by Nginx".into(),
+                    "The database".into(),
+                ],
+                right.into(),
+                why,
+            ))
+        }
+        "app-server" => {
+            let t = trace(s)?;
+            if !crate::faults::active(&s.world)
+                .iter()
+                .any(|c| matches!(c, stackscope_core::Change::App(..)))
+            {
+                return Err("Stop the application server first (the ■ button by its box), then request the page.".into());
+            }
+            let Outcome::Response { status, reason } = &t.outcome else {
+                return Err("This request got no HTTP answer: request the home page.".into());
+            };
+            Ok(question(
+                "With the application server down, what did Nginx answer?".into(),
+                vec![
+                    "200 OK".into(),
+                    "404 Not Found".into(),
+                    "502 Bad Gateway".into(),
+                    "504 Gateway Timeout".into(),
+                ],
+                format!("{status} {reason}"),
+                "Nginx itself was running, so the browser still got an answer: Nginx could not reach its upstream (the application) and said so. Static files still work.".into(),
+            ))
+        }
+        "database" => {
+            let t = trace(s)?;
+            let queries: Vec<&str> = t
+                .steps
+                .iter()
+                .filter_map(|st| match &st.payload {
+                    Payload::Sql(q) => Some(q.sql.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let path = path(t);
+            if queries.is_empty() {
+                return Err(format!("{path} ran no query in this run: request a post (Set up), with the database running."));
+            }
+            let n = queries.len();
+            Ok(question(
+                format!("How many SQL queries did the application send the database for {path}?"),
+                around(n),
+                n.to_string(),
+                format!("Your run sent {n}: {}.", queries.join("; ")),
+            ))
+        }
+        "http" => {
+            let t = trace(s)?;
+            let port = t
+                .steps
+                .iter()
+                .find_map(|st| match &st.payload {
+                    Payload::Url { port, .. } => Some(*port),
+                    _ => None,
+                })
+                .ok_or("Run an address first.")?;
+            Ok(question(
+                "Which TCP port did your browser connect to?".into(),
+                vec!["53".into(), "80".into(), "443".into(), "3306".into()],
+                port.to_string(),
+                format!("The address {} gives port {port} (http:// means 80 unless it names another). DNS went over UDP port 53; the database's 3306 is never reached from the browser.", t.input),
+            ))
+        }
+        "spof" => {
+            let Some(Ok(rows)) = s.sweep.as_ref().map(|r| &*r.0) else {
+                return Err(
+                    "Run the availability sweep first (its button is in the sweep panel).".into(),
+                );
+            };
+            let stops: Vec<&str> = rows
+                .iter()
+                .filter(|r| matches!(r.single_effect, Some(Effect::Stops { .. })))
+                .map(|r| r.failure.as_str())
+                .collect();
+            let n = stops.len();
+            Ok(question(
+                "In your sweep, how many of the single server's parts stop the site when they fail?".into(),
+                around(n),
+                n.to_string(),
+                format!("Each one is a single point of failure: {}. In the redundant design, the same rows show the site survives or recovers.", stops.join(", ")),
+            ))
+        }
+        "maintenance" => {
+            let (Some(failed), Some(sent)) = (
+                p.figures.get("single_deploy_failed"),
+                p.figures.get("single_deploy_sent"),
+            ) else {
+                return Err("Run the one-server deploy first (in the downtime panel).".into());
+            };
+            let n = *failed as usize;
+            Ok(question(
+                "In your one-server deploy, how many requests failed?".into(),
+                {
+                    let mut v = around(n);
+                    if !v.contains(&"0".to_string()) {
+                        v[0] = "0".into();
+                    }
+                    v
+                },
+                n.to_string(),
+                format!("{n} of {} requests failed while the one application restarted. A rolling deploy takes one server out at a time, so the others answer and none fail.", *sent as usize),
+            ))
+        }
+        "scaling" => {
+            let (Some(rate), Some(errors)) = (
+                p.figures.get("overload_rate"),
+                p.figures.get("overload_errors"),
+            ) else {
+                return Err("Overload one server first (in the load simulation).".into());
+            };
+            let pct = |e: f64| format!("{:.0}%", e * 100.0);
+            let right = pct(*errors);
+            let mut options = vec![
+                "0%".to_string(),
+                pct(errors / 2.0),
+                pct((errors * 2.0).min(1.0)),
+            ];
+            options.dedup();
+            Ok(question(
+                format!("One server offered {rate:.0} requests/s in your run: what share of requests got an error?"),
+                options,
+                right.clone(),
+                format!(
+                    "{right} failed: past the server's capacity, requests queue and Nginx turns them away. {}",
+                    match p.figures.get("scaled_servers") {
+                        Some(n) => format!("{n:.0} servers answered the same load with at most 1% errors."),
+                        None => "Add servers and run the same load again.".into(),
+                    }
+                ),
+            ))
+        }
+        _ => Err("No such lesson.".into()),
+    }
+}
+
+/// The figures of the screen's state that questions quote later.
+pub fn figures(s: &State) -> Vec<(&'static str, f64)> {
+    let mut out = Vec::new();
+    if let Some(d) = &s.demo {
+        if let (crate::faults::Demo::SingleDeploy, Ok(r)) = (d.demo, &*d.result.0) {
+            out.push(("single_deploy_failed", r.failed as f64));
+            out.push(("single_deploy_sent", r.points.len() as f64));
+        }
+    }
+    out
+}
+
+/// The facts a lesson still needs, for its "to do" line.
+pub fn missing(p: &Progress, needs: &[Fact]) -> usize {
+    needs.iter().filter(|f| !p.seen.contains(f)).count()
+}

@@ -1,0 +1,137 @@
+//! The facts and questions against real traces from the simulator.
+
+use super::observe::{observe, Fact};
+use super::progress::Progress;
+use super::quiz::for_lesson;
+use crate::state::{Shared, State, TraceRef};
+use stackscope_core::scenario::ProcessState;
+use stackscope_core::{Change, Scenario, Simulator};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+/// Every fact seen while stepping through `url`'s trace, after `changes`.
+fn walk(changes: &[Change], url: &str) -> (State, BTreeSet<Fact>) {
+    let mut sim = Simulator::new(Scenario::default()).unwrap();
+    for c in changes {
+        sim.apply(*c, 0);
+    }
+    let trace = sim.request(url, 1_000);
+    let mut s = State::new(false, true);
+    s.world = Shared(Rc::new(sim.scenario().clone()));
+    let n = trace.steps.len();
+    s.trace = Some(TraceRef(Rc::new(trace)));
+    // Played by itself: no step counts.
+    s.playing = true;
+    for i in 0..n {
+        s.cursor = i;
+        assert!(observe(&s).iter().all(|f| !matches!(
+            f,
+            Fact::SawServerAnswer | Fact::SawNameBecomeAddress | Fact::PlayedHomeToEnd
+        )));
+    }
+    s.playing = false;
+    s.by_hand = true;
+    let mut seen = BTreeSet::new();
+    for i in 0..n {
+        s.cursor = i;
+        seen.extend(observe(&s));
+    }
+    (s, seen)
+}
+
+fn answer(id: &str, s: &State) -> String {
+    let q = for_lesson(id, s, &Progress::default()).unwrap_or_else(|e| panic!("{id}: {e}"));
+    q.options[q.right].clone()
+}
+
+#[test]
+fn the_home_page_shows_the_journeys_facts_and_answers_from_the_run() {
+    let (s, seen) = walk(&[], "http://www.foobar.com/");
+    for f in [
+        Fact::PlayedHomeToEnd,
+        Fact::SawServerAnswer,
+        Fact::SawNameBecomeAddress,
+        Fact::SawWwwRecord,
+        Fact::SawProxiedToApp,
+        Fact::SawSqlRows,
+        Fact::SawHandshake,
+        Fact::SawHttpRequest,
+    ] {
+        assert!(seen.contains(&f), "{f:?} not seen in {seen:?}");
+    }
+    for f in [
+        Fact::SawStaticFromNginx,
+        Fact::SawAppDownBadGateway,
+        Fact::SiteDownNotDatabase,
+    ] {
+        assert!(!seen.contains(&f), "{f:?} seen without being shown");
+    }
+    assert_eq!(answer("scenario", &s), "DNS lookup");
+    assert_eq!(answer("server", &s), "8.8.8.8");
+    assert_eq!(answer("domain", &s), "Root name server");
+    assert_eq!(answer("www", &s), "CNAME");
+    assert_eq!(answer("http", &s), "80");
+    assert_eq!(answer("database", &s), "2");
+    assert_eq!(
+        answer("web-server", &s),
+        "The application server, asked by Nginx"
+    );
+    // No fault: the app-server question asks for one first.
+    assert!(for_lesson("app-server", &s, &Progress::default()).is_err());
+}
+
+#[test]
+fn a_static_file_is_nginx_alone() {
+    let (s, seen) = walk(&[], "http://www.foobar.com/static/style.css");
+    assert!(seen.contains(&Fact::SawStaticFromNginx));
+    assert!(!seen.contains(&Fact::SawProxiedToApp));
+    assert_eq!(
+        answer("web-server", &s),
+        "Nginx alone, from a file on its disk"
+    );
+}
+
+#[test]
+fn faults_show_as_the_facts_of_their_lessons() {
+    let (s, seen) = walk(
+        &[Change::App(None, ProcessState::Stopped)],
+        "http://www.foobar.com/",
+    );
+    assert!(seen.contains(&Fact::SawAppDownBadGateway));
+    assert!(seen.contains(&Fact::SiteDownNotDatabase));
+    assert_eq!(answer("app-server", &s), "502 Bad Gateway");
+
+    let (_, seen) = walk(
+        &[Change::Database(ProcessState::Stopped)],
+        "http://www.foobar.com/",
+    );
+    assert!(seen.contains(&Fact::SawDatabaseDownError));
+    assert!(
+        !seen.contains(&Fact::SiteDownNotDatabase),
+        "the database was touched"
+    );
+
+    let (_, seen) = walk(
+        &[Change::ServerPower(None, false)],
+        "http://www.foobar.com/",
+    );
+    assert!(seen.contains(&Fact::SiteDownNotDatabase));
+    assert!(!seen.contains(&Fact::SawServerAnswer));
+}
+
+#[test]
+fn a_changed_zone_changes_the_right_answer() {
+    let mut scenario = Scenario::default();
+    for zone in &mut scenario.dns.zones {
+        for r in &mut zone.records {
+            if r.name == "www.foobar.com" {
+                r.data = stackscope_core::scenario::RecordData::A("8.8.8.8".parse().unwrap());
+            }
+        }
+    }
+    let mut sim = Simulator::new(scenario).unwrap();
+    let trace = sim.request("http://www.foobar.com/", 0);
+    let mut s = State::new(false, true);
+    s.trace = Some(TraceRef(Rc::new(trace)));
+    assert_eq!(answer("www", &s), "A");
+}

@@ -1,0 +1,52 @@
+// Screenshots of the release build for a person to look at (not a test):
+// the page at 1280×800, 1024×768 and 390×844, a lesson open, and presenter
+// mode at 1024×768.
+//
+//   node tests/e2e/screens.mjs [--out /tmp/shots] [--port 4175]
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const out = opt('out', '/tmp/shots');
+const port = Number(opt('port', '4175'));
+const root = path.join(here, '..', '..', 'dist');
+const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--base', '/stackscope/', '--port', String(port)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((resolve) => server.stdout.on('data', (d) => d.toString().includes('serving') && resolve()));
+const url = `http://127.0.0.1:${port}/stackscope/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+try {
+  const shots = [
+    ['home', '', null],
+    ['lesson-idea', '#lesson=3.1', null],
+    ['lesson-task', '#lesson=3.2', async (p) => { await p.click('#lesson-back'); await p.click('#lesson-setup'); }],
+    ['present', '#lesson=4.1&present', async (p) => { await p.click('#lesson-setup'); await p.waitForTimeout(3000); await p.click('#lesson-next'); }],
+  ];
+  for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
+    for (const [name, hash, act] of shots) {
+      const ctx = await browser.newContext({ viewport: { width: w, height: h } });
+      await ctx.addInitScript(() => window === window.top && localStorage.setItem('stackscope.visited.v1', '1'));
+      const page = await ctx.newPage();
+      await page.goto(url + hash);
+      await page.waitForSelector('#diagram');
+      await page.locator('#play').waitFor();
+      if (act) await act(page);
+      if (!hash) await page.click('#go');
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: `${out}/${name}-${w}x${h}.png` });
+      await ctx.close();
+    }
+  }
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  server.kill();
+}
