@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs the dev server (rebuilds on change; the
-# strict CSP refuses trunk's inline live-reload client, so reload by hand).
+# Installs what is missing, then runs the dev server (rebuilds on change and
+# reloads the page: the dev build's CSP allows Trunk's reload client by nonce,
+# scripts/dev-csp.sh; the release policy is unchanged).
 #
 #   ./scripts/serve.sh                 # http://127.0.0.1:8080/
 #   ./scripts/serve.sh --port 9000     # extra args go to `trunk serve`

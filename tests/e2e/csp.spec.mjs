@@ -45,3 +45,38 @@ test('the app runs under its strict CSP with no violations', async ({ page }) =>
   expect(violations).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+// The release build's policy and markup are index.html's, byte for byte
+// (Trunk's nonce attributes stripped by scripts/dev-csp.sh); a build served
+// with live reload allows exactly Trunk's reload client, by nonce.
+test('the release policy is unchanged; the dev server allows only its reload script, by nonce', async () => {
+  const { readFileSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  const meta = (html) => html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+  const source = readFileSync(path.join(root, 'index.html'), 'utf8');
+  const built = readFileSync(path.join(root, 'dist', 'index.html'), 'utf8');
+  expect(meta(built)).toBe(meta(source));
+  expect(built).not.toContain('nonce');
+
+  // What `trunk serve` stages: the reload client and nonce placeholders.
+  const dir = mkdtempSync(path.join(tmpdir(), 'dev-csp-'));
+  const placeholder = '{{__TRUNK NONCE__}}';
+  const staged = source
+    .replace('<link data-trunk rel="css" href="style/main.css" />', `<link rel="stylesheet" nonce="${placeholder}" href="./main.css"/>`)
+    .replace('</body>', `<script nonce="${placeholder}">const address = '{{__TRUNK_ADDRESS__}}';</script></body>`);
+  writeFileSync(path.join(dir, 'index.html'), staged);
+  execFileSync('bash', [path.join(root, 'scripts', 'dev-csp.sh')], { env: { ...process.env, TRUNK_STAGING_DIR: dir } });
+  const dev = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  expect(meta(dev)).toBe(meta(source).replace("script-src 'self' 'wasm-unsafe-eval'", `script-src 'self' 'wasm-unsafe-eval' 'nonce-${placeholder}'`));
+  expect(meta(dev)).not.toContain('unsafe-inline');
+
+  // Without the reload client, the same hook leaves the strict policy and strips the attributes.
+  writeFileSync(path.join(dir, 'index.html'), staged.replace(/<script nonce[^]*?<\/script>/, ''));
+  execFileSync('bash', [path.join(root, 'scripts', 'dev-csp.sh')], { env: { ...process.env, TRUNK_STAGING_DIR: dir } });
+  const release = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  expect(meta(release)).toBe(meta(source));
+  expect(release).not.toContain('nonce');
+});
