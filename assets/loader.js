@@ -4,3 +4,11 @@
 import init from './stackscope.js';
 
 await init({ module_or_path: './stackscope_bg.wasm' });
+
+// Offline after the first visit: the service worker caches this build once
+// the page has loaded (never during start-up).
+if ('serviceWorker' in navigator) {
+  const register = () => navigator.serviceWorker.register('./sw.js').catch(() => {});
+  if (document.readyState === 'complete') setTimeout(register, 1000);
+  else addEventListener('load', () => setTimeout(register, 1000), { once: true });
+}

@@ -24,6 +24,9 @@ export default defineConfig({
     trace: 'off',
     video: 'off',
     viewport: { width: 1280, height: 800 },
+    // The service worker would answer later loads from its cache; only
+    // offline.spec.mjs, which tests it, lets it run.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
       args: [
