@@ -352,7 +352,7 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 options,
                 right.clone(),
                 format!(
-                    "{right} failed: past the server's capacity, requests queue and Nginx turns them away. {}",
+                    "{right} failed: past the server's capacity, requests queue, and Nginx turns some away (503, limit_conn) and gives up on others (504, proxy_read_timeout). {}",
                     match p.figures.get("scaled_servers") {
                         Some(n) => format!("{n:.0} servers answered the same load with at most 1% errors."),
                         None => "Add servers and run the same load again.".into(),
