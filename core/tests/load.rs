@@ -5,8 +5,10 @@
 use stackscope_core::load::{self, knee, route_costs, LoadSim, LoadSpec, RouteCost};
 use stackscope_core::Scenario;
 
-fn textbook(cores: u32, rate: f64, service_us: f64, seconds: f64, seed: u64) -> load::LoadResult {
-    let spec = LoadSpec {
+/// One dynamic route on one server with `cores` workers: an M/M/c queue
+/// (no connection limit, no timeout, 10 intervals).
+fn queue_spec(cores: u32, rate: f64, seconds: f64, seed: u64) -> LoadSpec {
+    LoadSpec {
         seed,
         rate_per_s: rate,
         burst: None,
@@ -18,8 +20,11 @@ fn textbook(cores: u32, rate: f64, service_us: f64, seconds: f64, seed: u64) -> 
         db_connections: 1,
         timeout_us: 1_000_000_000,
         intervals: 10,
-    };
-    run_queue(spec, service_us)
+    }
+}
+
+fn textbook(cores: u32, rate: f64, service_us: f64, seconds: f64, seed: u64) -> load::LoadResult {
+    run_queue(queue_spec(cores, rate, seconds, seed), service_us)
 }
 
 fn close(got: f64, want: f64, tolerance: f64, what: &str) {
@@ -185,17 +190,10 @@ fn bad_specs_are_explained() {
 /// the workers can answer at most `cores / service` requests per second.
 fn overloaded(cores: u32, service_us: f64, rate: f64, seconds: f64) -> load::LoadResult {
     let spec = LoadSpec {
-        seed: 5,
-        rate_per_s: rate,
-        burst: None,
-        mix: vec![("queue".into(), 1)],
-        duration_s: seconds,
-        servers: 1,
-        cores,
         max_connections: 1024,
-        db_connections: 1,
         timeout_us: 10_000_000,
         intervals: 20,
+        ..queue_spec(cores, rate, seconds, 5)
     };
     run_queue(spec, service_us)
 }
