@@ -97,20 +97,12 @@ pub const VISITED_KEY: &str = "stackscope.visited.v1";
 
 /// True when this browser opened the page before (never outside a browser).
 fn visited_before() -> bool {
-    if !cfg!(target_arch = "wasm32") {
-        return false;
-    }
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(VISITED_KEY).ok().flatten())
-        .is_some()
+    crate::storage::get(VISITED_KEY).is_some()
 }
 
 /// Remembers that this browser has seen the page (storage may be refused: then every visit is a first).
 fn remember_visit() {
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(VISITED_KEY, "1");
-    }
+    crate::storage::set(VISITED_KEY, "1");
 }
 
 /// How long after the page's last stage a first visit's request is sent, ms.
@@ -134,10 +126,7 @@ fn queued(clicks: u32) -> String {
 pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
     // `#lesson=…` / `#present` open a lesson; any other fragment is a deep link.
-    let lesson_fragment = props
-        .link
-        .clone()
-        .filter(|l| l.starts_with("#lesson=") || l.starts_with("#present"));
+    let lesson_fragment = props.link.clone().filter(|l| crate::lessons::is_link(l));
     let link = props
         .link
         .clone()
@@ -181,18 +170,7 @@ pub fn App(props: &AppProps) -> Html {
         let acted = acted.clone();
         Callback::from(move |action: Action| match state.command(&action) {
             Some(command) => {
-                // What shows a trace (not a table browsed, a console statement,
-                // a stream or the stored stack loading).
-                if matches!(
-                    action,
-                    Action::Run(_)
-                        | Action::SetRedundant(_)
-                        | Action::SetFault { .. }
-                        | Action::RestoreAll
-                        | Action::Fresh(_)
-                        | Action::OpenLink(_)
-                ) || matches!(&action, Action::ReplaceScenario { origin, .. } if *origin != crate::state::Origin::Stored)
-                {
+                if action.asks_for_a_trace() {
                     *acted.borrow_mut() = true;
                 }
                 state.dispatch(Action::Sent(Box::new(action)));

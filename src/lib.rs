@@ -8,5 +8,6 @@ pub mod format;
 pub mod lessons;
 pub mod panic;
 pub mod state;
+pub mod storage;
 
 pub use app::{App, AppProps};

@@ -541,6 +541,23 @@ pub enum Action {
     Reply(Box<Reply>),
 }
 
+impl Action {
+    /// The learner asked for something that shows a trace (not a table
+    /// browsed, a console statement, a stream or the stored stack loading).
+    pub fn asks_for_a_trace(&self) -> bool {
+        match self {
+            Action::Run(_)
+            | Action::SetRedundant(_)
+            | Action::SetFault { .. }
+            | Action::RestoreAll
+            | Action::Fresh(_)
+            | Action::OpenLink(_) => true,
+            Action::ReplaceScenario { origin, .. } => *origin != Origin::Stored,
+            _ => false,
+        }
+    }
+}
+
 impl Reducible for State {
     type Action = Action;
 

@@ -3,7 +3,7 @@
 //! self-check question computed from the learner's run.
 
 use crate::lessons::quiz::Question;
-use crate::lessons::{self, LessonMsg, Place, Progress, LESSONS, SCREENS};
+use crate::lessons::{self, LessonMsg, Progress, LESSONS, SCREENS};
 use crate::state::Action;
 use yew::prelude::*;
 
@@ -32,23 +32,32 @@ pub fn LessonCard(props: &Props) -> Html {
     let lesson = &LESSONS[i];
     let screen = props.screen;
     let done = props.progress.done(lesson);
-    let go = |to: u8| {
+    // A lesson's screen: Back and Next step through every screen of every
+    // lesson in turn (none before the first, none after the last).
+    let open = |(lesson, to): (usize, u8)| {
         let cb = props.on_msg.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(LessonMsg::Open(i, to)))
+        Callback::from(move |_: MouseEvent| cb.emit(LessonMsg::Open(lesson, to)))
+    };
+    let go = |to: u8| open((i, to));
+    let previous = match (screen, i) {
+        (0, 0) => None,
+        (0, _) => Some((i - 1, SCREENS - 1)),
+        _ => Some((i, screen - 1)),
+    };
+    let following = if screen + 1 < SCREENS {
+        Some((i, screen + 1))
+    } else {
+        (i + 1 < LESSONS.len()).then_some((i + 1, 0))
     };
     let setup = {
         let (act, msg) = (props.on_action.clone(), props.on_msg.clone());
         let redundant = props.redundant;
-        let s = lesson.setup.clone();
+        let url = lesson.url;
         Callback::from(move |_: MouseEvent| {
-            if redundant != s.redundant {
-                act.emit(Action::SetRedundant(s.redundant));
+            if redundant {
+                act.emit(Action::SetRedundant(false));
             }
-            if s.restore {
-                act.emit(Action::Fresh(s.url.to_string()));
-            } else {
-                act.emit(Action::Run(s.url.to_string()));
-            }
+            act.emit(Action::Fresh(url.to_string()));
             msg.emit(LessonMsg::Open(i, 1));
         })
     };
@@ -77,7 +86,7 @@ pub fn LessonCard(props: &Props) -> Html {
                     <button type="button" id="lesson-setup" class="primary" onclick={setup}>
                         { "Set up and run" }
                     </button>
-                    <span class="muted">{ format!(" requests {} on one server, every fault repaired", lesson.setup.url) }</span>
+                    <span class="muted">{ format!(" requests {} on one server, every fault repaired", lesson.url) }</span>
                 </p>
             </>
         },
@@ -99,13 +108,8 @@ pub fn LessonCard(props: &Props) -> Html {
                             { "." }
                         </p>
                     }
-                    if let Some(anchor) = lesson.place.anchor() {
-                        <p><a href={format!("#{anchor}")} class="lesson-goto">{ match lesson.place {
-                            Place::Downtime => "Go to the downtime panel ↓",
-                            Place::Sweep => "Go to the availability sweep ↓",
-                            Place::Load => "Go to the load simulation ↓",
-                            Place::Journey => "",
-                        } }</a></p>
+                    if let Some((anchor, text)) = lesson.place.link() {
+                        <p><a href={format!("#{anchor}")} class="lesson-goto">{ text }</a></p>
                     }
                 </>
             }
@@ -142,20 +146,6 @@ pub fn LessonCard(props: &Props) -> Html {
             }
         },
     };
-    let back = if screen == 0 {
-        let cb = props.on_msg.clone();
-        Callback::from(move |_: MouseEvent| {
-            cb.emit(LessonMsg::Open(i.saturating_sub(1), SCREENS - 1))
-        })
-    } else {
-        go(screen - 1)
-    };
-    let next = if screen + 1 < SCREENS {
-        go(screen + 1)
-    } else {
-        let cb = props.on_msg.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(LessonMsg::Open(i + 1, 0)))
-    };
     html! {
         <section id="lesson" class="lesson-card" aria-labelledby="lesson-title">
             <div class="lesson-head">
@@ -165,12 +155,12 @@ pub fn LessonCard(props: &Props) -> Html {
                     if done { <span class="lesson-tick">{ " ✓" }<span class="visually-hidden">{ " shown" }</span></span> }
                 </h2>
                 <span class="lesson-nav">
-                    <button type="button" id="lesson-back" aria-disabled={(screen == 0 && i == 0).to_string()}
-                        onclick={if screen == 0 && i == 0 { Callback::noop() } else { back }}>
+                    <button type="button" id="lesson-back" aria-disabled={previous.is_none().to_string()}
+                        onclick={previous.map_or_else(Callback::noop, open)}>
                         { "‹ Back" }
                     </button>
-                    <button type="button" id="lesson-next" aria-disabled={(screen + 1 == SCREENS && i + 1 == LESSONS.len()).to_string()}
-                        onclick={if screen + 1 == SCREENS && i + 1 == LESSONS.len() { Callback::noop() } else { next }}>
+                    <button type="button" id="lesson-next" aria-disabled={following.is_none().to_string()}
+                        onclick={following.map_or_else(Callback::noop, open)}>
                         { if screen + 1 < SCREENS { "Next ›" } else { "Next lesson ›" } }
                     </button>
                     <button type="button" class="lesson-close" aria-label="Close the lesson" onclick={close}>{ "✕" }</button>

@@ -65,10 +65,12 @@ pub struct Props {
 /// Listens on the document while mounted; renders nothing.
 #[component]
 pub fn Shortcuts(props: &Props) -> Html {
-    // Registered again when the callback changes, so it never acts on an
-    // old render's state.
-    use_effect_with(props.on_key.clone(), move |on_key| {
-        let on_key = on_key.clone();
+    // One listener for the component's life; it calls the latest render's
+    // callback (the parent makes a new one each render), so it never acts
+    // on an old render's state and is not re-registered on every render.
+    let latest = use_mut_ref(|| props.on_key.clone());
+    *latest.borrow_mut() = props.on_key.clone();
+    use_effect_with((), move |_| {
         let listener = gloo::utils::window().document().map(|doc| {
             // Not passive: a handled key's default (scrolling) is prevented.
             let options = EventListenerOptions::enable_prevent_default();
@@ -86,6 +88,7 @@ pub fn Shortcuts(props: &Props) -> Html {
                 }
                 if let Some(k) = key(&e.key()) {
                     e.prevent_default();
+                    let on_key = latest.borrow().clone();
                     on_key.emit(k);
                 }
             })

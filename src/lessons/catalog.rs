@@ -19,26 +19,16 @@ pub enum Place {
 }
 
 impl Place {
-    /// The element the lesson scrolls to.
-    pub fn anchor(self) -> Option<&'static str> {
+    /// The panel the lesson links to (its element id) and the link's text;
+    /// none for the journey, which the lesson card sits on.
+    pub fn link(self) -> Option<(&'static str, &'static str)> {
         match self {
             Place::Journey => None,
-            Place::Downtime => Some("deploy-panel"),
-            Place::Sweep => Some("sweep-panel"),
-            Place::Load => Some("load-panel"),
+            Place::Downtime => Some(("deploy-panel", "Go to the downtime panel ↓")),
+            Place::Sweep => Some(("sweep-panel", "Go to the availability sweep ↓")),
+            Place::Load => Some(("load-panel", "Go to the load simulation ↓")),
         }
     }
-}
-
-/// How a lesson sets the simulation up, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Setup {
-    /// Every fault repaired, the DNS cache flushed (a fresh lookup).
-    pub restore: bool,
-    /// The design: one server (`false`) or the redundant one.
-    pub redundant: bool,
-    /// The address requested.
-    pub url: &'static str,
 }
 
 /// One lesson (and its checklist item).
@@ -50,7 +40,9 @@ pub struct Lesson {
     pub title: &'static str,
     /// The plain-language definition (short, written for this app).
     pub idea: &'static str,
-    pub setup: Setup,
+    /// The address the set-up requests, on one server, every fault
+    /// repaired and the DNS cache flushed (`Action::Fresh`).
+    pub url: &'static str,
     /// The one thing to do that shows the point.
     pub task: &'static str,
     pub place: Place,
@@ -59,11 +51,6 @@ pub struct Lesson {
 }
 
 const HOME: &str = "http://www.foobar.com/";
-const FRESH: Setup = Setup {
-    restore: true,
-    redundant: false,
-    url: HOME,
-};
 
 /// Every lesson, in the order of the seed.
 pub const LESSONS: [Lesson; 11] = [
@@ -71,7 +58,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "scenario",
         title: "What happens when you open www.foobar.com",
         idea: "You type an address; your computer finds the server's address, connects to it, asks for the page and draws what comes back. Every hop below is computed by the simulation.",
-        setup: FRESH,
+        url: HOME,
         task: "Play the request again (or step through it) to its last step, and look at the page the browser shows.",
         place: Place::Journey,
         needs: &[Fact::PlayedHomeToEnd],
@@ -80,7 +67,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "server",
         title: "What a server is",
         idea: "A server is a computer that waits for requests from other computers (clients) over a network and answers them. Here it is the one machine in the diagram's Server box: Nginx, the application and the database all run on it.",
-        setup: FRESH,
+        url: HOME,
         task: "Step to the moment the server sends the page back to the browser.",
         place: Place::Journey,
         needs: &[Fact::SawServerAnswer],
@@ -89,7 +76,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "domain",
         title: "The role of the domain name",
         idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server.",
-        setup: FRESH,
+        url: HOME,
         task: "Find the step where the name becomes an address.",
         place: Place::Journey,
         needs: &[Fact::SawNameBecomeAddress],
@@ -98,7 +85,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "www",
         title: "What type of DNS record www is",
         idea: "A DNS record is one line of a zone: a name, a type and a value. The www name here is an alias: it points to another name, which holds the address.",
-        setup: FRESH,
+        url: HOME,
         task: "Find the name server's answer and read the record for www.foobar.com.",
         place: Place::Journey,
         needs: &[Fact::SawWwwRecord],
@@ -107,10 +94,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "web-server",
         title: "The role of the web server (Nginx)",
         idea: "The web server speaks HTTP with browsers. It sends files it has on disk itself, and hands every other request to the application server.",
-        setup: Setup {
-            url: "http://www.foobar.com/static/style.css",
-            ..FRESH
-        },
+        url: "http://www.foobar.com/static/style.css",
         task: "Request a static file and a page, and compare who answers each.",
         place: Place::Journey,
         needs: &[Fact::SawStaticFromNginx, Fact::SawProxiedToApp],
@@ -119,7 +103,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "app-server",
         title: "The role of the application server",
         idea: "The application server runs the site's code: it reads the request, asks the database for data and builds the page. Without it Nginx can still send files, but not pages.",
-        setup: FRESH,
+        url: HOME,
         task: "Stop the application server and request the home page.",
         place: Place::Journey,
         needs: &[Fact::SawAppDownBadGateway],
@@ -128,10 +112,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "database",
         title: "The role of the database (MySQL)",
         idea: "The database stores the site's data (posts, users, settings) in tables and answers the application's SQL queries. Here SQLite plays MySQL's role.",
-        setup: Setup {
-            url: "http://www.foobar.com/posts/hello-world",
-            ..FRESH
-        },
+        url: "http://www.foobar.com/posts/hello-world",
         task: "Step to a SQL query and its rows, then stop the database and request the page again.",
         place: Place::Journey,
         needs: &[Fact::SawSqlRows, Fact::SawDatabaseDownError],
@@ -140,7 +121,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "http",
         title: "How the server and the browser communicate",
         idea: "The browser opens a TCP connection to the server's port 80 and sends an HTTP request, plain text; the server answers with a status line, headers and the page.",
-        setup: FRESH,
+        url: HOME,
         task: "Step to the TCP handshake, then to the HTTP request, and read its bytes.",
         place: Place::Journey,
         needs: &[Fact::SawHandshake, Fact::SawHttpRequest],
@@ -149,7 +130,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "spof",
         title: "Single point of failure, and its mitigations",
         idea: "With one server, any part of it that fails takes the site down: it is a single point of failure. Redundancy (more servers behind a load balancer, a database replica) removes it.",
-        setup: FRESH,
+        url: HOME,
         task: "Make the site unreachable without touching the database, run the availability sweep, then survive the same failure in the redundant design.",
         place: Place::Sweep,
         needs: &[
@@ -162,7 +143,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "maintenance",
         title: "Downtime during maintenance, and its mitigations",
         idea: "Deploying new code restarts the application: on one server, the site is down meanwhile. A rolling deploy updates one server at a time while the others answer.",
-        setup: FRESH,
+        url: HOME,
         task: "Deploy on the one server and count the failed requests, then deploy without losing a request.",
         place: Place::Downtime,
         needs: &[Fact::SingleDeployLostRequests, Fact::RollingDeployLostNone],
@@ -171,7 +152,7 @@ pub const LESSONS: [Lesson; 11] = [
         id: "scaling",
         title: "Limited scalability, and scaling out",
         idea: "One machine has a limit: past it, requests queue and fail. Scaling up gives it more cores; scaling out adds servers behind a load balancer.",
-        setup: FRESH,
+        url: HOME,
         task: "Overload one server, then answer the same load with more servers.",
         place: Place::Load,
         needs: &[Fact::OneServerOverloaded, Fact::ScaledOutSameLoad],

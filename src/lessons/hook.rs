@@ -9,19 +9,12 @@ use super::{LessonMsg, Lessons};
 use crate::state::State;
 use yew::prelude::*;
 
-fn storage() -> Option<web_sys::Storage> {
-    if !cfg!(target_arch = "wasm32") {
-        return None;
-    }
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
 /// The lessons for a page opened at `fragment` (`#lesson=3.2&present`).
 #[hook]
 pub fn use_lessons(state: &State, fragment: Option<AttrValue>) -> UseReducerHandle<Lessons> {
     let lessons = use_reducer(move || {
         let (link, present) = fragment.as_deref().map_or((None, false), super::parse_link);
-        let stored = storage().and_then(|s| s.get_item(KEY).ok().flatten());
+        let stored = crate::storage::get(KEY);
         Lessons::new(stored, link, present)
     });
 
@@ -37,13 +30,18 @@ pub fn use_lessons(state: &State, fragment: Option<AttrValue>) -> UseReducerHand
         });
     }
 
-    // Saved on every change (a reset saves the fresh start, replacing
-    // whatever could not be read).
-    use_effect_with(lessons.progress.clone(), |p| {
-        if let Some(s) = storage() {
-            let _ = s.set_item(KEY, &p.encode());
-        }
-    });
+    // Saved on every change, not at start-up: what was just read needs no
+    // writing, except unreadable data, replaced by the fresh start at once
+    // (so its message shows once). A reset saves the fresh start too.
+    {
+        let loaded = use_mut_ref(|| true);
+        let replace = lessons.notice.is_some();
+        use_effect_with(lessons.progress.clone(), move |p| {
+            if !std::mem::take(&mut *loaded.borrow_mut()) || replace {
+                crate::storage::set(KEY, &p.encode());
+            }
+        });
+    }
 
     use_effect_with(lessons.presenter, |on| {
         if let Some(root) = web_sys::window()
@@ -66,7 +64,7 @@ pub fn use_lessons(state: &State, fragment: Option<AttrValue>) -> UseReducerHand
                     let hash = web_sys::window()
                         .and_then(|w| w.location().hash().ok())
                         .unwrap_or_default();
-                    if hash.starts_with("#lesson=") || hash.starts_with("#present") {
+                    if super::is_link(&hash) {
                         let (open, present) = super::parse_link(&hash);
                         dispatcher.dispatch(LessonMsg::Link(open, present));
                     }

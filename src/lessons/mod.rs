@@ -66,13 +66,27 @@ impl Lessons {
             Some(Ok(p)) => (p, None),
             Some(Err(e)) => (Progress::default(), Some(e)),
         };
-        Lessons {
-            open: link.map(|(i, s)| (i.min(LESSONS.len() - 1), s.min(SCREENS - 1))),
+        let mut l = Lessons {
+            open: None,
             progress,
             notice,
             presenter,
             picked: None,
+        };
+        if let Some((i, screen)) = link {
+            l.show(i, screen);
         }
+        l
+    }
+
+    /// Opens a lesson's screen (clamped to the catalog); the pick of another
+    /// lesson's question is forgotten.
+    fn show(&mut self, lesson: usize, screen: u8) {
+        let to = (lesson.min(LESSONS.len() - 1), screen.min(SCREENS - 1));
+        if self.open.map(|(i, _)| i) != Some(to.0) {
+            self.picked = None;
+        }
+        self.open = Some(to);
     }
 
     pub fn lesson(&self) -> Option<(usize, &'static Lesson, u8)> {
@@ -86,13 +100,7 @@ impl Reducible for Lessons {
     fn reduce(self: Rc<Self>, msg: LessonMsg) -> Rc<Self> {
         let mut l = (*self).clone();
         match msg {
-            LessonMsg::Open(i, screen) => {
-                let to = (i.min(LESSONS.len() - 1), screen.min(SCREENS - 1));
-                if l.open.map(|(i, _)| i) != Some(to.0) {
-                    l.picked = None;
-                }
-                l.open = Some(to);
-            }
+            LessonMsg::Open(i, screen) => l.show(i, screen),
             LessonMsg::Close => {
                 l.open = None;
                 l.picked = None;
@@ -121,15 +129,20 @@ impl Reducible for Lessons {
             LessonMsg::SetPresenter(on) => l.presenter = on,
             LessonMsg::TogglePresenter => l.presenter = !l.presenter,
             LessonMsg::Link(open, present) => {
-                if open.is_some() && open.map(|(i, _)| i) != l.open.map(|(i, _)| i) {
-                    l.picked = None;
+                if let Some((i, screen)) = open {
+                    l.show(i, screen);
                 }
-                l.open = open.or(l.open);
                 l.presenter = present;
             }
         }
         Rc::new(l)
     }
+}
+
+/// True for a fragment the lessons read (`#lesson=…`, `#present`), not a
+/// deep link (`#s=…`).
+pub fn is_link(fragment: &str) -> bool {
+    fragment.starts_with("#lesson=") || fragment.starts_with("#present")
 }
 
 /// Reads `#lesson=3.2` (lesson 3, screen 2, both 1-based) and `present`
@@ -185,6 +198,8 @@ mod tests {
         assert_eq!(parse_link("#lesson=99"), (None, false));
         assert_eq!(parse_link("#s=abc"), (None, false));
         assert_eq!(parse_link("#present"), (None, true));
+        assert!(is_link("#lesson=2.1") && is_link("#present"));
+        assert!(!is_link("#s=abc") && !is_link(""));
     }
 
     #[test]

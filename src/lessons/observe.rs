@@ -181,9 +181,12 @@ pub fn failed(t: &Trace) -> bool {
     }
 }
 
-fn host(t: &Trace) -> Option<&str> {
+/// The address as the browser parsed it: (host, path, port).
+pub fn url(t: &Trace) -> Option<(&str, &str, u16)> {
     t.steps.iter().find_map(|s| match &s.payload {
-        Payload::Url { host, .. } => Some(host.as_str()),
+        Payload::Url {
+            host, path, port, ..
+        } => Some((host.as_str(), path.as_str(), *port)),
         _ => None,
     })
 }
@@ -218,7 +221,10 @@ pub fn observe(s: &State) -> Vec<Fact> {
                     .map(|(_, fact)| *fact),
             );
         }
-        if stopped_here && s.at_end() && status(t) == Some(200) && host(t) == Some("www.foobar.com")
+        if stopped_here
+            && s.at_end()
+            && status(t) == Some(200)
+            && url(t).is_some_and(|(host, _, _)| host == "www.foobar.com")
         {
             out.push(Fact::PlayedHomeToEnd);
         }

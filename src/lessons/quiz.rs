@@ -3,7 +3,7 @@
 //! progress kept, so a changed zone or config changes it too. The
 //! explanation is shown only after an answer.
 
-use super::observe::{self, answers, record, Fact};
+use super::observe::{self, answers, record, url};
 use super::progress::Progress;
 use crate::format::duration as fmt_us;
 use crate::state::State;
@@ -57,13 +57,7 @@ fn trace(s: &State) -> Result<&Trace, String> {
 }
 
 fn path(t: &Trace) -> String {
-    t.steps
-        .iter()
-        .find_map(|s| match &s.payload {
-            Payload::Url { path, .. } => Some(path.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| t.input.clone())
+    url(t).map_or_else(|| t.input.clone(), |(_, path, _)| path.to_string())
 }
 
 /// The question for a lesson now, or what to do to get one.
@@ -277,14 +271,7 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
         }
         "http" => {
             let t = trace(s)?;
-            let port = t
-                .steps
-                .iter()
-                .find_map(|st| match &st.payload {
-                    Payload::Url { port, .. } => Some(*port),
-                    _ => None,
-                })
-                .ok_or("Run an address first.")?;
+            let (_, _, port) = url(t).ok_or("Run an address first.")?;
             Ok(question(
                 "Which TCP port did your browser connect to?".into(),
                 vec!["53".into(), "80".into(), "443".into(), "3306".into()],
@@ -374,9 +361,4 @@ pub fn figures(s: &State) -> Vec<(&'static str, f64)> {
         }
     }
     out
-}
-
-/// The facts a lesson still needs, for its "to do" line.
-pub fn missing(p: &Progress, needs: &[Fact]) -> usize {
-    needs.iter().filter(|f| !p.seen.contains(f)).count()
 }

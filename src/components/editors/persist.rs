@@ -87,9 +87,7 @@ pub fn import(text: &str) -> Result<Scenario, String> {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+use crate::storage::local as storage;
 
 /// The raw text stored under [`KEY`], if any.
 #[cfg(target_arch = "wasm32")]
