@@ -2,7 +2,8 @@
 # Runs every check, in order, stopping at the first failure:
 #   install -> fmt -> clippy (native, wasm32) -> cargo test (native)
 #   -> conformance against the real programs (tests/conformance)
-#   -> wasm browser tests (core, app) -> in-browser measurements (release)
+#   -> wasm browser tests (core, app) -> native and in-browser figures
+#      (criterion; the worker's and the page's release builds)
 #   -> trunk build --release -> dist sizes
 #   -> Playwright e2e against dist/ served under /stackscope/
 #   -> first paint vs a bare Yew app (builds bench/counter; target ratio 1.6,
@@ -85,7 +86,15 @@ run "conformance (real nginx, knotd, mariadbd, h11)" cargo run -q -p stackscope-
 run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
 run "wasm tests: app (wasm-pack, headless chrome)" \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install
-run "in-browser measurements (release wasm, figures only)" \
+# Figures only, side by side: the pipeline and the load engine natively
+# (criterion, short runs), then in headless Chromium built as the worker is
+# (profile worker-release: the traces) and as the page is (release: the load
+# engine, which the load panel runs on the page, and decoding a reply).
+run "native figures (criterion, short runs)" \
+  cargo bench -p stackscope-core --bench pipeline -- --warm-up-time 1 --measurement-time 3 --noplot
+run "in-browser measurements, worker's build (figures only)" \
+  cargo test -p stackscope --profile worker-release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
+run "in-browser measurements, page's build (figures only)" \
   cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes

@@ -108,10 +108,12 @@ fn remember_visit() {
 /// How long after the page's last stage a first visit's request is sent, ms.
 const FIRST_REQUEST_DELAY_MS: u32 = 400;
 
-/// The page renders in stages, one a frame: 0 the address bar and the
-/// diagram, 1 its fault toggles, the playback controls, inspector, steps, preview and
-/// waterfall, 2 the downtime, sweep and load panels, 3 the editors.
-const LAST_STAGE: u8 = 3;
+/// The page renders in stages, one a frame, so that no start-up task is
+/// long: 0 the address bar and the diagram, 1 its fault toggles, the
+/// playback controls and the inspector, 2 the steps, preview and waterfall,
+/// 3 the downtime panel, 4 the sweep and the checklist, 5 the load panel,
+/// 6 the editors.
+const LAST_STAGE: u8 = 6;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -450,22 +452,28 @@ pub fn App(props: &AppProps) -> Html {
                     <div class="inspector-col">
                         <Inspector cursor={state.cursor} step={current} />
                     </div>
+                }
+                if *stage >= 2 {
                     <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
                     <Preview trace={trace.clone()} at_end={state.at_end()} />
                     <Waterfall trace={trace} cursor={state.cursor} />
                 }
-                if *stage >= 2 {
+                if *stage >= 3 {
                     <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
+                }
+                if *stage >= 4 {
                     <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
                 }
             </div>
-            if *stage >= 2 {
+            if *stage >= 4 {
                 <Checklist
                     progress={lessons.progress.clone()}
                     open={lessons.open.map(|(i, _)| i)}
                     notice={lessons.notice.clone().map(AttrValue::from)}
                     on_msg={on_lesson.clone()}
                 />
+            }
+            if *stage >= 5 {
                 <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run} />
             }
             if *stage >= LAST_STAGE {

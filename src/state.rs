@@ -406,15 +406,16 @@ impl State {
             browse,
             from_link,
         } = u;
-        if world.topology != self.world.topology {
-            self.info = None;
+        if let Some(world) = world {
+            if world.topology != self.world.topology {
+                self.info = None;
+            }
+            if *self.world != world {
+                self.world = Shared::new(world);
+            }
         }
-        let redundant = matches!(world.topology, stackscope_core::Topology::Redundant(_));
-        if self.design_choice == Some(redundant) {
+        if self.design_choice == Some(self.redundant()) {
             self.design_choice = None;
-        }
-        if *self.world != world {
-            self.world = Shared::new(world);
         }
         self.share = Some(Shared::new((share, share_left_out)));
         match note {

@@ -137,8 +137,10 @@ pub enum Refusal {
 /// The session after a command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Update {
-    /// The running world (faults included).
-    pub world: Scenario,
+    /// The running world (faults included), when it differs from the last
+    /// one sent (and always after `Start`): most replies carry only a trace,
+    /// and the page keeps the world it has.
+    pub world: Option<Scenario>,
     /// The deep link to the session (its step is the page's to set), and
     /// whether the learner's edits were too large to include.
     pub share: Share,
@@ -194,6 +196,8 @@ mod engine {
         last_input: Option<String>,
         /// The table the data editor shows.
         browsing: Option<String>,
+        /// The world the page was last sent (`Update::world`).
+        sent: Option<Scenario>,
     }
 
     impl Default for Session {
@@ -214,6 +218,7 @@ mod engine {
                 log: Vec::new(),
                 last_input: None,
                 browsing: None,
+                sent: None,
             }
         }
 
@@ -221,7 +226,7 @@ mod engine {
         pub fn handle(&mut self, command: Command) -> Reply {
             let mut u = Changes::default();
             match command {
-                Command::Start => {}
+                Command::Start => self.sent = None,
                 Command::Request { input } => u.trace = Some((self.request(input), Show::Start)),
                 Command::Apply { changes, rerun } => {
                     u.note = self.apply(&changes);
@@ -262,8 +267,13 @@ mod engine {
                 }
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);
+            let now = self.sim.scenario();
+            let world = (self.sent.as_ref() != Some(now)).then(|| now.clone());
+            if let Some(w) = &world {
+                self.sent = Some(w.clone());
+            }
             Reply::Update(Box::new(Update {
-                world: self.sim.scenario().clone(),
+                world,
                 share,
                 share_left_out,
                 trace: u.trace,

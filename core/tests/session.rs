@@ -30,11 +30,15 @@ fn send(s: &mut Session, c: Command) -> Reply {
 fn requests_and_faults_give_the_simulators_traces() {
     let mut s = Session::new();
     let start = update(send(&mut s, Command::Start));
-    assert_eq!(start.world, Scenario::default());
+    assert_eq!(start.world, Some(Scenario::default()));
     assert!(start.trace.is_none());
 
     let mut sim = Simulator::new(Scenario::default()).unwrap();
     let first = update(send(&mut s, Command::Request { input: HOME.into() }));
+    assert_eq!(
+        first.world, None,
+        "a request leaves the world as the page has it"
+    );
     let (trace, show) = first.trace.unwrap();
     assert_eq!(show, Show::Start);
     assert_eq!(trace, sim.request(HOME, 0));
@@ -57,7 +61,7 @@ fn requests_and_faults_give_the_simulators_traces() {
         Outcome::Response { status: 502, .. }
     ));
     assert_eq!(broken.note, Note::Clear);
-    assert_eq!(broken.world.server.app, ProcessState::Stopped);
+    assert_eq!(broken.world.unwrap().server.app, ProcessState::Stopped);
 
     // The deep link replays the same session.
     let mut share = broken.share.clone();
@@ -120,6 +124,7 @@ fn before_any_request_a_fault_reruns_the_typed_address() {
 #[test]
 fn the_database_refuses_what_the_page_could_not_check() {
     let mut s = Session::new();
+    send(&mut s, Command::Start);
     let mut bad = Scenario::default();
     bad.data
         .statements
@@ -138,7 +143,11 @@ fn the_database_refuses_what_the_page_could_not_check() {
         u.refused
     );
     assert_eq!(u.replaced, None);
-    assert_eq!(u.world, Scenario::default(), "the old world stays");
+    assert_eq!(
+        u.world, None,
+        "the old world stays, so it is not sent again"
+    );
+    assert_eq!(*s.world(), Scenario::default());
 }
 
 #[test]
@@ -177,7 +186,10 @@ fn the_design_switch_keeps_edits_and_the_address() {
     let mut s = Session::new();
     send(&mut s, Command::Request { input: HOME.into() });
     let u = update(send(&mut s, Command::SetRedundant(true)));
-    assert_eq!(u.world.topology, seed::redundant_stack().topology);
+    assert_eq!(
+        u.world.map(|w| w.topology),
+        Some(seed::redundant_stack().topology)
+    );
     assert_eq!(u.trace.map(|(t, _)| t.input), Some(HOME.into()));
     let again = update(send(&mut s, Command::SetRedundant(true)));
     assert!(

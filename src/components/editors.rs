@@ -13,7 +13,7 @@ use gloo::file::callbacks::FileReader;
 use gloo::file::{Blob, File, ObjectUrl};
 use stackscope_core::edit::{self, Edit};
 use stackscope_core::{Scenario, Topology};
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::components::data_editor::DataEditor;
@@ -152,10 +152,22 @@ pub fn Editors(props: &Props) -> Html {
     }
 
     let base = use_memo(props.world.clone(), |w| base_of(w));
-    let export_url = use_memo(props.world.clone(), |w| {
-        let s = base_of(w).unwrap_or_else(|_| (**w).clone());
-        json_url(&persist::export(&s))
-    });
+    // The export is written when it is clicked, not at every change of the
+    // world (a whole stack as JSON): the click points the link at a fresh
+    // file before the browser follows it. The file stays until the next one.
+    let on_export = {
+        let world = props.world.clone();
+        let file = use_mut_ref(|| None::<ObjectUrl>);
+        Callback::from(move |e: MouseEvent| {
+            let Some(link) = e.target_dyn_into::<Element>() else {
+                return;
+            };
+            let s = base_of(&world).unwrap_or_else(|_| (*world).clone());
+            let url = json_url(&persist::export(&s));
+            let _ = link.set_attribute("href", &url);
+            *file.borrow_mut() = Some(url);
+        })
+    };
 
     let on_apply = {
         let cb = props.on_action.clone();
@@ -238,8 +250,8 @@ pub fn Editors(props: &Props) -> Html {
                    Every edit is checked first; the stack is saved in this browser (nothing leaves your computer)." }
             </p>
             <div class="editors-bar">
-                <a id="export-scenario" class="button-link" href={export_url.to_string()}
-                    download="stackscope-scenario.json">{ "Export the stack (JSON)" }</a>
+                <a id="export-scenario" class="button-link" href="#export-scenario"
+                    download="stackscope-scenario.json" onclick={on_export}>{ "Export the stack (JSON)" }</a>
                 <span class="import">
                     <label for="import-scenario">{ "Import a stack: " }</label>
                     <input type="file" id="import-scenario" accept=".json,application/json"

@@ -21,6 +21,7 @@ pub struct Props {
 pub fn FaultControls(props: &Props) -> Html {
     let world = &*props.world;
     let redundant = matches!(world.topology, Topology::Redundant(_));
+    let on = faults::active(world);
     let groups = faults::groups(world).into_iter().map(|g| {
         let (x, y, align) = toggle_pos(g.component, g.node, redundant);
         // Positioned by the effect below through the CSSOM: a `style`
@@ -32,7 +33,7 @@ pub fn FaultControls(props: &Props) -> Html {
             Align::Center => "align-center",
         };
         let buttons = g.toggles.into_iter().map(|t| {
-            let pressed = faults::in_effect(t.change, world);
+            let pressed = on.contains(&t.change);
             let onclick = {
                 let cb = props.on_fault.clone();
                 let change = t.change;

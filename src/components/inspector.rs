@@ -2,7 +2,9 @@
 
 use stackscope_core::trace::SqlQuery;
 use stackscope_core::{Payload, Status, Step};
-use web_sys::HtmlElement;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::hex_dump::HexDump;
@@ -213,15 +215,27 @@ fn place(section: &NodeRef) {
 pub fn Inspector(props: &Props) -> Html {
     let section = use_node_ref();
     {
-        let section = section.clone();
-        use_effect(move || place(&section));
-    }
-    {
+        // Placed again when its height changes (a ResizeObserver reports
+        // after the browser's own layout, so reading the height forces none
+        // in the middle of a render) and when the window's does.
         let section = section.clone();
         use_effect_with((), move |_| {
+            let on_size = {
+                let section = section.clone();
+                Closure::<dyn FnMut()>::new(move || place(&section))
+            };
+            let observer = web_sys::ResizeObserver::new(on_size.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, section.cast::<Element>()) {
+                o.observe(&el);
+            }
             let listener = web_sys::window()
                 .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| place(&section)));
-            move || drop(listener)
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop((on_size, listener));
+            }
         });
     }
     html! {

@@ -67,6 +67,15 @@ try {
       onlyCategories: CATEGORIES,
     });
     lhrs.push(result.lhr);
+    if (process.env.LH_TASKS) {
+      for (const t of result.lhr.audits['long-tasks']?.details?.items ?? []) {
+        console.log(`    long task at ${Math.round(t.startTime)} ms: ${Math.round(t.duration)} ms, ${t.url}`);
+      }
+      const mt = result.lhr.audits['mainthread-work-breakdown']?.details?.items ?? [];
+      console.log('    main thread: ' + mt.map((m) => `${m.group} ${Math.round(m.duration)}`).join(', '));
+      const bt = result.lhr.audits['bootup-time']?.details?.items ?? [];
+      console.log('    scripts: ' + bt.map((b) => `${b.url.split('/').pop()} ${Math.round(b.total)} (eval ${Math.round(b.scripting)}, parse ${Math.round(b.scriptParseCompile)})`).join(', '));
+    }
     const a = result.lhr.audits;
     const ms = (id) => Math.round(a[id]?.numericValue ?? NaN);
     console.log(
