@@ -6,7 +6,7 @@ use stackscope_core::server::db::ConsoleResult;
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{apply_edit, form};
+use crate::components::editors::draft::use_record_form;
 use crate::state::{Shared, TABLES};
 
 #[derive(Properties, PartialEq)]
@@ -41,13 +41,25 @@ fn clip(s: &str) -> String {
     }
 }
 
+/// The post form's fields, as typed.
+#[derive(Clone, PartialEq)]
+struct PostFields {
+    slug: String,
+    title: String,
+    body: String,
+    author: String,
+    published: String,
+}
+
+/// The user form's fields, as typed.
+#[derive(Clone, PartialEq)]
+struct UserFields {
+    name: String,
+    bio: String,
+}
+
 #[component]
 pub fn DataEditor(props: &Props) -> Html {
-    let post_id = use_state(|| None::<i64>);
-    let slug = use_state(String::new);
-    let title = use_state(String::new);
-    let body = use_state(String::new);
-    let author = use_state(|| "1".to_string());
     let latest = props
         .world
         .data
@@ -56,15 +68,17 @@ pub fn DataEditor(props: &Props) -> Html {
         .map(|p| p.published.clone())
         .max()
         .unwrap_or_else(|| "2026-01-01".into());
-    let published = {
-        let latest = latest.clone();
-        use_state(move || latest)
-    };
-    let post_error = use_state(|| None::<String>);
-    let user_id = use_state(|| None::<i64>);
-    let name = use_state(String::new);
-    let bio = use_state(String::new);
-    let user_error = use_state(|| None::<String>);
+    let post_form = use_record_form::<PostFields, i64>(PostFields {
+        slug: String::new(),
+        title: String::new(),
+        body: String::new(),
+        author: "1".into(),
+        published: latest,
+    });
+    let user_form = use_record_form::<UserFields, i64>(UserFields {
+        name: String::new(),
+        bio: String::new(),
+    });
 
     // Show the posts table at first.
     {
@@ -116,51 +130,15 @@ pub fn DataEditor(props: &Props) -> Html {
             .unwrap_or(0),
     );
 
-    let apply = {
-        let world = props.world.clone();
-        let on_apply = props.on_apply.clone();
-        move |e: Edit, error: &UseStateHandle<Option<String>>| {
-            apply_edit(&world, &on_apply, &e, error)
-        }
-    };
-
-    let clear_post = {
-        let (post_id, slug, title, body, published, post_error) = (
-            post_id.clone(),
-            slug.clone(),
-            title.clone(),
-            body.clone(),
-            published.clone(),
-            post_error.clone(),
-        );
-        let latest = latest.clone();
-        move || {
-            post_id.set(None);
-            slug.set(String::new());
-            title.set(String::new());
-            body.set(String::new());
-            published.set(latest.clone());
-            post_error.set(None);
-        }
-    };
     let submit_post = {
-        let apply = apply.clone();
-        let clear_post = clear_post.clone();
-        let (post_id, slug, title, body, author, published, post_error) = (
-            post_id.clone(),
-            slug.clone(),
-            title.clone(),
-            body.clone(),
-            author.clone(),
-            published.clone(),
-            post_error.clone(),
-        );
-        form::on_submit(Callback::from(move |()| {
-            let Ok(author_id) = author.trim().parse::<i64>() else {
-                post_error.set(Some("Choose an author.".into()));
+        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        post_form.on_submit(move |form| {
+            let f = form.fields().clone();
+            let Ok(author_id) = f.author.trim().parse::<i64>() else {
+                form.fail("Choose an author.");
                 return;
             };
-            let date = published.trim().to_string();
+            let date = f.published.trim().to_string();
             let ok_date = date.len() == 10
                 && date.char_indices().all(|(i, c)| {
                     if i == 4 || i == 7 {
@@ -170,58 +148,33 @@ pub fn DataEditor(props: &Props) -> Html {
                     }
                 });
             if !ok_date {
-                post_error.set(Some(format!(
+                form.fail(format!(
                     "\"{date}\" is not a date like 2026-11-26 (year-month-day)."
-                )));
+                ));
                 return;
             }
             let post = Post {
-                id: post_id.unwrap_or(next_post),
-                slug: slug.trim().to_string(),
-                title: (*title).clone(),
-                body: (*body).clone(),
+                id: form.editing().unwrap_or(next_post),
+                slug: f.slug.trim().to_string(),
+                title: f.title,
+                body: f.body,
                 author_id,
                 published: date,
             };
-            if apply(Edit::PutPost { post }, &post_error) {
-                clear_post();
-            }
-        }))
-    };
-
-    let clear_user = {
-        let (user_id, name, bio, user_error) = (
-            user_id.clone(),
-            name.clone(),
-            bio.clone(),
-            user_error.clone(),
-        );
-        move || {
-            user_id.set(None);
-            name.set(String::new());
-            bio.set(String::new());
-            user_error.set(None);
-        }
+            form.apply(&world, &on_apply, &Edit::PutPost { post });
+        })
     };
     let submit_user = {
-        let apply = apply.clone();
-        let clear_user = clear_user.clone();
-        let (user_id, name, bio, user_error) = (
-            user_id.clone(),
-            name.clone(),
-            bio.clone(),
-            user_error.clone(),
-        );
-        form::on_submit(Callback::from(move |()| {
+        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        user_form.on_submit(move |form| {
+            let f = form.fields().clone();
             let user = User {
-                id: user_id.unwrap_or(next_user),
-                name: (*name).clone(),
-                bio: (*bio).clone(),
+                id: form.editing().unwrap_or(next_user),
+                name: f.name,
+                bio: f.bio,
             };
-            if apply(Edit::PutUser { user }, &user_error) {
-                clear_user();
-            }
-        }))
+            form.apply(&world, &on_apply, &Edit::PutUser { user });
+        })
     };
 
     let current = props.browse.as_ref().map(|(t, _)| t.as_str());
@@ -247,47 +200,29 @@ pub fn DataEditor(props: &Props) -> Html {
         Some((t, r)) => {
             let editable = t == "posts" || t == "users";
             let rows = r.rows.iter().map(|row| {
-                let edit = if t == "posts" {
-                    let (post_id, slug, title, body, author, published, post_error) = (
-                        post_id.clone(),
-                        slug.clone(),
-                        title.clone(),
-                        body.clone(),
-                        author.clone(),
-                        published.clone(),
-                        post_error.clone(),
-                    );
-                    let id = col(r, row, "id").parse::<i64>().ok();
-                    let vals: Vec<String> = ["slug", "title", "body", "author_id", "published"]
-                        .iter()
-                        .map(|c| col(r, row, c).to_string())
-                        .collect();
-                    let label = format!("Edit post {}", col(r, row, "slug"));
-                    let onclick = Callback::from(move |_: MouseEvent| {
-                        post_id.set(id);
-                        slug.set(vals[0].clone());
-                        title.set(vals[1].clone());
-                        body.set(vals[2].clone());
-                        author.set(vals[3].clone());
-                        published.set(vals[4].clone());
-                        post_error.set(None);
-                    });
-                    html! { <button type="button" class="row-edit" aria-label={label} {onclick}>{ "Edit" }</button> }
-                } else if t == "users" {
-                    let (user_id, name, bio, user_error) =
-                        (user_id.clone(), name.clone(), bio.clone(), user_error.clone());
-                    let id = col(r, row, "id").parse::<i64>().ok();
-                    let (n, b) = (col(r, row, "name").to_string(), col(r, row, "bio").to_string());
-                    let label = format!("Edit user {n}");
-                    let onclick = Callback::from(move |_: MouseEvent| {
-                        user_id.set(id);
-                        name.set(n.clone());
-                        bio.set(b.clone());
-                        user_error.set(None);
-                    });
-                    html! { <button type="button" class="row-edit" aria-label={label} {onclick}>{ "Edit" }</button> }
-                } else {
-                    html! {}
+                let id = col(r, row, "id").parse::<i64>().ok();
+                let edit = match (t.as_str(), id) {
+                    ("posts", Some(id)) => {
+                        let label = format!("Edit post {}", col(r, row, "slug"));
+                        let onclick = post_form.on_edit(id, PostFields {
+                            slug: col(r, row, "slug").to_string(),
+                            title: col(r, row, "title").to_string(),
+                            body: col(r, row, "body").to_string(),
+                            author: col(r, row, "author_id").to_string(),
+                            published: col(r, row, "published").to_string(),
+                        });
+                        html! { <button type="button" class="row-edit" aria-label={label} {onclick}>{ "Edit" }</button> }
+                    }
+                    ("users", Some(id)) => {
+                        let n = col(r, row, "name").to_string();
+                        let label = format!("Edit user {n}");
+                        let onclick = user_form.on_edit(id, UserFields {
+                            name: n,
+                            bio: col(r, row, "bio").to_string(),
+                        });
+                        html! { <button type="button" class="row-edit" aria-label={label} {onclick}>{ "Edit" }</button> }
+                    }
+                    _ => html! {},
                 };
                 html! {
                     <tr>
@@ -321,14 +256,7 @@ pub fn DataEditor(props: &Props) -> Html {
         .iter()
         .map(|u| (u.id.to_string(), format!("{} (id {})", u.name, u.id)))
         .collect();
-    let cancel_post = {
-        let clear_post = clear_post.clone();
-        Callback::from(move |_: MouseEvent| clear_post())
-    };
-    let cancel_user = {
-        let clear_user = clear_user.clone();
-        Callback::from(move |_: MouseEvent| clear_user())
-    };
+    let (post_id, user_id) = (post_form.editing(), user_form.editing());
 
     html! {
         <section id="data-editor" class="editor" aria-labelledby="data-editor-title">
@@ -337,37 +265,23 @@ pub fn DataEditor(props: &Props) -> Html {
             { table }
             <form id="post-form" class="ed-form" onsubmit={submit_post}
                 aria-label={if post_id.is_some() { "Change a post" } else { "Add a post" }}>
-                <h4>{ match *post_id { Some(id) => format!("Change post {id}"), None => "Add a post".into() } }</h4>
-                { form::text_with("post-slug", "Slug (the URL is /posts/slug)", &slug, "my-post", "text") }
-                { form::text("post-title", "Title", &title) }
-                { form::textarea("post-body", "Body", &body, 3) }
-                { form::select("post-author", "Author", &authors, &author) }
-                { form::text_with("post-published", "Published", &published, "2026-11-26", "numeric") }
-                <div class="ed-buttons">
-                    <button type="submit" id="post-submit">
-                        { if post_id.is_some() { "Save post" } else { "Add post" } }
-                    </button>
-                    if post_id.is_some() {
-                        <button type="button" id="post-cancel" onclick={cancel_post}>{ "Cancel" }</button>
-                    }
-                </div>
+                <h4>{ match post_id { Some(id) => format!("Change post {id}"), None => "Add a post".into() } }</h4>
+                { post_form.text_with("post-slug", "Slug (the URL is /posts/slug)", |f| &mut f.slug, "my-post", "text") }
+                { post_form.text("post-title", "Title", |f| &mut f.title) }
+                { post_form.textarea("post-body", "Body", |f| &mut f.body, 3) }
+                { post_form.select("post-author", "Author", &authors, |f| &mut f.author) }
+                { post_form.text_with("post-published", "Published", |f| &mut f.published, "2026-11-26", "numeric") }
+                { post_form.buttons("post", "post") }
             </form>
-            { form::alert("post-error", &post_error) }
+            { post_form.alert("post-error") }
             <form id="user-form" class="ed-form" onsubmit={submit_user}
                 aria-label={if user_id.is_some() { "Change a user" } else { "Add a user" }}>
-                <h4>{ match *user_id { Some(id) => format!("Change user {id}"), None => "Add a user".into() } }</h4>
-                { form::text("user-name", "Name", &name) }
-                { form::textarea("user-bio", "Bio", &bio, 2) }
-                <div class="ed-buttons">
-                    <button type="submit" id="user-submit">
-                        { if user_id.is_some() { "Save user" } else { "Add user" } }
-                    </button>
-                    if user_id.is_some() {
-                        <button type="button" id="user-cancel" onclick={cancel_user}>{ "Cancel" }</button>
-                    }
-                </div>
+                <h4>{ match user_id { Some(id) => format!("Change user {id}"), None => "Add a user".into() } }</h4>
+                { user_form.text("user-name", "Name", |f| &mut f.name) }
+                { user_form.textarea("user-bio", "Bio", |f| &mut f.bio, 2) }
+                { user_form.buttons("user", "user") }
             </form>
-            { form::alert("user-error", &user_error) }
+            { user_form.alert("user-error") }
         </section>
     }
 }

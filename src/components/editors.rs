@@ -3,6 +3,7 @@
 //! Every edit goes through `stackscope_core::edit::apply` (validated, with a
 //! learner's message) before it becomes the session's world.
 
+pub mod draft;
 pub mod form;
 pub mod persist;
 
@@ -39,25 +40,12 @@ pub fn try_edit(world: &Scenario, e: &Edit) -> Result<Scenario, String> {
     edit::apply(&base_of(world)?, e)
 }
 
-/// Applies one edit: on success sends the new world to `on_apply` and
-/// clears the form's error, otherwise shows why. True when it was accepted.
-pub fn apply_edit(
-    world: &Scenario,
-    on_apply: &Callback<Scenario>,
-    e: &Edit,
-    error: &UseStateHandle<Option<String>>,
-) -> bool {
-    match try_edit(world, e) {
-        Ok(s) => {
-            error.set(None);
-            on_apply.emit(s);
-            true
-        }
-        Err(m) => {
-            error.set(Some(m));
-            false
-        }
-    }
+/// Applies one edit: on success sends the new world to `on_apply`,
+/// otherwise says why (for the form to show).
+pub fn apply_edit(world: &Scenario, on_apply: &Callback<Scenario>, e: &Edit) -> Result<(), String> {
+    let s = try_edit(world, e)?;
+    on_apply.emit(s);
+    Ok(())
 }
 
 /// The seed of the design in use.

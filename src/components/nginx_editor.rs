@@ -6,6 +6,7 @@ use stackscope_core::server::nginx::{config_text, location_syntax};
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
+use crate::components::editors::draft::use_record_form;
 use crate::components::editors::{apply_edit, form};
 use crate::state::Shared;
 
@@ -16,19 +17,37 @@ pub struct Props {
     pub on_apply: Callback<Scenario>,
 }
 
-/// `(modifier, pattern, action, argument)` as the form holds them.
-fn fields(l: &Location) -> (String, String, String, String) {
+/// The location form's fields, as typed.
+#[derive(Clone, PartialEq)]
+struct LocationFields {
+    modifier: String,
+    pattern: String,
+    action: String,
+    argument: String,
+}
+
+fn blank() -> LocationFields {
+    LocationFields {
+        modifier: "=".into(),
+        pattern: String::new(),
+        action: "return".into(),
+        argument: String::new(),
+    }
+}
+
+/// A location as the form holds it.
+fn fields(l: &Location) -> LocationFields {
     let (action, argument) = match &l.action {
         LocationAction::Static => ("static", String::new()),
         LocationAction::Proxy { upstream } => ("proxy", upstream.clone()),
         LocationAction::Return { status, text } => ("return", format!("{status} {text}")),
     };
-    (
-        l.modifier.syntax().trim().to_string(),
-        l.pattern.clone(),
-        action.to_string(),
-        argument.trim().to_string(),
-    )
+    LocationFields {
+        modifier: l.modifier.syntax().trim().to_string(),
+        pattern: l.pattern.clone(),
+        action: action.to_string(),
+        argument: argument.trim().to_string(),
+    }
 }
 
 fn summary(a: &LocationAction) -> String {
@@ -48,12 +67,7 @@ fn opts(list: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[component]
 pub fn NginxEditor(props: &Props) -> Html {
-    let editing = use_state(|| None::<usize>);
-    let modifier = use_state(|| "=".to_string());
-    let pattern = use_state(String::new);
-    let action = use_state(|| "return".to_string());
-    let argument = use_state(String::new);
-    let error = use_state(|| None::<String>);
+    let form = use_record_form::<LocationFields, usize>(blank());
     let cfg = &props.world.server.nginx_config;
     let current_upstream = cfg
         .locations
@@ -74,111 +88,46 @@ pub fn NginxEditor(props: &Props) -> Html {
         use_effect_with(current_upstream.clone(), move |u| upstream.set(u.clone()));
     }
 
-    let clear = {
-        let (editing, modifier, pattern, action, argument, error) = (
-            editing.clone(),
-            modifier.clone(),
-            pattern.clone(),
-            action.clone(),
-            argument.clone(),
-            error.clone(),
-        );
-        move || {
-            editing.set(None);
-            modifier.set("=".into());
-            pattern.set(String::new());
-            action.set("return".into());
-            argument.set(String::new());
-            error.set(None);
-        }
-    };
-    let apply = {
-        let world = props.world.clone();
-        let on_apply = props.on_apply.clone();
-        move |e: Edit, error: &UseStateHandle<Option<String>>| {
-            apply_edit(&world, &on_apply, &e, error)
-        }
-    };
-
     let submit = {
-        let apply = apply.clone();
-        let clear = clear.clone();
-        let (editing, modifier, pattern, action, argument, error) = (
-            editing.clone(),
-            modifier.clone(),
-            pattern.clone(),
-            action.clone(),
-            argument.clone(),
-            error.clone(),
-        );
-        form::on_submit(Callback::from(move |()| {
+        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        form.on_submit(move |form| {
+            let f = form.fields().clone();
             let e = Edit::PutLocation {
-                index: *editing,
-                modifier: (*modifier).clone(),
-                pattern: (*pattern).clone(),
-                action: (*action).clone(),
-                argument: (*argument).clone(),
+                index: form.editing(),
+                modifier: f.modifier,
+                pattern: f.pattern,
+                action: f.action,
+                argument: f.argument,
             };
-            if apply(e, &error) {
-                clear();
-            }
-        }))
+            form.apply(&world, &on_apply, &e);
+        })
     };
     let submit_upstream = {
-        let apply = apply.clone();
+        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
         let (upstream, upstream_error) = (upstream.clone(), upstream_error.clone());
         form::on_submit(Callback::from(move |()| {
-            apply(
-                Edit::SetUpstream {
-                    upstream: (*upstream).clone(),
-                },
-                &upstream_error,
-            );
+            let e = Edit::SetUpstream {
+                upstream: (*upstream).clone(),
+            };
+            upstream_error.set(apply_edit(&world, &on_apply, &e).err());
         }))
     };
 
     let n = cfg.locations.len();
+    let editing = form.editing();
     let items = cfg.locations.iter().enumerate().map(|(i, l)| {
         let syntax = location_syntax(l);
-        let on_up = {
-            let (apply, error, clear) = (apply.clone(), error.clone(), clear.clone());
-            let editing = editing.clone();
-            Callback::from(move |_: MouseEvent| {
-                if apply(Edit::MoveLocationUp { index: i }, &error) && editing.is_some() {
-                    clear();
-                }
-            })
+        // Moving or deleting keeps what is typed for a new location; a
+        // location being changed is no longer at its place.
+        let around = |e: Edit| {
+            let (form, world, on_apply) = (form.clone(), props.world.clone(), props.on_apply.clone());
+            Callback::from(move |_: MouseEvent| form.apply_around(&world, &on_apply, &e))
         };
-        let on_delete = {
-            let (apply, error, clear) = (apply.clone(), error.clone(), clear.clone());
-            let editing = editing.clone();
-            Callback::from(move |_: MouseEvent| {
-                if apply(Edit::DeleteLocation { index: i }, &error) && editing.is_some() {
-                    clear();
-                }
-            })
-        };
-        let on_edit = {
-            let (editing, modifier, pattern, action, argument, error) = (
-                editing.clone(),
-                modifier.clone(),
-                pattern.clone(),
-                action.clone(),
-                argument.clone(),
-                error.clone(),
-            );
-            let (m, p, a, arg) = fields(l);
-            Callback::from(move |_: MouseEvent| {
-                editing.set(Some(i));
-                modifier.set(m.clone());
-                pattern.set(p.clone());
-                action.set(a.clone());
-                argument.set(arg.clone());
-                error.set(None);
-            })
-        };
+        let on_up = around(Edit::MoveLocationUp { index: i });
+        let on_delete = around(Edit::DeleteLocation { index: i });
+        let on_edit = form.on_edit(i, fields(l));
         html! {
-            <li data-index={i.to_string()} class={classes!((*editing == Some(i)).then_some("editing"))}>
+            <li data-index={i.to_string()} class={classes!((editing == Some(i)).then_some("editing"))}>
                 <span class="loc-text">
                     <code>{ syntax.clone() }</code>
                     <span class="muted">{ format!(" → {}", summary(&l.action)) }</span>
@@ -207,14 +156,10 @@ pub fn NginxEditor(props: &Props) -> Html {
         ("proxy", "proxy_pass to the app"),
         ("static", "serve static files"),
     ]);
-    let (arg_label, arg_hint) = match action.as_str() {
+    let (arg_label, arg_hint) = match form.fields().action.as_str() {
         "return" => ("Status and text", "410 Gone"),
         "proxy" => ("Upstream address", "127.0.0.1:8000"),
         _ => ("Argument (unused)", ""),
-    };
-    let cancel = {
-        let clear = clear.clone();
-        Callback::from(move |_: MouseEvent| clear())
     };
 
     html! {
@@ -229,25 +174,13 @@ pub fn NginxEditor(props: &Props) -> Html {
             <ol id="nginx-locations" class="locations">{ for items }</ol>
             <form id="location-form" class="ed-form" onsubmit={submit}
                 aria-label={if editing.is_some() { "Change a location" } else { "Add a location" }}>
-                { form::select("loc-modifier", "Modifier", &modifiers, &modifier) }
-                { form::text_with("loc-pattern", "Pattern", &pattern, "/about", "text") }
-                { form::select("loc-action", "Action", &actions, &action) }
-                <div class="ed-field">
-                    <label for="loc-argument">{ arg_label }</label>
-                    <input type="text" id="loc-argument" value={(*argument).clone()}
-                        oninput={form::on_text(&argument)} placeholder={arg_hint}
-                        autocomplete="off" spellcheck="false" />
-                </div>
-                <div class="ed-buttons">
-                    <button type="submit" id="loc-submit">
-                        { if editing.is_some() { "Save location" } else { "Add location" } }
-                    </button>
-                    if editing.is_some() {
-                        <button type="button" id="loc-cancel" onclick={cancel}>{ "Cancel" }</button>
-                    }
-                </div>
+                { form.select("loc-modifier", "Modifier", &modifiers, |f| &mut f.modifier) }
+                { form.text_with("loc-pattern", "Pattern", |f| &mut f.pattern, "/about", "text") }
+                { form.select("loc-action", "Action", &actions, |f| &mut f.action) }
+                { form.text_with("loc-argument", arg_label, |f| &mut f.argument, arg_hint, "text") }
+                { form.buttons("loc", "location") }
             </form>
-            { form::alert("location-error", &error) }
+            { form.alert("location-error") }
             <form id="upstream-form" class="ed-form" onsubmit={submit_upstream} aria-label="Upstream">
                 { form::text_with("upstream", "Upstream of every proxy_pass", &upstream, "127.0.0.1:8000", "text") }
                 <div class="ed-buttons">

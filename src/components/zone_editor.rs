@@ -5,7 +5,7 @@ use stackscope_core::scenario::RecordData;
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{apply_edit, form};
+use crate::components::editors::draft::use_record_form;
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -24,14 +24,27 @@ fn show(data: &RecordData) -> (&'static str, String) {
     }
 }
 
+/// The record form's fields, as typed.
+#[derive(Clone, PartialEq)]
+struct RecordFields {
+    name: String,
+    kind: String,
+    ttl: String,
+    value: String,
+}
+
+fn blank() -> RecordFields {
+    RecordFields {
+        name: String::new(),
+        kind: "A".into(),
+        ttl: "300".into(),
+        value: String::new(),
+    }
+}
+
 #[component]
 pub fn ZoneEditor(props: &Props) -> Html {
-    let editing = use_state(|| None::<usize>);
-    let name = use_state(String::new);
-    let kind = use_state(|| "A".to_string());
-    let ttl = use_state(|| "300".to_string());
-    let value = use_state(String::new);
-    let error = use_state(|| None::<String>);
+    let form = use_record_form::<RecordFields, usize>(blank());
 
     let Some(zone) = props.world.dns.zones.first() else {
         return html! {
@@ -41,94 +54,44 @@ pub fn ZoneEditor(props: &Props) -> Html {
     };
     let origin = zone.origin.clone();
 
-    let clear = {
-        let (editing, name, kind, ttl, value, error) = (
-            editing.clone(),
-            name.clone(),
-            kind.clone(),
-            ttl.clone(),
-            value.clone(),
-            error.clone(),
-        );
-        move || {
-            editing.set(None);
-            name.set(String::new());
-            kind.set("A".into());
-            ttl.set("300".into());
-            value.set(String::new());
-            error.set(None);
-        }
-    };
-
-    let apply = {
-        let world = props.world.clone();
-        let on_apply = props.on_apply.clone();
-        let error = error.clone();
-        move |e: Edit| apply_edit(&world, &on_apply, &e, &error)
-    };
-
     let submit = {
-        let apply = apply.clone();
-        let clear = clear.clone();
-        let (editing, name, kind, ttl, value) = (
-            editing.clone(),
-            name.clone(),
-            kind.clone(),
-            ttl.clone(),
-            value.clone(),
-        );
-        form::on_submit(Callback::from(move |()| {
+        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        form.on_submit(move |form| {
+            let f = form.fields().clone();
             let e = Edit::PutRecord {
-                index: *editing,
+                index: form.editing(),
                 record: RecordInput {
-                    name: (*name).clone(),
-                    kind: (*kind).clone(),
-                    ttl: (*ttl).clone(),
-                    value: (*value).clone(),
+                    name: f.name,
+                    kind: f.kind,
+                    ttl: f.ttl,
+                    value: f.value,
                 },
             };
-            if apply(e) {
-                clear();
-            }
-        }))
+            form.apply(&world, &on_apply, &e);
+        })
     };
 
+    let editing = form.editing();
     let rows = zone.records.iter().enumerate().map(|(i, r)| {
         let (t, v) = show(&r.data);
-        let on_edit = {
-            let (editing, name, kind, ttl, value, error) = (
-                editing.clone(),
-                name.clone(),
-                kind.clone(),
-                ttl.clone(),
-                value.clone(),
-                error.clone(),
-            );
-            let (rname, rttl, rv) = (r.name.clone(), r.ttl, v.clone());
-            Callback::from(move |_: MouseEvent| {
-                editing.set(Some(i));
-                name.set(rname.clone());
-                kind.set(t.to_string());
-                ttl.set(rttl.to_string());
-                value.set(rv.trim_end_matches('.').to_string());
-                error.set(None);
-            })
-        };
+        let on_edit = form.on_edit(
+            i,
+            RecordFields {
+                name: r.name.clone(),
+                kind: t.to_string(),
+                ttl: r.ttl.to_string(),
+                value: v.trim_end_matches('.').to_string(),
+            },
+        );
         let on_delete = {
-            let apply = apply.clone();
-            let clear = clear.clone();
-            let editing = editing.clone();
-            // What is being typed for a new record stays; a record being
-            // changed is no longer at its index.
+            let (form, world, on_apply) = (form.clone(), props.world.clone(), props.on_apply.clone());
             Callback::from(move |_: MouseEvent| {
-                if apply(Edit::DeleteRecord { index: i }) && editing.is_some() {
-                    clear();
-                }
+                form.apply_around(&world, &on_apply, &Edit::DeleteRecord { index: i })
             })
         };
         let label = format!("{} {t} {v}", r.name);
         html! {
-            <tr data-index={i.to_string()} class={classes!((*editing == Some(i)).then_some("editing"))}>
+            <tr data-index={i.to_string()} class={classes!((editing == Some(i)).then_some("editing"))}>
                 <td><code>{ format!("{}.", r.name) }</code></td>
                 <td class="num">{ r.ttl }</td>
                 <td>{ t }</td>
@@ -147,10 +110,6 @@ pub fn ZoneEditor(props: &Props) -> Html {
         .iter()
         .map(|k| (k.to_string(), k.to_string()))
         .collect();
-    let cancel = {
-        let clear = clear.clone();
-        Callback::from(move |_: MouseEvent| clear())
-    };
 
     html! {
         <section id="zone-editor" class="editor" aria-labelledby="zone-editor-title">
@@ -172,20 +131,13 @@ pub fn ZoneEditor(props: &Props) -> Html {
             </div>
             <form id="zone-form" class="ed-form" onsubmit={submit}
                 aria-label={if editing.is_some() { "Change a record" } else { "Add a record" }}>
-                { form::text_with("zone-name", "Name", &name, "www", "text") }
-                { form::select("zone-type", "Type", &kinds, &kind) }
-                { form::text_with("zone-ttl", "TTL (seconds)", &ttl, "300", "numeric") }
-                { form::text_with("zone-value", "Value", &value, "203.0.113.80", "text") }
-                <div class="ed-buttons">
-                    <button type="submit" id="zone-submit">
-                        { if editing.is_some() { "Save record" } else { "Add record" } }
-                    </button>
-                    if editing.is_some() {
-                        <button type="button" id="zone-cancel" onclick={cancel}>{ "Cancel" }</button>
-                    }
-                </div>
+                { form.text_with("zone-name", "Name", |f| &mut f.name, "www", "text") }
+                { form.select("zone-type", "Type", &kinds, |f| &mut f.kind) }
+                { form.text_with("zone-ttl", "TTL (seconds)", |f| &mut f.ttl, "300", "numeric") }
+                { form.text_with("zone-value", "Value", |f| &mut f.value, "203.0.113.80", "text") }
+                { form.buttons("zone", "record") }
             </form>
-            { form::alert("zone-error", &error) }
+            { form.alert("zone-error") }
         </section>
     }
 }

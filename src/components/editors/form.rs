@@ -1,37 +1,89 @@
-//! Small form helpers shared by the editors: labelled fields bound to state,
-//! and inline messages. Every value is rendered through Yew (escaped).
+//! Small form helpers shared by the editors: labelled fields (bound to a
+//! state, or to a record form: `draft.rs`) and inline messages. Every value is rendered through Yew (escaped).
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+/// What an `<input>`, `<textarea>` or `<select>` holds, from its event.
+pub fn value_of(e: &Event) -> Option<String> {
+    let t = e.target()?;
+    if let Some(i) = t.dyn_ref::<HtmlInputElement>() {
+        Some(i.value())
+    } else if let Some(t2) = t.dyn_ref::<HtmlTextAreaElement>() {
+        Some(t2.value())
+    } else {
+        t.dyn_ref::<HtmlSelectElement>().map(|s| s.value())
+    }
+}
 
 /// Keeps `state` equal to what is typed in an `<input>` or `<textarea>`.
 pub fn on_text(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();
     Callback::from(move |e: InputEvent| {
-        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-            state.set(i.value());
-        } else if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
-            state.set(t.value());
+        if let Some(v) = value_of(&e) {
+            state.set(v);
         }
     })
 }
 
-/// Keeps `state` equal to the chosen `<option>`.
-pub fn on_select(state: &UseStateHandle<String>) -> Callback<Event> {
-    let state = state.clone();
-    Callback::from(move |e: Event| {
-        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-            state.set(s.value());
-        }
-    })
+/// A labelled one-line text field showing `value`.
+pub fn text_field(
+    id: &'static str,
+    label: &'static str,
+    value: String,
+    oninput: Callback<InputEvent>,
+    placeholder: &'static str,
+    inputmode: &'static str,
+) -> Html {
+    html! {
+        <div class="ed-field">
+            <label for={id}>{ label }</label>
+            <input type="text" id={id} value={value} oninput={oninput}
+                placeholder={placeholder} inputmode={inputmode}
+                autocomplete="off" spellcheck="false" />
+        </div>
+    }
 }
 
-/// A labelled one-line text field.
-pub fn text(id: &'static str, label: &'static str, state: &UseStateHandle<String>) -> Html {
-    text_with(id, label, state, "", "text")
+/// A labelled multi-line text field showing `value`.
+pub fn textarea_field(
+    id: &'static str,
+    label: &'static str,
+    value: String,
+    oninput: Callback<InputEvent>,
+    rows: u32,
+) -> Html {
+    html! {
+        <div class="ed-field wide">
+            <label for={id}>{ label }</label>
+            <textarea id={id} rows={rows.to_string()} value={value}
+                oninput={oninput} spellcheck="false" />
+        </div>
+    }
 }
 
-/// A labelled text field with a placeholder and an `inputmode`.
+/// A labelled `<select>` of `(value, label)` options, `chosen` selected.
+pub fn select_field(
+    id: &'static str,
+    label: &'static str,
+    options: &[(String, String)],
+    chosen: &str,
+    onchange: Callback<Event>,
+) -> Html {
+    html! {
+        <div class="ed-field">
+            <label for={id}>{ label }</label>
+            <select id={id} onchange={onchange}>
+                { for options.iter().map(|(v, l)| html! {
+                    <option value={v.clone()} selected={chosen == v}>{ l.clone() }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+/// A labelled text field bound to `state`, with a placeholder and an `inputmode`.
 pub fn text_with(
     id: &'static str,
     label: &'static str,
@@ -39,49 +91,24 @@ pub fn text_with(
     placeholder: &'static str,
     inputmode: &'static str,
 ) -> Html {
-    html! {
-        <div class="ed-field">
-            <label for={id}>{ label }</label>
-            <input type="text" id={id} value={(**state).clone()} oninput={on_text(state)}
-                placeholder={placeholder} inputmode={inputmode}
-                autocomplete="off" spellcheck="false" />
-        </div>
-    }
+    text_field(
+        id,
+        label,
+        (**state).clone(),
+        on_text(state),
+        placeholder,
+        inputmode,
+    )
 }
 
-/// A labelled multi-line text field.
+/// A labelled multi-line text field bound to `state`.
 pub fn textarea(
     id: &'static str,
     label: &'static str,
     state: &UseStateHandle<String>,
     rows: u32,
 ) -> Html {
-    html! {
-        <div class="ed-field wide">
-            <label for={id}>{ label }</label>
-            <textarea id={id} rows={rows.to_string()} value={(**state).clone()}
-                oninput={on_text(state)} spellcheck="false" />
-        </div>
-    }
-}
-
-/// A labelled `<select>` of `(value, label)` options.
-pub fn select(
-    id: &'static str,
-    label: &'static str,
-    options: &[(String, String)],
-    state: &UseStateHandle<String>,
-) -> Html {
-    html! {
-        <div class="ed-field">
-            <label for={id}>{ label }</label>
-            <select id={id} onchange={on_select(state)}>
-                { for options.iter().map(|(v, l)| html! {
-                    <option value={v.clone()} selected={**state == *v}>{ l.clone() }</option>
-                }) }
-            </select>
-        </div>
-    }
+    textarea_field(id, label, (**state).clone(), on_text(state), rows)
 }
 
 /// An inline error (`role=alert`), present in the DOM only when there is one.
