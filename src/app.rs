@@ -109,8 +109,8 @@ fn remember_visit() {
 const FIRST_REQUEST_DELAY_MS: u32 = 400;
 
 /// The page renders in stages, one a frame, so that no start-up task is
-/// long: 0 the address bar and the diagram, 1 its fault toggles, the
-/// playback controls and the inspector, 2 the steps, preview and waterfall,
+/// long: 0 the address bar, the playback controls and the diagram, 1 its
+/// fault toggles, the key legend, the design switch and the inspector, 2 the steps, preview and waterfall,
 /// 3 the downtime panel, 4 the sweep and the checklist, 5 the load panel,
 /// 6 the editors.
 const LAST_STAGE: u8 = 6;
@@ -424,18 +424,19 @@ pub fn App(props: &AppProps) -> Html {
                         on_fault={on_fault}
                         controls={*stage >= 1}
                     />
-                    <Legend presenter={lessons.presenter} on_presenter={on_presenter} />
-                    if let Some(c) = state.info {
-                        <ComponentInfo component={c} on_close={on_close_info} />
-                    }
-                    <TopologySwitch
-                        redundant={state.design_shown()}
-                        broken={!faults::active(&state.world).is_empty()}
-                        note={state.world_note.clone().map(AttrValue::from)}
-                        on_switch={on_switch}
-                        on_restore={action(Action::RestoreAll)}
-                    />
                     if *stage >= 1 {
+                        // Below the diagram: drawn a frame later, they move nothing.
+                        <Legend presenter={lessons.presenter} on_presenter={on_presenter} />
+                        if let Some(c) = state.info {
+                            <ComponentInfo component={c} on_close={on_close_info} />
+                        }
+                        <TopologySwitch
+                            redundant={state.design_shown()}
+                            broken={!faults::active(&state.world).is_empty()}
+                            note={state.world_note.clone().map(AttrValue::from)}
+                            on_switch={on_switch}
+                            on_restore={action(Action::RestoreAll)}
+                        />
                         if let Some((hash, left_out)) = &share {
                             <p class="share">
                                 <a id="share-link" href={hash.clone()}>{ "Link to this step" }</a>
