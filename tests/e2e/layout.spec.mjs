@@ -228,8 +228,10 @@ for (const [w, h] of [[1280, 800], [1024, 768]]) {
     const shifts = await page.evaluate((t) => window.__shifts.filter((s) => s.at > t), since);
     const total = shifts.reduce((a, s) => a + s.value, 0);
     console.log(`${w}x${h}: layout shift while playing six steps: ${total.toFixed(4)} (${shifts.length} shifts${shifts.map((s) => `; ${s.value.toFixed(3)}: ${s.what}`).join('')})`);
-    // Before the inspector kept its boxes: 0.08-0.14 a step.
-    expect(total).toBeLessThan(0.01);
+    // Before the inspector kept its boxes and keyed its message: 0.24 over
+    // these steps at 1280x800, 0.70 at 1024x768; now 0.000 and 0.007 (a
+    // long explanation at 1024 still moves the timings, 0.001 a step).
+    expect(total).toBeLessThan(0.05);
   });
 }
 
