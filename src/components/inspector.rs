@@ -264,10 +264,7 @@ pub fn Inspector(props: &Props) -> Html {
                         </dd>
                     </div>
                 </dl>
-                // Keyed by the step: each step's message is new content, not
-                // the last one's rows moved about (which the browser counts as
-                // layout shifts while a trace plays: 0.06 a DNS step).
-                <div class="payload" key={props.cursor.to_string()}>{ payload_view(&step.payload) }</div>
+                <div class="payload">{ payload_view(&step.payload) }</div>
             } else {
                 <h2 id="inspector-title">{ "Inspector" }</h2>
                 <p class="explanation">
