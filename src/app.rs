@@ -129,10 +129,15 @@ pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
     // `#lesson=…` / `#present` open a lesson; any other fragment is a deep link.
     let lesson_fragment = props.link.clone().filter(|l| crate::lessons::is_link(l));
+    // `#window=…` opens the maintenance window with its settings.
+    let window_link = use_memo((), {
+        let l = props.link.clone();
+        move |_| l.as_deref().and_then(crate::maintenance::parse_link)
+    });
     let link = props
         .link
         .clone()
-        .filter(|l| l.len() > 1 && lesson_fragment.is_none());
+        .filter(|l| l.len() > 1 && lesson_fragment.is_none() && !crate::maintenance::is_link(l));
     let first_step = if props.initial_url.is_some() {
         props.initial_step
     } else {
@@ -328,6 +333,20 @@ pub fn App(props: &AppProps) -> Html {
         let l = on_lesson.clone();
         Callback::from(move |run| l.emit(LessonMsg::Load(run)))
     };
+    let on_day_count = {
+        let l = on_lesson.clone();
+        Callback::from(move |(chosen, peak): (u64, u64)| {
+            if chosen < peak {
+                l.emit(LessonMsg::Observe(
+                    vec![crate::lessons::Fact::QuietHourFewerFailures],
+                    vec![
+                        ("quiet_failed", chosen as f64),
+                        ("peak_failed", peak as f64),
+                    ],
+                ));
+            }
+        })
+    };
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -461,6 +480,16 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 if *stage >= 3 {
                     <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
+                    <crate::components::maintenance_window::MaintenanceWindow
+                        runs={state.day.clone()}
+                        running={state.day_running}
+                        on_run={{
+                            let d = d.clone();
+                            Callback::from(move |()| d.emit(Action::RunDay))
+                        }}
+                        link={(*window_link).clone()}
+                        on_count={on_day_count}
+                    />
                 }
                 if *stage >= 4 {
                     <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />

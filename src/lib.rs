@@ -6,6 +6,7 @@ pub mod components;
 pub mod faults;
 pub mod format;
 pub mod lessons;
+pub mod maintenance;
 pub mod panic;
 pub mod state;
 pub mod storage;

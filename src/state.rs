@@ -169,6 +169,9 @@ pub struct State {
     /// The last stream of the downtime panel, and the one asked for.
     pub demo: Option<DemoRun>,
     pub demo_running: Option<Demo>,
+    /// The maintenance window's two deploys, once run, and whether asked for.
+    pub day: Option<Shared<Result<crate::maintenance::DayRuns, String>>>,
+    pub day_running: bool,
     /// The availability matrix, once computed.
     pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
     pub sweep_running: bool,
@@ -222,6 +225,8 @@ impl State {
             world_note: None,
             demo: None,
             demo_running: None,
+            day: None,
+            day_running: false,
             sweep: None,
             sweep_running: false,
             costs: None,
@@ -312,6 +317,10 @@ impl State {
                     scenario: Box::new(scenario),
                 }
             }
+            Action::RunDay => Command::Streams {
+                tag: crate::maintenance::TAG,
+                runs: crate::maintenance::jobs(),
+            },
             Action::RunSweep => Command::Sweep,
             Action::ReplaceScenario {
                 scenario,
@@ -478,6 +487,14 @@ impl State {
                     span_us: spec.start_us + spec.every_us * u64::from(spec.count),
                 });
             }
+            Reply::Streams { tag, results } => {
+                if tag == crate::maintenance::TAG {
+                    self.day_running = false;
+                    self.day = Some(Shared::new(crate::maintenance::DayRuns::from_results(
+                        results,
+                    )));
+                }
+            }
             Reply::Sweep(rows) => {
                 self.sweep_running = false;
                 self.sweep = Some(Shared::new(rows));
@@ -520,6 +537,8 @@ pub enum Action {
     Fresh(String),
     /// Run one stream of the downtime panel.
     RunDemo(Demo),
+    /// Run the maintenance window's two deploys.
+    RunDay,
     /// Compute the availability matrix.
     RunSweep,
     /// Make this (already validated) scenario the session's world and
@@ -576,6 +595,7 @@ impl Reducible for State {
                     Action::SetRedundant(r) => s.design_choice = Some(r),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
+                    Action::RunDay => s.day_running = true,
                     _ => {}
                 }
             }
@@ -637,6 +657,7 @@ impl Reducible for State {
             | Action::Fresh(_)
             | Action::RunDemo(_)
             | Action::RunSweep
+            | Action::RunDay
             | Action::ReplaceScenario { .. }
             | Action::OpenLink(_)
             | Action::Console(_)

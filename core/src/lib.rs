@@ -7,6 +7,7 @@
 //! clock, touches the network or knows about a browser's DOM.
 
 pub mod browser;
+pub mod day;
 pub mod dns;
 pub mod edit;
 pub mod error;

@@ -98,10 +98,21 @@ pub enum Command {
         spec: StreamSpec,
         events: Vec<StreamEvent>,
     },
+    /// Several streams, each in a world of its own, answered together
+    /// (the maintenance window compares two deploys).
+    Streams { tag: u32, runs: Vec<StreamJob> },
     /// The availability matrix of both designs.
     Sweep,
     /// What each route of a request mix costs (the load panel's input).
     RouteCosts { mix: Vec<(String, u32)> },
+}
+
+/// One stream of [`Command::Streams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreamJob {
+    pub scenario: Scenario,
+    pub spec: StreamSpec,
+    pub events: Vec<StreamEvent>,
 }
 
 /// How the page should show a new trace.
@@ -166,6 +177,11 @@ pub enum Reply {
     Stream {
         tag: u32,
         result: Result<StreamResult, String>,
+    },
+    /// The results of [`Command::Streams`], in its order.
+    Streams {
+        tag: u32,
+        results: Vec<Result<StreamResult, String>>,
     },
     Sweep(Result<Vec<SweepRow>, String>),
     RouteCosts(Result<Vec<RouteCost>, String>),
@@ -256,6 +272,15 @@ mod engine {
                 } => {
                     let result = stream::run(&scenario, &spec, &events).map_err(|e| e.to_string());
                     return Reply::Stream { tag, result };
+                }
+                Command::Streams { tag, runs } => {
+                    let results = runs
+                        .iter()
+                        .map(|j| {
+                            stream::run(&j.scenario, &j.spec, &j.events).map_err(|e| e.to_string())
+                        })
+                        .collect();
+                    return Reply::Streams { tag, results };
                 }
                 Command::Sweep => {
                     let rows = stream::sweep(&seed::simple_stack(), &seed::redundant_stack());

@@ -18,6 +18,7 @@ pub mod hex_dump;
 pub mod inspector;
 pub mod lesson_card;
 pub mod load_panel;
+pub mod maintenance_window;
 pub mod nginx_editor;
 pub mod presets;
 pub mod preview;

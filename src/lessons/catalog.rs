@@ -142,11 +142,15 @@ pub const LESSONS: [Lesson; 11] = [
     Lesson {
         id: "maintenance",
         title: "Downtime during maintenance, and its mitigations",
-        idea: "Deploying new code restarts the application: on one server, the site is down meanwhile. A rolling deploy updates one server at a time while the others answer.",
+        idea: "Deploying new code restarts the application: on one server, the site is down meanwhile. Deploying when traffic is low fails fewer requests; a rolling deploy updates one server at a time while the others answer, at any hour.",
         url: HOME,
-        task: "Deploy on the one server and count the failed requests, then deploy without losing a request.",
+        task: "Deploy on the one server and count the failed requests, find a quieter hour for it, then deploy without losing a request.",
         place: Place::Downtime,
-        needs: &[Fact::SingleDeployLostRequests, Fact::RollingDeployLostNone],
+        needs: &[
+            Fact::SingleDeployLostRequests,
+            Fact::QuietHourFewerFailures,
+            Fact::RollingDeployLostNone,
+        ],
     },
     Lesson {
         id: "scaling",

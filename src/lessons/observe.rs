@@ -45,6 +45,9 @@ pub enum Fact {
     SingleDeployLostRequests,
     /// The rolling deploy's stream lost none.
     RollingDeployLostNone,
+    /// The maintenance window counted a one-server deploy at a time that
+    /// failed fewer requests than the same deploy at the peak.
+    QuietHourFewerFailures,
     /// A load run on one server with errors or a long queue.
     OneServerOverloaded,
     /// More servers answered, within 1% errors, a load one server could not.
@@ -77,6 +80,9 @@ impl Fact {
             }
             Fact::SingleDeployLostRequests => "run the deploy on one server",
             Fact::RollingDeployLostNone => "run the rolling deploy",
+            Fact::QuietHourFewerFailures => {
+                "count a day and pick a deploy time that fails fewer requests than the peak"
+            }
             Fact::OneServerOverloaded => "run a load one server cannot take (errors above 1%)",
             Fact::ScaledOutSameLoad => "run the same load with more servers, within 1% errors",
         }

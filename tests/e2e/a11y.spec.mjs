@@ -71,3 +71,13 @@ test('no axe violations: load panel after a run', async ({ page }) => {
   await expect(page.locator('#load-summary')).not.toBeEmpty({ timeout: 30_000 });
   await audit(page, 'load panel');
 });
+
+test('no axe violations: a day counted, and a field refused', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#day-run').click();
+  await expect(page.locator('#day-table')).toBeVisible();
+  await audit(page, 'day counted');
+  await page.locator('#day-peak').fill('-5');
+  await expect(page.locator('#day-error')).toBeVisible();
+  await audit(page, 'day refused');
+});

@@ -101,6 +101,9 @@ const LESSONS = [
   ['maintenance', async (p) => {
     await p.locator('#deploy-single').click();
     await expect(p.locator('#deploy-summary')).toBeVisible();
+    expect(await ticked(p, 'maintenance'), 'no quiet hour yet').toBe(false);
+    await p.locator('#day-run').click();
+    await expect(p.locator('#day-table')).toBeVisible();
     expect(await ticked(p, 'maintenance'), 'no rolling deploy yet').toBe(false);
     await p.locator('#deploy-rolling').click();
   }],

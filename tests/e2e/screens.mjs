@@ -29,6 +29,7 @@ try {
     ['lesson-idea', '#lesson=3.1', null],
     ['lesson-task', '#lesson=3.2', async (p) => { await p.click('#lesson-back'); await p.click('#lesson-setup'); }],
     ['present', '#lesson=4.1&present', async (p) => { await p.click('#lesson-setup'); await p.waitForTimeout(3000); await p.click('#lesson-next'); }],
+    ['day', '#window=03:00', async (p) => { await p.locator('#day-table').scrollIntoViewIfNeeded(); }],
   ];
   for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
     for (const [name, hash, act] of shots) {
@@ -39,7 +40,8 @@ try {
       await page.waitForSelector('#diagram');
       await page.locator('#play').waitFor();
       if (act) await act(page);
-      if (!hash) await page.click('#go');
+      if (!hash || name === 'day') await page.click('#go');
+      if (name === 'day') await page.locator('#day-panel').scrollIntoViewIfNeeded();
       await page.waitForTimeout(1500);
       await page.screenshot({ path: `${out}/${name}-${w}x${h}.png` });
       await ctx.close();

@@ -86,39 +86,8 @@ pub struct LoadSim {
     finished: bool,
 }
 
-/// Natural logarithm of a positive, finite `x`, in plain arithmetic.
-///
-/// `f64::ln` is a hardware-assisted libm call natively but a slower software
-/// routine in wasm, and the two may differ in the last bit. This one is the
-/// same everywhere (so runs are identical natively and in the browser) and
-/// accurate to about 1e-12: x = m·2^e with m in [√½, √2), and
-/// ln m = 2·atanh(s) with s = (m − 1)/(m + 1), |s| < 0.172, by its series.
-fn ln(x: f64) -> f64 {
-    let bits = x.to_bits();
-    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    let s = (m - 1.0) / (m + 1.0);
-    let s2 = s * s;
-    let series = s
-        * (2.0
-            + s2 * (2.0 / 3.0
-                + s2 * (0.4
-                    + s2 * (2.0 / 7.0
-                        + s2 * (2.0 / 9.0 + s2 * (2.0 / 11.0 + s2 * (2.0 / 13.0)))))));
-    e as f64 * std::f64::consts::LN_2 + series
-}
-
 fn exp_ns(rng: &mut Rng, mean_us: f64) -> u64 {
-    if mean_us <= 0.0 {
-        return 0;
-    }
-    // U in (0, 1]: never ln(0). Normal numbers only, which `ln` expects.
-    let u = ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
-    (-ln(u) * mean_us * 1000.0) as u64
+    (rng.exponential(mean_us) * 1000.0) as u64
 }
 
 impl LoadSim {
@@ -539,29 +508,5 @@ impl LoadSim {
             app_capacity_per_s: self.app_capacity_per_s(),
             db_capacity_per_s: self.db_capacity_per_s(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ln;
-
-    #[test]
-    fn ln_matches_the_standard_library() {
-        let mut x = 1.0 / (1u64 << 53) as f64;
-        while x <= 1.0 {
-            for k in [1.0, 1.1, 1.3, 1.414, 1.5, 1.7, 1.9] {
-                let v = (x * k).min(1.0);
-                let err = (ln(v) - v.ln()).abs();
-                assert!(
-                    err <= 1e-12 * v.ln().abs().max(1.0),
-                    "ln({v}): {} vs {}",
-                    ln(v),
-                    v.ln()
-                );
-            }
-            x *= 2.0;
-        }
-        assert_eq!(ln(1.0), 0.0);
     }
 }
