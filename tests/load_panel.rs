@@ -107,6 +107,7 @@ async fn controls_are_labelled_and_show_the_computed_capacity() {
         "load-mix",
         "load-cores",
         "load-servers",
+        "load-scale",
         "load-duration",
     ] {
         assert_eq!(
@@ -121,9 +122,9 @@ async fn controls_are_labelled_and_show_the_computed_capacity() {
     let max: f64 = rate.max().parse().unwrap();
     // More cores: a higher capacity, so the slider reaches further.
     slide(&root, "#load-cores", true).await;
-    assert!(text(&root, "#load-cores + output").contains("16 cores"));
-    let max16: f64 = rate.max().parse().unwrap();
-    assert!(max16 > max * 4.0, "16 cores: {max16} vs {max}");
+    assert!(text(&root, "#load-cores + output").contains("64 cores: the largest machine on offer"));
+    let max64: f64 = rate.max().parse().unwrap();
+    assert!(max64 > max * 4.0, "64 cores: {max64} vs {max}");
     assert_eq!(count(&root, "svg"), 0, "no chart before a run");
 }
 

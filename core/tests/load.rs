@@ -20,6 +20,7 @@ fn queue_spec(cores: u32, rate: f64, seconds: f64, seed: u64) -> LoadSpec {
         db_connections: 1,
         timeout_us: 1_000_000_000,
         intervals: 10,
+        scaling: None,
     }
 }
 
@@ -316,8 +317,154 @@ fn run_queue(spec: LoadSpec, service_us: f64) -> load::LoadResult {
         app_us: service_us,
         db_us: 0.0,
         queries: 0,
+        lb_us: 450.0,
     }];
     let mut sim = LoadSim::with_costs(spec, costs);
     while !sim.step(100_000) {}
     sim.result()
+}
+
+/// Vertical and horizontal scaling, told apart: the same cores give the
+/// same throughput, but not the same latency, price, failure or change.
+#[test]
+fn one_big_server_and_four_small_ones_differ() {
+    let spec = |servers, cores| LoadSpec {
+        servers,
+        cores,
+        ..queue_spec(cores, 3_000.0, 10.0, 9)
+    };
+    // 8 cores of 1 ms each: 8,000 requests/s at most, 3,000 offered.
+    let big = run_queue(spec(1, 8), 1_000.0);
+    let four = run_queue(spec(4, 2), 1_000.0);
+    close(
+        big.completed as f64,
+        four.completed as f64,
+        0.02,
+        "same throughput",
+    );
+    // The balancer's 450 µs is on every request of the four.
+    let (b50, f50) = (big.p50_us.unwrap(), four.p50_us.unwrap());
+    assert!(f50 >= b50 + 300, "p50 {b50} µs against {f50} µs");
+    let big_text = big.scaling_sentences().join(" ");
+    let four_text = four.scaling_sentences().join(" ");
+    assert!(
+        big_text.starts_with("One machine of 8 cores costs about $160 a month ($20 a core;"),
+        "{big_text}"
+    );
+    assert!(big_text.contains("single point of failure"), "{big_text}");
+    assert!(
+        four_text.starts_with(
+            "4 machines of 2 cores and a load balancer cost about $200 a month ($25 a core;"
+        ),
+        "{four_text}"
+    );
+    assert!(four_text.contains("+450 µs"), "{four_text}");
+}
+
+#[test]
+fn a_resize_refuses_connections_and_scaling_out_does_not() {
+    use stackscope_core::load::{Change, Scaling};
+    let base = LoadSpec {
+        max_connections: 1024,
+        timeout_us: 10_000_000,
+        ..queue_spec(2, 1_000.0, 30.0, 3)
+    };
+    let resize = LoadSpec {
+        scaling: Some(Scaling {
+            at_s: 10.0,
+            change: Change::Resize { cores: 8 },
+            takes_s: 5.0,
+        }),
+        ..base.clone()
+    };
+    let out = LoadSpec {
+        scaling: Some(Scaling {
+            at_s: 10.0,
+            change: Change::AddServers { servers: 3 },
+            takes_s: 5.0,
+        }),
+        ..base
+    };
+    // 2 cores of 1 ms: 2,000 requests/s; 1,000 offered.
+    let up = run_queue(resize, 1_000.0);
+    let across = run_queue(out, 1_000.0);
+    // 5 s of 1,000 requests/s refused, give or take chance.
+    close(up.refused as f64, 5_000.0, 0.05, "refused while resizing");
+    assert_eq!(across.refused, 0);
+    assert_eq!(across.failed(), 0);
+    assert!(up.error_rate() > 0.15, "{}", up.error_rate());
+    // The stopped seconds show in the series: nothing answered from 10 to 15 s.
+    let quiet = up
+        .intervals
+        .iter()
+        .filter(|i| i.start_s >= 10.5 && i.start_s < 14.5);
+    assert!(quiet.clone().count() > 0 && quiet.clone().all(|i| i.completed == 0 && i.refused > 0));
+    let text = up.scaling_sentences().join(" ");
+    assert!(text.contains("Resizing to 8 cores at 10 s meant stopping the server: for 5 s no connection was accepted"), "{text}");
+    let text = across.scaling_sentences().join(" ");
+    assert!(
+        text.contains("3 servers added at 10 s took 5 s to boot and served from 15 s"),
+        "{text}"
+    );
+    // After the resize, 8 workers: utilisation falls from about 1/2 to 1/8.
+    let late = up.intervals.last().unwrap().app_utilisation;
+    assert!(late < 0.2, "{late}");
+}
+
+#[test]
+fn past_the_largest_machine_only_servers_add_capacity() {
+    let e = LoadSpec {
+        cores: 65,
+        ..LoadSpec::default()
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "between 1 and 64 cores per server: the largest machine on offer has 64; past it, only more servers add capacity"
+    );
+    use stackscope_core::load::{Change, Scaling};
+    let never = LoadSpec {
+        scaling: Some(Scaling {
+            at_s: 40.0,
+            change: Change::AddServers { servers: 1 },
+            takes_s: 5.0,
+        }),
+        ..LoadSpec::default()
+    };
+    assert_eq!(
+        never.validate().unwrap_err().to_string(),
+        "a scaling change happens during the run"
+    );
+}
+
+#[test]
+fn a_surge_saturates_for_its_length_and_the_explanation_says_when() {
+    use stackscope_core::load::Burst;
+    let spec = LoadSpec {
+        burst: Some(Burst {
+            factor: 4.0,
+            every_s: 60.0,
+            length_s: 10.0,
+            start_s: 10.0,
+        }),
+        max_connections: 1024,
+        timeout_us: 10_000_000,
+        intervals: 30,
+        ..queue_spec(2, 1_000.0, 30.0, 4)
+    };
+    // 2 cores of 1 ms: 2,000 requests/s; 1,000 offered, 4,000 from 10 s to 20 s.
+    let r = run_queue(spec, 1_000.0);
+    assert!(r.app_utilisation < 0.97, "{}", r.app_utilisation);
+    assert!(r.error_rate() > 0.05, "{}", r.error_rate());
+    let text = r.explain();
+    assert!(
+        text.contains("Below capacity on average, but not all the time: from 10 s to 2"),
+        "{text}"
+    );
+    assert!(!text.contains("queues stay short"), "{text}");
+    // Before the surge, nothing failed.
+    assert!(r.intervals[..10]
+        .iter()
+        .all(|i| i.rejected_503 + i.timed_out_504 == 0));
 }

@@ -56,7 +56,7 @@ pub fn ErrorsChart(props: &Props) -> Html {
                 .collect(),
             markers: false,
         };
-        Rc::new(vec![
+        let mut lines = vec![
             line("offered (arrivals/s)", "s-offered", &|i| {
                 i.arrivals as f64 / len_s
             }),
@@ -67,17 +67,31 @@ pub fn ErrorsChart(props: &Props) -> Html {
             line("504 timed out/s", "s-504", &|i| {
                 i.timed_out_504 as f64 / len_s
             }),
-        ])
+        ];
+        if r.refused > 0 {
+            lines.push(line("refused while resizing/s", "s-refused", &|i| {
+                i.refused as f64 / len_s
+            }));
+        }
+        Rc::new(lines)
     });
     let top = series
         .iter()
         .flat_map(|s| s.points.iter().filter_map(|p| p.1))
         .fold(0.0f64, f64::max)
         .max(1.0);
-    let failed = r.rejected_503 + r.timed_out_504;
+    let failed = r.failed();
     let note = drain_note(r);
+    let refused = if r.refused > 0 {
+        format!(
+            ", {} refused while the server was stopped for a resize",
+            r.refused
+        )
+    } else {
+        String::new()
+    };
     let summary = format!(
-        "Requests per second in each interval while requests arrive. Mean throughput {:.0}/s against {:.0}/s offered; {} requests failed ({} with 503, {} with 504). {note}",
+        "Requests per second in each interval while requests arrive. Mean throughput {:.0}/s against {:.0}/s offered; {} requests failed ({} with 503, {} with 504{refused}). {note}",
         r.completed.saturating_sub(r.drain.answered) as f64 / r.spec.duration_s,
         r.arrivals as f64 / r.spec.duration_s,
         failed,

@@ -4,6 +4,7 @@
 //! the app's. Every number comes from `stackscope_core::load`.
 
 mod job;
+pub mod scaling;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,11 +16,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use self::job::{capacity, BurstChoice, Done, MixChoice, Settings, Work};
+use self::scaling::{ScaleChoice, ScalingFacts};
 use crate::components::chart_errors::ErrorsChart;
 use crate::components::chart_knee::KneeChart;
 use crate::components::chart_latency::LatencyChart;
 use crate::components::chart_utilisation::UtilisationChart;
 use crate::state::Shared;
+use stackscope_core::load::machines::MACHINES;
 
 pub use self::job::KneeCurve;
 
@@ -377,7 +380,12 @@ pub fn LoadPanel(props: &Props) -> Html {
         Callback::from(move |e: InputEvent| f(input_value(&e).to_string()))
     };
     let on_cores = {
-        let f = set(Box::new(|s, v| s.cores = v.parse().unwrap_or(s.cores)));
+        // The slider walks the machines on offer, smallest to largest.
+        let f = set(Box::new(|s, v| {
+            if let Some(m) = v.parse::<usize>().ok().and_then(|i| MACHINES.get(i)) {
+                s.cores = m.cores;
+            }
+        }));
         Callback::from(move |e: InputEvent| f(input_value(&e).to_string()))
     };
     let on_servers = {
@@ -396,6 +404,14 @@ pub fn LoadPanel(props: &Props) -> Html {
         let f = set(Box::new(|s, v| {
             if let Some(m) = MixChoice::ALL.into_iter().find(|m| m.key() == v) {
                 s.mix = m;
+            }
+        }));
+        Callback::from(move |e: Event| f(select_value(&e)))
+    };
+    let on_scale = {
+        let f = set(Box::new(|s, v| {
+            if let Some(c) = ScaleChoice::ALL.into_iter().find(|c| c.key() == v) {
+                s.scale = c;
             }
         }));
         Callback::from(move |e: Event| f(select_value(&e)))
@@ -530,9 +546,15 @@ pub fn LoadPanel(props: &Props) -> Html {
                     </div>
                     <div class="load-field">
                         <label for="load-cores">{ "Cores per server (vertical scaling)" }</label>
-                        <input type="range" id="load-cores" min="1" max="16" step="1" value={s.cores.to_string()}
+                        <input type="range" id="load-cores" min="0" max={(MACHINES.len() - 1).to_string()} step="1"
+                            value={MACHINES.iter().position(|m| m.cores >= s.cores).unwrap_or(0).to_string()}
                             aria-valuetext={format!("{} cores", s.cores)} oninput={on_cores} />
-                        <output for="load-cores">{ format!("{} core{}", s.cores, if s.cores == 1 { "" } else { "s" }) }</output>
+                        <output for="load-cores">{ format!(
+                            "{} core{}{}",
+                            s.cores,
+                            if s.cores == 1 { "" } else { "s" },
+                            if s.cores == stackscope_core::load::machines::LARGEST.cores { ": the largest machine on offer" } else { "" }
+                        ) }</output>
                     </div>
                     <div class="load-field">
                         <label for="load-servers">{ "Web servers behind the load balancer (horizontal scaling)" }</label>
@@ -541,9 +563,17 @@ pub fn LoadPanel(props: &Props) -> Html {
                         <output for="load-servers">{ format!("{} server{}", s.servers, if s.servers == 1 { "" } else { "s" }) }</output>
                     </div>
                     <div class="load-field">
+                        <label for="load-scale">{ "During the run" }</label>
+                        <select id="load-scale" onchange={on_scale}>
+                            { for ScaleChoice::ALL.iter().map(|c| html! {
+                                <option value={c.key()} selected={*c == s.scale}>{ c.label() }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="load-field">
                         <label for="load-duration">{ "Simulated duration" }</label>
                         <select id="load-duration" onchange={on_duration}>
-                            { for [10u32, 30, 60].iter().map(|d| html! {
+                            { for [10u32, 30, 60, 120].iter().map(|d| html! {
                                 <option value={d.to_string()} selected={*d == s.duration_s}>{ format!("{d} s") }</option>
                             }) }
                         </select>
@@ -555,6 +585,7 @@ pub fn LoadPanel(props: &Props) -> Html {
                         thousands(cap), bottleneck, thousands(app_cap), spec.db_connections, thousands(db_cap),
                     ) }
                 </p>
+                <ScalingFacts servers={s.servers} cores={s.cores} costs={costs.to_vec()} />
                 <details id="load-nginx" class="load-config" open=true>
                     <summary>{ "The Nginx settings this simulation models, on each web server" }</summary>
                     <p class="muted">
@@ -647,7 +678,13 @@ fn Summary(props: &SummaryProps) -> Html {
             <dl class="load-figures">
                 <div><dt>{ "Requests" }</dt><dd>{ format!("{} in {} s simulated", thousands(r.arrivals as f64), r.spec.duration_s) }</dd></div>
                 <div><dt>{ "Answered" }</dt><dd>{ thousands(r.completed as f64) }</dd></div>
-                <div><dt>{ "Errors" }</dt><dd>{ format!("{} ({} × 503 from limit_conn, {} × 504 from proxy_read_timeout)", percent(r.error_rate()), thousands(r.rejected_503 as f64), thousands(r.timed_out_504 as f64)) }</dd></div>
+                <div><dt>{ "Errors" }</dt><dd>{ format!(
+                    "{} ({} × 503 from limit_conn, {} × 504 from proxy_read_timeout{})",
+                    percent(r.error_rate()),
+                    thousands(r.rejected_503 as f64),
+                    thousands(r.timed_out_504 as f64),
+                    if r.refused > 0 { format!(", {} refused while resizing", thousands(r.refused as f64)) } else { String::new() }
+                ) }</dd></div>
                 <div><dt>{ "Latency p50 / p95 / p99" }</dt><dd>{ format!("{} / {} / {}", p(r.p50_us), p(r.p95_us), p(r.p99_us)) }</dd></div>
                 <div><dt>{ "Busy: workers / database / Nginx" }</dt><dd>{ format!("{} / {} / {}", percent(r.app_utilisation), percent(r.db_utilisation), percent(r.nginx_utilisation)) }</dd></div>
                 <div><dt>{ "Capacity: workers / database" }</dt><dd>{ format!("{}/s / {}/s", thousands(r.app_capacity_per_s), thousands(r.db_capacity_per_s)) }</dd></div>

@@ -155,7 +155,7 @@ pub const LESSONS: [Lesson; 11] = [
     Lesson {
         id: "scaling",
         title: "Limited scalability, and scaling out",
-        idea: "One machine has a limit: past it, requests queue and fail. Scaling up gives it more cores; scaling out adds servers behind a load balancer.",
+        idea: "One machine has a limit: past it, requests queue and fail. Scaling up gives it more cores, up to the largest machine, with a restart, and it is still one machine; scaling out adds servers behind a load balancer, until the shared database is the limit.",
         url: HOME,
         task: "Overload one server, then answer the same load with more servers.",
         place: Place::Load,

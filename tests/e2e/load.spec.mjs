@@ -103,7 +103,7 @@ test('a load above capacity saturates one server, with no long task while it run
   await expect(page.locator('svg#chart-knee circle')).toHaveCount(20);
 });
 
-test('a big run (8 servers × 16 cores, 60 s) stays responsive and can be cancelled', async ({ page }) => {
+test('a big run (8 servers × 64 cores, 60 s) stays responsive and can be cancelled', async ({ page }) => {
   await observeLongTasks(page);
   await openPanel(page);
   await sliderToEnd(page, '#load-servers');
@@ -120,10 +120,61 @@ test('a big run (8 servers × 16 cores, 60 s) stays responsive and can be cancel
   await expect(page.locator('#load-status')).toHaveText('Cancelled.');
   await expect(page.locator('#load-run')).toBeEnabled();
 
-  const { tasks } = await runWithoutLongTasks(page, '#load-run', '8 × 16 cores, 3× capacity, 60 s simulated');
+  const { tasks } = await runWithoutLongTasks(page, '#load-run', '8 × 64 cores, 3× capacity, 60 s simulated');
   expect(tasks, 'no main-thread task over 50 ms while simulating').toEqual([]);
   await expect(page.locator('#load-summary')).toContainText('saturated');
   await expect(page.locator('#load-summary')).toContainText('Adding web servers no longer helps');
+});
+
+test('the panel opens on a surge one server cannot take', async ({ page }) => {
+  await openPanel(page);
+  await expect(page.locator('#load-burst')).toHaveValue('surge');
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout: 30_000 });
+  const summary = page.locator('#load-summary');
+  await expect(summary).toContainText('of requests failed');
+  await expect(summary).toContainText('It is still a single point of failure');
+  // The same load on four servers: no failures, the balancer's hop on each request.
+  await page.locator('#load-servers').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout: 30_000 });
+  await expect(summary).not.toContainText('of requests failed');
+  await expect(summary).toContainText('4 machines of 2 cores and a load balancer cost about $200 a month');
+  await expect(summary).toContainText('each request also crosses the balancer, +450 µs');
+});
+
+test('scaling up restarts the server; scaling out boots servers while the others answer', async ({ page }) => {
+  await openPanel(page);
+  await page.locator('#load-burst').selectOption('none');
+  await page.locator('#load-scale').selectOption('up');
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout: 30_000 });
+  const summary = page.locator('#load-summary');
+  await expect(summary).toContainText('Resizing to 8 cores at 10 s meant stopping the server: for 20 s no connection was accepted');
+  await expect(summary).toContainText('refused while resizing');
+  await page.locator('#load-scale').selectOption('out');
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout: 30_000 });
+  await expect(summary).toContainText('3 servers added at 10 s took 20 s to boot and served from 30 s');
+  await expect(summary).not.toContainText('refused while resizing');
+});
+
+test('the same cores up or out: price, failure, ceiling, restart, the balancer', async ({ page }) => {
+  await openPanel(page);
+  await page.locator('#load-cores').focus();
+  for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#load-cores + output')).toHaveText('8 cores');
+  await page.locator('#load-scaling summary').click();
+  const table = page.locator('#load-scaling-table');
+  await expect(table).toContainText('1 of 8 cores');
+  await expect(table).toContainText('4 of 2 cores, and a load balancer');
+  await expect(table).toContainText('$160 a month ($20 a core)');
+  await expect(table).toContainText('$200 a month ($25 a core)');
+  await expect(table).toContainText('the site stops: a single point of failure');
+  await expect(table).toContainText('up to 64 cores, then no bigger machine');
+  await sliderToEnd(page, '#load-cores');
+  await expect(page.locator('#load-cores + output')).toHaveText('64 cores: the largest machine on offer');
 });
 
 test('a low load stays below capacity', async ({ page }) => {

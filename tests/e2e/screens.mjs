@@ -30,6 +30,11 @@ try {
     ['lesson-task', '#lesson=3.2', async (p) => { await p.click('#lesson-back'); await p.click('#lesson-setup'); }],
     ['present', '#lesson=4.1&present', async (p) => { await p.click('#lesson-setup'); await p.waitForTimeout(3000); await p.click('#lesson-next'); }],
     ['day', '#window=03:00', async (p) => { await p.locator('#day-table').scrollIntoViewIfNeeded(); }],
+    ['load', '', async (p) => {
+      await p.locator('#load-run').click();
+      await p.locator('#load-status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
+      await p.locator('#load-scaling summary').click();
+    }],
   ];
   for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
     for (const [name, hash, act] of shots) {
@@ -43,7 +48,8 @@ try {
       if (!hash || name === 'day') await page.click('#go');
       if (name === 'day') await page.locator('#day-panel').scrollIntoViewIfNeeded();
       await page.waitForTimeout(1500);
-      await page.screenshot({ path: `${out}/${name}-${w}x${h}.png` });
+      if (name === 'load') await page.locator('#load-panel').screenshot({ path: `${out}/${name}-${w}x${h}.png` });
+      else await page.screenshot({ path: `${out}/${name}-${w}x${h}.png` });
       await ctx.close();
     }
   }

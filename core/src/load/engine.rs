@@ -7,7 +7,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use crate::load::stats::Histogram;
 #[cfg(feature = "engine")]
 use crate::load::{route_costs, LoadError};
-use crate::load::{Drain, Interval, LoadResult, LoadSpec, RouteCost};
+use crate::load::{Change, Drain, Interval, LoadResult, LoadSpec, RouteCost};
 use crate::rng::Rng;
 #[cfg(feature = "engine")]
 use crate::scenario::Scenario;
@@ -17,6 +17,11 @@ const NGINX_DONE: u8 = 1;
 const CPU1_DONE: u8 = 2;
 const DB_DONE: u8 = 3;
 const CPU2_DONE: u8 = 4;
+/// The spec's scaling change begins (a resize stops the servers; servers
+/// added start booting).
+const SCALE: u8 = 5;
+/// The scaling change is done: resized servers are back, new ones in rotation.
+const SCALED: u8 = 6;
 
 #[derive(Debug, Clone, Copy)]
 struct Req {
@@ -27,6 +32,10 @@ struct Req {
 
 #[derive(Debug, Clone, Default)]
 struct Server {
+    /// Its CPU cores: Nginx's and the application's parallelism.
+    cores: u32,
+    /// Stopped (for a resize) until this time: connections are refused.
+    down_until_ns: u64,
     /// Requests Nginx holds (from arrival to response).
     conns: u32,
     nginx_busy: u32,
@@ -43,7 +52,11 @@ struct Acc {
     completed_static: u64,
     r503: u64,
     t504: u64,
+    /// Connections refused: the server was stopped for a resize.
+    refused: u64,
     hist: Histogram,
+    /// Worker slots available (cores of running servers), integrated.
+    app_slots: f64,
     app_busy: f64,
     db_busy: f64,
     nginx_busy: f64,
@@ -65,6 +78,8 @@ pub struct LoadSim {
     reqs: Vec<Req>,
     free: Vec<u32>,
     servers: Vec<Server>,
+    /// Cores of the servers in rotation and running (worker slots).
+    slots: u32,
     db_busy: u32,
     db_queue: VecDeque<u32>,
     rr: usize,
@@ -121,7 +136,14 @@ impl LoadSim {
             seq: 0,
             reqs: Vec::new(),
             free: Vec::new(),
-            servers: vec![Server::default(); spec.servers.max(1) as usize],
+            servers: vec![
+                Server {
+                    cores: spec.cores,
+                    ..Server::default()
+                };
+                spec.servers.max(1) as usize
+            ],
+            slots: spec.servers.max(1) * spec.cores,
             db_busy: 0,
             db_queue: VecDeque::new(),
             rr: 0,
@@ -142,6 +164,9 @@ impl LoadSim {
         };
         let first = sim.next_gap(0);
         sim.push(first, ARRIVAL, 0);
+        if let Some(sc) = sim.spec.scaling {
+            sim.push((sc.at_s * 1e9) as u64, SCALE, 0);
+        }
         sim
     }
 
@@ -154,8 +179,8 @@ impl LoadSim {
         let base = self.spec.rate_per_s;
         match self.spec.burst {
             Some(b) if b.every_s > 0.0 => {
-                let t = t_ns as f64 / 1e9;
-                if t % b.every_s < b.length_s {
+                let t = t_ns as f64 / 1e9 - b.start_s;
+                if t >= 0.0 && t % b.every_s < b.length_s {
                     base * b.factor
                 } else {
                     base
@@ -187,6 +212,7 @@ impl LoadSim {
             };
             let dt = (boundary - self.last_ns) as f64;
             let a = &mut self.acc[i];
+            a.app_slots += dt * f64::from(self.slots);
             a.app_busy += dt * f64::from(self.workers_busy);
             a.db_busy += dt * f64::from(self.db_busy);
             a.nginx_busy += dt * f64::from(self.nginx_busy);
@@ -211,9 +237,16 @@ impl LoadSim {
 
     fn finish(&mut self, id: u32, t_ns: u64, timed_out: bool) {
         let r = self.reqs[id as usize];
-        let latency_us = (t_ns.saturating_sub(r.arrival_ns)) / 1000;
+        let cost = &self.costs[usize::from(r.route)];
+        // Behind a balancer, each request also crosses it (in and out).
+        let lb_us = if self.servers.len() > 1 {
+            cost.lb_us as u64
+        } else {
+            0
+        };
+        let latency_us = (t_ns.saturating_sub(r.arrival_ns)) / 1000 + lb_us;
         self.last_done_ns = self.last_done_ns.max(t_ns);
-        let is_static = self.costs[usize::from(r.route)].is_static;
+        let is_static = cost.is_static;
         let a = if t_ns < self.end_ns {
             let i = self.interval_of(t_ns);
             &mut self.acc[i]
@@ -248,7 +281,7 @@ impl LoadSim {
     /// Gives free workers of server `s` the requests waiting for them.
     fn feed_workers(&mut self, s: usize, t_ns: u64) {
         let timeout_ns = self.spec.timeout_us.saturating_mul(1000);
-        while self.servers[s].workers_busy < self.spec.cores {
+        while self.servers[s].workers_busy < self.servers[s].cores {
             let Some(id) = self.servers[s].app_queue.pop_front() else {
                 break;
             };
@@ -285,6 +318,51 @@ impl LoadSim {
         }
     }
 
+    /// The scaling change begins. Resizing: every server stops taking
+    /// connections for the restart (requests in progress finish first, as
+    /// after a graceful stop) and comes back with the new cores. Scaling
+    /// out: the new servers boot, and join the rotation when they are up.
+    fn scale(&mut self, t_ns: u64) {
+        let Some(sc) = self.spec.scaling else {
+            return;
+        };
+        let done = t_ns + (sc.takes_s * 1e9) as u64;
+        if let Change::Resize { .. } = sc.change {
+            for s in &mut self.servers {
+                s.down_until_ns = done;
+            }
+            self.slots = 0;
+        }
+        self.push(done, SCALED, 0);
+    }
+
+    fn scaled(&mut self, t_ns: u64) {
+        let Some(sc) = self.spec.scaling else {
+            return;
+        };
+        match sc.change {
+            Change::Resize { cores } => {
+                for s in &mut self.servers {
+                    s.cores = cores;
+                }
+                self.slots = self.servers.len() as u32 * cores;
+                for s in 0..self.servers.len() {
+                    self.feed_workers(s, t_ns);
+                }
+            }
+            Change::AddServers { servers } => {
+                let cores = self.servers.first().map_or(self.spec.cores, |s| s.cores);
+                for _ in 0..servers {
+                    self.servers.push(Server {
+                        cores,
+                        ..Server::default()
+                    });
+                }
+                self.slots += servers * cores;
+            }
+        }
+    }
+
     fn pick_route(&mut self) -> u16 {
         let total = self.cumulative.last().copied().unwrap_or(1).max(1);
         let x = self.rng.below(total);
@@ -303,6 +381,10 @@ impl LoadSim {
                 self.rr = self.rr.wrapping_add(1);
                 let i = self.interval_of(t_ns);
                 self.acc[i].arrivals += 1;
+                if t_ns < self.servers[server].down_until_ns {
+                    self.acc[i].refused += 1;
+                    return;
+                }
                 if self.servers[server].conns >= self.spec.max_connections {
                     self.acc[i].r503 += 1;
                     return;
@@ -313,7 +395,7 @@ impl LoadSim {
                     server: server as u16,
                     route,
                 });
-                if self.servers[server].nginx_busy < self.spec.cores {
+                if self.servers[server].nginx_busy < self.servers[server].cores {
                     self.start_nginx(id, t_ns);
                 } else {
                     self.servers[server].nginx_queue.push_back(id);
@@ -336,6 +418,8 @@ impl LoadSim {
                     self.feed_workers(s, t_ns);
                 }
             }
+            SCALE => self.scale(t_ns),
+            SCALED => self.scaled(t_ns),
             CPU1_DONE => {
                 self.db_queue.push_back(id);
                 self.max_db_queue = self.max_db_queue.max(self.db_queue.len() as u64);
@@ -444,11 +528,23 @@ impl LoadSim {
     pub fn result(&self) -> LoadResult {
         let s = &self.spec;
         let len_s = self.interval_ns as f64 / 1e9;
-        let workers = f64::from(s.servers * s.cores);
         let db = f64::from(s.db_connections);
         let mut all = Histogram::default();
         let mut totals = (0u64, 0u64, 0u64, 0u64);
+        let mut refused = 0u64;
         let (mut app_area, mut db_area, mut nginx_area) = (0.0, 0.0, 0.0);
+        let mut slots_area = 0.0;
+        // Busy over available; while every server is stopped, busy (the
+        // last requests finishing) counts as full.
+        let share = |busy: f64, slots: f64| {
+            if slots > 0.0 {
+                (busy / slots).min(1.0)
+            } else if busy > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        };
         let intervals = self
             .acc
             .iter()
@@ -459,6 +555,8 @@ impl LoadSim {
                 totals.1 += a.completed;
                 totals.2 += a.r503;
                 totals.3 += a.t504;
+                refused += a.refused;
+                slots_area += a.app_slots;
                 app_area += a.app_busy;
                 db_area += a.db_busy;
                 nginx_area += a.nginx_busy;
@@ -469,14 +567,15 @@ impl LoadSim {
                     completed: a.completed,
                     completed_static: a.completed_static,
                     rejected_503: a.r503,
+                    refused: a.refused,
                     timed_out_504: a.t504,
                     throughput: a.completed as f64 / len_s,
                     p50_us: a.hist.quantile(0.5),
                     p95_us: a.hist.quantile(0.95),
                     p99_us: a.hist.quantile(0.99),
-                    app_utilisation: (a.app_busy / (span * workers)).min(1.0),
+                    app_utilisation: share(a.app_busy, a.app_slots),
                     db_utilisation: (a.db_busy / (span * db)).min(1.0),
-                    nginx_utilisation: (a.nginx_busy / (span * workers)).min(1.0),
+                    nginx_utilisation: share(a.nginx_busy, a.app_slots),
                     app_queue: a.app_queue / span,
                     db_queue: a.db_queue / span,
                 }
@@ -500,9 +599,10 @@ impl LoadSim {
             p50_us: all.quantile(0.5),
             p95_us: all.quantile(0.95),
             p99_us: all.quantile(0.99),
-            app_utilisation: (app_area / (total_ns * workers)).min(1.0),
+            refused,
+            app_utilisation: share(app_area, slots_area),
             db_utilisation: (db_area / (total_ns * db)).min(1.0),
-            nginx_utilisation: (nginx_area / (total_ns * workers)).min(1.0),
+            nginx_utilisation: share(nginx_area, slots_area),
             max_app_queue: self.max_app_queue,
             max_db_queue: self.max_db_queue,
             app_capacity_per_s: self.app_capacity_per_s(),

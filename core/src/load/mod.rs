@@ -26,6 +26,7 @@
 //! reads a clock, and results are aggregated into fixed-size histograms.
 
 mod engine;
+pub mod machines;
 pub mod stats;
 
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::ScenarioError;
 #[cfg(feature = "engine")]
 use crate::scenario::Scenario;
+#[cfg(feature = "engine")]
+use crate::seed;
 #[cfg(feature = "engine")]
 use crate::sim::Simulator;
 #[cfg(feature = "engine")]
@@ -48,8 +51,31 @@ pub struct Burst {
     pub factor: f64,
     /// A burst starts every `every_s` seconds…
     pub every_s: f64,
-    /// …and lasts `length_s` seconds.
+    /// …and lasts `length_s` seconds…
     pub length_s: f64,
+    /// …the first at `start_s` (none before it).
+    #[serde(default)]
+    pub start_s: f64,
+}
+
+/// A change of capacity during a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Change {
+    /// Vertical scaling: every server is stopped, given this many cores,
+    /// and started again (a machine's size changes only while it is off).
+    Resize { cores: u32 },
+    /// Horizontal scaling: this many servers (of the same size) boot and
+    /// join the load balancer's rotation once up.
+    AddServers { servers: u32 },
+}
+
+/// When capacity changes, and how long the change takes: the restart of a
+/// resize (no connections meanwhile), or the boot of added servers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    pub at_s: f64,
+    pub change: Change,
+    pub takes_s: f64,
 }
 
 /// What to simulate.
@@ -76,6 +102,9 @@ pub struct LoadSpec {
     pub timeout_us: u64,
     /// Number of intervals in the time series.
     pub intervals: u32,
+    /// A change of capacity during the run.
+    #[serde(default)]
+    pub scaling: Option<Scaling>,
 }
 
 impl Default for LoadSpec {
@@ -96,6 +125,7 @@ impl Default for LoadSpec {
             db_connections: 8,
             timeout_us: 10_000_000,
             intervals: 60,
+            scaling: None,
         }
     }
 }
@@ -115,6 +145,10 @@ pub struct RouteCost {
     pub db_us: f64,
     /// Number of queries.
     pub queries: u32,
+    /// What crossing the load balancer adds (its own work and the hops to
+    /// and from a web server), µs, measured on the redundant design.
+    #[serde(default)]
+    pub lb_us: f64,
 }
 
 /// Why a spec cannot be simulated.
@@ -164,6 +198,9 @@ impl LoadSpec {
             {
                 return bad("a burst must be shorter than the time between bursts");
             }
+            if !(b.start_s.is_finite() && b.start_s >= 0.0) {
+                return bad("the first burst starts at 0 s or later");
+            }
         }
         if self.mix.is_empty() || self.mix.iter().all(|(_, w)| *w == 0) {
             return bad("the request mix is empty");
@@ -174,8 +211,30 @@ impl LoadSpec {
         if !(1..=64).contains(&self.servers) {
             return bad("between 1 and 64 servers");
         }
-        if !(1..=256).contains(&self.cores) {
-            return bad("between 1 and 256 cores per server");
+        let largest = machines::LARGEST.cores;
+        if !(1..=largest).contains(&self.cores) {
+            return Err(LoadError::Spec(format!(
+                "between 1 and {largest} cores per server: the largest machine on offer has {largest}; past it, only more servers add capacity"
+            )));
+        }
+        if let Some(sc) = self.scaling {
+            if !(sc.at_s.is_finite() && sc.at_s >= 0.0 && sc.at_s < self.duration_s) {
+                return bad("a scaling change happens during the run");
+            }
+            if !(sc.takes_s.is_finite() && (0.0..=3600.0).contains(&sc.takes_s)) {
+                return bad("a restart or a boot takes 0 to 3600 seconds");
+            }
+            match sc.change {
+                Change::Resize { cores } if !(1..=largest).contains(&cores) => {
+                    return Err(LoadError::Spec(format!(
+                        "a server can be resized to 1 to {largest} cores: the largest machine on offer has {largest}"
+                    )));
+                }
+                Change::AddServers { servers } if servers == 0 || self.servers + servers > 64 => {
+                    return bad("scaling out adds 1 server or more, up to 64 in all");
+                }
+                _ => {}
+            }
         }
         if !(1..=1_000_000).contains(&self.max_connections)
             || !(1..=10_000).contains(&self.db_connections)
@@ -277,6 +336,7 @@ pub fn route_costs(
             app_us: 0.0,
             db_us: 0.0,
             queries: 0,
+            lb_us: 0.0,
         };
         let mut reached_app = false;
         for s in &t.steps {
@@ -298,6 +358,25 @@ pub fn route_costs(
         c.is_static = !reached_app && matches!(t.outcome, Outcome::Response { .. });
         out.push(c);
     }
+    // The balancer's share, from the same requests on the redundant design.
+    let redundant = Scenario {
+        topology: seed::redundant_stack().topology,
+        ..scenario.clone()
+    };
+    if let Ok(mut sim) = Simulator::new(redundant) {
+        for (i, c) in out.iter_mut().enumerate() {
+            let at = (i as u64 + 1) * 1_000_000;
+            sim.request(&c.url, at);
+            let t = sim.request(&c.url, at + 500_000);
+            c.lb_us = t
+                .steps
+                .iter()
+                .filter(|s| s.from == Component::LoadBalancer || s.to == Component::LoadBalancer)
+                .filter(|s| s.from != Component::Browser && s.to != Component::Browser)
+                .map(|s| s.duration_us as f64)
+                .sum();
+        }
+    }
     Ok(out)
 }
 
@@ -311,6 +390,9 @@ pub struct Interval {
     /// (the rest are pages, each of which took a worker).
     pub completed_static: u64,
     pub rejected_503: u64,
+    /// Connections refused while the servers were stopped for a resize.
+    #[serde(default)]
+    pub refused: u64,
     pub timed_out_504: u64,
     /// Requests per second answered successfully.
     pub throughput: f64,
@@ -353,6 +435,9 @@ pub struct LoadResult {
     pub completed: u64,
     pub rejected_503: u64,
     pub timed_out_504: u64,
+    /// Connections refused while the servers were stopped for a resize.
+    #[serde(default)]
+    pub refused: u64,
     pub p50_us: Option<u64>,
     pub p95_us: Option<u64>,
     pub p99_us: Option<u64>,
@@ -370,12 +455,95 @@ pub struct LoadResult {
 impl LoadResult {
     /// Share of requests that failed (503 or 504).
     pub fn error_rate(&self) -> f64 {
-        let done = self.completed + self.rejected_503 + self.timed_out_504;
+        let failed = self.failed();
+        let done = self.completed + failed;
         if done == 0 {
             0.0
         } else {
-            (self.rejected_503 + self.timed_out_504) as f64 / done as f64
+            failed as f64 / done as f64
         }
+    }
+
+    /// Requests that failed: 503, 504, or refused.
+    pub fn failed(&self) -> u64 {
+        self.rejected_503 + self.timed_out_504 + self.refused
+    }
+
+    /// Mean time the load balancer adds to a request of this mix, µs.
+    pub fn lb_us(&self) -> f64 {
+        let w: f64 = self.costs.iter().map(|c| f64::from(c.weight)).sum();
+        if w == 0.0 {
+            return 0.0;
+        }
+        self.costs
+            .iter()
+            .map(|c| f64::from(c.weight) * c.lb_us)
+            .sum::<f64>()
+            / w
+    }
+
+    /// What the design costs, its single point of failure, the balancer's
+    /// hop, and what a scaling change during the run did.
+    pub fn scaling_sentences(&self) -> Vec<String> {
+        let s = &self.spec;
+        let mut out = Vec::new();
+        let cores_after = match s.scaling {
+            Some(Scaling {
+                change: Change::Resize { cores },
+                ..
+            }) => cores,
+            _ => s.cores,
+        };
+        let servers_after = match s.scaling {
+            Some(Scaling {
+                change: Change::AddServers { servers },
+                ..
+            }) => s.servers + servers,
+            _ => s.servers,
+        };
+        if let Some(usd) = machines::monthly_usd(servers_after, cores_after) {
+            let per_core = usd / f64::from(servers_after * cores_after);
+            out.push(if servers_after == 1 {
+                format!(
+                    "One machine of {cores_after} cores costs about ${usd:.0} a month (${per_core:.0} a core; modelled prices, dearer per core past 8). It is still a single point of failure: if it stops, the site stops, however many cores it has."
+                )
+            } else {
+                format!(
+                    "{servers_after} machines of {cores_after} cores and a load balancer cost about ${usd:.0} a month (${per_core:.0} a core; modelled prices). Losing one server leaves the others answering; each request also crosses the balancer, +{} (measured on the redundant design).",
+                    fmt_us(self.lb_us().round() as u64)
+                )
+            });
+        }
+        if cores_after == machines::LARGEST.cores && servers_after == 1 {
+            out.push(format!(
+                "{} cores is the largest machine on offer: past it, only more servers add capacity.",
+                machines::LARGEST.cores
+            ));
+        }
+        if let Some(sc) = s.scaling {
+            let until = sc.at_s + sc.takes_s;
+            out.push(match sc.change {
+                Change::Resize { cores } => format!(
+                    "Resizing to {cores} cores at {:.0} s meant stopping the server{}: for {:.0} s no connection was accepted, and {} were refused.",
+                    sc.at_s,
+                    if s.servers == 1 { "" } else { "s" },
+                    sc.takes_s.min(s.duration_s - sc.at_s),
+                    self.refused
+                ),
+                Change::AddServers { servers } => format!(
+                    "{servers} server{} added at {:.0} s took {:.0} s to boot{}; the others kept answering meanwhile, and no connection was refused.",
+                    if servers == 1 { "" } else { "s" },
+                    sc.at_s,
+                    sc.takes_s,
+                    if until > s.duration_s {
+                        " (longer than the rest of the run, so they never served)".to_string()
+                    } else {
+                        format!(" and served from {until:.0} s")
+                    }
+                ),
+            });
+        }
+        out
     }
 
     /// A few sentences about what the run shows, computed from its numbers.
@@ -408,10 +576,26 @@ impl LoadResult {
             ("the database", "is")
         };
         let saturated = self.app_utilisation >= 0.97 || self.db_utilisation >= 0.97;
+        // A surge can saturate the stack for a while within a run that is
+        // below capacity on average: the intervals say when.
+        let full: Vec<&Interval> = self
+            .intervals
+            .iter()
+            .filter(|i| i.app_utilisation >= 0.97 || i.db_utilisation >= 0.97)
+            .collect();
         if saturated {
             let p99 = self.p99_us.map_or("unknown".to_string(), fmt_us);
             out.push(format!(
                 "That is at capacity or beyond: {bottleneck} {verb} saturated, the queue grows for as long as the load lasts (up to {} waiting), and p99 latency reaches {p99}.",
+                self.max_app_queue.max(self.max_db_queue)
+            ));
+        } else if let (Some(first), Some(last)) = (full.first(), full.last()) {
+            let len_s = s.duration_s / self.intervals.len().max(1) as f64;
+            let p99 = self.p99_us.map_or("unknown".to_string(), fmt_us);
+            out.push(format!(
+                "Below capacity on average, but not all the time: from {:.0} s to {:.0} s {bottleneck} {verb} saturated, the queue grew (up to {} waiting) and p99 latency reached {p99}.",
+                first.start_s,
+                last.start_s + len_s,
                 self.max_app_queue.max(self.max_db_queue)
             ));
         } else if let Some(p99) = self.p99_us {
@@ -430,6 +614,7 @@ impl LoadResult {
                 nginx_time(s.timeout_us)
             ));
         }
+        let saturated = saturated || !full.is_empty();
         if saturated && bottleneck == "the application workers" {
             out.push("More cores (vertical scaling) or more servers (horizontal scaling) add workers; past a point the database becomes the limit.".into());
         } else if saturated {
@@ -437,6 +622,7 @@ impl LoadResult {
                 "Adding web servers no longer helps: every server shares the one database.".into(),
             );
         }
+        out.extend(self.scaling_sentences());
         out.join(" ")
     }
 }

@@ -9,6 +9,8 @@ use stackscope_core::load::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BurstChoice {
     None,
+    /// ×4 for 10 s from 10 s (once a minute): more than one server takes.
+    Surge,
     /// ×3 for 1 s every 5 s.
     Short,
     /// ×10 for 0.5 s every 10 s.
@@ -16,11 +18,17 @@ pub enum BurstChoice {
 }
 
 impl BurstChoice {
-    pub const ALL: [BurstChoice; 3] = [BurstChoice::None, BurstChoice::Short, BurstChoice::Spike];
+    pub const ALL: [BurstChoice; 4] = [
+        BurstChoice::Surge,
+        BurstChoice::None,
+        BurstChoice::Short,
+        BurstChoice::Spike,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             BurstChoice::None => "none",
+            BurstChoice::Surge => "surge",
             BurstChoice::Short => "x3",
             BurstChoice::Spike => "x10",
         }
@@ -29,6 +37,7 @@ impl BurstChoice {
     pub fn label(self) -> &'static str {
         match self {
             BurstChoice::None => "None: steady (Poisson) arrivals",
+            BurstChoice::Surge => "A surge: ×4 for 10 s from 10 s",
             BurstChoice::Short => "Bursts: ×3 for 1 s every 5 s",
             BurstChoice::Spike => "Spikes: ×10 for 0.5 s every 10 s",
         }
@@ -37,15 +46,23 @@ impl BurstChoice {
     pub fn burst(self) -> Option<Burst> {
         match self {
             BurstChoice::None => None,
+            BurstChoice::Surge => Some(Burst {
+                factor: 4.0,
+                every_s: 60.0,
+                length_s: 10.0,
+                start_s: 10.0,
+            }),
             BurstChoice::Short => Some(Burst {
                 factor: 3.0,
                 every_s: 5.0,
                 length_s: 1.0,
+                start_s: 0.0,
             }),
             BurstChoice::Spike => Some(Burst {
                 factor: 10.0,
                 every_s: 10.0,
                 length_s: 0.5,
+                start_s: 0.0,
             }),
         }
     }
@@ -114,17 +131,21 @@ pub struct Settings {
     pub cores: u32,
     pub servers: u32,
     pub duration_s: u32,
+    /// A change of capacity during the run.
+    pub scale: super::scaling::ScaleChoice,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             rate_per_s: 0.0,
-            burst: BurstChoice::None,
+            // The panel opens on a problem: a surge one server cannot take.
+            burst: BurstChoice::Surge,
             mix: MixChoice::Balanced,
             cores: 2,
             servers: 1,
             duration_s: 30,
+            scale: super::scaling::ScaleChoice::None,
         }
     }
 }
@@ -138,6 +159,7 @@ impl Settings {
             duration_s: f64::from(self.duration_s),
             servers: self.servers,
             cores: self.cores,
+            scaling: self.scale.scaling(self.servers, self.cores),
             ..LoadSpec::default()
         }
     }
