@@ -471,15 +471,7 @@ impl LoadResult {
 
     /// Mean time the load balancer adds to a request of this mix, µs.
     pub fn lb_us(&self) -> f64 {
-        let w: f64 = self.costs.iter().map(|c| f64::from(c.weight)).sum();
-        if w == 0.0 {
-            return 0.0;
-        }
-        self.costs
-            .iter()
-            .map(|c| f64::from(c.weight) * c.lb_us)
-            .sum::<f64>()
-            / w
+        mean_lb_us(&self.costs)
     }
 
     /// What the design costs, its single point of failure, the balancer's
@@ -625,6 +617,19 @@ impl LoadResult {
         out.extend(self.scaling_sentences());
         out.join(" ")
     }
+}
+
+/// Mean time the load balancer adds to a request of a mix, µs (weighted).
+pub fn mean_lb_us(costs: &[RouteCost]) -> f64 {
+    let w: f64 = costs.iter().map(|c| f64::from(c.weight)).sum();
+    if w == 0.0 {
+        return 0.0;
+    }
+    costs
+        .iter()
+        .map(|c| f64::from(c.weight) * c.lb_us)
+        .sum::<f64>()
+        / w
 }
 
 /// "850 µs", "12.3 ms", "1.20 s".

@@ -1,6 +1,6 @@
 //! Scaling up against scaling out: the change a run can make half-way (a resize that restarts the server, or servers that boot), and what the two designs of the same cores differ in.
 
-use stackscope_core::load::{fmt_us, machines, Change, RouteCost, Scaling};
+use stackscope_core::load::{fmt_us, machines, mean_lb_us, Change, RouteCost, Scaling};
 use yew::prelude::*;
 
 /// A change of capacity at 10 s into the run.
@@ -74,19 +74,6 @@ pub struct Props {
     pub costs: Vec<RouteCost>,
 }
 
-/// Mean time the balancer adds per request of the mix, µs.
-fn lb_us(costs: &[RouteCost]) -> f64 {
-    let w: f64 = costs.iter().map(|c| f64::from(c.weight)).sum();
-    if w == 0.0 {
-        return 0.0;
-    }
-    costs
-        .iter()
-        .map(|c| f64::from(c.weight) * c.lb_us)
-        .sum::<f64>()
-        / w
-}
-
 /// The rows of the comparison: what `total` cores cost and change as one
 /// machine, and as machines of 2 cores behind a balancer.
 pub fn rows(total: u32, costs: &[RouteCost]) -> Vec<(&'static str, String, String)> {
@@ -142,7 +129,7 @@ pub fn rows(total: u32, costs: &[RouteCost]) -> Vec<(&'static str, String, Strin
             "goes straight to the server".into(),
             format!(
                 "also crosses the balancer: +{} (measured on the redundant design)",
-                fmt_us(lb_us(costs).round() as u64)
+                fmt_us(mean_lb_us(costs).round() as u64)
             ),
         ),
     ]
