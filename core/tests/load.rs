@@ -21,6 +21,7 @@ fn queue_spec(cores: u32, rate: f64, seconds: f64, seed: u64) -> LoadSpec {
         timeout_us: 1_000_000_000,
         intervals: 10,
         scaling: None,
+        autoscale: None,
     }
 }
 
@@ -467,4 +468,124 @@ fn a_surge_saturates_for_its_length_and_the_explanation_says_when() {
     assert!(r.intervals[..10]
         .iter()
         .all(|i| i.rejected_503 + i.timed_out_504 == 0));
+}
+
+#[test]
+fn autoscaling_adds_servers_after_its_window_and_their_boot() {
+    use stackscope_core::load::{Autoscale, Burst};
+    let rule = Autoscale {
+        threshold: 0.8,
+        window_s: 5.0,
+        boot_s: 20.0,
+        max_servers: 4,
+    };
+    let spec = LoadSpec {
+        burst: Some(Burst {
+            factor: 3.0,
+            every_s: 120.0,
+            length_s: 60.0,
+            start_s: 10.0,
+        }),
+        max_connections: 1024,
+        timeout_us: 10_000_000,
+        intervals: 60,
+        autoscale: Some(rule),
+        ..queue_spec(2, 1_000.0, 60.0, 6)
+    };
+    // 2,000 requests/s of capacity; 3,000 offered from 10 s: one server cannot.
+    let r = run_queue(spec.clone(), 1_000.0);
+    assert!(!r.added.is_empty(), "{:?}", r.added);
+    let first = r.added[0];
+    // Saturated from about 10 s: the rule fires once the window has passed.
+    assert!((15.0..=17.5).contains(&first.decided_s), "{first:?}");
+    let up = first.serving_s.unwrap();
+    assert!((up - first.decided_s - 20.0).abs() < 1e-9, "{first:?}");
+    // Until the new server is up, requests fail; afterwards two servers (4,000/s) hold.
+    let late: u64 = r
+        .intervals
+        .iter()
+        .filter(|i| i.start_s > up + 12.0)
+        .map(|i| i.rejected_503 + i.timed_out_504)
+        .sum();
+    assert_eq!(late, 0, "{:?}", r.added);
+    let text = r.scaling_sentences().join(" ");
+    assert!(
+        text.contains("The autoscaling rule (workers above 80% busy for 5 s) added"),
+        "{text}"
+    );
+    assert!(text.contains("that is the lag of autoscaling"), "{text}");
+    // Bad rules say why they can never fire.
+    let never = |a: Autoscale| {
+        LoadSpec {
+            autoscale: Some(a),
+            ..spec.clone()
+        }
+        .validate()
+        .unwrap_err()
+        .to_string()
+    };
+    assert!(never(Autoscale {
+        threshold: 1.2,
+        ..rule
+    })
+    .contains("can never fire"));
+    assert!(never(Autoscale {
+        window_s: 60.0,
+        ..rule
+    })
+    .contains("can never fire"));
+    assert!(never(Autoscale {
+        max_servers: 1,
+        ..rule
+    })
+    .contains("can never fire"));
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use stackscope_core::load::{Autoscale, Burst, Change, Scaling};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any spec is refused with a message or runs to the end, and every
+        /// request that arrived is answered or counted as failed once.
+        #[test]
+        fn any_spec_runs_or_is_refused_and_every_request_is_counted(
+            rate in -10.0f64..3_000.0,
+            servers in 0u32..6,
+            cores in 0u32..70,
+            duration in -1.0f64..8.0,
+            burst in proptest::option::of((0.5f64..6.0, 0.1f64..4.0, 0.0f64..3.0, -1.0f64..5.0)),
+            scale in proptest::option::of((-1.0f64..9.0, any::<bool>(), 0u32..70, -1.0f64..6.0)),
+            auto in proptest::option::of((-0.2f64..1.3, -1.0f64..9.0, 0.0f64..4.0, 0u32..8)),
+        ) {
+            let spec = LoadSpec {
+                rate_per_s: rate,
+                servers,
+                cores,
+                duration_s: duration,
+                max_connections: 256,
+                timeout_us: 2_000_000,
+                burst: burst.map(|(factor, every_s, length_s, start_s)| Burst { factor, every_s, length_s, start_s }),
+                scaling: scale.map(|(at_s, up, n, takes_s)| Scaling {
+                    at_s,
+                    change: if up { Change::Resize { cores: n } } else { Change::AddServers { servers: n } },
+                    takes_s,
+                }),
+                autoscale: auto.map(|(threshold, window_s, boot_s, max_servers)| Autoscale { threshold, window_s, boot_s, max_servers }),
+                ..queue_spec(1, 1.0, 1.0, 11)
+            };
+            match spec.validate() {
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+                Ok(()) => {
+                    let r = run_queue(spec, 500.0);
+                    prop_assert_eq!(r.arrivals, r.completed + r.failed());
+                    prop_assert!(r.error_rate() >= 0.0 && r.error_rate() <= 1.0);
+                    prop_assert!(r.app_utilisation >= 0.0 && r.app_utilisation <= 1.0);
+                    prop_assert!(!r.explain().is_empty());
+                }
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use self::job::{capacity, BurstChoice, Done, MixChoice, Settings, Work};
-use self::scaling::{ScaleChoice, ScalingFacts};
+use self::scaling::{AutoscaleEdit, AutoscaleFields, ScaleChoice, ScalingFacts};
 use crate::components::chart_errors::ErrorsChart;
 use crate::components::chart_knee::KneeChart;
 use crate::components::chart_latency::LatencyChart;
@@ -416,6 +416,16 @@ pub fn LoadPanel(props: &Props) -> Html {
         }));
         Callback::from(move |e: Event| f(select_value(&e)))
     };
+    let on_autoscale = {
+        let tell = tell.clone();
+        let s = s.clone();
+        Callback::from(move |edit: AutoscaleEdit| {
+            let mut next = s.clone();
+            next.rate_per_s = rate;
+            edit.apply(&mut next.autoscale);
+            tell.emit(Msg::Set(next));
+        })
+    };
     let on_duration = {
         let f = set(Box::new(|s, v| {
             s.duration_s = v.parse().unwrap_or(s.duration_s)
@@ -570,6 +580,7 @@ pub fn LoadPanel(props: &Props) -> Html {
                             }) }
                         </select>
                     </div>
+                    <AutoscaleFields form={s.autoscale.clone()} on_edit={on_autoscale} />
                     <div class="load-field">
                         <label for="load-duration">{ "Simulated duration" }</label>
                         <select id="load-duration" onchange={on_duration}>

@@ -208,3 +208,21 @@ for (const vp of [
     await page.locator('figure.chart').last().screenshot({ path: file('23-load-knee-chart') });
   });
 }
+
+test('autoscaling adds a server after its window and its boot, and a rule that can never fire says so', async ({ page }) => {
+  await openPanel(page);
+  await page.locator('#load-duration').selectOption('60');
+  await page.locator('#load-autoscale').check();
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-status')).toContainText('Done', { timeout: 30_000 });
+  const summary = page.locator('#load-summary');
+  await expect(summary).toContainText('The autoscaling rule (workers above 80% busy for 5 s) added');
+  await expect(summary).toContainText('that is the lag of autoscaling');
+  // A threshold above 100%: a message, and the other settings stay.
+  await page.locator('#load-as-threshold').fill('120');
+  await page.locator('#load-run').click();
+  await expect(page.locator('.load-error')).toContainText('can never fire');
+  await expect(page.locator('#load-duration')).toHaveValue('60');
+  await expect(page.locator('#load-as-window')).toHaveValue('5');
+  await expect(page.locator('#load-autoscale')).toBeChecked();
+});

@@ -31,6 +31,7 @@ try {
     ['present', '#lesson=4.1&present', async (p) => { await p.click('#lesson-setup'); await p.waitForTimeout(3000); await p.click('#lesson-next'); }],
     ['day', '#window=03:00', async (p) => { await p.locator('#day-table').scrollIntoViewIfNeeded(); }],
     ['load', '', async (p) => {
+      await p.locator('#load-autoscale').check();
       await p.locator('#load-run').click();
       await p.locator('#load-status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
       await p.locator('#load-scaling summary').click();

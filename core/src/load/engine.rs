@@ -22,6 +22,10 @@ const CPU2_DONE: u8 = 4;
 const SCALE: u8 = 5;
 /// The scaling change is done: resized servers are back, new ones in rotation.
 const SCALED: u8 = 6;
+/// An interval ends: the autoscaling rule looks at it.
+const TICK: u8 = 7;
+/// A server the autoscaling rule started is up.
+const BOOTED: u8 = 8;
 
 #[derive(Debug, Clone, Copy)]
 struct Req {
@@ -98,6 +102,11 @@ pub struct LoadSim {
     interval_ns: u64,
     max_app_queue: u64,
     max_db_queue: u64,
+    /// The autoscaling rule: since when the workers have been above its
+    /// threshold, whether a server is booting, and what it added.
+    above_since_ns: Option<u64>,
+    booting: bool,
+    added: Vec<crate::load::Added>,
     finished: bool,
 }
 
@@ -157,6 +166,9 @@ impl LoadSim {
             interval_ns: (end_ns / u64::from(intervals)).max(1),
             max_app_queue: 0,
             max_db_queue: 0,
+            above_since_ns: None,
+            booting: false,
+            added: Vec::new(),
             finished: false,
             cumulative,
             costs,
@@ -166,6 +178,9 @@ impl LoadSim {
         sim.push(first, ARRIVAL, 0);
         if let Some(sc) = sim.spec.scaling {
             sim.push((sc.at_s * 1e9) as u64, SCALE, 0);
+        }
+        if sim.spec.autoscale.is_some() {
+            sim.push(sim.interval_ns, TICK, 0);
         }
         sim
     }
@@ -336,6 +351,45 @@ impl LoadSim {
         self.push(done, SCALED, 0);
     }
 
+    /// The autoscaling rule at an interval's end: the workers' busy share
+    /// over that interval, against the threshold, for the window.
+    fn tick(&mut self, t_ns: u64) {
+        let Some(rule) = self.spec.autoscale else {
+            return;
+        };
+        if t_ns + self.interval_ns < self.end_ns {
+            self.push(t_ns + self.interval_ns, TICK, 0);
+        }
+        let i = ((t_ns / self.interval_ns) as usize).saturating_sub(1);
+        let a = &self.acc[i.min(self.acc.len() - 1)];
+        let busy = if a.app_slots > 0.0 {
+            a.app_busy / a.app_slots
+        } else {
+            0.0
+        };
+        if busy <= rule.threshold {
+            self.above_since_ns = None;
+            return;
+        }
+        let since = *self
+            .above_since_ns
+            .get_or_insert(t_ns.saturating_sub(self.interval_ns));
+        let running = self.servers.len() as u32 + u32::from(self.booting);
+        if !self.booting
+            && running < rule.max_servers
+            && t_ns - since >= (rule.window_s * 1e9) as u64
+        {
+            self.booting = true;
+            self.above_since_ns = None;
+            let up = t_ns + (rule.boot_s * 1e9) as u64;
+            self.added.push(crate::load::Added {
+                decided_s: t_ns as f64 / 1e9,
+                serving_s: None,
+            });
+            self.push(up, BOOTED, 0);
+        }
+    }
+
     fn scaled(&mut self, t_ns: u64) {
         let Some(sc) = self.spec.scaling else {
             return;
@@ -420,6 +474,19 @@ impl LoadSim {
             }
             SCALE => self.scale(t_ns),
             SCALED => self.scaled(t_ns),
+            TICK => self.tick(t_ns),
+            BOOTED => {
+                let cores = self.servers.first().map_or(self.spec.cores, |s| s.cores);
+                self.servers.push(Server {
+                    cores,
+                    ..Server::default()
+                });
+                self.slots += cores;
+                self.booting = false;
+                if let Some(a) = self.added.last_mut() {
+                    a.serving_s = (t_ns <= self.end_ns).then_some(t_ns as f64 / 1e9);
+                }
+            }
             CPU1_DONE => {
                 self.db_queue.push_back(id);
                 self.max_db_queue = self.max_db_queue.max(self.db_queue.len() as u64);
@@ -605,6 +672,7 @@ impl LoadSim {
             nginx_utilisation: share(nginx_area, slots_area),
             max_app_queue: self.max_app_queue,
             max_db_queue: self.max_db_queue,
+            added: self.added.clone(),
             app_capacity_per_s: self.app_capacity_per_s(),
             db_capacity_per_s: self.db_capacity_per_s(),
         }

@@ -78,6 +78,28 @@ pub struct Scaling {
     pub takes_s: f64,
 }
 
+/// An autoscaling rule: add a server when the application workers stay
+/// busier than `threshold` for `window_s`; it boots for `boot_s` before it
+/// takes requests. One server at a time (the next decision waits for the
+/// last boot), up to `max_servers`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Autoscale {
+    /// Busy share of the workers, 0 to 1.
+    pub threshold: f64,
+    pub window_s: f64,
+    pub boot_s: f64,
+    pub max_servers: u32,
+}
+
+/// One server the autoscaling rule added.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Added {
+    /// When the rule fired.
+    pub decided_s: f64,
+    /// When it was up and in rotation (none if after the run's end).
+    pub serving_s: Option<f64>,
+}
+
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadSpec {
@@ -105,6 +127,9 @@ pub struct LoadSpec {
     /// A change of capacity during the run.
     #[serde(default)]
     pub scaling: Option<Scaling>,
+    /// An autoscaling rule, evaluated at each interval's end.
+    #[serde(default)]
+    pub autoscale: Option<Autoscale>,
 }
 
 impl Default for LoadSpec {
@@ -126,6 +151,7 @@ impl Default for LoadSpec {
             timeout_us: 10_000_000,
             intervals: 60,
             scaling: None,
+            autoscale: None,
         }
     }
 }
@@ -216,6 +242,30 @@ impl LoadSpec {
             return Err(LoadError::Spec(format!(
                 "between 1 and {largest} cores per server: the largest machine on offer has {largest}; past it, only more servers add capacity"
             )));
+        }
+        if let Some(a) = self.autoscale {
+            let interval_s = self.duration_s / f64::from(self.intervals.max(1));
+            if !(a.threshold.is_finite() && a.threshold > 0.0) {
+                return bad("the autoscaling threshold is a busy share above 0%");
+            }
+            if a.threshold >= 1.0 {
+                return bad("the workers are never busier than 100%: a rule with that threshold can never fire");
+            }
+            if !(a.window_s.is_finite() && a.window_s >= 0.0) {
+                return bad("the autoscaling window is a number of seconds");
+            }
+            if a.window_s + interval_s > self.duration_s {
+                return bad("the window is as long as the run: the rule can never fire");
+            }
+            if !(a.boot_s.is_finite() && (0.0..=3600.0).contains(&a.boot_s)) {
+                return bad("a boot takes 0 to 3600 seconds");
+            }
+            if a.max_servers <= self.servers {
+                return bad("the rule may add servers only up to its maximum, which is already running: it can never fire");
+            }
+            if a.max_servers > 64 {
+                return bad("the rule may run 64 servers at most");
+            }
         }
         if let Some(sc) = self.scaling {
             if !(sc.at_s.is_finite() && sc.at_s >= 0.0 && sc.at_s < self.duration_s) {
@@ -446,6 +496,9 @@ pub struct LoadResult {
     pub nginx_utilisation: f64,
     pub max_app_queue: u64,
     pub max_db_queue: u64,
+    /// The servers the autoscaling rule added, in order.
+    #[serde(default)]
+    pub added: Vec<Added>,
     /// Requests per second the application workers could sustain at 100 %
     /// (from the mix's mean cost), and the same for the database.
     pub app_capacity_per_s: f64,
@@ -511,6 +564,40 @@ impl LoadResult {
                 "{} cores is the largest machine on offer: past it, only more servers add capacity.",
                 machines::LARGEST.cores
             ));
+        }
+        if let Some(rule) = s.autoscale {
+            let rule_text = format!(
+                "workers above {:.0}% busy for {:.0} s",
+                rule.threshold * 100.0,
+                rule.window_s
+            );
+            out.push(match self.added.first() {
+                None => format!("The autoscaling rule ({rule_text}) never fired."),
+                Some(first) => {
+                    let list = |f: &dyn Fn(&Added) -> Option<f64>| {
+                        self.added
+                            .iter()
+                            .map(|a| f(a).map_or("after the run ended".to_string(), |t| format!("at {t:.0} s")))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let before = first.serving_s.unwrap_or(f64::INFINITY);
+                    let failed_before: u64 = self
+                        .intervals
+                        .iter()
+                        .filter(|i| i.start_s < before)
+                        .map(|i| i.rejected_503 + i.timed_out_504 + i.refused)
+                        .sum();
+                    format!(
+                        "The autoscaling rule ({rule_text}) added {} server{}: it fired {}, and each took {:.0} s to boot, so the new capacity came {}. Until the first was up, {failed_before} requests failed: that is the lag of autoscaling.",
+                        self.added.len(),
+                        if self.added.len() == 1 { "" } else { "s" },
+                        list(&|a| Some(a.decided_s)),
+                        rule.boot_s,
+                        list(&|a| a.serving_s),
+                    )
+                }
+            });
         }
         if let Some(sc) = s.scaling {
             let until = sc.at_s + sc.takes_s;

@@ -133,6 +133,8 @@ pub struct Settings {
     pub duration_s: u32,
     /// A change of capacity during the run.
     pub scale: super::scaling::ScaleChoice,
+    /// The autoscaling rule, switched on or not, as typed.
+    pub autoscale: super::scaling::AutoscaleForm,
 }
 
 impl Default for Settings {
@@ -146,6 +148,7 @@ impl Default for Settings {
             servers: 1,
             duration_s: 30,
             scale: super::scaling::ScaleChoice::None,
+            autoscale: super::scaling::AutoscaleForm::default(),
         }
     }
 }
@@ -160,6 +163,7 @@ impl Settings {
             servers: self.servers,
             cores: self.cores,
             scaling: self.scale.scaling(self.servers, self.cores),
+            autoscale: self.autoscale.rule(),
             ..LoadSpec::default()
         }
     }

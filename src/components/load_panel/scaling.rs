@@ -1,6 +1,6 @@
 //! Scaling up against scaling out: the change a run can make half-way (a resize that restarts the server, or servers that boot), and what the two designs of the same cores differ in.
 
-use stackscope_core::load::{fmt_us, machines, mean_lb_us, Change, RouteCost, Scaling};
+use stackscope_core::load::{fmt_us, machines, mean_lb_us, Autoscale, Change, RouteCost, Scaling};
 use yew::prelude::*;
 
 /// A change of capacity at 10 s into the run.
@@ -63,6 +63,111 @@ impl ScaleChoice {
                 takes_s: BOOT_S,
             }),
         }
+    }
+}
+
+/// The autoscaling rule as the learner typed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscaleForm {
+    pub on: bool,
+    /// Busy share, percent.
+    pub threshold: String,
+    pub window_s: String,
+    pub max_servers: String,
+}
+
+impl Default for AutoscaleForm {
+    fn default() -> Self {
+        AutoscaleForm {
+            on: false,
+            threshold: "80".into(),
+            window_s: "5".into(),
+            max_servers: "8".into(),
+        }
+    }
+}
+
+impl AutoscaleForm {
+    /// The core's rule (a field that is not a number becomes one the core
+    /// refuses, with its message); none when switched off.
+    pub fn rule(&self) -> Option<Autoscale> {
+        let num = |t: &str| t.trim().parse::<f64>().unwrap_or(f64::NAN);
+        self.on.then(|| Autoscale {
+            threshold: num(&self.threshold) / 100.0,
+            window_s: num(&self.window_s),
+            boot_s: BOOT_S,
+            max_servers: self.max_servers.trim().parse().unwrap_or(0),
+        })
+    }
+}
+
+/// Which field of the rule changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoscaleEdit {
+    On(bool),
+    Threshold(String),
+    Window(String),
+    Max(String),
+}
+
+impl AutoscaleEdit {
+    pub fn apply(self, f: &mut AutoscaleForm) {
+        match self {
+            AutoscaleEdit::On(v) => f.on = v,
+            AutoscaleEdit::Threshold(v) => f.threshold = v,
+            AutoscaleEdit::Window(v) => f.window_s = v,
+            AutoscaleEdit::Max(v) => f.max_servers = v,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AutoscaleProps {
+    pub form: AutoscaleForm,
+    pub on_edit: Callback<AutoscaleEdit>,
+}
+
+/// The rule's switch and its three numbers.
+#[component]
+pub fn AutoscaleFields(props: &AutoscaleProps) -> Html {
+    let f = &props.form;
+    let text = |id: &'static str, value: &str, make: fn(String) -> AutoscaleEdit| {
+        let cb = props.on_edit.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            cb.emit(make(el.value()));
+        });
+        html! {
+            <input id={id} class="load-num" type="text" inputmode="decimal" value={value.to_string()}
+                disabled={!f.on} {oninput} autocomplete="off" />
+        }
+    };
+    let on_toggle = {
+        let cb = props.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            cb.emit(AutoscaleEdit::On(el.checked()));
+        })
+    };
+    html! {
+        <div class="load-field load-field-wide load-autoscale">
+            <label>
+                <input type="checkbox" id="load-autoscale" checked={f.on} onchange={on_toggle} />
+                { " Autoscaling" }
+            </label>
+            <p class="load-rule">
+                { "Add a server when the workers stay above " }
+                <label class="visually-hidden" for="load-as-threshold">{ "busy share, percent" }</label>
+                { text("load-as-threshold", &f.threshold, AutoscaleEdit::Threshold) }
+                { "% busy for " }
+                <label class="visually-hidden" for="load-as-window">{ "seconds" }</label>
+                { text("load-as-window", &f.window_s, AutoscaleEdit::Window) }
+                { format!(" s (each boots for {BOOT_S:.0} s), up to ") }
+                <label class="visually-hidden" for="load-as-max">{ "servers at most" }</label>
+                { text("load-as-max", &f.max_servers, AutoscaleEdit::Max) }
+                { " servers." }
+            </p>
+        </div>
     }
 }
 
