@@ -6,6 +6,7 @@
 //! returns a [`Trace`], the ordered record of every hop. Nothing here reads a
 //! clock, touches the network or knows about a browser's DOM.
 
+pub mod backup;
 pub mod browser;
 pub mod day;
 pub mod dns;
