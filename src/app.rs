@@ -134,10 +134,19 @@ pub fn App(props: &AppProps) -> Html {
         let l = props.link.clone();
         move |_| l.as_deref().and_then(crate::maintenance::parse_link)
     });
-    let link = props
-        .link
-        .clone()
-        .filter(|l| l.len() > 1 && lesson_fragment.is_none() && !crate::maintenance::is_link(l));
+    let link = props.link.clone().filter(|l| {
+        l.len() > 1
+            && lesson_fragment.is_none()
+            && !crate::maintenance::is_link(l)
+            && !crate::components::backup_panel::is_link(l)
+    });
+    let backup_link = use_memo((), {
+        let l = props.link.clone();
+        move |_| {
+            l.as_deref()
+                .and_then(crate::components::backup_panel::parse_link)
+        }
+    });
     let first_step = if props.initial_url.is_some() {
         props.initial_step
     } else {
@@ -489,6 +498,10 @@ pub fn App(props: &AppProps) -> Html {
                         }}
                         link={(*window_link).clone()}
                         on_count={on_day_count}
+                    />
+                    <crate::components::backup_panel::BackupPanel
+                        world={state.world.clone()}
+                        link={(*backup_link).clone()}
                     />
                 }
                 if *stage >= 4 {

@@ -142,3 +142,16 @@ mod tests {
         assert_eq!(outcome_status(&ok), "404 Not Found");
     }
 }
+
+/// 5000000 → "5,000,000".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

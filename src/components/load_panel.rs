@@ -252,16 +252,7 @@ fn pump(slot: Slot, tell: Callback<Msg>) {
 
 /// "12,345".
 fn thousands(v: f64) -> String {
-    let n = v.round().max(0.0) as u64;
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::format::thousands(v.round().max(0.0) as u64)
 }
 
 fn percent(share: f64) -> String {

@@ -328,22 +328,10 @@ pub fn MaintenanceWindow(props: &Props) -> Html {
             }
         });
     }
+    crate::components::day_field::use_into_view_when_linked("day-panel", props.link.is_some());
     let field =
         |id: &'static str, label: &'static str, value: String, set: fn(&mut Form, String)| {
-            let form = form.clone();
-            let oninput = Callback::from(move |e: InputEvent| {
-                let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-                let mut next = (*form).clone();
-                set(&mut next, el.value());
-                form.set(next);
-            });
-            html! {
-                <label class="day-field">
-                    <span>{ label }</span>
-                    <input id={id} type="text" inputmode="decimal" value={value} {oninput}
-                        autocomplete="off" spellcheck="false" />
-                </label>
-            }
+            crate::components::day_field::form_field(&form, id, label, value, set)
         };
     let on_pick = {
         let form = form.clone();

@@ -1,6 +1,7 @@
 //! The app's components, one per file, each with its own `Props`.
 
 pub mod announcer;
+pub mod backup_panel;
 pub mod chart_errors;
 pub mod chart_knee;
 pub mod chart_latency;
@@ -10,6 +11,7 @@ pub mod checklist;
 pub mod component_info;
 pub mod controls;
 pub mod data_editor;
+pub mod day_field;
 pub mod deploy_panel;
 pub mod diagram;
 pub mod editors;

@@ -13,18 +13,7 @@ pub struct Props {
     pub on_run: Callback<String>,
 }
 
-/// 5000000 → "5,000,000".
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::format::thousands;
 
 #[component]
 pub fn SqlConsole(props: &Props) -> Html {

@@ -81,3 +81,13 @@ test('no axe violations: a day counted, and a field refused', async ({ page }) =
   await expect(page.locator('#day-error')).toBeVisible();
   await audit(page, 'day refused');
 });
+
+test('no axe violations: the backup panel, and a schedule refused', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#backup-panel').scrollIntoViewIfNeeded();
+  await expect(page.locator('#backup-rpo')).toBeVisible();
+  await audit(page, 'backups');
+  await page.locator('#backup-every').fill('0');
+  await expect(page.locator('#backup-error')).toBeVisible();
+  await audit(page, 'backups refused');
+});

@@ -30,6 +30,7 @@ try {
     ['lesson-task', '#lesson=3.2', async (p) => { await p.click('#lesson-back'); await p.click('#lesson-setup'); }],
     ['present', '#lesson=4.1&present', async (p) => { await p.click('#lesson-setup'); await p.waitForTimeout(3000); await p.click('#lesson-next'); }],
     ['day', '#window=03:00', async (p) => { await p.locator('#day-table').scrollIntoViewIfNeeded(); }],
+    ['backup', '#backup=02:00&every=24&fail=18:00', async (p) => { await p.locator('#backup-rpo').waitFor(); }],
     ['load', '', async (p) => {
       await p.locator('#load-autoscale').check();
       await p.locator('#load-run').click();
@@ -46,8 +47,9 @@ try {
       await page.waitForSelector('#diagram');
       await page.locator('#play').waitFor();
       if (act) await act(page);
-      if (!hash || name === 'day') await page.click('#go');
+      if (!hash || name === 'day' || name === 'backup') await page.click('#go');
       if (name === 'day') await page.locator('#day-panel').scrollIntoViewIfNeeded();
+      if (name === 'backup') await page.locator('#backup-panel').evaluate((e) => e.scrollIntoView());
       await page.waitForTimeout(1500);
       if (name === 'load') await page.locator('#load-panel').screenshot({ path: `${out}/${name}-${w}x${h}.png` });
       else await page.screenshot({ path: `${out}/${name}-${w}x${h}.png` });

@@ -1,0 +1,61 @@
+// Backups: the one server's disk fails; the recovery point and time, the
+// replica beside it, bad schedules refused, links.
+import { test, expect } from '@playwright/test';
+import { returning } from './fixtures.mjs';
+
+test.beforeEach(async ({ context }) => returning(context));
+
+function guard(page) {
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  return problems;
+}
+
+test('an evening failure loses the day since the nightly dump; the replica loses its lag', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./');
+  const panel = page.locator('#backup-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await expect(page.locator('#backup-rpo')).toHaveText('16 h 0 min');
+  await expect(page.locator('#backup-note')).toContainText('The last finished dump began at 02:00');
+  await expect(page.locator('#backup-note')).toContainText('1.5 s of replication lag');
+  await expect(page.locator('#backup-note')).toContainText('A replica is not a backup');
+  // The A record's TTL, from the zone, is a step of the recovery.
+  await expect(page.locator('#backup-steps')).toContainText('point the A record at the new server');
+  // Failing just after the dump loses almost nothing.
+  await page.locator('#backup-fail').fill('02:30');
+  await expect(page.locator('#backup-rpo')).toHaveText('30 min 0 s');
+  // A big database: its load dominates the recovery.
+  await page.locator('#backup-size').fill('50000');
+  await expect(page.locator('#backup-steps')).toContainText('copy the dump (50.0 GB)');
+  await expect(page.locator('#backup-steps tr', { hasText: 'load the dump' })).toContainText('41 min 40 s');
+  // The dump is the site's rows, as mariadb-dump writes them.
+  await page.locator('#backup-panel details summary').click();
+  await expect(page.locator('#backup-dump')).toContainText("INSERT INTO `posts` VALUES\n(1,'hello-world'");
+  expect(problems).toEqual([]);
+});
+
+test('a schedule that never runs is refused with a message and the rest is kept', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('#backup-panel').scrollIntoViewIfNeeded();
+  await page.locator('#backup-fail').fill('21:00');
+  await page.locator('#backup-every').fill('0');
+  await expect(page.locator('#backup-error')).toContainText('a backup every 0 hours never runs');
+  await expect(page.locator('#backup-fail')).toHaveValue('21:00');
+  await page.locator('#backup-every').fill('12');
+  await expect(page.locator('#backup-error')).toHaveCount(0);
+  // Dumps at 02:00 and 14:00: at 21:00 the last began at 14:00.
+  await expect(page.locator('#backup-rpo')).toHaveText('7 h 0 min');
+  await expect(page.locator('#backup-link')).toHaveAttribute('href', '#backup=02:00&every=12&fail=21:00');
+});
+
+test('a #backup= link opens the panel with its settings', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./#backup=03:00&every=24&fail=23:00');
+  await expect(page.locator('#backup-fail')).toHaveValue('23:00');
+  await expect(page.locator('#backup-rpo')).toHaveText('20 h 0 min');
+  await expect(page.locator('#backup-panel')).toBeInViewport();
+  await expect(page.locator('#link-error')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
