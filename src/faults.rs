@@ -268,15 +268,18 @@ pub enum Demo {
     RestartNoDrain,
     PowerOffWeb,
     StopPrimary,
+    /// web-01 loses power while web-02 is a standby (active-passive).
+    PowerOffActive,
 }
 
 impl Demo {
-    pub const ALL: [Demo; 5] = [
+    pub const ALL: [Demo; 6] = [
         Demo::SingleDeploy,
         Demo::RollingDeploy,
         Demo::RestartNoDrain,
         Demo::PowerOffWeb,
         Demo::StopPrimary,
+        Demo::PowerOffActive,
     ];
 
     /// A number for the message to the server (its place in [`Demo::ALL`]).
@@ -297,6 +300,7 @@ impl Demo {
             Demo::RestartNoDrain => "deploy-no-drain",
             Demo::PowerOffWeb => "failover-web",
             Demo::StopPrimary => "failover-db",
+            Demo::PowerOffActive => "failover-standby",
         }
     }
 
@@ -307,6 +311,7 @@ impl Demo {
             Demo::RestartNoDrain => "Restart without draining",
             Demo::PowerOffWeb => "Power off web-01",
             Demo::StopPrimary => "Stop the primary database",
+            Demo::PowerOffActive => "Power off web-01, web-02 on standby",
         }
     }
 
@@ -328,6 +333,9 @@ impl Demo {
             Demo::StopPrimary => {
                 "Redundant design: the primary database stops at 2 s; the home page and a post are requested in turn every 500 ms."
             }
+            Demo::PowerOffActive => {
+                "Active-passive: web-02 is a standby (HAProxy's backup) that takes requests only while no other server is up; web-01 loses power at 2 s."
+            }
         }
     }
 
@@ -335,6 +343,15 @@ impl Demo {
     pub fn scenario(self) -> Scenario {
         match self {
             Demo::SingleDeploy => Scenario::default(),
+            Demo::PowerOffActive => {
+                let mut s = stackscope_core::seed::redundant_stack();
+                if let stackscope_core::Topology::Redundant(c) = &mut s.topology {
+                    if let Some(w) = c.web.get_mut(1) {
+                        w.backup = true;
+                    }
+                }
+                s
+            }
             _ => stackscope_core::seed::redundant_stack(),
         }
     }
@@ -350,7 +367,7 @@ impl Demo {
                 every_us: 200_000,
                 count: 150,
             },
-            Demo::PowerOffWeb | Demo::StopPrimary => StreamSpec {
+            Demo::PowerOffWeb | Demo::StopPrimary | Demo::PowerOffActive => StreamSpec {
                 urls: vec![home, "http://www.foobar.com/posts/hello-world".into()],
                 start_us: 0,
                 every_us: 500_000,
@@ -367,7 +384,7 @@ impl Demo {
             Demo::SingleDeploy => stream::single_deploy(AT, RESTART, false),
             Demo::RollingDeploy => stream::rolling_deploy(scenario, AT, RESTART, true),
             Demo::RestartNoDrain => stream::rolling_deploy(scenario, AT, RESTART, false),
-            Demo::PowerOffWeb => vec![Event {
+            Demo::PowerOffWeb | Demo::PowerOffActive => vec![Event {
                 at_us: AT,
                 change: Change::ServerPower(Some(0), false),
                 label: "Power off web-01".into(),

@@ -78,6 +78,10 @@ pub struct WebNode {
     /// In the load balancer's rotation (an operator drains a server by
     /// setting this to false before working on it).
     pub enabled: bool,
+    /// A standby (HAProxy's `backup`): sent requests only while no other
+    /// server is up, which makes the pair active-passive.
+    #[serde(default)]
+    pub backup: bool,
 }
 
 /// A database machine.

@@ -213,6 +213,7 @@ pub fn redundant_stack() -> Scenario {
         nginx: ProcessState::Running,
         app: ProcessState::Running,
         enabled: true,
+        backup: false,
     };
     s.server.hostname = "web".into();
     s.topology = Topology::Redundant(Cluster {

@@ -387,3 +387,48 @@ fn a_load_run_is_identical_natively_and_in_the_browser() {
     );
     compare(snap!("load_small"), summary);
 }
+
+/// The pair made active-passive: web-02 is HAProxy's `backup`.
+fn active_passive() -> Scenario {
+    let mut s = redundant_stack();
+    if let stackscope_core::Topology::Redundant(c) = &mut s.topology {
+        c.web[1].backup = true;
+    }
+    s
+}
+
+#[test]
+fn a_standby_takes_over_only_after_the_health_checks_and_idles_before() {
+    let events = [Event {
+        at_us: 2_000_000,
+        change: Change::ServerPower(Some(0), false),
+        label: "Power off web-01".into(),
+    }];
+    let passive = stream::run(&active_passive(), &deploy_spec(), &events).unwrap();
+    let active = stream::run(&redundant_stack(), &deploy_spec(), &events).unwrap();
+    // Before the failure, the standby took nothing; both served when active-active.
+    let before = |r: &stream::StreamResult, host: &str| {
+        r.points
+            .iter()
+            .filter(|p| p.at_us < 2_000_000 && p.server.as_deref() == Some(host))
+            .count()
+    };
+    assert_eq!(before(&passive, "web-02"), 0);
+    assert_eq!(before(&passive, "web-01"), 10);
+    assert!(before(&active, "web-02") >= 4);
+    // Active-passive: every request fails until the checks take web-01 out
+    // (an outage); active-active loses only web-01's share (no outage).
+    assert!(passive.outage_us >= 2_000_000, "{}", passive.outage_us);
+    assert_eq!(active.outage_us, 0);
+    let taken_over = passive
+        .observed
+        .iter()
+        .find(|o| o.what == stream::Noticed::ServerDown(0))
+        .map(|o| o.at_us)
+        .unwrap();
+    assert!(passive
+        .points
+        .iter()
+        .filter(|p| p.at_us > taken_over)
+        .all(|p| p.ok && p.server.as_deref() == Some("web-02")));
+}

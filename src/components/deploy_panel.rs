@@ -188,7 +188,7 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
     }
     if let Topology::Redundant(c) = &run.scenario.topology {
         match run.demo {
-            Demo::PowerOffWeb | Demo::RestartNoDrain => {
+            Demo::PowerOffWeb | Demo::RestartNoDrain | Demo::PowerOffActive => {
                 out.push(format!(
                     "The load balancer checks each web server every {} and takes one out of rotation after {} failed checks; until then it still sends it requests.",
                     secs(c.lb.health_check_interval_us),
@@ -199,8 +199,65 @@ fn notes(run: &DemoRun, r: &StreamResult) -> Vec<String> {
             Demo::StopPrimary => out.extend(failover_note(c, r)),
             _ => {}
         }
+        out.extend(pair_note(run.demo, c, r));
     }
     out
+}
+
+/// Active-active against active-passive, from the run: which servers
+/// served before the failure, how long the failover took, and what each
+/// way leaves in use.
+fn pair_note(
+    demo: Demo,
+    c: &stackscope_core::scenario::Cluster,
+    r: &StreamResult,
+) -> Option<String> {
+    if !matches!(demo, Demo::PowerOffWeb | Demo::PowerOffActive) {
+        return None;
+    }
+    let n = c.web.len();
+    let served: Vec<&str> = c
+        .web
+        .iter()
+        .map(|w| w.hostname.as_str())
+        .filter(|h| {
+            r.points
+                .iter()
+                .any(|p| p.at_us < 2_000_000 && p.server.as_deref() == Some(*h))
+        })
+        .collect();
+    let out_at = r.observed.iter().find_map(|o| match o.what {
+        Noticed::ServerDown(0) => Some(o.at_us),
+        _ => None,
+    });
+    let took = out_at.map_or("it was never taken out".to_string(), |t| {
+        format!(
+            "the failover took {} (until the checks took web-01 out)",
+            secs(t.saturating_sub(2_000_000))
+        )
+    });
+    Some(if demo == Demo::PowerOffActive {
+        format!(
+            "Active-passive: before the failure only {} served; the standby idled, so the pair gave one server's capacity. When web-01 lost power, every request failed until the standby took over: {took}. Until then, and whenever the standby is the one left, one server is all there is: a single point of failure.",
+            served.join(" and ")
+        )
+    } else {
+        let slow = r
+            .points
+            .iter()
+            .filter(|p| p.ok && p.latency_us > SLOW_US)
+            .count();
+        let hit = if r.failed == 0 {
+            format!("the requests sent to it waited for the connect timeout and were sent again to the other server: {slow} were slow, none failed")
+        } else {
+            format!("only requests sent to it failed ({})", r.failed)
+        };
+        format!(
+            "Active-active: before the failure {} of {n} servers served ({}), so the pair gave {n} servers' capacity. When web-01 lost power, {hit}; {took}. The site was never fully down. With one server left, the capacity is halved and that server is a single point of failure until web-01 is back.",
+            served.len(),
+            served.join(" and ")
+        )
+    })
 }
 
 /// When the health checks took each server out, and what it cost: the
@@ -419,6 +476,7 @@ pub fn DeployPanel(props: &Props) -> Html {
             </div>
             <div class="demo-buttons" role="group" aria-label="Failovers in the redundant design">
                 { button(Demo::PowerOffWeb) }
+                { button(Demo::PowerOffActive) }
                 { button(Demo::StopPrimary) }
             </div>
             <div aria-live="polite">{ for body }</div>
@@ -506,5 +564,27 @@ mod tests {
             .any(|(at, label, by_itself)| *at == 12_000_000
                 && *by_itself
                 && label.contains("promoted")));
+    }
+
+    #[test]
+    fn active_active_against_active_passive() {
+        let (run_a, r_a) = run(Demo::PowerOffWeb);
+        let (run_p, r_p) = run(Demo::PowerOffActive);
+        let a = notes(&run_a, &r_a).join("\n");
+        let p = notes(&run_p, &r_p).join("\n");
+        assert!(
+            a.contains(
+                "Active-active: before the failure 2 of 2 servers served (web-01 and web-02)"
+            ),
+            "{a}"
+        );
+        assert!(a.contains("The site was never fully down"), "{a}");
+        assert!(a.contains("none failed"), "{a}");
+        assert!(
+            p.contains("Active-passive: before the failure only web-01 served; the standby idled"),
+            "{p}"
+        );
+        assert!(p.contains("the failover took 4.0 s"), "{p}");
+        assert!(summary(&r_p).contains("outage"), "{}", summary(&r_p));
     }
 }

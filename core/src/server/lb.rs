@@ -111,12 +111,27 @@ impl LbState {
     }
 
     /// Chooses a server among those in rotation and believed healthy.
+    ///
+    /// Standbys (`backup`) take requests only while no other server is up,
+    /// as HAProxy's `backup` servers: "only used in load balancing when all
+    /// other non-backup servers are unavailable" (HAProxy configuration
+    /// manual, 5.2, `backup`), the first of them only (without `option
+    /// allbackups`). A server excluded for this request (it just failed
+    /// it) still counts as up until its health checks say otherwise, so a
+    /// retry does not reach the standby before the failover.
     fn pick(&mut self, cluster: &Cluster, at_us: u64, exclude: &[usize]) -> Option<usize> {
         let n = cluster.web.len();
+        let up = |i: usize| cluster.web[i].enabled && self.health.get(i).is_some_and(|h| h.up);
+        let active_up = (0..n).any(|i| !cluster.web[i].backup && up(i));
+        let first_backup = (0..n).find(|&i| cluster.web[i].backup && up(i));
         let usable = |i: usize| {
-            cluster.web[i].enabled
-                && self.health.get(i).is_some_and(|h| h.up)
+            up(i)
                 && !exclude.contains(&i)
+                && if active_up {
+                    !cluster.web[i].backup
+                } else {
+                    Some(i) == first_backup
+                }
         };
         let order: Vec<usize> = (0..n).map(|k| (self.rr + k) % n.max(1)).collect();
         let choice = match cluster.lb.algorithm {
@@ -143,7 +158,11 @@ impl LbState {
                 } else {
                     "DOWN (failed its health checks)"
                 };
-                let rotation = if w.enabled { "in rotation" } else { "drained" };
+                let rotation = match (w.enabled, w.backup) {
+                    (true, false) => "in rotation",
+                    (true, true) => "standby (takes requests only while no other server is up)",
+                    (false, _) => "drained",
+                };
                 format!(
                     "{} {}: {health}, {rotation}, {} in flight",
                     w.hostname,
@@ -225,6 +244,7 @@ pub fn forward(
         tried.push(i);
         let node = &cluster.web[i];
         let rule = match cluster.lb.algorithm {
+            _ if node.backup => "sends everything to the standby, since no other server is up,",
             Algorithm::RoundRobin => "takes the servers in turn (round-robin)",
             Algorithm::LeastConnections => {
                 "picks the server with the fewest requests in flight (least connections; ties go in turn)"
