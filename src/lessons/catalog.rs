@@ -66,7 +66,7 @@ pub const LESSONS: [Lesson; 11] = [
     Lesson {
         id: "server",
         title: "What a server is",
-        idea: "A server is a computer that waits for requests from other computers (clients) over a network and answers them. Here it is the one machine in the diagram's Server box: Nginx, the application and the database all run on it.",
+        idea: "A server is a computer, physical or virtual, that provides a service to other computers (clients) over a network: it waits for their requests and answers them. Here it is one machine, the diagram's Server box, running three programs: Nginx, the application and the database.",
         url: HOME,
         task: "Step to the moment the server sends the page back to the browser.",
         place: Place::Journey,
@@ -75,7 +75,7 @@ pub const LESSONS: [Lesson; 11] = [
     Lesson {
         id: "domain",
         title: "The role of the domain name",
-        idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server.",
+        idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server, so the site can move to another address without anyone noticing: change the A record and the same name leads to the new machine.",
         url: HOME,
         task: "Find the step where the name becomes an address.",
         place: Place::Journey,
