@@ -113,7 +113,7 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// fault toggles, the key legend, the design switch and the inspector, 2 the steps, preview and waterfall,
 /// 3 the downtime panel, 4 the sweep and the checklist, 5 the load panel,
 /// 6 the editors.
-const LAST_STAGE: u8 = 6;
+const LAST_STAGE: u8 = 8;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -356,6 +356,18 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // The panels below the journey get callbacks that keep their identity,
+    // so a playback tick does not draw them again.
+    let on_demo = crate::stable::use_stable(on_demo);
+    let on_day_run = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |()| d.emit(Action::RunDay))
+    });
+    let on_day_count = crate::stable::use_stable(on_day_count);
+    let on_sweep = crate::stable::use_stable(action(Action::RunSweep));
+    let on_checklist = crate::stable::use_stable(on_lesson.clone());
+    let on_load_run = crate::stable::use_stable(on_load_run);
+    let on_editors = crate::stable::use_stable(d.clone());
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -489,34 +501,35 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 if *stage >= 3 {
                     <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
+                }
+                if *stage >= 4 {
                     <crate::components::maintenance_window::MaintenanceWindow
                         runs={state.day.clone()}
                         running={state.day_running}
-                        on_run={{
-                            let d = d.clone();
-                            Callback::from(move |()| d.emit(Action::RunDay))
-                        }}
+                        on_run={on_day_run}
                         link={(*window_link).clone()}
                         on_count={on_day_count}
                     />
+                }
+                if *stage >= 5 {
                     <crate::components::backup_panel::BackupPanel
                         world={state.world.clone()}
                         link={(*backup_link).clone()}
                     />
                 }
-                if *stage >= 4 {
-                    <SweepPanel sweep={state.sweep.clone()} on_run={action(Action::RunSweep)} />
+                if *stage >= 6 {
+                    <SweepPanel sweep={state.sweep.clone()} on_run={on_sweep} />
                 }
             </div>
-            if *stage >= 4 {
+            if *stage >= 6 {
                 <Checklist
                     progress={lessons.progress.clone()}
                     open={lessons.open.map(|(i, _)| i)}
                     notice={lessons.notice.clone().map(AttrValue::from)}
-                    on_msg={on_lesson.clone()}
+                    on_msg={on_checklist}
                 />
             }
-            if *stage >= 5 {
+            if *stage >= 7 {
                 <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run} />
             }
             if *stage >= LAST_STAGE {
@@ -524,7 +537,7 @@ pub fn App(props: &AppProps) -> Html {
                 world={state.world.clone()}
                 editor={state.editor.clone()}
                 skip_stored={state.from_link}
-                on_action={d.clone()}
+                on_action={on_editors}
             />
             }
             </main>

@@ -8,6 +8,7 @@ pub mod format;
 pub mod lessons;
 pub mod maintenance;
 pub mod panic;
+pub mod stable;
 pub mod state;
 pub mod storage;
 

@@ -254,13 +254,32 @@ pub fn BackupPanel(props: &Props) -> Html {
         |id: &'static str, label: &'static str, value: String, set: fn(&mut Form, String)| {
             crate::components::day_field::form_field(&form, id, label, value, set)
         };
-    let view = use_memo(((*form).clone(), props.world.clone()), |(f, w)| {
-        compute(f, w)
-    });
+    // Computed and drawn once asked for (a link asks at once), so the
+    // page's start does not pay for it.
+    let shown = use_state(|| props.link.is_some());
+    let view = use_memo(
+        ((*form).clone(), props.world.clone(), *shown),
+        |(f, w, shown)| shown.then(|| compute(f, w)),
+    );
     let last_good = use_mut_ref(|| None::<View>);
+    let dump_open = use_state(|| false);
+    let on_dump = {
+        let dump_open = dump_open.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            dump_open.set(!*dump_open);
+        })
+    };
     let f = &*form;
+    let on_show = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(true))
+    };
     let body = match &*view {
-        Ok(v) => {
+        None => html! {
+            <button type="button" id="backup-run" class="demo" onclick={on_show}>{ "Fail the disk" }</button>
+        },
+        Some(Ok(v)) => {
             *last_good.borrow_mut() = Some(v.clone());
             let r = &v.recovery;
             html! {
@@ -288,14 +307,17 @@ pub fn BackupPanel(props: &Props) -> Html {
                     <ul id="backup-note" class="day-note">
                         { for sentences(v).into_iter().map(|s| html! { <li>{ s }</li> }) }
                     </ul>
-                    <details class="load-config">
-                        <summary>{ format!("The dump of this site's rows ({}, as mariadb-dump writes them)", backup::bytes(v.dump_bytes as f64)) }</summary>
-                        <pre id="backup-dump" class="code" tabindex="0">{ backup::dump(&props.world.data) }</pre>
+                    <details class="load-config" open={*dump_open}>
+                        <summary onclick={on_dump}>{ format!("The dump of this site's rows ({}, as mariadb-dump writes them)", backup::bytes(v.dump_bytes as f64)) }</summary>
+                        // Written out only once asked for.
+                        if *dump_open {
+                            <pre id="backup-dump" class="code" tabindex="0">{ backup::dump(&props.world.data) }</pre>
+                        }
                     </details>
                 </>
             }
         }
-        Err(e) => html! {
+        Some(Err(e)) => html! {
             <>
                 <p id="backup-error" class="day-error" role="alert">{ format!("✕ {e}. The other settings are kept; the last recovery that could be computed stays below.") }</p>
                 { for last_good.borrow().as_ref().map(|v| html! { <div class="stale"><p class="hint">{ "The last recovery computed:" }</p>{ strip(v) }</div> }) }

@@ -17,6 +17,7 @@ test('an evening failure loses the day since the nightly dump; the replica loses
   await page.goto('./');
   const panel = page.locator('#backup-panel');
   await panel.scrollIntoViewIfNeeded();
+  await page.locator('#backup-run').click();
   await expect(page.locator('#backup-rpo')).toHaveText('16 h 0 min');
   await expect(page.locator('#backup-note')).toContainText('The last finished dump began at 02:00');
   await expect(page.locator('#backup-note')).toContainText('1.5 s of replication lag');
@@ -39,6 +40,7 @@ test('an evening failure loses the day since the nightly dump; the replica loses
 test('a schedule that never runs is refused with a message and the rest is kept', async ({ page }) => {
   await page.goto('./');
   await page.locator('#backup-panel').scrollIntoViewIfNeeded();
+  await page.locator('#backup-run').click();
   await page.locator('#backup-fail').fill('21:00');
   await page.locator('#backup-every').fill('0');
   await expect(page.locator('#backup-error')).toContainText('a backup every 0 hours never runs');
