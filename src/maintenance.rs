@@ -75,9 +75,7 @@ pub fn parse_link(fragment: &str) -> Option<WindowLink> {
         return None;
     }
     let mut link = WindowLink::default();
-    for part in fragment.trim_start_matches('#').split('&') {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let v = v.replace("%3A", ":").replace("%3a", ":");
+    for (k, v) in fragment_pairs(fragment) {
         match k {
             "window" => link.at = v,
             "peak" => link.peak = Some(v),
@@ -88,6 +86,15 @@ pub fn parse_link(fragment: &str) -> Option<WindowLink> {
         }
     }
     Some(link)
+}
+
+/// The `key=value` parts of a fragment (`#window=03%3A00&peak=40`), a
+/// `%3A` read back as the `:` of a time; a part without `=` has an empty value.
+pub fn fragment_pairs(fragment: &str) -> impl Iterator<Item = (&str, String)> {
+    fragment.trim_start_matches('#').split('&').map(|part| {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        (k, v.replace("%3A", ":").replace("%3a", ":"))
+    })
 }
 
 /// The link to these settings.

@@ -49,9 +49,7 @@ pub fn parse_link(fragment: &str) -> Option<Form> {
         return None;
     }
     let mut f = Form::default();
-    for part in fragment.trim_start_matches('#').split('&') {
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let v = v.replace("%3A", ":").replace("%3a", ":");
+    for (k, v) in crate::maintenance::fragment_pairs(fragment) {
         match k {
             "backup" => f.at = v,
             "every" => f.every = v,
