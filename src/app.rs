@@ -305,7 +305,7 @@ pub fn App(props: &AppProps) -> Html {
 
     let on_switch = {
         let d = d.clone();
-        Callback::from(move |r: bool| d.emit(Action::SetRedundant(r)))
+        Callback::from(move |r: stackscope_core::seed::Design| d.emit(Action::SetDesign(r)))
     };
     let on_fault = {
         let d = d.clone();
@@ -471,7 +471,7 @@ pub fn App(props: &AppProps) -> Html {
                             <ComponentInfo component={c} on_close={on_close_info} />
                         }
                         <TopologySwitch
-                            redundant={state.design_shown()}
+                            design={state.design_shown()}
                             broken={!faults::active(&state.world).is_empty()}
                             note={state.world_note.clone().map(AttrValue::from)}
                             on_switch={on_switch}

@@ -94,12 +94,35 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                 component: Component::LoadBalancer,
                 node: None,
                 title: format!("Load balancer {}", c.lb.ip),
-                toggles: vec![toggle(
-                    "lb-power".into(),
-                    "Power off the load balancer".into(),
-                    "Off",
-                    Change::LbPower(false),
-                )],
+                toggles: {
+                    let mut t = vec![toggle(
+                        "lb-power".into(),
+                        "Power off the load balancer".into(),
+                        "Off",
+                        Change::LbPower(false),
+                    )];
+                    if c.lb.https.is_some() {
+                        t.push(toggle(
+                            "cert-expired".into(),
+                            "Let the certificate expire".into(),
+                            "⌛",
+                            Fault::CertificateExpired.change(),
+                        ));
+                        t.push(toggle(
+                            "cert-name".into(),
+                            "Swap in a certificate for foobar.com only".into(),
+                            "N≠",
+                            Fault::CertificateWrongName.change(),
+                        ));
+                        t.push(toggle(
+                            "https-closed".into(),
+                            "Close port 443".into(),
+                            "443✕",
+                            Fault::HttpsClosed.change(),
+                        ));
+                    }
+                    t
+                },
             });
             for (i, w) in c.web.iter().enumerate() {
                 let n = i as u8;

@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use stackscope_core::load::RouteCost;
+use stackscope_core::seed::Design;
 use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::Share;
 use stackscope_core::stream::{StreamResult, SweepRow};
@@ -134,7 +135,7 @@ pub struct State {
     pub ready: bool,
     /// The design the learner picked, until the server has built it (so
     /// the switch shows the choice at once).
-    pub design_choice: Option<bool>,
+    pub design_choice: Option<Design>,
     /// The learner's clicks made before the server was up: they wait, in
     /// order, in the line to the worker (shown as queued).
     pub queued: u32,
@@ -250,8 +251,9 @@ impl State {
 
     /// The design the switch shows: the learner's choice until the server
     /// has built it, then the world's.
-    pub fn design_shown(&self) -> bool {
-        self.design_choice.unwrap_or_else(|| self.redundant())
+    pub fn design_shown(&self) -> Design {
+        self.design_choice
+            .unwrap_or_else(|| Design::of(&self.world))
     }
 
     /// True in the redundant design.
@@ -276,11 +278,11 @@ impl State {
             Action::Run(input) => Command::Request {
                 input: input.clone(),
             },
-            Action::SetRedundant(redundant) => {
-                if *redundant == self.redundant() {
+            Action::SetDesign(design) => {
+                if *design == Design::of(&self.world) {
                     return None;
                 }
-                Command::SetRedundant(*redundant)
+                Command::SetDesign(*design)
             }
             Action::SetFault { change, on } => {
                 let changes = if *on {
@@ -423,7 +425,7 @@ impl State {
                 self.world = Shared::new(world);
             }
         }
-        if self.design_choice == Some(self.redundant()) {
+        if self.design_choice == Some(Design::of(&self.world)) {
             self.design_choice = None;
         }
         self.share = Some(Shared::new((share, share_left_out)));
@@ -524,7 +526,7 @@ pub enum Action {
     ShowInfo(Component),
     CloseInfo,
     /// Switch between one server (`false`) and the redundant design (`true`).
-    SetRedundant(bool),
+    SetDesign(Design),
     /// Inject (`on`) or repair a fault; the current address is requested again.
     SetFault {
         change: Change,
@@ -567,7 +569,7 @@ impl Action {
     pub fn asks_for_a_trace(&self) -> bool {
         match self {
             Action::Run(_)
-            | Action::SetRedundant(_)
+            | Action::SetDesign(_)
             | Action::SetFault { .. }
             | Action::RestoreAll
             | Action::Fresh(_)
@@ -592,7 +594,7 @@ impl Reducible for State {
                 }
                 match *action {
                     Action::Run(input) | Action::Fresh(input) => s.input = input,
-                    Action::SetRedundant(r) => s.design_choice = Some(r),
+                    Action::SetDesign(d) => s.design_choice = Some(d),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunDay => s.day_running = true,
@@ -651,7 +653,7 @@ impl Reducible for State {
             Action::CloseInfo => s.info = None,
             // Commands for the server: `State::command`, then `Sent`.
             Action::Run(_)
-            | Action::SetRedundant(_)
+            | Action::SetDesign(_)
             | Action::SetFault { .. }
             | Action::RestoreAll
             | Action::Fresh(_)
@@ -748,7 +750,7 @@ mod tests {
             assert_eq!(s.command(&a), None, "{a:?}");
         }
         assert_eq!(
-            s.command(&Action::SetRedundant(false)),
+            s.command(&Action::SetDesign(Design::OneServer)),
             None,
             "already one server"
         );

@@ -27,6 +27,8 @@ pub mod share;
 pub mod sim;
 pub mod stream;
 pub mod text;
+#[cfg(feature = "engine")]
+pub mod tls;
 pub mod trace;
 pub mod validate;
 

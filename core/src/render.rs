@@ -107,6 +107,29 @@ pub fn text(t: &Trace) -> String {
             }
             Payload::Tcp { segments } => s.push_str(&indent(&segments.join("\n"), "    tcp ")),
             Payload::Http { text } => s.push_str(&indent(&text.replace("\r\n", "⏎\n"), "    > ")),
+            Payload::Tls { records } => {
+                for r in records {
+                    let _ = writeln!(s, "    tls {} ({} bytes)", r.label, r.bytes.len());
+                    for f in &r.fields {
+                        let _ = writeln!(s, "    @{}+{} {} = {}", f.start, f.len, f.name, f.value);
+                    }
+                    if let Some(p) = &r.decrypted {
+                        let _ = writeln!(s, "    decrypted with {}", p.secret);
+                        for f in &p.fields {
+                            let _ =
+                                writeln!(s, "    ·@{}+{} {} = {}", f.start, f.len, f.name, f.value);
+                        }
+                        for c in &p.certificates {
+                            for (k, v) in &c.rows {
+                                let _ = writeln!(s, "    cert {k}: {v}");
+                            }
+                        }
+                        if let Some(h) = &p.http {
+                            s.push_str(&indent(&h.replace("\r\n", "⏎\n"), "    > "));
+                        }
+                    }
+                }
+            }
             Payload::NginxMatch {
                 location,
                 considered,

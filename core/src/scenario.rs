@@ -65,6 +65,125 @@ pub struct LoadBalancer {
     pub connect_timeout_us: u64,
     /// Network delay between the load balancer and a web server, one way.
     pub lan_us: u64,
+    /// HTTPS, terminated here (the secured design); `None`: port 80 only.
+    #[serde(default)]
+    pub https: Option<Box<Https>>,
+}
+
+/// HTTPS on the load balancer: it holds the certificate and its key, does
+/// the TLS handshake with the browser and speaks plain HTTP to the web
+/// servers behind it (TLS termination).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Https {
+    /// Something listens on port 443.
+    pub listening: bool,
+    /// `http://` is answered with a 301 to the same address on `https://`.
+    pub redirect_http: bool,
+    pub certificate: Certificate,
+}
+
+/// The site's certificate, issued by the simulation's own certificate
+/// authority (which the simulated browser trusts, as a real browser trusts
+/// the public ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// The names it is valid for (its subjectAltName DNS names).
+    pub names: Vec<String>,
+    /// First day of validity, `YYYY-MM-DD`, from 00:00 UTC.
+    pub not_before: String,
+    /// Last moment of validity: `YYYY-MM-DD` at 00:00 UTC.
+    pub not_after: String,
+}
+
+impl Certificate {
+    /// The certificate the secured design starts with: 90 days, like
+    /// Let's Encrypt's, for the apex and `www`.
+    pub fn valid() -> Self {
+        Certificate {
+            names: vec!["www.foobar.com".into(), "foobar.com".into()],
+            not_before: "2025-12-15".into(),
+            not_after: "2026-03-15".into(),
+        }
+    }
+
+    /// One that ran out the day before the simulation's first day.
+    pub fn expired() -> Self {
+        Certificate {
+            not_before: "2025-10-02".into(),
+            not_after: "2025-12-31".into(),
+            ..Certificate::valid()
+        }
+    }
+
+    /// One issued for the apex only: `www.foobar.com` is not on it.
+    pub fn apex_only() -> Self {
+        Certificate {
+            names: vec!["foobar.com".into()],
+            ..Certificate::valid()
+        }
+    }
+}
+
+/// Seconds since 1970 of `YYYY-MM-DD` at 00:00 UTC, for years 1970 to
+/// 9999; anything else gets a message for the learner.
+pub fn utc_day(text: &str) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "\"{}\" is not a date written YYYY-MM-DD (for example 2026-03-15).",
+            crate::text::clip(text, 24)
+        )
+    };
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let num = |t: &str| {
+        t.parse::<i64>()
+            .ok()
+            .filter(|_| t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (Some(y), Some(m), Some(d)) = (num(y), num(m), num(d)) else {
+        return Err(bad());
+    };
+    if y < 1970 {
+        return Err(format!(
+            "{y} is before 1970, where certificate times in this simulation begin."
+        ));
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) {
+        return Err(format!(
+            "Month {m} does not exist: months run from 01 to 12."
+        ));
+    }
+    if d < 1 || d > days_in[(m - 1) as usize] {
+        return Err(format!("{y}-{m:02} has no day {d}."));
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 /// One web server of the redundant design: Nginx and the application.
@@ -356,10 +475,16 @@ pub enum Fault {
     LoadBalancerOff,
     /// The read replica is stopped (redundant design only).
     ReplicaStopped,
+    /// The load balancer presents a certificate that has expired (HTTPS only).
+    CertificateExpired,
+    /// The load balancer presents a certificate for `foobar.com` only.
+    CertificateWrongName,
+    /// Nothing listens on port 443 any more (HTTPS only).
+    HttpsClosed,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 10] = [
+    pub const ALL: [Fault; 13] = [
         Fault::ServerPoweredOff,
         Fault::NginxStopped,
         Fault::AppStopped,
@@ -370,6 +495,9 @@ impl Fault {
         Fault::DnsWrongIp,
         Fault::LoadBalancerOff,
         Fault::ReplicaStopped,
+        Fault::CertificateExpired,
+        Fault::CertificateWrongName,
+        Fault::HttpsClosed,
     ];
 
     pub fn label(self) -> &'static str {
@@ -384,6 +512,9 @@ impl Fault {
             Fault::DnsWrongIp => "DNS points at a wrong IP",
             Fault::LoadBalancerOff => "Load balancer powered off",
             Fault::ReplicaStopped => "Replica database stopped",
+            Fault::CertificateExpired => "Certificate expired",
+            Fault::CertificateWrongName => "Certificate for another name",
+            Fault::HttpsClosed => "Nothing listening on port 443",
         }
     }
 
@@ -392,6 +523,9 @@ impl Fault {
         match self {
             Fault::LoadBalancerOff | Fault::ReplicaStopped => {
                 matches!(topology, Topology::Redundant(_))
+            }
+            Fault::CertificateExpired | Fault::CertificateWrongName | Fault::HttpsClosed => {
+                matches!(topology, Topology::Redundant(c) if c.lb.https.is_some())
             }
             _ => true,
         }
@@ -411,6 +545,9 @@ impl Fault {
             Fault::DnsWrongIp => Change::DnsWrongIp,
             Fault::LoadBalancerOff => Change::LbPower(false),
             Fault::ReplicaStopped => Change::Replica(Stopped),
+            Fault::CertificateExpired => Change::Certificate(Some(CertFault::Expired)),
+            Fault::CertificateWrongName => Change::Certificate(Some(CertFault::ApexOnly)),
+            Fault::HttpsClosed => Change::Https(false),
         }
     }
 
@@ -439,6 +576,20 @@ pub enum Change {
     DnsWrongIp,
     /// The DNS zones back as the world was built (handled by the simulator).
     DnsRestore,
+    /// Port 443 open or closed on the load balancer.
+    Https(bool),
+    /// The load balancer's certificate swapped for a faulty one, or (`None`)
+    /// back as the world was built (handled by the simulator).
+    Certificate(Option<CertFault>),
+}
+
+/// A faulty certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertFault {
+    /// [`Certificate::expired`].
+    Expired,
+    /// [`Certificate::apex_only`].
+    ApexOnly,
 }
 
 impl Change {
@@ -463,7 +614,9 @@ impl Change {
             Change::LbPower(_) => Some(Change::LbPower(true)),
             Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
             Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
-            Change::Restore | Change::DnsRestore => None,
+            Change::Https(_) => Some(Change::Https(true)),
+            Change::Certificate(Some(_)) => Some(Change::Certificate(None)),
+            Change::Restore | Change::DnsRestore | Change::Certificate(None) => None,
         }
     }
 
@@ -477,7 +630,24 @@ impl Change {
             }
         }
         match self {
-            Change::Restore | Change::DnsRestore => {}
+            Change::Restore | Change::DnsRestore | Change::Certificate(None) => {}
+            Change::Https(on) => {
+                if let Topology::Redundant(c) = &mut s.topology {
+                    if let Some(h) = &mut c.lb.https {
+                        h.listening = on;
+                    }
+                }
+            }
+            Change::Certificate(Some(fault)) => {
+                if let Topology::Redundant(c) = &mut s.topology {
+                    if let Some(h) = &mut c.lb.https {
+                        h.certificate = match fault {
+                            CertFault::Expired => Certificate::expired(),
+                            CertFault::ApexOnly => Certificate::apex_only(),
+                        };
+                    }
+                }
+            }
             Change::ServerPower(node, on) => match web(s, node) {
                 Some(w) => w.powered_on = on,
                 None if node.is_none() => s.server.powered_on = on,

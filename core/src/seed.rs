@@ -5,8 +5,9 @@ use std::net::Ipv4Addr;
 use crate::scenario::*;
 
 /// URLs the app offers as one-click presets: (label, what is typed).
-pub const PRESETS: [(&str, &str); 8] = [
+pub const PRESETS: [(&str, &str); 9] = [
     ("Home page", "http://www.foobar.com/"),
+    ("Over HTTPS", "https://www.foobar.com/"),
     ("A post", "http://www.foobar.com/posts/hello-world"),
     ("A static file", "http://www.foobar.com/static/style.css"),
     ("A missing page", "http://www.foobar.com/posts/no-such-post"),
@@ -227,6 +228,7 @@ pub fn redundant_stack() -> Scenario {
             rise: 2,
             connect_timeout_us: 1_000_000,
             lan_us: 150,
+            https: None,
         },
         web: vec![web(1), web(2)],
         db_primary: DbNode {
@@ -243,4 +245,69 @@ pub fn redundant_stack() -> Scenario {
         promote_after_us: 10_000_000,
     });
     s
+}
+
+/// The secured design: the redundant design with HTTPS on the load balancer
+/// (TLS terminates there; the web servers behind it get plain HTTP) and
+/// `http://` redirected to `https://`.
+pub fn secured_stack() -> Scenario {
+    let mut s = redundant_stack();
+    if let Topology::Redundant(c) = &mut s.topology {
+        c.lb.https = Some(Box::new(Https {
+            listening: true,
+            redirect_http: true,
+            certificate: Certificate::valid(),
+        }));
+    }
+    s
+}
+
+/// The designs a learner can switch between, in the course's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Design {
+    /// Everything on one machine.
+    OneServer,
+    /// A load balancer, two web servers, a primary and a replica.
+    Redundant,
+    /// The redundant design with HTTPS terminated at the load balancer.
+    Secured,
+}
+
+impl Design {
+    pub const ALL: [Design; 3] = [Design::OneServer, Design::Redundant, Design::Secured];
+
+    /// The design a world is built as.
+    pub fn of(s: &Scenario) -> Design {
+        match &s.topology {
+            Topology::Single => Design::OneServer,
+            Topology::Redundant(c) if c.lb.https.is_some() => Design::Secured,
+            Topology::Redundant(_) => Design::Redundant,
+        }
+    }
+
+    /// The seed world of this design.
+    pub fn stack(self) -> Scenario {
+        match self {
+            Design::OneServer => simple_stack(),
+            Design::Redundant => redundant_stack(),
+            Design::Secured => secured_stack(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Design::OneServer => "One server",
+            Design::Redundant => "Redundant design",
+            Design::Secured => "Secured (HTTPS)",
+        }
+    }
+
+    /// A stable name for element ids and links.
+    pub fn id(self) -> &'static str {
+        match self {
+            Design::OneServer => "single",
+            Design::Redundant => "redundant",
+            Design::Secured => "secured",
+        }
+    }
 }

@@ -77,7 +77,7 @@ pub enum Command {
         rerun: Option<String>,
     },
     /// Build the same site (with the learner's edits) the other way.
-    SetRedundant(bool),
+    SetDesign(crate::seed::Design),
     /// Make this world the session's; `faults` are injected again into it.
     Replace {
         scenario: Box<Scenario>,
@@ -193,7 +193,6 @@ mod engine {
 
     use super::*;
     use crate::load;
-    use crate::scenario::Topology;
     use crate::seed;
     use crate::share::Event;
     use crate::sim::Simulator;
@@ -250,7 +249,7 @@ mod engine {
                         u.trace = Some((self.request(input), Show::End));
                     }
                 }
-                Command::SetRedundant(redundant) => self.set_redundant(redundant, &mut u),
+                Command::SetDesign(design) => self.set_design(design, &mut u),
                 Command::Replace {
                     scenario,
                     faults,
@@ -363,18 +362,14 @@ mod engine {
             Ok(())
         }
 
-        fn set_redundant(&mut self, redundant: bool, u: &mut Changes) {
-            if redundant == matches!(self.world().topology, Topology::Redundant(_)) {
+        fn set_design(&mut self, design: seed::Design, u: &mut Changes) {
+            if design == seed::Design::of(self.world()) {
                 return;
             }
-            let design = if redundant {
-                seed::redundant_stack()
-            } else {
-                seed::simple_stack()
-            };
+            let stack = design.stack();
             let mut world = self.sim.original().clone();
-            world.topology = design.topology;
-            world.server.hostname = design.server.hostname;
+            world.topology = stack.topology;
+            world.server.hostname = stack.server.hostname;
             if let Err(e) = self.rebuild(world) {
                 u.refused = Some(Refusal::Design(e));
                 return;
@@ -382,6 +377,13 @@ mod engine {
             self.next_at_us = 0;
             u.note = Note::Clear;
             if let Some(input) = self.last_input.clone() {
+                // The secured design serves the site over HTTPS: the address
+                // the learner was on is asked for as https:// (plain http://
+                // still works, and shows the 301 to https://).
+                let input = match input.strip_prefix("http://") {
+                    Some(rest) if design == seed::Design::Secured => format!("https://{rest}"),
+                    _ => input,
+                };
                 u.trace = Some((self.request(input), Show::Start));
             }
         }

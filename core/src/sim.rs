@@ -30,6 +30,8 @@ pub struct Ctx<'a> {
     pub node: Option<u8>,
     /// Writes committed on the primary during this request, to replicate.
     pub writes: Vec<LogEntry>,
+    /// The TLS session the request travels in (HTTPS to the load balancer).
+    pub tls: Option<Box<crate::tls::Session>>,
 }
 
 /// A step to record; `at_us` is taken from the clock.
@@ -56,6 +58,7 @@ impl<'a> Ctx<'a> {
             spans: Vec::new(),
             node: None,
             writes: Vec::new(),
+            tls: None,
         }
     }
 
@@ -312,6 +315,17 @@ impl Simulator {
                 }
             }
             Change::DnsRestore => self.scenario.dns = self.original.dns.clone(),
+            Change::Certificate(None) => {
+                let built = match &self.original.topology {
+                    Topology::Redundant(c) => c.lb.https.as_ref().map(|h| h.certificate.clone()),
+                    Topology::Single => None,
+                };
+                if let (Topology::Redundant(c), Some(cert)) = (&mut self.scenario.topology, built) {
+                    if let Some(h) = &mut c.lb.https {
+                        h.certificate = cert;
+                    }
+                }
+            }
             other => other.apply_to(&mut self.scenario),
         }
         if change.touches_dns() {
@@ -568,7 +582,16 @@ fn run(
             server::handle(ctx, &host, router, &target)
         }
         net::tcp::Connected::LoadBalancer => match &ctx.scenario.topology {
-            Topology::Redundant(c) => lb::forward(ctx, lb, c, router, db, &target),
+            Topology::Redundant(c) => match (&c.lb.https, target.scheme == "https") {
+                (Some(https), true) => match crate::tls::handshake(ctx, https, &target) {
+                    Ok(session) => {
+                        ctx.tls = Some(session);
+                        lb::forward(ctx, lb, c, router, db, &target)
+                    }
+                    Err(ending) => ending,
+                },
+                _ => lb::forward(ctx, lb, c, router, db, &target),
+            },
             Topology::Single => Ending::BrowserError {
                 code: "ERR_CONNECTION_REFUSED",
                 detail: "there is no load balancer".into(),

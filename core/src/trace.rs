@@ -92,6 +92,8 @@ pub enum Phase {
     Dns,
     /// TCP handshake ("initial connection").
     Connect,
+    /// The TLS handshake (DevTools' "SSL", part of the initial connection).
+    Tls,
     /// Sending the HTTP request.
     Send,
     /// Waiting for the first byte (server-side work happens here).
@@ -108,6 +110,7 @@ impl Phase {
             Phase::Input => "Parse URL",
             Phase::Dns => "DNS lookup",
             Phase::Connect => "Initial connection",
+            Phase::Tls => "SSL",
             Phase::Send => "Request sent",
             Phase::Wait => "Waiting (TTFB)",
             Phase::Download => "Content download",
@@ -139,6 +142,40 @@ pub struct DnsMessage {
     /// The message decoded back from the bytes, one line per record
     /// (`;; QUESTION`, `www.foobar.com. 300 IN CNAME foobar.com.`, ...).
     pub decoded: Vec<String>,
+}
+
+/// One TLS record as it travels on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsRecord {
+    /// What it is, e.g. "Handshake: ClientHello" or "Application data".
+    pub label: String,
+    /// The exact bytes: the 5-byte record header and the fragment.
+    pub bytes: Vec<u8>,
+    /// The bytes, field by field.
+    pub fields: Vec<ByteField>,
+    /// For an encrypted record: what it carried.
+    pub decrypted: Option<TlsPlaintext>,
+}
+
+/// An encrypted record's content, recovered with the session's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsPlaintext {
+    /// The traffic secret that protected it, as a key log names it
+    /// (`SERVER_HANDSHAKE_TRAFFIC_SECRET`, …).
+    pub secret: String,
+    /// The record's inner plaintext: the content and its type byte.
+    pub bytes: Vec<u8>,
+    pub fields: Vec<ByteField>,
+    /// The certificates it carried, read back from their DER.
+    pub certificates: Vec<CertView>,
+    /// The HTTP message it carried, as text.
+    pub http: Option<String>,
+}
+
+/// A certificate read back from its bytes: `(field, value)` rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertView {
+    pub rows: Vec<(String, String)>,
 }
 
 /// One SQL statement the application ran.
@@ -193,6 +230,11 @@ pub enum Payload {
     /// An HTTP/1.x message exactly as on the wire.
     Http {
         text: String,
+    },
+    /// TLS records exactly as on the wire (RFC 8446), each labelled field by
+    /// field; an encrypted one also decrypted with the session's own keys.
+    Tls {
+        records: Vec<TlsRecord>,
     },
     /// Nginx chose a `location` block.
     NginxMatch {

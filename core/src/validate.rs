@@ -3,7 +3,7 @@
 use crate::browser::input::check_dns_name;
 use crate::dns::zone::in_zone;
 use crate::error::ScenarioError;
-use crate::scenario::{LocationAction, Modifier, RecordData, Scenario, SeedData};
+use crate::scenario::{LocationAction, Modifier, RecordData, Scenario, SeedData, Topology};
 use crate::server::{db, nginx};
 
 /// The longest modelled delay of any single kind, µs (ten minutes).
@@ -67,6 +67,11 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
             what: "bandwidth_bytes_per_ms".into(),
             detail: "a connection needs some bandwidth".into(),
         });
+    }
+    if let Topology::Redundant(c) = &s.topology {
+        if let Some(h) = &c.lb.https {
+            certificate(&h.certificate)?;
+        }
     }
     for t in &s.dns.tlds {
         name("The top-level domain", t)?;
@@ -300,6 +305,47 @@ fn data(d: &SeedData) -> Result<(), ScenarioError> {
         if !keys.insert(s.key.as_str()) {
             return bad(format!("two settings have the key \"{}\"", s.key));
         }
+    }
+    Ok(())
+}
+
+/// The most names one certificate may carry here (Let's Encrypt allows 100).
+pub const MAX_CERT_NAMES: usize = 100;
+
+/// A certificate the simulation can issue: valid DNS names (a leading `*.`
+/// allowed) and a validity that starts before it ends.
+pub fn certificate(c: &crate::scenario::Certificate) -> Result<(), ScenarioError> {
+    if c.names.is_empty() || c.names.len() > MAX_CERT_NAMES {
+        return Err(ScenarioError::OutOfRange {
+            what: "The certificate's names".into(),
+            detail: format!(
+                "a certificate carries 1 to {MAX_CERT_NAMES} names, not {}",
+                c.names.len()
+            ),
+        });
+    }
+    for n in &c.names {
+        name(
+            "A name on the certificate",
+            n.strip_prefix("*.").unwrap_or(n),
+        )?;
+    }
+    let day = |what: &str, t: &str| {
+        crate::scenario::utc_day(t).map_err(|detail| ScenarioError::OutOfRange {
+            what: what.into(),
+            detail,
+        })
+    };
+    let from = day("The certificate's first day", &c.not_before)?;
+    let to = day("The certificate's last day", &c.not_after)?;
+    if from >= to {
+        return Err(ScenarioError::OutOfRange {
+            what: "The certificate's validity".into(),
+            detail: format!(
+                "it must end after it starts, and {} is not after {}",
+                c.not_after, c.not_before
+            ),
+        });
     }
     Ok(())
 }

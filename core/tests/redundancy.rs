@@ -62,7 +62,10 @@ fn redundant_faults() {
     // Each fault at time 0; one request just after (before the health checks
     // notice) and one well after.
     let mut out = String::new();
-    for fault in Fault::ALL {
+    for fault in Fault::ALL
+        .into_iter()
+        .filter(|f| f.applies_to(&redundant_stack().topology))
+    {
         out.push_str(&format!("##### {}\n", fault.label()));
         out.push_str(&traces(
             redundant_stack(),
@@ -74,6 +77,39 @@ fn redundant_faults() {
         ));
     }
     compare(snap!("redundant_faults"), out);
+}
+
+#[test]
+fn secured_faults() {
+    // HTTPS as built, then each of its own faults, over https:// and http://.
+    let mut out = String::new();
+    let secured = stackscope_core::seed::secured_stack();
+    let https_faults = [
+        Fault::CertificateExpired,
+        Fault::CertificateWrongName,
+        Fault::HttpsClosed,
+    ];
+    out.push_str("##### As built\n");
+    out.push_str(&traces(
+        secured.clone(),
+        &[],
+        &[
+            ("https://www.foobar.com/", 1),
+            ("http://www.foobar.com/about", 2),
+        ],
+    ));
+    for fault in https_faults {
+        assert!(
+            fault.applies_to(&secured.topology) && !fault.applies_to(&redundant_stack().topology)
+        );
+        out.push_str(&format!("##### {}\n", fault.label()));
+        out.push_str(&traces(
+            secured.clone(),
+            &[fault.change()],
+            &[("https://www.foobar.com/", 1)],
+        ));
+    }
+    compare(snap!("secured_faults"), out);
 }
 
 #[test]

@@ -185,13 +185,19 @@ fn console_writes_and_browsing_stay_in_step() {
 fn the_design_switch_keeps_edits_and_the_address() {
     let mut s = Session::new();
     send(&mut s, Command::Request { input: HOME.into() });
-    let u = update(send(&mut s, Command::SetRedundant(true)));
+    let u = update(send(
+        &mut s,
+        Command::SetDesign(stackscope_core::seed::Design::Redundant),
+    ));
     assert_eq!(
         u.world.map(|w| w.topology),
         Some(seed::redundant_stack().topology)
     );
     assert_eq!(u.trace.map(|(t, _)| t.input), Some(HOME.into()));
-    let again = update(send(&mut s, Command::SetRedundant(true)));
+    let again = update(send(
+        &mut s,
+        Command::SetDesign(stackscope_core::seed::Design::Redundant),
+    ));
     assert!(
         again.trace.is_none(),
         "switching to the design in use does nothing"

@@ -1,4 +1,4 @@
-//! An annotated hex dump of a DNS message: 16 bytes a row, each field colour-coded with a legend;
+//! An annotated hex dump of a wire message (DNS, or a TLS record): 16 bytes a row, each field colour-coded with a legend;
 //! the two bytes of a name-compression pointer are underlined.
 
 use stackscope_core::trace::DnsMessage;
@@ -7,6 +7,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub message: DnsMessage,
+    /// The legend's caption (the default is the DNS one).
+    #[prop_or_default]
+    pub caption: Option<AttrValue>,
 }
 
 /// Number of distinct field colours in the stylesheet (`.f0` … `.f5`).
@@ -86,7 +89,7 @@ pub fn HexDump(props: &Props) -> Html {
                 { for rows }
             </div>
             <table class="legend-table">
-                <caption>{ "Fields (byte offsets from 0; underlined bytes are compression pointers)" }</caption>
+                <caption>{ props.caption.clone().unwrap_or_else(|| "Fields (byte offsets from 0; underlined bytes are compression pointers)".into()) }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "#" }</th>

@@ -126,6 +126,9 @@ fn payload_view(p: &Payload) -> Html {
                 <pre class="code http">{ text.replace("\r\n", "\n") }</pre>
             </>
         },
+        Payload::Tls { records } => html! {
+            <crate::components::tls_records::TlsRecords records={records.clone()} />
+        },
         Payload::NginxMatch {
             location,
             reason,

@@ -55,7 +55,7 @@ pub fn LessonCard(props: &Props) -> Html {
         let url = lesson.url;
         Callback::from(move |_: MouseEvent| {
             if redundant {
-                act.emit(Action::SetRedundant(false));
+                act.emit(Action::SetDesign(stackscope_core::seed::Design::OneServer));
             }
             act.emit(Action::Fresh(url.to_string()));
             msg.emit(LessonMsg::Open(i, 1));

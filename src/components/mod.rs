@@ -29,6 +29,7 @@ pub mod shortcuts;
 pub mod sql_console;
 pub mod step_list;
 pub mod sweep_panel;
+pub mod tls_records;
 pub mod topology;
 pub mod url_bar;
 pub mod waterfall;

@@ -1,15 +1,16 @@
-//! The design switch (one server or the redundant design), "Restore everything" and the toggles' key.
+//! The design switch (one server, the redundant design, the secured one), "Restore everything" and the toggles' key.
 
+use stackscope_core::seed::Design;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub redundant: bool,
+    pub design: Design,
     /// Some fault is in effect.
     pub broken: bool,
     /// A note about the last change to the world, if any.
     pub note: Option<AttrValue>,
-    pub on_switch: Callback<bool>,
+    pub on_switch: Callback<Design>,
     pub on_restore: Callback<()>,
 }
 
@@ -34,14 +35,15 @@ fn refocus(button: &NodeRef) {
 
 #[component]
 pub fn TopologySwitch(props: &Props) -> Html {
-    let radio = |id: &'static str, value: bool, label: &'static str| {
+    let radio = |value: Design| {
         let cb = props.on_switch.clone();
         let onchange = Callback::from(move |_: Event| cb.emit(value));
+        let id = format!("topology-{}", value.id());
         html! {
-            <label class="radio" for={id}>
-                <input type="radio" id={id} name="topology" value={if value { "redundant" } else { "single" }}
-                    checked={props.redundant == value} onchange={onchange} />
-                { label }
+            <label class="radio" for={id.clone()}>
+                <input type="radio" id={id} name="topology" value={value.id()}
+                    checked={props.design == value} onchange={onchange} />
+                { value.label() }
             </label>
         }
     };
@@ -68,8 +70,7 @@ pub fn TopologySwitch(props: &Props) -> Html {
         <div class="world-bar">
             <fieldset id="topology" class="topology">
                 <legend>{ "Design" }</legend>
-                { radio("topology-single", false, "One server") }
-                { radio("topology-redundant", true, "Redundant design") }
+                { for Design::ALL.into_iter().map(radio) }
             </fieldset>
             <div class="break-it">
                 <p class="fault-key" id="fault-key">
@@ -81,6 +82,11 @@ pub fn TopologySwitch(props: &Props) -> Html {
                     <span class="key">{ "↻ restarting" }</span>
                     <span class="key">{ "✕ delete DNS records" }</span>
                     <span class="key">{ "≠ wrong IP in DNS" }</span>
+                    if props.design == Design::Secured {
+                        <span class="key">{ "⌛ expired certificate" }</span>
+                        <span class="key">{ "N≠ certificate for another name" }</span>
+                        <span class="key">{ "443✕ nothing on port 443" }</span>
+                    }
                 </p>
                 <button type="button" id="restore-all" ref={restore_ref} onclick={restore} disabled={!props.broken}>
                     { "Restore everything" }

@@ -29,6 +29,7 @@ fn phase_class(p: Phase) -> &'static str {
         Phase::Input => "ph-input",
         Phase::Dns => "ph-dns",
         Phase::Connect => "ph-connect",
+        Phase::Tls => "ph-tls",
         Phase::Send => "ph-send",
         Phase::Wait => "ph-wait",
         Phase::Download => "ph-download",

@@ -13,6 +13,8 @@ pub fn headline(code: &str) -> &'static str {
         | "ERR_NAME_NOT_RESOLVED"
         | "DNS_PROBE_FINISHED_NO_INTERNET" => "This site can’t be reached",
         "ERR_EMPTY_RESPONSE" => "This page isn’t working",
+        c if c.starts_with("NET::ERR_CERT_") => "Your connection is not private",
+        "ERR_SSL_PROTOCOL_ERROR" => "This site can’t provide a secure connection",
         _ => "This page isn’t working",
     }
 }

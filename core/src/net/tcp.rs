@@ -134,8 +134,11 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         return Connected::Failed(Ending::BrowserError { code, detail });
     }
 
+    let https_open = lb
+        .and_then(|l| l.https.as_ref())
+        .is_some_and(|h| h.listening);
     let listening = if lb.is_some() {
-        port == 80
+        port == 80 || (port == 443 && https_open)
     } else if ours {
         port == s.server.nginx_config.listen
             && matches!(s.server.nginx, ProcessState::Running | ProcessState::Hung)
@@ -157,7 +160,11 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     let back = ctx.net(s.latency.client_to_server_us);
     if !listening {
         let why = if lb.is_some() {
-            format!("The load balancer listens on port 80 only; nothing listens on port {port}, so its kernel answers the SYN with a reset.")
+            match lb.and_then(|l| l.https.as_ref()) {
+                Some(_) if port == 443 => "HTTPS is configured, but nothing listens on port 443 now, so the load balancer's kernel answers the SYN with a reset: the browser cannot even start TLS.".to_string(),
+                Some(_) => format!("The load balancer listens on ports 80 and 443 only; nothing listens on port {port}, so its kernel answers the SYN with a reset."),
+                None => format!("The load balancer listens on port 80 only; nothing listens on port {port}, so its kernel answers the SYN with a reset."),
+            }
         } else if ours && port != s.server.nginx_config.listen {
             format!("The server is up, but nothing listens on port {port} (Nginx listens on port {}), so its kernel answers the SYN with a reset.", s.server.nginx_config.listen)
         } else if ours {

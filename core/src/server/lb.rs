@@ -189,6 +189,34 @@ fn haproxy_page(status: u16, text: &str) -> String {
     )
 }
 
+/// HAProxy's `http-request redirect scheme https code 301`: the same
+/// address on `https://`, answered by the balancer itself. HAProxy writes
+/// its own responses with lower-case header names and no body.
+fn redirect_to_https(ctx: &mut Ctx, target: &Target) -> Ending {
+    let location = format!("https://{}{}", target.host, target.path_and_query);
+    let res = Response {
+        status: 301,
+        reason: crate::http::reason(301).to_string(),
+        minor_version: 1,
+        headers: vec![
+            ("content-length".into(), "0".into()),
+            ("location".into(), location.clone()),
+        ],
+        body: String::new(),
+    };
+    ctx.step(spec(
+        Component::LoadBalancer,
+        Component::LoadBalancer,
+        Phase::Wait,
+        Status::Ok,
+        ctx.scenario.latency.nginx_us,
+        "Redirect to HTTPS: 301",
+        format!("This design serves the site only over HTTPS. The load balancer answers plain http:// itself, without asking a web server: 301 Moved Permanently to {location}. The browser then opens that address: a new connection to port 443 and a TLS handshake."),
+        Payload::None,
+    ));
+    respond(ctx, Component::LoadBalancer, res, format!("The redirect travels in plain text, like the request. Until the browser follows it to {location}, nothing is encrypted."))
+}
+
 fn lb_response(ctx: &Ctx, status: u16, text: &str) -> Response {
     let mut res = Response::new(status, "text/html", haproxy_page(status, text));
     res.headers
@@ -210,6 +238,9 @@ pub fn forward(
     target: &Target,
 ) -> Ending {
     let wire = send_request(ctx, target, Component::LoadBalancer);
+    if target.scheme == "http" && cluster.lb.https.as_ref().is_some_and(|h| h.redirect_http) {
+        return redirect_to_https(ctx, target);
+    }
     let arrived = ctx.session_now();
     let algorithm = algorithm_name(cluster.lb.algorithm);
     let lan = cluster.lb.lan_us;
@@ -316,7 +347,11 @@ pub fn forward(
             Status::Ok,
             lan,
             format!("Forward to {}", node.hostname),
-            format!("The load balancer passes the request to Nginx on {} over the private network, adding X-Forwarded-For so the server still knows the browser's address.", node.hostname),
+            if ctx.tls.is_some() {
+                format!("TLS ended at the load balancer: it decrypted the request and passes it to Nginx on {} as plain HTTP over the private network, adding X-Forwarded-For so the server still knows the browser's address. Anyone who can see that network can read this hop; the web servers never hold the certificate's key.", node.hostname)
+            } else {
+                format!("The load balancer passes the request to Nginx on {} over the private network, adding X-Forwarded-For so the server still knows the browser's address.", node.hostname)
+            },
             Payload::Http {
                 text: forwarded.clone(),
             },

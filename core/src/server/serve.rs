@@ -59,6 +59,21 @@ pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> Str
         Payload::None,
     ));
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
+    let (payload, explanation, text) = match ctx.tls.as_mut() {
+        Some(tls) => {
+            let (records, received) = tls.request(&text);
+            (
+                Payload::Tls { records },
+                format!("The request is the same HTTP/1.1 text, but it crosses the internet inside a TLS application-data record: on the wire it is ciphertext, and only the load balancer, which holds the session's keys, can read it (shown here decrypted). The Host header ({}) is inside; only the name in the ClientHello was visible.", target.host_header),
+                received,
+            )
+        }
+        None => (
+            Payload::Http { text: text.clone() },
+            format!("The request crosses the internet as plain-text HTTP/1.1. The Host header ({}) tells the server which site is wanted, since one address can host many.", target.host_header),
+            text,
+        ),
+    };
     ctx.step(spec(
         Component::Browser,
         to,
@@ -66,8 +81,8 @@ pub(crate) fn send_request(ctx: &mut Ctx, target: &Target, to: Component) -> Str
         Status::Ok,
         one_way,
         format!("HTTP request: GET {}", target.path_and_query),
-        format!("The request crosses the internet as plain-text HTTP/1.1. The Host header ({}) tells the server which site is wanted, since one address can host many.", target.host_header),
-        Payload::Http { text: text.clone() },
+        explanation,
+        payload,
     ));
     text
 }
@@ -106,9 +121,20 @@ pub(crate) fn respond(
     res: Response,
     explanation: String,
 ) -> Ending {
-    let wire = res.to_wire();
+    let mut wire = res.to_wire();
     let one_way = ctx.net(ctx.scenario.latency.client_to_server_us);
     let status = res.status;
+    let (payload, explanation) = match ctx.tls.as_mut() {
+        Some(tls) => {
+            let (records, received) = tls.response(&wire);
+            wire = received;
+            (
+                Payload::Tls { records },
+                format!("{explanation} The load balancer encrypts the response for the browser: it leaves in TLS application-data records, after the session tickets TLS 1.3 servers send once the handshake is done."),
+            )
+        }
+        None => (Payload::Http { text: wire.clone() }, explanation),
+    };
     ctx.step(spec(
         from,
         Component::Browser,
@@ -121,7 +147,7 @@ pub(crate) fn respond(
         one_way,
         format!("HTTP response: {} {}", res.status, res.reason),
         explanation,
-        Payload::Http { text: wire.clone() },
+        payload,
     ));
     let l = &ctx.scenario.latency;
     let (segments, rounds, download_us) = download(

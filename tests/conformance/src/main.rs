@@ -6,7 +6,8 @@
 //! cargo run -p stackscope-conformance -- nginx dns # some of them
 //! ```
 //!
-//! The real programs (Debian's nginx, Knot DNS, MariaDB and Python's `h11`)
+//! The real programs (Debian's nginx, Knot DNS, MariaDB, Python's `h11` and
+//! OpenSSL's `s_client`)
 //! are installed by `scripts/install.sh`; each runs as a child of this
 //! process on 127.0.0.1 (or a Unix socket) in its own temporary directory and
 //! is stopped by its pid. It prints one row per check (cases, agree,
@@ -18,16 +19,18 @@ pub mod nginx;
 mod proc;
 mod report;
 mod sql;
+mod tls;
 
 use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 4] = [
+const CHECKS: [Check; 5] = [
     ("nginx", nginx::run),
     ("dns", dns::run),
     ("sql", sql::run),
     ("http", http::run),
+    ("tls", tls::run),
 ];
 
 fn main() {
