@@ -377,7 +377,7 @@ pub fn App(props: &AppProps) -> Html {
                 question={crate::lessons::quiz::for_lesson(lesson.id, &state, &lessons.progress)}
                 picked={lessons.picked}
                 presenter={lessons.presenter}
-                redundant={state.redundant()}
+                design={stackscope_core::seed::Design::of(&state.world)}
                 on_msg={on_lesson.clone()}
                 on_action={d.clone()}
             />

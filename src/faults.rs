@@ -105,7 +105,7 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                         t.push(toggle(
                             "cert-expired".into(),
                             "Let the certificate expire".into(),
-                            "⌛",
+                            "Exp",
                             Fault::CertificateExpired.change(),
                         ));
                         t.push(toggle(

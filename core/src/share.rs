@@ -50,6 +50,9 @@ pub struct Share {
     pub v: u32,
     /// The redundant design rather than the single server.
     pub redundant: bool,
+    /// The secured design (the redundant one with HTTPS); older links lack it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secured: bool,
     /// The session's events, in order; the last request is the one shown.
     #[serde(default)]
     pub events: Vec<Event>,
@@ -66,16 +69,14 @@ impl Share {
     /// A link for a session that started from `baseline` (edits included
     /// only when they fit; the second value says whether they were left out).
     pub fn new(baseline: &Scenario, events: &[Event], step: usize) -> (Share, bool) {
+        let design = seed::Design::of(baseline);
         let redundant = matches!(baseline.topology, Topology::Redundant(_));
-        let seed = if redundant {
-            seed::redundant_stack()
-        } else {
-            seed::simple_stack()
-        };
+        let seed = design.stack();
         let skip = events.len().saturating_sub(MAX_EVENTS);
         let mut share = Share {
             v: VERSION,
             redundant,
+            secured: design == seed::Design::Secured,
             events: events[skip..].to_vec(),
             step,
             scenario: None,
@@ -148,6 +149,7 @@ impl Share {
     pub fn baseline(&self) -> Scenario {
         match &self.scenario {
             Some(s) => s.clone(),
+            None if self.secured => seed::secured_stack(),
             None if self.redundant => seed::redundant_stack(),
             None => seed::simple_stack(),
         }

@@ -317,7 +317,12 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
         Component::LoadBalancer => html! {
             <>
                 { rect(x, y, 160.0, 70.0, "shape") }
-                <text class="sub" x={x.to_string()} y={(y + 24.0).to_string()}>{ "8.8.8.8:80" }</text>
+                <text class="sub" x={x.to_string()} y={(y + 24.0).to_string()}>
+                    { match &world.topology {
+                        Topology::Redundant(c) if c.lb.https.is_some() => "8.8.8.8:80, :443",
+                        _ => "8.8.8.8:80",
+                    } }
+                </text>
             </>
         },
         Component::Database | Component::Replica if redundant => html! {

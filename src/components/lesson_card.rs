@@ -18,8 +18,8 @@ pub struct Props {
     /// The option picked, if any.
     pub picked: Option<usize>,
     pub presenter: bool,
-    /// The design on screen is the redundant one.
-    pub redundant: bool,
+    /// The design on screen.
+    pub design: stackscope_core::seed::Design,
     pub on_msg: Callback<LessonMsg>,
     pub on_action: Callback<Action>,
 }
@@ -51,11 +51,11 @@ pub fn LessonCard(props: &Props) -> Html {
     };
     let setup = {
         let (act, msg) = (props.on_action.clone(), props.on_msg.clone());
-        let redundant = props.redundant;
+        let (design, want) = (props.design, lesson.design);
         let url = lesson.url;
         Callback::from(move |_: MouseEvent| {
-            if redundant {
-                act.emit(Action::SetDesign(stackscope_core::seed::Design::OneServer));
+            if design != want {
+                act.emit(Action::SetDesign(want));
             }
             act.emit(Action::Fresh(url.to_string()));
             msg.emit(LessonMsg::Open(i, 1));

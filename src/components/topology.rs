@@ -83,7 +83,7 @@ pub fn TopologySwitch(props: &Props) -> Html {
                     <span class="key">{ "✕ delete DNS records" }</span>
                     <span class="key">{ "≠ wrong IP in DNS" }</span>
                     if props.design == Design::Secured {
-                        <span class="key">{ "⌛ expired certificate" }</span>
+                        <span class="key">{ "Exp: expired certificate" }</span>
                         <span class="key">{ "N≠ certificate for another name" }</span>
                         <span class="key">{ "443✕ nothing on port 443" }</span>
                     }

@@ -4,6 +4,7 @@
 //! shows it, and a self-check question computed from the learner's run.
 
 use super::observe::Fact;
+use stackscope_core::seed::Design;
 
 /// Where the learner is sent to do the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,11 @@ pub struct Lesson {
     pub title: &'static str,
     /// The plain-language definition (short, written for this app).
     pub idea: &'static str,
-    /// The address the set-up requests, on one server, every fault
+    /// The address the set-up requests, in `design`, every fault
     /// repaired and the DNS cache flushed (`Action::Fresh`).
     pub url: &'static str,
+    /// The design the set-up switches to.
+    pub design: Design,
     /// The one thing to do that shows the point.
     pub task: &'static str,
     pub place: Place,
@@ -53,12 +56,13 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 11] = [
+pub const LESSONS: [Lesson; 12] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
         idea: "You type an address; your computer finds the server's address, connects to it, asks for the page and draws what comes back. Every hop below is computed by the simulation.",
         url: HOME,
+        design: Design::OneServer,
         task: "Play the request again (or step through it) to its last step, and look at the page the browser shows.",
         place: Place::Journey,
         needs: &[Fact::PlayedHomeToEnd],
@@ -68,6 +72,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "What a server is",
         idea: "A server is a computer, physical or virtual, that provides a service to other computers (clients) over a network: it waits for their requests and answers them. Here it is one machine, the diagram's Server box, running three programs: Nginx, the application and the database.",
         url: HOME,
+        design: Design::OneServer,
         task: "Step to the moment the server sends the page back to the browser.",
         place: Place::Journey,
         needs: &[Fact::SawServerAnswer],
@@ -77,6 +82,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "The role of the domain name",
         idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server, so the site can move to another address without anyone noticing: change the A record and the same name leads to the new machine.",
         url: HOME,
+        design: Design::OneServer,
         task: "Find the step where the name becomes an address.",
         place: Place::Journey,
         needs: &[Fact::SawNameBecomeAddress],
@@ -86,6 +92,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "What type of DNS record www is",
         idea: "A DNS record is one line of a zone: a name, a type and a value. The www name here is an alias: it points to another name, which holds the address.",
         url: HOME,
+        design: Design::OneServer,
         task: "Find the name server's answer and read the record for www.foobar.com.",
         place: Place::Journey,
         needs: &[Fact::SawWwwRecord],
@@ -95,6 +102,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "The role of the web server (Nginx)",
         idea: "The web server speaks HTTP with browsers. It sends files it has on disk itself, and hands every other request to the application server.",
         url: "http://www.foobar.com/static/style.css",
+        design: Design::OneServer,
         task: "Request a static file and a page, and compare who answers each.",
         place: Place::Journey,
         needs: &[Fact::SawStaticFromNginx, Fact::SawProxiedToApp],
@@ -104,6 +112,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "The role of the application server",
         idea: "The application server runs the site's code: it reads the request, asks the database for data and builds the page. Without it Nginx can still send files, but not pages.",
         url: HOME,
+        design: Design::OneServer,
         task: "Stop the application server and request the home page.",
         place: Place::Journey,
         needs: &[Fact::SawAppDownBadGateway],
@@ -113,6 +122,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "The role of the database (MySQL)",
         idea: "The database stores the site's data (posts, users, settings) in tables and answers the application's SQL queries. Here SQLite plays MySQL's role.",
         url: "http://www.foobar.com/posts/hello-world",
+        design: Design::OneServer,
         task: "Step to a SQL query and its rows, then stop the database and request the page again.",
         place: Place::Journey,
         needs: &[Fact::SawSqlRows, Fact::SawDatabaseDownError],
@@ -122,6 +132,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "How the server and the browser communicate",
         idea: "The browser opens a TCP connection to the server's port 80 and sends an HTTP request, plain text; the server answers with a status line, headers and the page.",
         url: HOME,
+        design: Design::OneServer,
         task: "Step to the TCP handshake, then to the HTTP request, and read its bytes.",
         place: Place::Journey,
         needs: &[Fact::SawHandshake, Fact::SawHttpRequest],
@@ -131,6 +142,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "Single point of failure, and its mitigations",
         idea: "With one server, any part of it that fails takes the site down: it is a single point of failure. Redundancy (more servers behind a load balancer, a database replica) removes it.",
         url: HOME,
+        design: Design::OneServer,
         task: "Make the site unreachable without touching the database, run the availability sweep, then survive the same failure in the redundant design.",
         place: Place::Sweep,
         needs: &[
@@ -144,6 +156,7 @@ pub const LESSONS: [Lesson; 11] = [
         title: "Downtime during maintenance, and its mitigations",
         idea: "Deploying new code restarts the application: on one server, the site is down meanwhile. Deploying when traffic is low fails fewer requests; a rolling deploy updates one server at a time while the others answer, at any hour.",
         url: HOME,
+        design: Design::OneServer,
         task: "Deploy on the one server and count the failed requests, find a quieter hour for it, then deploy without losing a request.",
         place: Place::Downtime,
         needs: &[
@@ -157,9 +170,24 @@ pub const LESSONS: [Lesson; 11] = [
         title: "Limited scalability, and scaling out",
         idea: "One machine has a limit: past it, requests queue and fail. Scaling up gives it more cores, up to the largest machine, with a restart, and it is still one machine; scaling out adds servers behind a load balancer, until the shared database is the limit.",
         url: HOME,
+        design: Design::OneServer,
         task: "Overload one server, then answer the same load with more servers.",
         place: Place::Load,
         needs: &[Fact::OneServerOverloaded, Fact::ScaledOutSameLoad],
+    },
+    Lesson {
+        id: "https",
+        title: "HTTPS, and where TLS ends",
+        idea: "HTTPS is HTTP inside TLS. Before the request, browser and server agree on keys in a handshake, and the server's certificate, signed by an authority the browser trusts, proves it is the site. In the secured design TLS ends at the load balancer: it decrypts, and the web servers behind it get plain HTTP.",
+        url: "https://www.foobar.com/",
+        design: Design::Secured,
+        task: "Step to the certificate in the handshake, then to the plain request behind the load balancer; then let the certificate expire and request the page.",
+        place: Place::Journey,
+        needs: &[
+            Fact::SawCertificate,
+            Fact::SawPlainBehindBalancer,
+            Fact::SawCertificateRefused,
+        ],
     },
 ];
 

@@ -52,6 +52,12 @@ pub enum Fact {
     OneServerOverloaded,
     /// More servers answered, within 1% errors, a load one server could not.
     ScaledOutSameLoad,
+    /// The cursor on a TLS record carrying the server's certificate.
+    SawCertificate,
+    /// The cursor on the plain HTTP hop behind a balancer that ended TLS.
+    SawPlainBehindBalancer,
+    /// The browser refused the certificate (Chromium's NET::ERR_CERT_ code).
+    SawCertificateRefused,
 }
 
 impl Fact {
@@ -85,6 +91,13 @@ impl Fact {
             }
             Fact::OneServerOverloaded => "run a load one server cannot take (errors above 1%)",
             Fact::ScaledOutSameLoad => "run the same load with more servers, within 1% errors",
+            Fact::SawCertificate => "step to the load balancer's certificate in the TLS handshake",
+            Fact::SawPlainBehindBalancer => {
+                "over HTTPS, step to the load balancer forwarding the request to a web server"
+            }
+            Fact::SawCertificateRefused => {
+                "let the certificate expire (or swap in the wrong one) and request the page"
+            }
         }
     }
 }
@@ -159,6 +172,11 @@ pub fn is_handshake(s: &Step) -> bool {
     s.phase == Phase::Connect && matches!(s.payload, Payload::Tcp { .. })
 }
 
+/// A TLS record that carried the server's certificate (decrypted).
+pub fn is_certificate(s: &Step) -> bool {
+    matches!(&s.payload, Payload::Tls { records } if records.iter().any(|r| r.decrypted.as_ref().is_some_and(|p| !p.certificates.is_empty())))
+}
+
 pub fn is_static_read(s: &Step) -> bool {
     matches!(s.payload, Payload::StaticFile { .. })
 }
@@ -210,7 +228,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
         // playback passed it by itself.
         let stopped_here = s.by_hand && !s.playing;
         if let Some(step) = t.steps.get(s.cursor).filter(|_| stopped_here) {
-            let checks: [(StepCheck, Fact); 8] = [
+            let checks: [(StepCheck, Fact); 9] = [
                 (is_server_answer, Fact::SawServerAnswer),
                 (is_name_to_address, Fact::SawNameBecomeAddress),
                 (is_www_answer, Fact::SawWwwRecord),
@@ -219,6 +237,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
                 (is_sql_with_rows, Fact::SawSqlRows),
                 (is_handshake, Fact::SawHandshake),
                 (is_http_request, Fact::SawHttpRequest),
+                (is_certificate, Fact::SawCertificate),
             ];
             out.extend(
                 checks
@@ -226,6 +245,19 @@ pub fn observe(s: &State) -> Vec<Fact> {
                     .filter(|(f, _)| f(step))
                     .map(|(_, fact)| *fact),
             );
+        }
+        let over_tls = t.steps.iter().any(|st| st.phase == Phase::Tls);
+        if stopped_here
+            && over_tls
+            && t.steps.get(s.cursor).is_some_and(|st| {
+                st.from == Component::LoadBalancer && st.to == Component::Nginx && is_http(st)
+            })
+        {
+            out.push(Fact::SawPlainBehindBalancer);
+        }
+        if matches!(&t.outcome, Outcome::BrowserError { code, .. } if code.starts_with("NET::ERR_CERT_"))
+        {
+            out.push(Fact::SawCertificateRefused);
         }
         if stopped_here
             && s.at_end()

@@ -347,6 +347,48 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 ),
             ))
         }
+        "https" => {
+            let t = trace(s)?;
+            if let Outcome::BrowserError { code, detail, .. } = &t.outcome {
+                if code.starts_with("NET::ERR_CERT_") {
+                    return Ok(question(
+                        "Which error did your browser show instead of the page?".into(),
+                        vec![
+                            "NET::ERR_CERT_DATE_INVALID".into(),
+                            "NET::ERR_CERT_COMMON_NAME_INVALID".into(),
+                            "ERR_CONNECTION_REFUSED".into(),
+                            "502 Bad Gateway".into(),
+                        ],
+                        code.clone(),
+                        format!("{detail} The browser checks the certificate during the handshake, before it sends the request: no server behind the load balancer saw anything."),
+                    ));
+                }
+            }
+            let plain = t.steps.iter().find(|st| {
+                st.from == Component::LoadBalancer
+                    && st.to == Component::Nginx
+                    && matches!(st.payload, Payload::Http { .. })
+            });
+            let (Some(plain), true) = (plain, t.steps.iter().any(|st| st.phase == Phase::Tls))
+            else {
+                return Err(
+                    "Request https://www.foobar.com/ in the secured design first (Set up does it)."
+                        .into(),
+                );
+            };
+            let server = plain.title.trim_start_matches("Forward to ").to_string();
+            Ok(question(
+                "Which hop of your run carried the request as plain, readable HTTP?".into(),
+                vec![
+                    "browser → load balancer".into(),
+                    "load balancer → web-01".into(),
+                    "load balancer → web-02".into(),
+                    "none: it is encrypted all the way".into(),
+                ],
+                format!("load balancer → {server}"),
+                format!("TLS ended at the load balancer, which holds the certificate's key: it decrypted the request and sent it to {server} as plain HTTP over the private network. Across the internet it was ciphertext."),
+            ))
+        }
         _ => Err("No such lesson.".into()),
     }
 }
