@@ -59,8 +59,9 @@ impl Connect {
         Connect(Rc::new(|on_reply: Callback<Reply>| {
             let mut spawner = Server::spawner();
             spawner.callback(move |reply| on_reply.emit(reply));
-            let bridge: WorkerBridge<Server> =
-                spawner.encoding::<Json>().spawn_with_loader(WORKER_LOADER);
+            let bridge: WorkerBridge<Server> = spawner
+                .encoding::<Postcard>()
+                .spawn_with_loader(WORKER_LOADER);
             Rc::new(move |command| bridge.send(command)) as Send
         }))
     }
@@ -86,15 +87,15 @@ impl Worker for Server {
     fn received(&mut self, _scope: &WorkerScope<Self>, _command: Command, _id: HandlerId) {}
 }
 
-/// The worker's codec, seen from the page: JSON text ([`wire`]).
-pub struct Json;
+/// The worker's codec, seen from the page: postcard bytes in a `Uint8Array` ([`wire`]).
+pub struct Postcard;
 
-impl Codec for Json {
+impl Codec for Postcard {
     fn encode<I: Serialize>(input: I) -> JsValue {
-        JsValue::from_str(&wire::encode(&input))
+        js_sys::Uint8Array::from(wire::encode(&input).as_slice()).into()
     }
 
     fn decode<O: DeserializeOwned>(input: JsValue) -> O {
-        wire::decode_or_panic(&input.as_string().unwrap_or_default())
+        wire::decode_or_panic(&js_sys::Uint8Array::new(&input).to_vec())
     }
 }

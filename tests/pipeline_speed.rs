@@ -67,8 +67,8 @@ fn home_page_trace_speed_in_the_browser() {
     console_log!("wasm ({build} build) in the browser: home page trace, warm: {warm:.1} µs; cold DNS: {cold:.1} µs (after {i} requests of warm-up; fastest of 3 rounds, each the median of 15 batches of 40)");
 }
 
-/// What the page pays to read one reply of the worker: the JSON text of a
-/// home-page trace, decoded as `backend::Json` does.
+/// What the page pays to read one reply of the worker: the postcard bytes of
+/// a home-page trace, decoded as `backend::Postcard` does.
 #[wasm_bindgen_test]
 fn decoding_a_trace_reply_in_the_browser() {
     use stackscope_core::session::{wire, Command, Reply, Session};
@@ -87,7 +87,7 @@ fn decoding_a_trace_reply_in_the_browser() {
         fastest = fastest.min((now_ms() - start) * 100.0);
     }
     console_log!(
-        "wasm in the browser: decoding a home-page trace reply ({} bytes of JSON): {fastest:.0} µs (fastest of 200 batches of 10)",
+        "wasm in the browser: decoding a home-page trace reply ({} bytes of postcard): {fastest:.0} µs (fastest of 200 batches of 10)",
         text.len()
     );
 }

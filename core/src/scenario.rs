@@ -451,7 +451,7 @@ pub struct SeedData {
     pub settings: Vec<Setting>,
     /// SQL statements the learner ran in the console that changed data,
     /// replayed in order after the rows above.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub statements: Vec<String>,
 }
 

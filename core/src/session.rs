@@ -24,16 +24,18 @@ pub mod wire {
     use serde::de::DeserializeOwned;
     use serde::Serialize;
 
-    /// A message as text (the protocol's types always serialise).
-    pub fn encode<T: Serialize>(message: &T) -> String {
-        serde_json::to_string(message).unwrap_or_default()
+    /// A message as bytes: postcard, a compact binary form of serde's data
+    /// model (the protocol's types always serialise; none skips a field,
+    /// which postcard, having no field names, could not tell).
+    pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+        postcard::to_allocvec(message).unwrap_or_default()
     }
 
     /// A message from the other side. Both sides are the same build, so a
     /// message that does not read back is a bug, not input: it panics, and
     /// the page's panic panel reports it.
-    pub fn decode_or_panic<T: DeserializeOwned>(text: &str) -> T {
-        match serde_json::from_str(text) {
+    pub fn decode_or_panic<T: DeserializeOwned>(bytes: &[u8]) -> T {
+        match postcard::from_bytes(bytes) {
             Ok(m) => m,
             Err(e) => panic!("a message between the page and its worker did not decode: {e}"),
         }

@@ -51,7 +51,7 @@ pub struct Share {
     /// The redundant design rather than the single server.
     pub redundant: bool,
     /// The secured design (the redundant one with HTTPS); older links lack it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub secured: bool,
     /// The session's events, in order; the last request is the one shown.
     #[serde(default)]
@@ -61,7 +61,7 @@ pub struct Share {
     pub step: usize,
     /// The world the session started from, when the learner edited it and
     /// it is small enough.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub scenario: Option<Scenario>,
 }
 

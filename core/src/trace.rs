@@ -289,7 +289,7 @@ pub struct Step {
     pub to: Component,
     /// Which web server (0-based) the step happens on, in the redundant
     /// design; `None` for components there is only one of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub node: Option<u8>,
     /// The waterfall phase this step belongs to.
     pub phase: Phase,

@@ -8,6 +8,9 @@ const row = (page, text) => page.locator('table#steps tr.step', { hasText: text 
 async function secured(page) {
   await page.goto('./');
   await page.locator('#play').waitFor();
+  await page.locator('#go').click();
+  await expect(row(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
+  // The address the learner was on is asked for again, over HTTPS.
   await page.locator('#topology-secured').check();
   await expect(row(page, 'TLS ServerHello')).toHaveCount(1);
   await expect(page.locator('#url-input')).toHaveValue('https://www.foobar.com/');

@@ -33,15 +33,15 @@ impl Worker for SessionWorker {
     }
 }
 
-/// The page's codec, seen from the worker: JSON text ([`wire`]).
-pub struct Json;
+/// The page's codec, seen from the worker: postcard bytes in a `Uint8Array` ([`wire`]).
+pub struct Postcard;
 
-impl Codec for Json {
+impl Codec for Postcard {
     fn encode<I: Serialize>(input: I) -> JsValue {
-        JsValue::from_str(&wire::encode(&input))
+        js_sys::Uint8Array::from(wire::encode(&input).as_slice()).into()
     }
 
     fn decode<O: DeserializeOwned>(input: JsValue) -> O {
-        wire::decode_or_panic(&input.as_string().unwrap_or_default())
+        wire::decode_or_panic(&js_sys::Uint8Array::new(&input).to_vec())
     }
 }

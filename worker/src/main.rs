@@ -1,9 +1,9 @@
 //! The Web Worker's entry point: registers [`stackscope_worker::SessionWorker`].
 
 use gloo_worker::Registrable;
-use stackscope_worker::{Json, SessionWorker};
+use stackscope_worker::{Postcard, SessionWorker};
 
 fn main() {
     console_error_panic_hook::set_once();
-    SessionWorker::registrar().encoding::<Json>().register();
+    SessionWorker::registrar().encoding::<Postcard>().register();
 }

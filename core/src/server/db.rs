@@ -111,7 +111,7 @@ pub struct ConsoleResult {
     pub wrote: bool,
     pub vm_steps: u64,
     /// Why the statement is not MySQL (the console runs SQLite), when it is not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub not_mysql: Option<String>,
 }
 
