@@ -67,6 +67,24 @@ fn home_page_trace_speed_in_the_browser() {
     console_log!("wasm ({build} build) in the browser: home page trace, warm: {warm:.1} µs; cold DNS: {cold:.1} µs (after {i} requests of warm-up; fastest of 3 rounds, each the median of 15 batches of 40)");
 }
 
+/// The same page over HTTPS in the secured design: the TLS handshake
+/// (rustls on both ends, certificate checks, record decryption) per trace.
+#[wasm_bindgen_test]
+fn https_trace_speed_in_the_browser() {
+    let mut sim = Simulator::new(stackscope_core::seed::secured_stack()).expect("secured design");
+    let start = now_ms();
+    let mut i = 0u64;
+    while now_ms() - start < 1_000.0 {
+        sim.request("https://www.foobar.com/", i * 1_000);
+        i += 1;
+    }
+    let mut warm = f64::INFINITY;
+    for _ in 0..3 {
+        warm = warm.min(measure(&mut sim, "https://www.foobar.com/", false));
+    }
+    console_log!("wasm in the browser: secured design, https home page trace (TLS 1.3 handshake included): {warm:.0} µs (after {i} requests of warm-up; fastest of 3 rounds)");
+}
+
 /// What the page pays to read one reply of the worker: the postcard bytes of
 /// a home-page trace, decoded as `backend::Postcard` does.
 #[wasm_bindgen_test]

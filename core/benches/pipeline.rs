@@ -31,6 +31,16 @@ fn home_page(c: &mut Criterion) {
             sim.flush_dns_cache();
             sim.request("http://www.foobar.com/", t)
         })
+    }); // HTTPS in the secured design: the same page behind the balancer, with
+        // the TLS 1.3 handshake (rustls on both ends) and the records read back.
+    let mut secured = Simulator::new(stackscope_core::seed::secured_stack())
+        .expect("the secured design is valid");
+    let _ = secured.request("https://www.foobar.com/", t);
+    c.bench_function("https home page trace, warm (secured design)", |b| {
+        b.iter(|| {
+            t += 1_000;
+            secured.request("https://www.foobar.com/", t)
+        })
     });
 }
 
