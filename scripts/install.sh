@@ -50,6 +50,8 @@ need_pkg knot knotd
 need_pkg mariadb-server mariadbd
 need_pkg mariadb-client mariadb
 need_pkg openssl openssl
+need_pkg nftables nft
+need_pkg iproute2 ip
 if ! /usr/bin/python3 -c 'import h11' >/dev/null 2>&1; then
   apt_missing+=(python3-h11)
 else

@@ -12,6 +12,7 @@ pub mod day;
 pub mod dns;
 pub mod edit;
 pub mod error;
+pub mod firewall;
 pub mod http;
 pub mod load;
 #[cfg(feature = "engine")]

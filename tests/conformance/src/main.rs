@@ -7,13 +7,14 @@
 //! ```
 //!
 //! The real programs (Debian's nginx, Knot DNS, MariaDB, Python's `h11` and
-//! OpenSSL's `s_client`)
+//! OpenSSL's `s_client`, and the kernel's nftables in network namespaces)
 //! are installed by `scripts/install.sh`; each runs as a child of this
 //! process on 127.0.0.1 (or a Unix socket) in its own temporary directory and
 //! is stopped by its pid. It prints one row per check (cases, agree,
 //! disagree) and exits 1 on any disagreement.
 
 mod dns;
+mod firewall;
 mod http;
 pub mod nginx;
 mod proc;
@@ -25,12 +26,13 @@ use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 5] = [
+const CHECKS: [Check; 6] = [
     ("nginx", nginx::run),
     ("dns", dns::run),
     ("sql", sql::run),
     ("http", http::run),
     ("tls", tls::run),
+    ("firewall", firewall::run_check),
 ];
 
 fn main() {
