@@ -224,6 +224,34 @@ pub struct Cluster {
     pub replication_lag_us: u64,
     /// How long after the primary stops the replica is promoted to primary.
     pub promote_after_us: u64,
+    /// Host firewalls (the secured design): a machine without one lets
+    /// every connection in.
+    #[serde(default)]
+    pub firewalls: Vec<HostFirewall>,
+}
+
+/// The load balancer's address on the private network, where its
+/// connections to the web servers come from.
+pub const LB_INSIDE_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+
+/// One machine's firewall: its input chain as nftables text
+/// ([`crate::firewall`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostFirewall {
+    /// The machine's hostname (`lb-01`, `web-01`, `db-01`, …).
+    pub host: String,
+    pub rules: String,
+}
+
+impl Cluster {
+    /// The firewall rules of a machine, read; `None` when it has none (or
+    /// they do not read, which validation refuses before a world is built).
+    pub fn firewall(&self, host: &str) -> Option<crate::firewall::Ruleset> {
+        self.firewalls
+            .iter()
+            .find(|f| f.host == host)
+            .and_then(|f| crate::firewall::parse(&f.rules).ok())
+    }
 }
 
 /// The learner's computer.

@@ -243,13 +243,16 @@ pub fn redundant_stack() -> Scenario {
         },
         replication_lag_us: 1_500_000,
         promote_after_us: 10_000_000,
+        firewalls: Vec::new(),
     });
     s
 }
 
 /// The secured design: the redundant design with HTTPS on the load balancer
-/// (TLS terminates there; the web servers behind it get plain HTTP) and
-/// `http://` redirected to `https://`.
+/// (TLS terminates there; the web servers behind it get plain HTTP),
+/// `http://` redirected to `https://`, and a firewall on every machine:
+/// 80 and 443 open to the internet on the balancer only, 22 from the admin
+/// network, 3306 from the web servers (and, on the primary, the replica).
 pub fn secured_stack() -> Scenario {
     let mut s = redundant_stack();
     if let Topology::Redundant(c) = &mut s.topology {
@@ -258,6 +261,24 @@ pub fn secured_stack() -> Scenario {
             redirect_http: true,
             certificate: Certificate::valid(),
         }));
+        let lb = LB_INSIDE_IP;
+        let webs: Vec<Ipv4Addr> = c.web.iter().map(|w| w.ip).collect();
+        let mut primary_clients = webs.clone();
+        primary_clients.push(c.db_replica.ip);
+        let fw = |host: &str, rules: String| HostFirewall {
+            host: host.to_string(),
+            rules,
+        };
+        let mut firewalls = vec![fw(&c.lb.hostname, crate::firewall::balancer_rules())];
+        for w in &c.web {
+            firewalls.push(fw(&w.hostname, crate::firewall::web_rules(lb)));
+        }
+        firewalls.push(fw(
+            &c.db_primary.hostname,
+            crate::firewall::db_rules(&primary_clients),
+        ));
+        firewalls.push(fw(&c.db_replica.hostname, crate::firewall::db_rules(&webs)));
+        c.firewalls = firewalls;
     }
     s
 }

@@ -72,6 +72,28 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
         if let Some(h) = &c.lb.https {
             certificate(&h.certificate)?;
         }
+        let hosts: Vec<&str> = std::iter::once(c.lb.hostname.as_str())
+            .chain(c.web.iter().map(|w| w.hostname.as_str()))
+            .chain([
+                c.db_primary.hostname.as_str(),
+                c.db_replica.hostname.as_str(),
+            ])
+            .collect();
+        for f in &c.firewalls {
+            if !hosts.contains(&f.host.as_str()) {
+                return Err(ScenarioError::OutOfRange {
+                    what: "A firewall".into(),
+                    detail: format!(
+                        "there is no machine called {}",
+                        crate::text::clip(&f.host, 24)
+                    ),
+                });
+            }
+            crate::firewall::parse(&f.rules).map_err(|detail| ScenarioError::OutOfRange {
+                what: format!("{}'s firewall", f.host),
+                detail,
+            })?;
+        }
     }
     for t in &s.dns.tlds {
         name("The top-level domain", t)?;

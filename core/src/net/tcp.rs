@@ -3,6 +3,7 @@
 use std::net::Ipv4Addr;
 
 use crate::browser::Target;
+use crate::firewall::Verdict;
 use crate::scenario::{OtherHost, ProcessState, Topology};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
@@ -62,6 +63,11 @@ pub fn syn_schedule() -> (Vec<u64>, u64) {
 /// longer than Linux's, so on Linux the kernel gives up first.
 pub const CHROMIUM_CONNECT_TIMEOUT_US: u64 = 240_000_000;
 
+/// How long Linux retransmits data nobody acknowledges before it gives up
+/// on a connection: `tcp_retries2` = 15, about 924.6 s with the minimum
+/// 200 ms RTO (ip-sysctl.rst, "tcp_retries2").
+pub const TCP_RETRIES2_US: u64 = 924_600_000;
+
 /// Opens a TCP connection from the learner's computer to `ip:port`.
 pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connected<'a> {
     let s = ctx.scenario;
@@ -90,7 +96,24 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         (Component::Internet, false)
     };
 
-    if !reachable {
+    // The balancer's firewall sees the SYN first (the secured design).
+    let firewall = match &s.topology {
+        Topology::Redundant(c) if lb.is_some() && reachable => {
+            c.firewall(&c.lb.hostname).map(|rules| {
+                (
+                    c.lb.hostname.as_str(),
+                    rules.decide(client, port),
+                    rules.decide_established(client, port),
+                )
+            })
+        }
+        _ => None,
+    };
+    let dropped = firewall
+        .as_ref()
+        .filter(|(_, d, _)| d.verdict == Verdict::Drop)
+        .map(|(host, d, _)| format!("{host}'s firewall drops the SYN ({}), and a dropped packet gets no answer at all: to the browser the machine could as well be off.", d.because()));
+    if !reachable || dropped.is_some() {
         let (resends, kernel_gives_up) = syn_schedule();
         let browser_limit = s.latency.connect_timeout_us;
         let timeout = kernel_gives_up.min(browser_limit);
@@ -113,7 +136,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
                 format!("The operating system resends the SYN {retries} times; the browser stops waiting after {} s, before the kernel would give up.", timeout / 1_000_000),
             )
         };
-        let why = if lb.is_some() {
+        let why = if let Some(fw) = dropped {
+            format!("{fw} {ending}")
+        } else if lb.is_some() {
             format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. {ending}")
         } else if ours {
             format!("The server at {ip} is powered off, so nothing answers the SYN, and a dead machine looks just like a slow one. {ending}")
@@ -145,6 +170,47 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     } else {
         port == 80
     };
+    if let Some((host, d, _)) = firewall
+        .as_ref()
+        .filter(|(_, d, _)| matches!(d.verdict, Verdict::Reject { .. }))
+    {
+        ctx.step(spec(
+            Component::Browser,
+            dest,
+            Phase::Connect,
+            Status::Ok,
+            one_way,
+            format!("TCP SYN to {to}"),
+            format!("The browser sends a SYN to port {port} of {ip}."),
+            Payload::Tcp {
+                segments: vec![syn],
+            },
+        ));
+        let back = ctx.net(s.latency.client_to_server_us);
+        let reset = matches!(d.verdict, Verdict::Reject { tcp_reset: true });
+        let answer = if reset {
+            format!(
+                "{to} → {from} [RST, ACK] seq=0 ack={} (sent by the firewall)",
+                isn.wrapping_add(1)
+            )
+        } else {
+            format!("{ip} → {client} ICMP destination unreachable (port unreachable), quoting the SYN (sent by the firewall)")
+        };
+        ctx.step(spec(
+            dest,
+            Component::Browser,
+            Phase::Connect,
+            Status::Fail,
+            back,
+            "Rejected by the firewall",
+            format!("{host}'s firewall rejects the SYN ({}): it answers {} at once, so the browser knows straight away that it may not connect, unlike a drop, which leaves it waiting.", d.because(), if reset { "with a TCP reset" } else { "with an ICMP port-unreachable" }),
+            Payload::Tcp { segments: vec![answer] },
+        ));
+        return Connected::Failed(Ending::BrowserError {
+            code: "ERR_CONNECTION_REFUSED",
+            detail: format!("{} refused to connect.", target.host),
+        });
+    }
     ctx.step(spec(
         Component::Browser,
         dest,
@@ -224,6 +290,37 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             )],
         },
     ));
+    // The firewall let the SYN in; the packets after it are judged as part
+    // of an established connection. Without a `ct state established`
+    // rule ahead of a reject or a drop, they fail.
+    if let Some((host, _, after)) = firewall
+        .as_ref()
+        .filter(|(_, _, e)| e.verdict != Verdict::Accept)
+    {
+        let reset = matches!(after.verdict, Verdict::Reject { .. });
+        ctx.step(spec(
+            Component::Browser,
+            dest,
+            Phase::Connect,
+            Status::Fail,
+            if reset { 2 * one_way } else { TCP_RETRIES2_US },
+            if reset { "Connection reset by the firewall" } else { "Connected, then silence" },
+            format!("{host}'s firewall let the SYN in, but it judges every later packet as part of an established connection, and {} decides for those: {}. A rule `ct state established,related accept` near the top of the chain lets a connection's own packets through.", after.because(), if reset { "the handshake's last ACK is rejected and the connection is reset at once" } else { "the browser's packets vanish, the server's SYN-ACK is resent, and the browser's request is retransmitted until Linux gives up (tcp_retries2 = 15: about 15 minutes)" }),
+            Payload::None,
+        ));
+        return Connected::Failed(Ending::BrowserError {
+            code: if reset {
+                "ERR_CONNECTION_RESET"
+            } else {
+                "ERR_TIMED_OUT"
+            },
+            detail: if reset {
+                format!("The connection to {} was reset.", target.host)
+            } else {
+                format!("{} took too long to respond.", target.host)
+            },
+        });
+    }
     match (lb, other) {
         (Some(_), _) => Connected::LoadBalancer,
         (None, Some(h)) if !ours => Connected::Other(h),

@@ -161,6 +161,54 @@ fn sql(
     let to = backend.component;
     let host = backend.hostname;
     let shown: Vec<String> = params.iter().map(literal).collect();
+    // The database machine's firewall judges the application's connection
+    // (the secured design), from the web server the request is on.
+    if let (crate::scenario::Topology::Redundant(c), Some(node)) =
+        (&ctx.scenario.topology, ctx.node)
+    {
+        let src = c
+            .web
+            .get(usize::from(node))
+            .map(|w| (w.ip, w.hostname.clone()));
+        if let (Some(rules), Some((src, from))) = (c.firewall(host), src) {
+            use crate::firewall::{Seen, Verdict};
+            let listening = backend.state != ProcessState::Stopped;
+            let first = rules.decide(src, 3306);
+            let after = rules.decide_established(src, 3306);
+            let seen = rules.seen(src, 3306, listening);
+            let blocked = matches!(seen, Seen::TimedOut | Seen::Reset | Seen::Hangs)
+                || (seen == Seen::Refused && matches!(first.verdict, Verdict::Reject { .. }));
+            if blocked {
+                let silent = matches!(seen, Seen::TimedOut | Seen::Hangs);
+                let wait = if silent {
+                    ctx.scenario.latency.proxy_read_timeout_us
+                } else {
+                    2 * loopback
+                };
+                let why = match seen {
+                    Seen::TimedOut => format!("{host}'s firewall drops the SYN from {from} ({src}) to port 3306 ({}). The database client waits for an answer that never comes (Linux would retry the SYN for 131 s), and Nginx gives up on the application first.", first.because()),
+                    Seen::Hangs => format!("{host}'s firewall lets the SYN from {from} in but drops what follows ({}): the query never arrives.", after.because()),
+                    Seen::Reset => format!("{host}'s firewall lets the SYN from {from} in but rejects what follows ({}): the connection is reset. \"{}\"", after.because(), tcp_refused_error(host)),
+                    _ => format!("{host}'s firewall rejects the connection from {from} ({src}) to port 3306 ({}), and the client fails at once: \"{}\"", first.because(), tcp_refused_error(host)),
+                };
+                ctx.step(spec(
+                    Component::App,
+                    to,
+                    Phase::Wait,
+                    Status::Fail,
+                    wait,
+                    format!("{host}'s firewall stops the query"),
+                    why,
+                    unanswered(text, shown, if silent { wait } else { 0 }),
+                ));
+                return Err(if silent {
+                    DbFailure::Hung
+                } else {
+                    DbFailure::Down
+                });
+            }
+        }
+    }
     match backend.state {
         ProcessState::Running => {}
         ProcessState::Hung => {

@@ -3,6 +3,7 @@
 use std::net::Ipv4Addr;
 
 use crate::browser::Target;
+use crate::firewall::{Decision, Ruleset, Seen, Verdict};
 use crate::http::{http_date, parse_request, Response};
 use crate::scenario::{Algorithm, Cluster, ProcessState, WebNode};
 use crate::server::db::DbRoute;
@@ -12,7 +13,7 @@ use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
 
 /// The load balancer's address on the private network, as web servers see it.
-pub const INSIDE_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+pub const INSIDE_IP: Ipv4Addr = crate::scenario::LB_INSIDE_IP;
 
 /// At most this many health-check rounds are replayed when time jumps ahead;
 /// older rounds cannot change the outcome once every server has been checked
@@ -41,9 +42,13 @@ pub struct LbState {
 }
 
 /// A health check passes when `GET /health` gets a 200: the machine is on,
-/// Nginx answers and the application behind it answers.
-pub fn check_passes(node: &WebNode) -> bool {
-    node.powered_on && node.nginx == ProcessState::Running && node.app == ProcessState::Running
+/// its firewall lets the balancer's connection to port 80 through, Nginx
+/// answers and the application behind it answers.
+pub fn check_passes(node: &WebNode, firewall: Option<&Ruleset>) -> bool {
+    node.powered_on
+        && node.nginx == ProcessState::Running
+        && node.app == ProcessState::Running
+        && firewall.is_none_or(|r| r.seen(INSIDE_IP, 80, true) == Seen::Open)
 }
 
 fn algorithm_name(a: Algorithm) -> &'static str {
@@ -81,10 +86,19 @@ impl LbState {
                 self.next_check_us += (rounds - MAX_REPLAYED_ROUNDS) * interval;
             }
         }
+        let firewalls: Vec<Option<Ruleset>> = if self.next_check_us <= to_us {
+            cluster
+                .web
+                .iter()
+                .map(|w| cluster.firewall(&w.hostname))
+                .collect()
+        } else {
+            Vec::new()
+        };
         while self.next_check_us <= to_us {
             let at = self.next_check_us;
-            for (h, node) in self.health.iter_mut().zip(&cluster.web) {
-                if check_passes(node) {
+            for ((h, node), fw) in self.health.iter_mut().zip(&cluster.web).zip(&firewalls) {
+                if check_passes(node, fw.as_ref()) {
                     h.fails = 0;
                     h.passes = h.passes.saturating_add(1);
                     if !h.up && h.passes >= cluster.lb.rise {
@@ -305,6 +319,48 @@ pub fn forward(
             }
             Err(_) => wire.clone(),
         };
+        let seen = cluster.firewall(&node.hostname).map(|r| {
+            (
+                r.seen(
+                    INSIDE_IP,
+                    80,
+                    matches!(node.nginx, ProcessState::Running | ProcessState::Hung),
+                ),
+                r.decide(INSIDE_IP, 80),
+                r.decide_established(INSIDE_IP, 80),
+            )
+        });
+        let by_firewall = |(seen, first, _): &(Seen, Decision, Decision)| {
+            node.powered_on
+                && (matches!(seen, Seen::TimedOut | Seen::Reset | Seen::Hangs)
+                    || (*seen == Seen::Refused && matches!(first.verdict, Verdict::Reject { .. })))
+        };
+        if let Some((seen, first, after)) = seen.filter(by_firewall) {
+            let (wait, what) = match seen {
+                Seen::TimedOut => (cluster.lb.connect_timeout_us, format!("{}'s firewall drops the load balancer's SYN ({}). The load balancer waits {} ms for an answer, then gives up on this server.", node.hostname, first.because(), cluster.lb.connect_timeout_us / 1000)),
+                Seen::Refused => (2 * lan, format!("{}'s firewall rejects the load balancer's connection ({}). The load balancer tries another server.", node.hostname, first.because())),
+                Seen::Reset => (2 * lan, format!("{}'s firewall lets the SYN in but rejects what follows ({}): the connection is reset.", node.hostname, after.because())),
+                Seen::Hangs | Seen::Open => (ctx.scenario.latency.proxy_read_timeout_us, format!("{}'s firewall lets the SYN in but drops what follows ({}): the request never arrives, and the load balancer gives up after {} s.", node.hostname, after.because(), ctx.scenario.latency.proxy_read_timeout_us / 1_000_000)),
+            };
+            ctx.step(spec(
+                Component::LoadBalancer,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                wait,
+                format!("{}'s firewall stops the connection", node.hostname),
+                what,
+                Payload::Tcp {
+                    segments: vec![format!("{INSIDE_IP} → {}:80 [SYN]", node.ip)],
+                },
+            ));
+            ctx.node = None;
+            notes.push(format!(
+                "{}'s firewall stopped the connection.",
+                node.hostname
+            ));
+            continue;
+        }
         if !node.powered_on {
             let wait = cluster.lb.connect_timeout_us;
             ctx.step(spec(
