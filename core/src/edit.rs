@@ -62,6 +62,11 @@ pub enum Edit {
     PutUser {
         user: User,
     },
+    /// A machine's firewall rules (nftables text), in the secured design.
+    SetFirewall {
+        host: String,
+        rules: String,
+    },
 }
 
 fn strip_dot(s: &str) -> String {
@@ -255,6 +260,19 @@ pub fn apply(scenario: &Scenario, edit: &Edit) -> Result<Scenario, String> {
                     u.clone_from(&upstream);
                 }
             }
+        }
+        Edit::SetFirewall { host, rules } => {
+            crate::firewall::parse(rules).map_err(|e| format!("{host}'s firewall: {e}"))?;
+            let crate::scenario::Topology::Redundant(c) = &mut s.topology else {
+                return Err("Only the secured design has firewalls.".into());
+            };
+            let Some(f) = c.firewalls.iter_mut().find(|f| &f.host == host) else {
+                return Err(format!(
+                    "{} has no firewall in this design.",
+                    crate::text::clip(host, 24)
+                ));
+            };
+            f.rules.clone_from(rules);
         }
         Edit::PutPost { post } => {
             check_text("slug", &post.slug, db::text_limit("posts", "slug"))?;

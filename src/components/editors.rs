@@ -18,6 +18,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::components::data_editor::DataEditor;
+use crate::components::firewall_editor::FirewallEditor;
 use crate::components::nginx_editor::NginxEditor;
 use crate::components::sql_console::SqlConsole;
 use crate::components::zone_editor::ZoneEditor;
@@ -50,10 +51,7 @@ pub fn apply_edit(world: &Scenario, on_apply: &Callback<Scenario>, e: &Edit) -> 
 
 /// The seed of the design in use.
 fn seed_of(world: &Scenario) -> Scenario {
-    match world.topology {
-        Topology::Single => Scenario::default(),
-        Topology::Redundant(_) => stackscope_core::seed::redundant_stack(),
-    }
+    stackscope_core::seed::Design::of(world).stack()
 }
 
 /// A problem with what was stored, and the old data as a download.
@@ -271,6 +269,9 @@ pub fn Editors(props: &Props) -> Html {
             <div class="editors-grid">
                 <ZoneEditor world={props.world.clone()} on_apply={on_apply.clone()} />
                 <NginxEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                if matches!(&props.world.topology, Topology::Redundant(c) if !c.firewalls.is_empty()) {
+                    <FirewallEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                }
                 <DataEditor
                     world={props.world.clone()}
                     browse={props.editor.browse.clone()}

@@ -16,6 +16,7 @@ pub mod deploy_panel;
 pub mod diagram;
 pub mod editors;
 pub mod fault_controls;
+pub mod firewall_editor;
 pub mod hex_dump;
 pub mod inspector;
 pub mod lesson_card;

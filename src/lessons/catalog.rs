@@ -17,6 +17,8 @@ pub enum Place {
     Sweep,
     /// The load simulation (`#load`).
     Load,
+    /// The firewall editor (`#firewall-editor`, secured design).
+    Firewalls,
 }
 
 impl Place {
@@ -28,6 +30,7 @@ impl Place {
             Place::Downtime => Some(("deploy-panel", "Go to the downtime panel ↓")),
             Place::Sweep => Some(("sweep-panel", "Go to the availability sweep ↓")),
             Place::Load => Some(("load-panel", "Go to the load simulation ↓")),
+            Place::Firewalls => Some(("firewall-editor", "Go to the firewall editor ↓")),
         }
     }
 }
@@ -56,7 +59,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 12] = [
+pub const LESSONS: [Lesson; 13] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -188,6 +191,16 @@ pub const LESSONS: [Lesson; 12] = [
             Fact::SawPlainBehindBalancer,
             Fact::SawCertificateRefused,
         ],
+    },
+    Lesson {
+        id: "firewall",
+        title: "Firewalls: drop or reject",
+        idea: "A firewall decides, rule by rule, which connections a machine accepts. The secured design opens 80 and 443 on the load balancer to everyone, SSH only to the admin network, and MySQL only to the web servers. A dropped connection gets no answer, so the client waits; a rejected one is refused at once.",
+        url: "https://www.foobar.com/",
+        design: Design::Secured,
+        task: "In the firewall editor, make the load balancer drop HTTPS and request the page; then make it reject HTTPS instead, and compare how long each took.",
+        place: Place::Firewalls,
+        needs: &[Fact::SawFirewallDrop, Fact::SawFirewallReject],
     },
 ];
 

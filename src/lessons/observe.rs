@@ -58,6 +58,10 @@ pub enum Fact {
     SawPlainBehindBalancer,
     /// The browser refused the certificate (Chromium's NET::ERR_CERT_ code).
     SawCertificateRefused,
+    /// A request timed out because a firewall dropped its SYN.
+    SawFirewallDrop,
+    /// A request was refused by a firewall's reject.
+    SawFirewallReject,
 }
 
 impl Fact {
@@ -98,6 +102,8 @@ impl Fact {
             Fact::SawCertificateRefused => {
                 "let the certificate expire (or swap in the wrong one) and request the page"
             }
+            Fact::SawFirewallDrop => "make a firewall drop the connection and request the page",
+            Fact::SawFirewallReject => "make it reject the connection and request the page",
         }
     }
 }
@@ -258,6 +264,20 @@ pub fn observe(s: &State) -> Vec<Fact> {
         if matches!(&t.outcome, Outcome::BrowserError { code, .. } if code.starts_with("NET::ERR_CERT_"))
         {
             out.push(Fact::SawCertificateRefused);
+        }
+        if failed(t)
+            && t.steps
+                .iter()
+                .any(|st| st.explanation.contains("firewall drops the SYN"))
+        {
+            out.push(Fact::SawFirewallDrop);
+        }
+        if failed(t)
+            && t.steps
+                .iter()
+                .any(|st| st.title == "Rejected by the firewall")
+        {
+            out.push(Fact::SawFirewallReject);
         }
         if stopped_here
             && s.at_end()

@@ -389,6 +389,37 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 format!("TLS ended at the load balancer, which holds the certificate's key: it decrypted the request and sent it to {server} as plain HTTP over the private network. Across the internet it was ciphertext."),
             ))
         }
+        "firewall" => {
+            let t = trace(s)?;
+            if !observe::failed(t) {
+                return Err("Make the load balancer's firewall drop or reject HTTPS (the firewall editor), then request the page.".into());
+            }
+            let took = t.steps.last().map_or(0, |st| st.at_us + st.duration_us);
+            let dropped = t
+                .steps
+                .iter()
+                .any(|st| st.explanation.contains("firewall drops the SYN"));
+            let right = if dropped {
+                "more than two minutes"
+            } else {
+                "well under a second"
+            };
+            Ok(question(
+                "How long did your browser take to give up on the connection in your last run?"
+                    .into(),
+                vec![
+                    "well under a second".into(),
+                    "about ten seconds".into(),
+                    "more than two minutes".into(),
+                ],
+                right.into(),
+                if dropped {
+                    format!("The SYN was dropped: no answer came, the kernel resent it with growing gaps, and the browser gave up after {}. A stranger scanning ports sees only \"filtered\".", fmt_us(took))
+                } else {
+                    format!("The firewall rejected the SYN and said so at once: the browser knew after {} that it may not connect.", fmt_us(took))
+                },
+            ))
+        }
         _ => Err("No such lesson.".into()),
     }
 }
