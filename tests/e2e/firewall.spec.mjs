@@ -1,17 +1,12 @@
 // Firewalls in the secured design: the editor shows who may connect where
 // and a port sweep with and without the balancer's firewall; edited rules
 // change the next trace; rules that do not read say which line.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, openSecured, stepRow } from './fixtures.mjs';
 
-const row = (page, text) => page.locator('table#steps tr.step', { hasText: text });
+const row = stepRow;
 
 async function secured(page) {
-  await page.goto('./');
-  await page.locator('#play').waitFor();
-  await page.locator('#go').click();
-  await expect(row(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
-  await page.locator('#topology-secured').check();
-  await expect(row(page, 'TLS ServerHello')).toHaveCount(1);
+  await openSecured(page);
   await page.locator('#firewall-editor').scrollIntoViewIfNeeded();
   await expect(page.locator('#firewall-editor')).toBeVisible();
 }

@@ -51,3 +51,19 @@ export const test = base.extend({
     { auto: true },
   ],
 });
+
+/** A row of the steps table that holds `text`. */
+export const stepRow = (page, text) => page.locator('table#steps tr.step', { hasText: text });
+
+/**
+ * Opens the app, requests the home page over http://, then switches to the
+ * secured design, which asks for the same page over https://.
+ */
+export async function openSecured(page) {
+  await page.goto('./');
+  await page.locator('#play').waitFor();
+  await page.locator('#go').click();
+  await expect(stepRow(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
+  await page.locator('#topology-secured').check();
+  await expect(stepRow(page, 'TLS ServerHello')).toHaveCount(1);
+}

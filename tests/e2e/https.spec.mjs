@@ -1,18 +1,12 @@
 // HTTPS in the secured design: the TLS records in the inspector, decrypted;
 // the certificate faults with Chromium's codes; plain http:// redirected;
 // the inspector's tables stay inside it on a phone.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, openSecured, stepRow } from './fixtures.mjs';
 
-const row = (page, text) => page.locator('table#steps tr.step', { hasText: text });
+const row = stepRow;
 
 async function secured(page) {
-  await page.goto('./');
-  await page.locator('#play').waitFor();
-  await page.locator('#go').click();
-  await expect(row(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
-  // The address the learner was on is asked for again, over HTTPS.
-  await page.locator('#topology-secured').check();
-  await expect(row(page, 'TLS ServerHello')).toHaveCount(1);
+  await openSecured(page);
   await expect(page.locator('#url-input')).toHaveValue('https://www.foobar.com/');
 }
 

@@ -170,23 +170,23 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     } else {
         port == 80
     };
+    ctx.step(spec(
+        Component::Browser,
+        dest,
+        Phase::Connect,
+        Status::Ok,
+        one_way,
+        format!("TCP SYN to {to}"),
+        format!("To talk HTTP the browser first opens a TCP connection: it sends a SYN segment to port {port} of {ip}, across the internet."),
+        Payload::Tcp {
+            segments: vec![syn],
+        },
+    ));
+    let back = ctx.net(s.latency.client_to_server_us);
     if let Some((host, d, _)) = firewall
         .as_ref()
         .filter(|(_, d, _)| matches!(d.verdict, Verdict::Reject { .. }))
     {
-        ctx.step(spec(
-            Component::Browser,
-            dest,
-            Phase::Connect,
-            Status::Ok,
-            one_way,
-            format!("TCP SYN to {to}"),
-            format!("The browser sends a SYN to port {port} of {ip}."),
-            Payload::Tcp {
-                segments: vec![syn],
-            },
-        ));
-        let back = ctx.net(s.latency.client_to_server_us);
         let reset = matches!(d.verdict, Verdict::Reject { tcp_reset: true });
         let answer = if reset {
             format!(
@@ -211,19 +211,6 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             detail: format!("{} refused to connect.", target.host),
         });
     }
-    ctx.step(spec(
-        Component::Browser,
-        dest,
-        Phase::Connect,
-        Status::Ok,
-        one_way,
-        format!("TCP SYN to {to}"),
-        format!("To talk HTTP the browser first opens a TCP connection: it sends a SYN segment to port {port} of {ip}, across the internet."),
-        Payload::Tcp {
-            segments: vec![syn],
-        },
-    ));
-    let back = ctx.net(s.latency.client_to_server_us);
     if !listening {
         let why = if lb.is_some() {
             match lb.and_then(|l| l.https.as_ref()) {
