@@ -69,20 +69,30 @@ fn home_page_trace_speed_in_the_browser() {
 
 /// The same page over HTTPS in the secured design: the TLS handshake
 /// (rustls on both ends, certificate checks, record decryption) per trace.
+/// Bounded by time, not by count: a debug build's handshake is slow, and
+/// the page must not block the test driver for long.
 #[wasm_bindgen_test]
 fn https_trace_speed_in_the_browser() {
+    const BUDGET_MS: f64 = 1_500.0;
+    const PER_BATCH: u64 = 4;
     let mut sim = Simulator::new(stackscope_core::seed::secured_stack()).expect("secured design");
     let start = now_ms();
-    let mut i = 0u64;
-    while now_ms() - start < 1_000.0 {
-        sim.request("https://www.foobar.com/", i * 1_000);
-        i += 1;
+    let (mut fastest, mut n) = (f64::INFINITY, 0u64);
+    while now_ms() - start < BUDGET_MS {
+        let t0 = now_ms();
+        for _ in 0..PER_BATCH {
+            n += 1;
+            let trace = sim.request("https://www.foobar.com/", n * 1_000);
+            assert!(trace.succeeded());
+        }
+        fastest = fastest.min((now_ms() - t0) * 1000.0 / PER_BATCH as f64);
     }
-    let mut warm = f64::INFINITY;
-    for _ in 0..3 {
-        warm = warm.min(measure(&mut sim, "https://www.foobar.com/", false));
-    }
-    console_log!("wasm in the browser: secured design, https home page trace (TLS 1.3 handshake included): {warm:.0} µs (after {i} requests of warm-up; fastest of 3 rounds)");
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    console_log!("wasm ({build} build) in the browser: secured design, https home page trace (TLS 1.3 handshake included): {fastest:.0} µs (fastest batch of {PER_BATCH} over {BUDGET_MS} ms, {n} traces)");
 }
 
 /// What the page pays to read one reply of the worker: the postcard bytes of
