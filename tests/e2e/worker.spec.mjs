@@ -58,3 +58,12 @@ test('the page module has no SQL engine; the worker has it', async ({ request })
   expect(worker.includes('sqlite_master')).toBe(true);
   expect(page.length).toBeLessThan(worker.length);
 });
+
+test('the page module has no TLS library; the worker has it', async ({ request }) => {
+  const page = await (await request.get('./stackscope_bg.wasm')).body();
+  const worker = await (await request.get('./worker_bg.wasm')).body();
+  // "tls13 " prefixes every HKDF label of TLS 1.3 (RFC 8446 §7.1): rustls
+  // and the record reader both hold it.
+  expect(page.includes('tls13 ')).toBe(false);
+  expect(worker.includes('tls13 ')).toBe(true);
+});
