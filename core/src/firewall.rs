@@ -136,6 +136,16 @@ pub enum Seen {
     Hangs,
 }
 
+/// A connection the firewall stopped ([`Ruleset::blocked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    pub seen: Seen,
+    /// The decision on the SYN.
+    pub first: Decision,
+    /// The decision on the packets after it.
+    pub after: Decision,
+}
+
 impl Ruleset {
     /// The verdict for a new TCP connection from `src` to port `dport` (its SYN).
     pub fn decide(&self, src: Ipv4Addr, dport: u16) -> Decision {
@@ -160,6 +170,22 @@ impl Ruleset {
                 Verdict::Drop => Seen::Hangs,
             },
         }
+    }
+
+    /// The firewall itself stopping a connection (a drop, a reject, or
+    /// the packets after an accepted SYN), as opposed to nothing listening:
+    /// what the client sees, and the two decisions behind it. `None` when
+    /// the firewall lets the connection through.
+    pub fn blocked(&self, src: Ipv4Addr, dport: u16, listening: bool) -> Option<Blocked> {
+        let first = self.decide(src, dport);
+        let seen = self.seen(src, dport, listening);
+        let by_firewall = matches!(seen, Seen::TimedOut | Seen::Reset | Seen::Hangs)
+            || (seen == Seen::Refused && matches!(first.verdict, Verdict::Reject { .. }));
+        by_firewall.then(|| Blocked {
+            seen,
+            first,
+            after: self.decide_established(src, dport),
+        })
     }
 
     fn decide_packet(&self, src: Ipv4Addr, dport: u16, first: bool) -> Decision {

@@ -171,14 +171,9 @@ fn sql(
             .get(usize::from(node))
             .map(|w| (w.ip, w.hostname.clone()));
         if let (Some(rules), Some((src, from))) = (c.firewall(host), src) {
-            use crate::firewall::{Seen, Verdict};
+            use crate::firewall::{Blocked, Seen};
             let listening = backend.state != ProcessState::Stopped;
-            let first = rules.decide(src, 3306);
-            let after = rules.decide_established(src, 3306);
-            let seen = rules.seen(src, 3306, listening);
-            let blocked = matches!(seen, Seen::TimedOut | Seen::Reset | Seen::Hangs)
-                || (seen == Seen::Refused && matches!(first.verdict, Verdict::Reject { .. }));
-            if blocked {
+            if let Some(Blocked { seen, first, after }) = rules.blocked(src, 3306, listening) {
                 let silent = matches!(seen, Seen::TimedOut | Seen::Hangs);
                 let wait = if silent {
                     ctx.scenario.latency.proxy_read_timeout_us

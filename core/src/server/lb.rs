@@ -3,7 +3,7 @@
 use std::net::Ipv4Addr;
 
 use crate::browser::Target;
-use crate::firewall::{Decision, Ruleset, Seen, Verdict};
+use crate::firewall::{Blocked, Ruleset, Seen};
 use crate::http::{http_date, parse_request, Response};
 use crate::scenario::{Algorithm, Cluster, ProcessState, WebNode};
 use crate::server::db::DbRoute;
@@ -319,23 +319,14 @@ pub fn forward(
             }
             Err(_) => wire.clone(),
         };
-        let seen = cluster.firewall(&node.hostname).map(|r| {
-            (
-                r.seen(
-                    INSIDE_IP,
-                    80,
-                    matches!(node.nginx, ProcessState::Running | ProcessState::Hung),
-                ),
-                r.decide(INSIDE_IP, 80),
-                r.decide_established(INSIDE_IP, 80),
-            )
-        });
-        let by_firewall = |(seen, first, _): &(Seen, Decision, Decision)| {
-            node.powered_on
-                && (matches!(seen, Seen::TimedOut | Seen::Reset | Seen::Hangs)
-                    || (*seen == Seen::Refused && matches!(first.verdict, Verdict::Reject { .. })))
-        };
-        if let Some((seen, first, after)) = seen.filter(by_firewall) {
+        let blocked = cluster
+            .firewall(&node.hostname)
+            .filter(|_| node.powered_on)
+            .and_then(|r| {
+                let listening = matches!(node.nginx, ProcessState::Running | ProcessState::Hung);
+                r.blocked(INSIDE_IP, 80, listening)
+            });
+        if let Some(Blocked { seen, first, after }) = blocked {
             let (wait, what) = match seen {
                 Seen::TimedOut => (cluster.lb.connect_timeout_us, format!("{}'s firewall drops the load balancer's SYN ({}). The load balancer waits {} ms for an answer, then gives up on this server.", node.hostname, first.because(), cluster.lb.connect_timeout_us / 1000)),
                 Seen::Refused => (2 * lan, format!("{}'s firewall rejects the load balancer's connection ({}). The load balancer tries another server.", node.hostname, first.because())),

@@ -266,7 +266,6 @@ fn extension_value(t: usize, data: &[u8], from_server: bool) -> String {
             }
             shares.join("; ")
         }
-        23 | 35 if data.is_empty() => "(empty)".into(),
         _ if data.is_empty() => "(empty)".into(),
         _ => hex_clip(data, 24),
     }
