@@ -1,6 +1,7 @@
 //! The SVG diagram: every component, the links between them and the moving packet.
 
 use stackscope_core::{Change, Component, Scenario, Status, Step, Topology};
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -240,12 +241,48 @@ fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Node) -> Mark + '_ 
     }
 }
 
-fn speed_class(speed: Speed) -> &'static str {
+/// How long the packet takes from one box to the next, ms (a little less
+/// than a step at that speed, so it rests before the next one).
+fn packet_ms(speed: Speed) -> f64 {
     match speed {
-        Speed::Half => "speed-half",
-        Speed::One => "speed-1",
-        Speed::Two => "speed-2",
-        Speed::Four => "speed-4",
+        Speed::Half => 1200.0,
+        Speed::One => 600.0,
+        Speed::Two => 320.0,
+        Speed::Four => 170.0,
+    }
+}
+
+/// Moves the packet from `from` to `to` (viewBox units) in `ms`, unless the
+/// learner asked for reduced motion (then it is simply where it arrives).
+fn fly(el: &Element, from: (f64, f64), to: (f64, f64), ms: f64) {
+    let reduced = web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches());
+    if reduced {
+        return;
+    }
+    let frame = |(x, y): (f64, f64)| {
+        let f = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &f,
+            &"transform".into(),
+            &format!("translate({x}px, {y}px)").into(),
+        );
+        f
+    };
+    let frames = js_sys::Array::of2(&frame(from), &frame(to));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"duration".into(), &ms.into());
+    let _ = js_sys::Reflect::set(&options, &"easing".into(), &"ease-in-out".into());
+    // `Element.animate` (web-sys has it only behind its unstable APIs).
+    if let Ok(animate) = js_sys::Reflect::get(el, &"animate".into()) {
+        if let Some(animate) = animate.dyn_ref::<js_sys::Function>() {
+            let _ = animate.call2(el, &frames, &options);
+        }
     }
 }
 
@@ -444,7 +481,9 @@ pub fn Diagram(props: &Props) -> Html {
         .and_then(|t| t.steps.get(props.cursor))
         .cloned();
 
-    // The packet: drawn at `from`, then moved to `to` so the CSS transition animates it.
+    // The packet is drawn where it arrives; the Web Animations API moves it
+    // there from where it left, on the compositor: nothing is laid out in
+    // the middle of a render and nothing is drawn twice.
     let packet_ref = use_node_ref();
     let key = (
         props
@@ -453,23 +492,26 @@ pub fn Diagram(props: &Props) -> Html {
             .map(|t| std::rc::Rc::as_ptr(&t.0) as usize),
         props.cursor,
     );
-    // The step whose packet has reached its destination.
-    let arrived_at = use_state_eq(|| None);
+    let redundant = matches!(props.world.topology, Topology::Redundant(_));
+    let flight = step.as_ref().and_then(|s| {
+        (s.from != s.to).then(|| {
+            (
+                packet_at(s.from, s.node, redundant),
+                packet_at(s.to, s.node, redundant),
+            )
+        })
+    });
     {
-        let arrived_at = arrived_at.clone();
         let packet_ref = packet_ref.clone();
-        use_effect_with(key, move |key| {
-            // Make the browser compute the `from` position before moving on.
-            if let Some(el) = packet_ref.cast::<Element>() {
-                let _ = el.get_bounding_client_rect();
+        let ms = packet_ms(props.speed);
+        use_effect_with(key, move |_| {
+            if let (Some(el), Some((from, to))) = (packet_ref.cast::<Element>(), flight) {
+                fly(&el, from, to, ms);
             }
-            arrived_at.set(Some(*key));
         });
     }
-    let arrived = *arrived_at == Some(key);
 
     let world = &*props.world;
-    let redundant = matches!(world.topology, Topology::Redundant(_));
     let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a) && is_end(s, s.to, b);
     let links = links(redundant).into_iter().map(|(a, b, faint)| {
         let (x1, y1) = anchor(a.0, a.1, redundant);
@@ -563,9 +605,7 @@ pub fn Diagram(props: &Props) -> Html {
     });
 
     let packet = step.as_ref().map(|s| {
-        let (fx, fy) = packet_at(s.from, s.node, redundant);
-        let (tx, ty) = packet_at(s.to, s.node, redundant);
-        let (x, y) = if arrived { (tx, ty) } else { (fx, fy) };
+        let (x, y) = packet_at(s.to, s.node, redundant);
         let pulse = s.from == s.to;
         let failed = s.status == Status::Fail;
         let class = classes!(
@@ -585,7 +625,7 @@ pub fn Diagram(props: &Props) -> Html {
     html! {
         <figure class="diagram-wrap">
             <div class="diagram-canvas">
-                <svg id="diagram" class={classes!(speed_class(props.speed), redundant.then_some("redundant"))}
+                <svg id="diagram" class={classes!(redundant.then_some("redundant"))}
                     viewBox={format!("0 0 1000 {h}")} data-topology={if redundant { "redundant" } else { "single" }}
                     role="group" aria-label={if redundant {
                         "Diagram of the request's journey: the redundant design"
