@@ -52,6 +52,8 @@ need_pkg mariadb-client mariadb
 need_pkg openssl openssl
 need_pkg nftables nft
 need_pkg iproute2 ip
+# promtool (Prometheus 2.42's rule engine) checks the monitoring alert rule.
+need_pkg prometheus promtool
 if ! /usr/bin/python3 -c 'import h11' >/dev/null 2>&1; then
   apt_missing+=(python3-h11)
 else

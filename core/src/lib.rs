@@ -15,6 +15,7 @@ pub mod error;
 pub mod firewall;
 pub mod http;
 pub mod load;
+pub mod monitor;
 #[cfg(feature = "engine")]
 pub mod net;
 pub mod render;

@@ -107,6 +107,8 @@ pub enum Command {
     Sweep,
     /// What each route of a request mix costs (the load panel's input).
     RouteCosts { mix: Vec<(String, u32)> },
+    /// The monitoring dashboard of a run with an incident (the seed's site).
+    Monitor { spec: crate::monitor::MonitorSpec },
 }
 
 /// One stream of [`Command::Streams`].
@@ -187,6 +189,7 @@ pub enum Reply {
     },
     Sweep(Result<Vec<SweepRow>, String>),
     RouteCosts(Result<Vec<RouteCost>, String>),
+    Monitor(Result<Box<crate::monitor::Dashboard>, String>),
 }
 
 #[cfg(feature = "engine")]
@@ -290,6 +293,10 @@ mod engine {
                 Command::RouteCosts { mix } => {
                     let costs = load::route_costs(&seed::simple_stack(), &mix);
                     return Reply::RouteCosts(costs.map_err(|e| e.to_string()));
+                }
+                Command::Monitor { spec } => {
+                    let d = crate::monitor::run(&seed::simple_stack(), &spec);
+                    return Reply::Monitor(d.map(Box::new));
                 }
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);

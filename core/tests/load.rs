@@ -22,6 +22,7 @@ fn queue_spec(cores: u32, rate: f64, seconds: f64, seed: u64) -> LoadSpec {
         intervals: 10,
         scaling: None,
         autoscale: None,
+        ..LoadSpec::default()
     }
 }
 
@@ -544,7 +545,7 @@ fn autoscaling_adds_servers_after_its_window_and_their_boot() {
 mod properties {
     use super::*;
     use proptest::prelude::*;
-    use stackscope_core::load::{Autoscale, Burst, Change, Scaling};
+    use stackscope_core::load::{Autoscale, Burst, Change, HealthChecks, Incident, Scaling};
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
@@ -559,6 +560,9 @@ mod properties {
             burst in proptest::option::of((0.5f64..6.0, 0.1f64..4.0, 0.0f64..3.0, -1.0f64..5.0)),
             scale in proptest::option::of((-1.0f64..9.0, any::<bool>(), 0u32..70, -1.0f64..6.0)),
             auto in proptest::option::of((-0.2f64..1.3, -1.0f64..9.0, 0.0f64..4.0, 0u32..8)),
+            incident in proptest::option::of((any::<bool>(), 0u32..7, -1.0f64..9.0, -1.0f64..9.0, -0.2f64..1.2)),
+            health in proptest::option::of((0u64..3_000_000, 0u32..12, 0u32..12)),
+            per_server in any::<bool>(),
         ) {
             let spec = LoadSpec {
                 rate_per_s: rate,
@@ -574,13 +578,28 @@ mod properties {
                     takes_s,
                 }),
                 autoscale: auto.map(|(threshold, window_s, boot_s, max_servers)| Autoscale { threshold, window_s, boot_s, max_servers }),
+                incident: incident.map(|(down, server, at_s, for_s, share)| if down {
+                    Incident::AppDown { server, at_s, for_s }
+                } else {
+                    Incident::BadRelease { at_s, for_s, share }
+                }),
+                health: health.map(|(inter_us, fall, rise)| HealthChecks { inter_us, fall, rise }),
+                per_server,
                 ..queue_spec(1, 1.0, 1.0, 11)
             };
             match spec.validate() {
                 Err(e) => prop_assert!(!e.to_string().is_empty()),
                 Ok(()) => {
-                    let r = run_queue(spec, 500.0);
+                    let r = run_queue(spec.clone(), 500.0);
                     prop_assert_eq!(r.arrivals, r.completed + r.failed());
+                    if spec.per_server {
+                        // Every arrival reached one server's Nginx, or was refused.
+                        let taken: u64 = r.per_server.iter().flatten().map(|i| i.requests).sum();
+                        prop_assert_eq!(taken + r.refused, r.arrivals);
+                        for i in r.per_server.iter().flatten() {
+                            prop_assert!(i.cpu >= 0.0 && i.cpu <= 1.0);
+                        }
+                    }
                     prop_assert!(r.error_rate() >= 0.0 && r.error_rate() <= 1.0);
                     prop_assert!(r.app_utilisation >= 0.0 && r.app_utilisation <= 1.0);
                     prop_assert!(!r.explain().is_empty());

@@ -7,7 +7,10 @@ use std::collections::{BinaryHeap, VecDeque};
 use crate::load::stats::Histogram;
 #[cfg(feature = "engine")]
 use crate::load::{route_costs, LoadError};
-use crate::load::{Change, Drain, Interval, LoadResult, LoadSpec, RouteCost};
+use crate::load::{
+    Change, Drain, HealthChecks, Incident, Interval, LoadResult, LoadSpec, RouteCost,
+    ServerInterval,
+};
 use crate::rng::Rng;
 #[cfg(feature = "engine")]
 use crate::scenario::Scenario;
@@ -48,6 +51,63 @@ struct Server {
     app_queue: VecDeque<u32>,
 }
 
+/// One server's counts in one interval (with [`LoadSpec::per_server`]).
+#[derive(Debug, Clone, Default)]
+struct SrvAcc {
+    requests: u64,
+    ok: u64,
+    e500: u64,
+    e502: u64,
+    e503: u64,
+    e504: u64,
+    hist: Histogram,
+    /// Its busy cores (Nginx and workers), integrated, and its cores, integrated.
+    busy: f64,
+    cores: f64,
+    active_at_end: u32,
+    in_rotation: bool,
+}
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Ok,
+    TimedOut,
+    /// 500: a bad release's page.
+    Error500,
+    /// 502: the application was down.
+    Error502,
+}
+
+/// When the balancer's health checks take web server `server` out of
+/// rotation and put it back, for an incident that stops its application,
+/// in ns: checks run at every multiple of `inter`; the first failing one
+/// is the first at or after the stop, the server leaves after `fall` of
+/// them, and comes back after `rise` passing ones once the application is
+/// up again. `None`: no checks, another incident, or the application came
+/// back before the checks noticed.
+pub fn rotation_gap(
+    health: Option<HealthChecks>,
+    incident: Option<Incident>,
+) -> Option<(u64, u64)> {
+    let (h, Some(Incident::AppDown { at_s, for_s, .. })) = (health?, incident) else {
+        return None;
+    };
+    let inter = h.inter_us.max(1) * 1000;
+    let down = (at_s * 1e9) as u64;
+    let up = down + (for_s * 1e9) as u64;
+    let first_fail = down.div_ceil(inter) * inter;
+    let out = first_fail + u64::from(h.fall.saturating_sub(1)) * inter;
+    if out >= up {
+        return None;
+    }
+    let first_pass = up.div_ceil(inter) * inter;
+    Some((
+        out,
+        first_pass + u64::from(h.rise.saturating_sub(1)) * inter,
+    ))
+}
+
 #[derive(Debug, Clone, Default)]
 struct Acc {
     arrivals: u64,
@@ -58,7 +118,11 @@ struct Acc {
     t504: u64,
     /// Connections refused: the server was stopped for a resize.
     refused: u64,
+    /// Pages answered 500 or 502 (an incident).
+    e5xx_app: u64,
     hist: Histogram,
+    /// Per server, with [`LoadSpec::per_server`].
+    srv: Vec<SrvAcc>,
     /// Worker slots available (cores of running servers), integrated.
     app_slots: f64,
     app_busy: f64,
@@ -108,6 +172,12 @@ pub struct LoadSim {
     booting: bool,
     added: Vec<crate::load::Added>,
     finished: bool,
+    /// The incident's application stop (ns, from and to) and the server.
+    app_down: Option<(usize, u64, u64)>,
+    /// The bad release's window (ns) and share.
+    bad_release: Option<(u64, u64, f64)>,
+    /// When the health checks keep the stopped server out of rotation (ns).
+    out_of_rotation: Option<(usize, u64, u64)>,
 }
 
 fn exp_ns(rng: &mut Rng, mean_us: f64) -> u64 {
@@ -170,10 +240,40 @@ impl LoadSim {
             booting: false,
             added: Vec::new(),
             finished: false,
+            app_down: match spec.incident {
+                Some(Incident::AppDown {
+                    server,
+                    at_s,
+                    for_s,
+                }) => {
+                    let at = (at_s * 1e9) as u64;
+                    Some((server as usize, at, at + (for_s * 1e9) as u64))
+                }
+                _ => None,
+            },
+            bad_release: match spec.incident {
+                Some(Incident::BadRelease { at_s, for_s, share }) => {
+                    let at = (at_s * 1e9) as u64;
+                    Some((at, at + (for_s * 1e9) as u64, share))
+                }
+                _ => None,
+            },
+            out_of_rotation: match (rotation_gap(spec.health, spec.incident), spec.incident) {
+                (Some((a, b)), Some(Incident::AppDown { server, .. })) => {
+                    Some((server as usize, a, b))
+                }
+                _ => None,
+            },
             cumulative,
             costs,
             spec,
         };
+        if sim.spec.per_server {
+            let n = sim.servers.len();
+            for a in &mut sim.acc {
+                a.srv = vec![SrvAcc::default(); n];
+            }
+        }
         let first = sim.next_gap(0);
         sim.push(first, ARRIVAL, 0);
         if let Some(sc) = sim.spec.scaling {
@@ -226,6 +326,15 @@ impl LoadSim {
                 ((i as u64 + 1) * self.interval_ns).min(t_ns)
             };
             let dt = (boundary - self.last_ns) as f64;
+            let ends = boundary == ((i as u64 + 1) * self.interval_ns).min(self.end_ns)
+                || boundary == self.end_ns;
+            let in_rotation: Vec<bool> = if ends {
+                (0..self.acc[i].srv.len())
+                    .map(|k| self.in_rotation(k, boundary))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let a = &mut self.acc[i];
             a.app_slots += dt * f64::from(self.slots);
             a.app_busy += dt * f64::from(self.workers_busy);
@@ -233,6 +342,16 @@ impl LoadSim {
             a.nginx_busy += dt * f64::from(self.nginx_busy);
             a.app_queue += dt * f64::from(self.app_queued);
             a.db_queue += dt * self.db_queue.len() as f64;
+            for (k, sa) in a.srv.iter_mut().enumerate() {
+                if let Some(s) = self.servers.get(k) {
+                    sa.busy += dt * f64::from(s.nginx_busy + s.workers_busy);
+                    sa.cores += dt * f64::from(s.cores);
+                    if ends {
+                        sa.active_at_end = s.conns;
+                        sa.in_rotation = in_rotation[k];
+                    }
+                }
+            }
             self.last_ns = boundary;
         }
     }
@@ -250,7 +369,22 @@ impl LoadSim {
         }
     }
 
+    /// True when the balancer sends requests to server `s` at `t_ns`.
+    fn in_rotation(&self, s: usize, t_ns: u64) -> bool {
+        !matches!(self.out_of_rotation, Some((k, a, b)) if k == s && (a..b).contains(&t_ns))
+    }
+
+    /// True when server `s`'s application is stopped at `t_ns` (the incident).
+    fn app_is_down(&self, s: usize, t_ns: u64) -> bool {
+        matches!(self.app_down, Some((k, a, b)) if k == s && (a..b).contains(&t_ns))
+    }
+
     fn finish(&mut self, id: u32, t_ns: u64, timed_out: bool) {
+        let end = if timed_out { End::TimedOut } else { End::Ok };
+        self.end(id, t_ns, end);
+    }
+
+    fn end(&mut self, id: u32, t_ns: u64, end: End) {
         let r = self.reqs[id as usize];
         let cost = &self.costs[usize::from(r.route)];
         // Behind a balancer, each request also crosses it (in and out).
@@ -268,14 +402,26 @@ impl LoadSim {
         } else {
             &mut self.drain
         };
-        if timed_out || latency_us > self.spec.timeout_us {
-            a.t504 += 1;
-        } else {
-            a.completed += 1;
-            if is_static {
-                a.completed_static += 1;
+        let timed_out = end == End::TimedOut || latency_us > self.spec.timeout_us;
+        match end {
+            _ if timed_out => a.t504 += 1,
+            End::Error500 | End::Error502 => a.e5xx_app += 1,
+            _ => {
+                a.completed += 1;
+                if is_static {
+                    a.completed_static += 1;
+                }
+                a.hist.record(latency_us);
             }
-            a.hist.record(latency_us);
+        }
+        if let Some(sa) = a.srv.get_mut(usize::from(r.server)) {
+            match end {
+                _ if timed_out => sa.e504 += 1,
+                End::Error500 => sa.e500 += 1,
+                End::Error502 => sa.e502 += 1,
+                _ => sa.ok += 1,
+            }
+            sa.hist.record(latency_us);
         }
         if let Some(s) = self.servers.get_mut(usize::from(r.server)) {
             s.conns = s.conns.saturating_sub(1);
@@ -431,8 +577,12 @@ impl LoadSim {
                     self.push(t_ns + gap, ARRIVAL, 0);
                 }
                 let route = self.pick_route();
-                let server = self.rr % self.servers.len();
+                let mut server = self.rr % self.servers.len();
                 self.rr = self.rr.wrapping_add(1);
+                if !self.in_rotation(server, t_ns) {
+                    // Round-robin among the servers in rotation: the next one.
+                    server = (server + 1) % self.servers.len();
+                }
                 let i = self.interval_of(t_ns);
                 self.acc[i].arrivals += 1;
                 if t_ns < self.servers[server].down_until_ns {
@@ -441,7 +591,14 @@ impl LoadSim {
                 }
                 if self.servers[server].conns >= self.spec.max_connections {
                     self.acc[i].r503 += 1;
+                    if let Some(sa) = self.acc[i].srv.get_mut(server) {
+                        sa.requests += 1;
+                        sa.e503 += 1;
+                    }
                     return;
+                }
+                if let Some(sa) = self.acc[i].srv.get_mut(server) {
+                    sa.requests += 1;
                 }
                 self.servers[server].conns += 1;
                 let id = self.alloc(Req {
@@ -465,6 +622,9 @@ impl LoadSim {
                 }
                 if self.costs[usize::from(r.route)].is_static {
                     self.finish(id, t_ns, false);
+                } else if self.app_is_down(s, t_ns) {
+                    // proxy_pass is refused: 502 at once.
+                    self.end(id, t_ns, End::Error502);
                 } else {
                     self.servers[s].app_queue.push_back(id);
                     self.app_queued += 1;
@@ -500,10 +660,24 @@ impl LoadSim {
                 self.push(t_ns + d, CPU2_DONE, id);
             }
             _ => {
-                let s = usize::from(self.reqs[id as usize].server);
+                let r = self.reqs[id as usize];
+                let s = usize::from(r.server);
                 self.servers[s].workers_busy -= 1;
                 self.workers_busy -= 1;
-                self.finish(id, t_ns, false);
+                let end = if self.app_is_down(s, t_ns) {
+                    // The application stopped while it worked on this page.
+                    End::Error502
+                } else {
+                    match self.bad_release {
+                        Some((a, b, share))
+                            if (a..b).contains(&r.arrival_ns) && self.rng.unit() < share =>
+                        {
+                            End::Error500
+                        }
+                        _ => End::Ok,
+                    }
+                };
+                self.end(id, t_ns, end);
                 self.feed_workers(s, t_ns);
             }
         }
@@ -650,6 +824,36 @@ impl LoadSim {
             .collect();
         let total_ns = (self.interval_ns * self.acc.len() as u64) as f64;
         all.merge(&self.drain.hist);
+        let per_server = if s.per_server {
+            let n = self.acc.first().map_or(0, |a| a.srv.len());
+            (0..n)
+                .map(|k| {
+                    self.acc
+                        .iter()
+                        .map(|a| {
+                            let x = &a.srv[k];
+                            ServerInterval {
+                                requests: x.requests,
+                                ok: x.ok,
+                                e500: x.e500,
+                                e502: x.e502,
+                                e503: x.e503,
+                                e504: x.e504,
+                                p50_us: x.hist.quantile(0.5),
+                                p95_us: x.hist.quantile(0.95),
+                                p99_us: x.hist.quantile(0.99),
+                                cpu: share(x.busy, x.cores),
+                                active_at_end: x.active_at_end,
+                                in_rotation: x.in_rotation,
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let errors_5xx_app = self.acc.iter().map(|a| a.e5xx_app).sum::<u64>() + self.drain.e5xx_app;
         LoadResult {
             spec: s.clone(),
             costs: self.costs.clone(),
@@ -673,6 +877,8 @@ impl LoadSim {
             max_app_queue: self.max_app_queue,
             max_db_queue: self.max_db_queue,
             added: self.added.clone(),
+            errors_5xx_app,
+            per_server,
             app_capacity_per_s: self.app_capacity_per_s(),
             db_capacity_per_s: self.db_capacity_per_s(),
         }

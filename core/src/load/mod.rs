@@ -41,7 +41,7 @@ use crate::sim::Simulator;
 #[cfg(feature = "engine")]
 use crate::trace::{Component, Outcome};
 
-pub use engine::LoadSim;
+pub use engine::{rotation_gap, LoadSim};
 pub use stats::Histogram;
 
 /// Periodic bursts of extra traffic.
@@ -100,6 +100,32 @@ pub struct Added {
     pub serving_s: Option<f64>,
 }
 
+/// Something going wrong during a run (the monitoring panel's incidents).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Incident {
+    /// The application on web server `server` (0-based) stops at `at_s` and
+    /// is started again `for_s` later. Meanwhile that server's Nginx answers
+    /// its pages 502 Bad Gateway at once (its `proxy_pass` is refused), and
+    /// a page the application was still working on when it stopped is
+    /// answered 502 too; static files are still served.
+    AppDown { server: u32, at_s: f64, for_s: f64 },
+    /// A release with a bug reaches every server at `at_s` and is rolled
+    /// back `for_s` later: meanwhile that share of the pages (0 to 1) fail
+    /// with 500 Internal Server Error once the application has done its work.
+    BadRelease { at_s: f64, for_s: f64, share: f64 },
+}
+
+/// The load balancer's health checks (several servers only), as HAProxy's
+/// `check inter … fall … rise …`: a server failing `fall` checks in a row
+/// is taken out of rotation, one passing `rise` in a row is put back.
+/// A check asks for a page, so a server whose application is down fails it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthChecks {
+    pub inter_us: u64,
+    pub fall: u32,
+    pub rise: u32,
+}
+
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadSpec {
@@ -130,6 +156,17 @@ pub struct LoadSpec {
     /// An autoscaling rule, evaluated at each interval's end.
     #[serde(default)]
     pub autoscale: Option<Autoscale>,
+    /// Something going wrong during the run.
+    #[serde(default)]
+    pub incident: Option<Incident>,
+    /// The balancer's health checks; `None`: a server stays in rotation
+    /// whatever it answers.
+    #[serde(default)]
+    pub health: Option<HealthChecks>,
+    /// Also count every interval per web server ([`LoadResult::per_server`]):
+    /// what an agent on each server sees.
+    #[serde(default)]
+    pub per_server: bool,
 }
 
 impl Default for LoadSpec {
@@ -152,6 +189,9 @@ impl Default for LoadSpec {
             intervals: 60,
             scaling: None,
             autoscale: None,
+            incident: None,
+            health: None,
+            per_server: false,
         }
     }
 }
@@ -285,6 +325,50 @@ impl LoadSpec {
                 }
                 _ => {}
             }
+        }
+        match self.incident {
+            Some(Incident::AppDown {
+                server,
+                at_s,
+                for_s,
+            }) => {
+                if server >= self.servers {
+                    return bad("the application that stops must be on one of the servers");
+                }
+                if !(at_s.is_finite() && at_s >= 0.0 && at_s < self.duration_s) {
+                    return bad("the incident starts during the run");
+                }
+                if !(for_s.is_finite() && for_s > 0.0 && for_s <= 3600.0) {
+                    return bad("an incident lasts more than 0 and at most 3600 seconds");
+                }
+            }
+            Some(Incident::BadRelease { at_s, for_s, share }) => {
+                if !(at_s.is_finite() && at_s >= 0.0 && at_s < self.duration_s) {
+                    return bad("the incident starts during the run");
+                }
+                if !(for_s.is_finite() && for_s > 0.0 && for_s <= 3600.0) {
+                    return bad("an incident lasts more than 0 and at most 3600 seconds");
+                }
+                if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+                    return bad(
+                        "a bad release fails between 0% (not included) and 100% of the pages",
+                    );
+                }
+            }
+            None => {}
+        }
+        if let Some(h) = self.health {
+            if !(100_000..=60_000_000).contains(&h.inter_us)
+                || !(1..=10).contains(&h.fall)
+                || !(1..=10).contains(&h.rise)
+            {
+                return bad(
+                    "health checks run every 0.1 to 60 s, and fall and rise are 1 to 10 checks",
+                );
+            }
+        }
+        if self.per_server && u64::from(self.servers) * u64::from(self.intervals) > 20_000 {
+            return bad("counting per server keeps at most 20,000 server-intervals");
         }
         if !(1..=1_000_000).contains(&self.max_connections)
             || !(1..=10_000).contains(&self.db_connections)
@@ -458,6 +542,32 @@ pub struct Interval {
     pub db_queue: f64,
 }
 
+/// One interval as an agent on one web server sees it: its Nginx's counts
+/// (the access log, `stub_status`) and its CPU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerInterval {
+    /// Requests this server's Nginx took in this interval (connections
+    /// accepted: one request each from the balancer).
+    pub requests: u64,
+    /// Answers it gave in this interval, by class: 2xx, 500, 502, 503, 504.
+    pub ok: u64,
+    pub e500: u64,
+    pub e502: u64,
+    pub e503: u64,
+    pub e504: u64,
+    /// Latencies of its answers (all statuses), µs.
+    pub p50_us: Option<u64>,
+    pub p95_us: Option<u64>,
+    pub p99_us: Option<u64>,
+    /// Busy share of its cores (Nginx and the application), 0..=1.
+    pub cpu: f64,
+    /// Requests in progress on it at the interval's end (`stub_status`'s
+    /// active connections, less the agent's own).
+    pub active_at_end: u32,
+    /// In the balancer's rotation at the interval's end.
+    pub in_rotation: bool,
+}
+
 /// After the last arrival: the requests still in the system are answered
 /// (or time out) while no new ones come. They are in the run's totals, not
 /// in its intervals: folded into the last interval they would show more
@@ -499,6 +609,12 @@ pub struct LoadResult {
     /// The servers the autoscaling rule added, in order.
     #[serde(default)]
     pub added: Vec<Added>,
+    /// Answered 500 or 502 (an incident), in the run and its drain.
+    #[serde(default)]
+    pub errors_5xx_app: u64,
+    /// With [`LoadSpec::per_server`]: each server's intervals, in order.
+    #[serde(default)]
+    pub per_server: Vec<Vec<ServerInterval>>,
     /// Requests per second the application workers could sustain at 100 %
     /// (from the mix's mean cost), and the same for the database.
     pub app_capacity_per_s: f64,
@@ -517,9 +633,9 @@ impl LoadResult {
         }
     }
 
-    /// Requests that failed: 503, 504, or refused.
+    /// Requests that failed: 503, 504, refused, or (an incident) 500 and 502.
     pub fn failed(&self) -> u64 {
-        self.rejected_503 + self.timed_out_504 + self.refused
+        self.rejected_503 + self.timed_out_504 + self.refused + self.errors_5xx_app
     }
 
     /// Mean time the load balancer adds to a request of this mix, µs.

@@ -16,6 +16,7 @@
 mod dns;
 mod firewall;
 mod http;
+mod monitor;
 pub mod nginx;
 mod proc;
 mod report;
@@ -26,13 +27,14 @@ use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 6] = [
+const CHECKS: [Check; 7] = [
     ("nginx", nginx::run),
     ("dns", dns::run),
     ("sql", sql::run),
     ("http", http::run),
     ("tls", tls::run),
     ("firewall", firewall::run_check),
+    ("monitor", monitor::run),
 ];
 
 fn main() {
