@@ -80,10 +80,11 @@ run "clippy (wasm32)" cargo clippy --workspace ${WASM_CLIPPY_TARGETS:---all-targ
 run "clippy: core without its engine (native, wasm32)" bash -c \
   "cargo clippy -p stackscope-core --no-default-features --lib -- -D warnings && cargo clippy -p stackscope-core --no-default-features --lib --target wasm32-unknown-unknown -- -D warnings"
 run "cargo test (native, PROPTEST_CASES=${PROPTEST_CASES:-default})" cargo test --workspace
-# The models against the real programs (nginx, Knot DNS, MariaDB, h11),
+# The models against the real programs (nginx, Knot DNS, MariaDB, h11,
+# openssl s_client, nftables, promtool),
 # each started as a child on 127.0.0.1 or a Unix socket; fails on any
 # disagreement and prints the table.
-run "conformance (real nginx, knotd, mariadbd, h11)" cargo run -q -p stackscope-conformance
+run "conformance (nginx, knotd, mariadbd, h11, openssl, nft, promtool)" cargo run -q -p stackscope-conformance
 run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
 run "wasm tests: app (wasm-pack, headless chrome)" \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install

@@ -111,9 +111,9 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// The page renders in stages, one a frame, so that no start-up task is
 /// long: 0 the address bar, the playback controls and the diagram, 1 its
 /// fault toggles, the key legend, the design switch and the inspector, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 the sweep and the checklist, 5 the load panel,
-/// 6 the editors.
-const LAST_STAGE: u8 = 8;
+/// 3 the downtime panel, 4 the day, 5 backups, 6 the sweep and the
+/// checklist, 7 the load panel, 8 monitoring, 9 the editors.
+const LAST_STAGE: u8 = 9;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -139,6 +139,14 @@ pub fn App(props: &AppProps) -> Html {
             && lesson_fragment.is_none()
             && !crate::maintenance::is_link(l)
             && !crate::components::backup_panel::is_link(l)
+            && !crate::components::monitor_panel::is_link(l)
+    });
+    let monitor_link = use_memo((), {
+        let l = props.link.clone();
+        move |_| {
+            l.as_deref()
+                .and_then(crate::components::monitor_panel::parse_link)
+        }
     });
     let backup_link = use_memo((), {
         let l = props.link.clone();
@@ -368,6 +376,10 @@ pub fn App(props: &AppProps) -> Html {
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     let on_load_run = crate::stable::use_stable(on_load_run);
     let on_editors = crate::stable::use_stable(d.clone());
+    let on_monitor = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))
+    });
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -531,6 +543,14 @@ pub fn App(props: &AppProps) -> Html {
             }
             if *stage >= 7 {
                 <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run} />
+            }
+            if *stage >= 8 {
+                <crate::components::monitor_panel::MonitorPanel
+                    dashboard={state.monitor.clone()}
+                    running={state.monitor_running}
+                    on_run={on_monitor}
+                    link={(*monitor_link).clone()}
+                />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

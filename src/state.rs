@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use stackscope_core::load::RouteCost;
+use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::seed::Design;
 use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::Share;
@@ -178,6 +179,9 @@ pub struct State {
     pub sweep_running: bool,
     /// What each route of the load panel's mix costs, measured by the server.
     pub costs: Option<Shared<Result<Vec<RouteCost>, String>>>,
+    /// The monitoring dashboard, once run, and whether one is being run.
+    pub monitor: Option<Shared<Result<Box<Dashboard>, String>>>,
+    pub monitor_running: bool,
     /// The editors: console results, browsed table, accepted changes.
     pub editor: EditorState,
     /// The session was opened from a deep link (so the stored stack is not loaded).
@@ -231,6 +235,8 @@ impl State {
             sweep: None,
             sweep_running: false,
             costs: None,
+            monitor: None,
+            monitor_running: false,
             editor: EditorState::default(),
             from_link: false,
             share: None,
@@ -324,6 +330,7 @@ impl State {
                 runs: crate::maintenance::jobs(),
             },
             Action::RunSweep => Command::Sweep,
+            Action::RunMonitor(spec) => Command::Monitor { spec: spec.clone() },
             Action::ReplaceScenario {
                 scenario,
                 keep_faults,
@@ -502,6 +509,10 @@ impl State {
                 self.sweep = Some(Shared::new(rows));
             }
             Reply::RouteCosts(costs) => self.costs = Some(Shared::new(costs)),
+            Reply::Monitor(d) => {
+                self.monitor_running = false;
+                self.monitor = Some(Shared::new(d));
+            }
         }
     }
 }
@@ -543,6 +554,8 @@ pub enum Action {
     RunDay,
     /// Compute the availability matrix.
     RunSweep,
+    /// Run the monitoring dashboard.
+    RunMonitor(MonitorSpec),
     /// Make this (already validated) scenario the session's world and
     /// request the current address again; `keep_faults` injects the faults
     /// in effect again.
@@ -597,6 +610,7 @@ impl Reducible for State {
                     Action::SetDesign(d) => s.design_choice = Some(d),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
+                    Action::RunMonitor(_) => s.monitor_running = true,
                     Action::RunDay => s.day_running = true,
                     _ => {}
                 }
@@ -659,6 +673,7 @@ impl Reducible for State {
             | Action::Fresh(_)
             | Action::RunDemo(_)
             | Action::RunSweep
+            | Action::RunMonitor(_)
             | Action::RunDay
             | Action::ReplaceScenario { .. }
             | Action::OpenLink(_)

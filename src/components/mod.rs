@@ -22,6 +22,7 @@ pub mod inspector;
 pub mod lesson_card;
 pub mod load_panel;
 pub mod maintenance_window;
+pub mod monitor_panel;
 pub mod nginx_editor;
 pub mod presets;
 pub mod preview;

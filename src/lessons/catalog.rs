@@ -19,6 +19,8 @@ pub enum Place {
     Load,
     /// The firewall editor (`#firewall-editor`, secured design).
     Firewalls,
+    /// The monitoring dashboard (`#monitor-panel`).
+    Monitoring,
 }
 
 impl Place {
@@ -31,6 +33,7 @@ impl Place {
             Place::Sweep => Some(("sweep-panel", "Go to the availability sweep ↓")),
             Place::Load => Some(("load-panel", "Go to the load simulation ↓")),
             Place::Firewalls => Some(("firewall-editor", "Go to the firewall editor ↓")),
+            Place::Monitoring => Some(("monitor-panel", "Go to the monitoring dashboard ↓")),
         }
     }
 }
@@ -59,7 +62,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 13] = [
+pub const LESSONS: [Lesson; 14] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -201,6 +204,16 @@ pub const LESSONS: [Lesson; 13] = [
         task: "In the firewall editor, make the load balancer drop HTTPS and request the page; then make it reject HTTPS instead, and compare how long each took.",
         place: Place::Firewalls,
         needs: &[Fact::SawFirewallDrop, Fact::SawFirewallReject],
+    },
+    Lesson {
+        id: "monitoring",
+        title: "Monitoring: QPS, errors and an alert",
+        idea: "A monitoring agent on each server collects numbers (requests per second from Nginx's status page, errors and latency from its access log, CPU) and sends them to a monitoring service. An alert rule watches them and pages someone when, say, more than 1% of answers are errors for a minute: so a failure is known before users complain.",
+        url: "https://www.foobar.com/",
+        design: Design::Secured,
+        task: "On the monitoring dashboard, stop one server's application and watch when the alert fires; then do the same with two servers behind the balancer.",
+        place: Place::Monitoring,
+        needs: &[Fact::SawAlertFire, Fact::SawQuietBehindBalancer],
     },
 ];
 

@@ -62,6 +62,11 @@ pub enum Fact {
     SawFirewallDrop,
     /// A request was refused by a firewall's reject.
     SawFirewallReject,
+    /// A monitoring dashboard where the alert rule fired.
+    SawAlertFire,
+    /// A dashboard of two servers where the balancer took a failing one
+    /// out of rotation (the site's error rate hid it).
+    SawQuietBehindBalancer,
 }
 
 impl Fact {
@@ -104,6 +109,10 @@ impl Fact {
             }
             Fact::SawFirewallDrop => "make a firewall drop the connection and request the page",
             Fact::SawFirewallReject => "make it reject the connection and request the page",
+            Fact::SawAlertFire => "watch an incident on one server until the alert fires",
+            Fact::SawQuietBehindBalancer => {
+                "watch the same incident with two servers behind the balancer"
+            }
         }
     }
 }
@@ -308,6 +317,14 @@ pub fn observe(s: &State) -> Vec<Fact> {
             .any(|r| matches!(r.single_effect, Some(Effect::Stops { .. })))
         {
             out.push(Fact::SweepShowsSpof);
+        }
+    }
+    if let Some(Ok(d)) = s.monitor.as_ref().map(|m| &*m.0) {
+        if d.alert_times().1.is_some() {
+            out.push(Fact::SawAlertFire);
+        }
+        if d.out_of_rotation.is_some() {
+            out.push(Fact::SawQuietBehindBalancer);
         }
     }
     if let Some(d) = &s.demo {

@@ -420,6 +420,59 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 },
             ))
         }
+        "monitoring" => {
+            let Some(Ok(d)) = s.monitor.as_ref().map(|m| &*m.0) else {
+                return Err("Watch an incident on the monitoring dashboard first: the question is computed from it.".into());
+            };
+            let Some((from, _)) = d.incident_window() else {
+                return Err(
+                    "Pick something that goes wrong (not \"nothing\") and watch again.".into(),
+                );
+            };
+            let rule = &d.spec.rule;
+            let after = |t: u32| (f64::from(t) - from).round().max(0.0) as u32;
+            let say = |s: u32| {
+                if s >= 60 && s % 60 == 0 {
+                    format!("{} min after it began", s / 60)
+                } else if s >= 60 {
+                    format!("{} min {} s after it began", s / 60, s % 60)
+                } else {
+                    format!("{s} s after it began")
+                }
+            };
+            let (pending, fired, _) = d.alert_times();
+            let right = fired.map_or_else(|| "it never fired".to_string(), |f| say(after(f)));
+            let mut options: Vec<String> = [15, rule.for_s + 15, rule.window_s + rule.for_s]
+                .into_iter()
+                .map(say)
+                .collect();
+            options.push("it never fired".into());
+            options.dedup();
+            let why = match (pending, fired) {
+                (Some(p), Some(f)) => format!(
+                    "The rule is evaluated every 15 s. At {} its {} window first held enough 5xx answers (above {:.1}%), so it became pending; it fired at {}, once that had lasted its 'for' of {} s. Someone was paged {} s after the trouble began.",
+                    stackscope_core::monitor::clock(f64::from(p)),
+                    stackscope_core::monitor::promql::duration(rule.window_s),
+                    rule.threshold * 100.0,
+                    stackscope_core::monitor::clock(f64::from(f)),
+                    rule.for_s,
+                    after(f)
+                ),
+                (Some(p), None) => format!(
+                    "It became pending at {}, but the errors stopped before they had lasted its 'for' of {} s{}.",
+                    stackscope_core::monitor::clock(f64::from(p)),
+                    rule.for_s,
+                    if d.out_of_rotation.is_some() { ": the balancer took the failing server out of rotation first" } else { "" }
+                ),
+                _ => format!("The share of 5xx answers never went above {:.1}%.", rule.threshold * 100.0),
+            };
+            Ok(question(
+                "In your last dashboard, when did the alert fire?".into(),
+                options,
+                right,
+                why,
+            ))
+        }
         _ => Err("No such lesson.".into()),
     }
 }

@@ -135,3 +135,30 @@ fn a_changed_zone_changes_the_right_answer() {
     s.trace = Some(TraceRef(Rc::new(trace)));
     assert_eq!(answer("www", &s), "A");
 }
+
+#[test]
+fn the_monitoring_question_reads_the_dashboard() {
+    use stackscope_core::monitor::{self, MonitorSpec};
+    let mut s = State::new(false, true);
+    assert!(for_lesson("monitoring", &s, &Progress::default()).is_err());
+    let one = monitor::run(
+        &stackscope_core::seed::simple_stack(),
+        &MonitorSpec::default(),
+    )
+    .unwrap();
+    s.monitor = Some(Shared(Rc::new(Ok(Box::new(one)))));
+    assert_eq!(answer("monitoring", &s), "1 min 15 s after it began");
+    assert!(observe(&s).contains(&Fact::SawAlertFire));
+    assert!(!observe(&s).contains(&Fact::SawQuietBehindBalancer));
+    let two = monitor::run(
+        &stackscope_core::seed::simple_stack(),
+        &MonitorSpec {
+            servers: 2,
+            ..MonitorSpec::default()
+        },
+    )
+    .unwrap();
+    s.monitor = Some(Shared(Rc::new(Ok(Box::new(two)))));
+    assert_eq!(answer("monitoring", &s), "it never fired");
+    assert!(observe(&s).contains(&Fact::SawQuietBehindBalancer));
+}

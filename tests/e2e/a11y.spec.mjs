@@ -92,3 +92,17 @@ test('no axe violations: the backup panel, and a schedule refused', async ({ pag
   await expect(page.locator('#backup-error')).toBeVisible();
   await audit(page, 'backups refused');
 });
+
+test('no axe violations: the monitoring dashboard, and a rule refused', async ({ page }) => {
+  await openApp(page);
+  await page.locator('#monitor-panel').scrollIntoViewIfNeeded();
+  await page.locator('#monitor-servers').selectOption('2');
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-note')).toBeVisible({ timeout: 20_000 });
+  await page.locator('#monitor-panel details summary').click();
+  await audit(page, 'monitoring');
+  await page.locator('#monitor-hold').fill('20');
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-error')).toBeVisible();
+  await audit(page, 'monitoring refused');
+});

@@ -80,6 +80,9 @@ pub struct Dashboard {
     /// Requests that failed during the run (any 5xx), and all of them.
     pub failed: u64,
     pub requests: u64,
+    /// [`Dashboard::explain`], written where the dashboard is computed (the
+    /// worker), so the page only shows it.
+    pub notes: Vec<String>,
 }
 
 /// `3:15` for 195 seconds.
@@ -139,6 +142,7 @@ pub fn health_of(world: &Scenario) -> HealthChecks {
 }
 
 /// The replica's lag in this world (the seed's when it has one server).
+#[cfg(feature = "engine")]
 fn lag_of(world: &Scenario) -> f64 {
     let lag = match &world.topology {
         Topology::Redundant(c) => c.replication_lag_us,
@@ -223,7 +227,7 @@ pub fn dashboard(
     let evaluations = promql::evaluate(&spec.rule, &errors, &others, until);
     let out_of_rotation = crate::load::rotation_gap(load.health, load.incident)
         .map(|(a, b)| (a as f64 / 1e9, b as f64 / 1e9));
-    Dashboard {
+    let mut d = Dashboard {
         spec: spec.clone(),
         agents,
         evaluations,
@@ -232,7 +236,10 @@ pub fn dashboard(
         replica_lag_s: (spec.servers > 1).then_some(lag_s),
         failed: result.failed(),
         requests: result.arrivals,
-    }
+        notes: Vec::new(),
+    };
+    d.notes = d.explain();
+    d
 }
 
 impl Dashboard {
@@ -356,10 +363,18 @@ impl Dashboard {
     }
 
     /// Two consecutive readings of `stub_status` on the first agent, 15 s
-    /// apart, in the middle of the run: the QPS as the agent computes it.
+    /// apart, with traffic between them: the last pair before the
+    /// incident (the middle of the run without one), and the QPS as the
+    /// agent computes it.
     pub fn qps_example(&self) -> Option<(&Scrape, &Scrape, f64)> {
         let scrapes = &self.agents.first()?.scrapes;
-        let k = (scrapes.len() / 2).max(1);
+        let before = self
+            .incident_window()
+            .map(|(from, _)| scrapes.iter().filter(|s| f64::from(s.at_s) <= from).count());
+        let k = before
+            .filter(|&n| n >= 2)
+            .map_or(scrapes.len() / 2, |n| n - 1)
+            .max(1);
         let (a, b) = (scrapes.get(k - 1)?, scrapes.get(k)?);
         let qps = agent::qps_between(&a.status, &b.status, f64::from(b.at_s - a.at_s));
         Some((a, b, qps))

@@ -1,0 +1,118 @@
+// Monitoring: the dashboard of an incident on one server and on two, the
+// QPS from two stub_status readings, bad settings refused, links, the
+// lesson's checklist items, and the panel's layout at three sizes.
+import { test, expect } from './fixtures.mjs';
+
+async function watch(page) {
+  await page.locator('#monitor-panel').scrollIntoViewIfNeeded();
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-note')).toBeVisible({ timeout: 20000 });
+}
+
+test('one server: its application stops, and the alert fires 75 s later', async ({ page }) => {
+  await page.goto('./');
+  await watch(page);
+  const note = page.locator('#monitor-note');
+  await expect(note).toContainText('The application on web-01 stopped at 3:00 and came back at 5:00');
+  await expect(note).toContainText('fired at 4:15, 75 s after the incident began');
+  await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /firing from 4:15 to 6:00/);
+  // Four charts, each with a text summary; web-01 only.
+  for (const id of ['monitor-qps', 'monitor-errors', 'monitor-latency', 'monitor-cpu']) {
+    await expect(page.locator(`svg#${id}`)).toBeVisible();
+  }
+  await expect(page.locator('#monitor-lag')).toHaveCount(0);
+  // The QPS from two readings of stub_status, the agent's own read left out.
+  const [r1, r2] = [await page.locator('#monitor-read-1').textContent(), await page.locator('#monitor-read-2').textContent()];
+  const requests = (t) => Number(t.split('\n')[2].trim().split(' ')[2]);
+  const sum = await page.locator('#monitor-qps-sum').textContent();
+  const qps = (requests(r2) - requests(r1) - 1) / 15;
+  expect(sum).toContain(`(${requests(r2)} − ${requests(r1)} − 1) ÷ 15 s = ${qps.toFixed(1)} requests per second`);
+  expect(r1).toMatch(/^Active connections: \d+ \nserver accepts handled requests\n \d+ \d+ \d+ \nReading: 0 Writing: \d+ Waiting: 0 \n$/);
+  await page.locator('#monitor-panel details summary').click();
+  await expect(page.locator('#monitor-rule')).toContainText('for: 1m');
+});
+
+test('two servers: the balancer takes web-01 out in 2 s and the site-wide alert stays quiet', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('#monitor-panel').scrollIntoViewIfNeeded();
+  await page.locator('#monitor-servers').selectOption('2');
+  await watch(page);
+  const note = page.locator('#monitor-note');
+  await expect(note).toContainText('took it out of rotation at 3:02 (2 s after it stopped)');
+  await expect(note).toContainText('it never fired');
+  await expect(note).toContainText('per-server view');
+  await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /pending from 3:15, never firing/);
+  await expect(page.locator('#monitor-lag')).toContainText('1.5 s');
+  await expect(page.locator('svg#monitor-qps')).toContainText('web-02');
+});
+
+test('bad settings are refused with a message; the form and the last dashboard stay', async ({ page }) => {
+  await page.goto('./');
+  await watch(page);
+  await page.locator('#monitor-window').fill('10');
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-error')).toContainText('rate() needs two samples');
+  await expect(page.locator('#monitor-window')).toHaveValue('10');
+  await expect(page.locator('#monitor-note')).toContainText('fired at 4:15');
+  await page.locator('#monitor-window').fill('120');
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-error')).toHaveCount(0);
+  await expect(page.locator('#monitor-note')).toContainText('over 2m');
+  await expect(page.locator('#monitor-link')).toHaveAttribute('href', '#monitor=app&servers=1&at=180&for=120&share=30&threshold=1&window=120&hold=60');
+});
+
+test('a #monitor= link opens the panel and watches at once', async ({ page }) => {
+  await page.goto('./#monitor=release&servers=2&at=120&for=300&share=30&threshold=1&window=60&hold=60');
+  await expect(page.locator('#monitor-note')).toContainText('A release that fails 30.0% of the pages ran from 2:00 to 7:00', { timeout: 20000 });
+  await expect(page.locator('#monitor-note')).toContainText('fired at 3:15');
+  await expect(page.locator('#monitor-kind')).toHaveValue('release');
+  await expect(page.locator('#monitor-share')).toHaveValue('30');
+  await expect(page.locator('#monitor-panel')).toBeInViewport();
+  await expect(page.locator('#link-error')).toHaveCount(0);
+});
+
+test('the monitoring lesson ticks only after both dashboards', async ({ page }) => {
+  await page.goto('./#lesson=14.2');
+  await expect(page.locator('#lesson-title')).toContainText('Monitoring');
+  const item = page.locator('#checklist li.check-item', { hasText: 'Monitoring: QPS, errors and an alert' });
+  await expect(item).not.toHaveClass(/done/);
+  await watch(page);
+  await expect(item).not.toHaveClass(/done/);
+  await page.locator('#monitor-servers').selectOption('2');
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-note')).toContainText('never fired');
+  await expect(item).toHaveClass(/done/);
+});
+
+for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
+  test(`the dashboard at ${w}x${h}: nothing overlaps, nothing sticks out`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto('./#monitor=app&servers=2');
+    await expect(page.locator('#monitor-note')).toBeVisible({ timeout: 20000 });
+    const panel = page.locator('#monitor-panel');
+    await panel.scrollIntoViewIfNeeded();
+    const box = await panel.boundingBox();
+    const inside = await page.evaluate(() => {
+      const p = document.querySelector('#monitor-panel').getBoundingClientRect();
+      const bad = [];
+      for (const el of document.querySelectorAll('#monitor-panel svg, #monitor-panel pre, #monitor-panel select, #monitor-panel input, #monitor-panel button')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue; // inside a closed <details>
+        if (r.left < p.left - 1 || r.right > p.right + 1) bad.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
+      }
+      // The form's controls never overlap each other.
+      const controls = [...document.querySelectorAll('#monitor-panel form .day-field, #monitor-panel form button, #monitor-panel form a')].map((e) => e.getBoundingClientRect());
+      for (let i = 0; i < controls.length; i++)
+        for (let j = i + 1; j < controls.length; j++) {
+          const [a, b] = [controls[i], controls[j]];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) bad.push(`controls ${i} and ${j} overlap`);
+        }
+      return bad;
+    });
+    expect(inside).toEqual([]);
+    expect(box.width).toBeLessThanOrEqual(w);
+    const scrollX = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(scrollX, 'no sideways scroll').toBeLessThanOrEqual(0);
+    await panel.screenshot({ path: test.info().outputPath(`monitor-${w}.png`) });
+  });
+}
