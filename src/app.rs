@@ -111,7 +111,7 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// The page renders in stages, one a frame, so that no start-up task is
 /// long: 0 the address bar, the playback controls and the diagram, 1 its
 /// fault toggles, the key legend, the design switch and the inspector, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 the day, 5 backups, 6 the sweep and the
+/// 3 the downtime panel, 4 the day and the deploy pipeline, 5 backups, 6 the sweep and the
 /// checklist, 7 the load panel, 8 monitoring, 9 the editors.
 const LAST_STAGE: u8 = 9;
 
@@ -140,6 +140,14 @@ pub fn App(props: &AppProps) -> Html {
             && !crate::maintenance::is_link(l)
             && !crate::components::backup_panel::is_link(l)
             && !crate::components::monitor_panel::is_link(l)
+            && !crate::components::pipeline_panel::is_link(l)
+    });
+    let pipeline_link = use_memo((), {
+        let l = props.link.clone();
+        move |_| {
+            l.as_deref()
+                .and_then(crate::components::pipeline_panel::parse_link)
+        }
     });
     let monitor_link = use_memo((), {
         let l = props.link.clone();
@@ -376,6 +384,10 @@ pub fn App(props: &AppProps) -> Html {
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     let on_load_run = crate::stable::use_stable(on_load_run);
     let on_editors = crate::stable::use_stable(d.clone());
+    let on_pipeline = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |spec| d.emit(Action::RunPipeline(spec)))
+    });
     let on_monitor = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))
@@ -521,6 +533,12 @@ pub fn App(props: &AppProps) -> Html {
                         on_run={on_day_run}
                         link={(*window_link).clone()}
                         on_count={on_day_count}
+                    />
+                    <crate::components::pipeline_panel::PipelinePanel
+                        result={state.pipeline.clone()}
+                        running={state.pipeline_running}
+                        on_run={on_pipeline}
+                        link={*pipeline_link}
                     />
                 }
                 if *stage >= 5 {

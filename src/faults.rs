@@ -252,6 +252,7 @@ fn light(s: &Scenario) -> Scenario {
             app_listen: v.app_listen.clone(),
             database: v.database,
             docroot: Vec::new(),
+            release: v.release,
         },
         other_hosts: s.other_hosts.iter().take(1).cloned().collect(),
         data: stackscope_core::scenario::SeedData {

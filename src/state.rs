@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use stackscope_core::load::RouteCost;
 use stackscope_core::monitor::{Dashboard, MonitorSpec};
+use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::seed::Design;
 use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::Share;
@@ -182,6 +183,9 @@ pub struct State {
     /// The monitoring dashboard, once run, and whether one is being run.
     pub monitor: Option<Shared<Result<Box<Dashboard>, String>>>,
     pub monitor_running: bool,
+    /// The last deploy of the pipeline panel, and whether one is running.
+    pub pipeline: Option<Shared<Result<Box<PipelineResult>, String>>>,
+    pub pipeline_running: bool,
     /// The editors: console results, browsed table, accepted changes.
     pub editor: EditorState,
     /// The session was opened from a deep link (so the stored stack is not loaded).
@@ -237,6 +241,8 @@ impl State {
             costs: None,
             monitor: None,
             monitor_running: false,
+            pipeline: None,
+            pipeline_running: false,
             editor: EditorState::default(),
             from_link: false,
             share: None,
@@ -331,6 +337,7 @@ impl State {
             },
             Action::RunSweep => Command::Sweep,
             Action::RunMonitor(spec) => Command::Monitor { spec: spec.clone() },
+            Action::RunPipeline(spec) => Command::Pipeline { spec: *spec },
             Action::ReplaceScenario {
                 scenario,
                 keep_faults,
@@ -513,6 +520,10 @@ impl State {
                 self.monitor_running = false;
                 self.monitor = Some(Shared::new(d));
             }
+            Reply::Pipeline(r) => {
+                self.pipeline_running = false;
+                self.pipeline = Some(Shared::new(r));
+            }
         }
     }
 }
@@ -556,6 +567,8 @@ pub enum Action {
     RunSweep,
     /// Run the monitoring dashboard.
     RunMonitor(MonitorSpec),
+    /// Build, test and roll out a release.
+    RunPipeline(PipelineSpec),
     /// Make this (already validated) scenario the session's world and
     /// request the current address again; `keep_faults` injects the faults
     /// in effect again.
@@ -611,6 +624,7 @@ impl Reducible for State {
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.monitor_running = true,
+                    Action::RunPipeline(_) => s.pipeline_running = true,
                     Action::RunDay => s.day_running = true,
                     _ => {}
                 }
@@ -674,6 +688,7 @@ impl Reducible for State {
             | Action::RunDemo(_)
             | Action::RunSweep
             | Action::RunMonitor(_)
+            | Action::RunPipeline(_)
             | Action::RunDay
             | Action::ReplaceScenario { .. }
             | Action::OpenLink(_)

@@ -325,6 +325,7 @@ mod tests {
                     server: None,
                     reason: None,
                     sql: None,
+                    version: None,
                 }
             })
             .collect();

@@ -18,6 +18,7 @@ pub mod load;
 pub mod monitor;
 #[cfg(feature = "engine")]
 pub mod net;
+pub mod pipeline;
 pub mod render;
 pub mod rng;
 pub mod scenario;

@@ -201,7 +201,49 @@ pub struct WebNode {
     /// server is up, which makes the pair active-passive.
     #[serde(default)]
     pub backup: bool,
+    /// The application's container image it runs.
+    #[serde(default)]
+    pub release: Release,
 }
+
+/// A build of the application, shipped as the container image
+/// `foobar/app:<tag>`; a server runs one container of it. The releases are
+/// the deploy pipeline's cast: what the servers run first, a good one, and
+/// one that passes its tests but cannot start on a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Release {
+    #[default]
+    V1,
+    V2,
+    /// Reads a setting (`CACHE_URL`) that the test runner sets and the
+    /// servers do not: its container exits as soon as it starts there.
+    V3,
+}
+
+impl Release {
+    pub const ALL: [Release; 3] = [Release::V1, Release::V2, Release::V3];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Release::V1 => "v1",
+            Release::V2 => "v2",
+            Release::V3 => "v3",
+        }
+    }
+
+    /// `foobar/app:v2`.
+    pub fn image(self) -> String {
+        format!("{IMAGE_REPO}:{}", self.tag())
+    }
+
+    /// Its container keeps running on a web server (v3 exits at start).
+    pub fn starts_on_a_server(self) -> bool {
+        self != Release::V3
+    }
+}
+
+/// The repository of the application's images.
+pub const IMAGE_REPO: &str = "foobar/app";
 
 /// A database machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -432,6 +474,9 @@ pub struct Server {
     pub app_listen: String,
     pub database: ProcessState,
     pub docroot: Vec<StaticFile>,
+    /// The application's container image it runs.
+    #[serde(default)]
+    pub release: Release,
 }
 
 /// A web server on the internet that is not ours.
@@ -609,6 +654,10 @@ pub enum Change {
     /// The load balancer's certificate swapped for a faulty one, or (`None`)
     /// back as the world was built (handled by the simulator).
     Certificate(Option<CertFault>),
+    /// A web server's (the single server's: `None`) application container
+    /// replaced by one of this release, now started: running, or exited at
+    /// once when the release cannot start there.
+    Deploy(Option<u8>, Release),
 }
 
 /// A faulty certificate.
@@ -644,6 +693,7 @@ impl Change {
             Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
             Change::Https(_) => Some(Change::Https(true)),
             Change::Certificate(Some(_)) => Some(Change::Certificate(None)),
+            Change::Deploy(n, _) => Some(Change::Deploy(n, Release::V1)),
             Change::Restore | Change::DnsRestore | Change::Certificate(None) => None,
         }
     }
@@ -694,6 +744,24 @@ impl Change {
             Change::Rotation(node, enabled) => {
                 if let Some(w) = web(s, Some(node)) {
                     w.enabled = enabled;
+                }
+            }
+            Change::Deploy(node, release) => {
+                let app = if release.starts_on_a_server() {
+                    ProcessState::Running
+                } else {
+                    ProcessState::Stopped
+                };
+                match web(s, node) {
+                    Some(w) => {
+                        w.release = release;
+                        w.app = app;
+                    }
+                    None if node.is_none() => {
+                        s.server.release = release;
+                        s.server.app = app;
+                    }
+                    None => {}
                 }
             }
             Change::Database(state) => match &mut s.topology {

@@ -124,6 +124,7 @@ pub fn simple_stack() -> Scenario {
             app: ProcessState::Running,
             app_listen: "127.0.0.1:8000".into(),
             database: ProcessState::Running,
+            release: Release::V1,
             docroot: vec![
                 StaticFile {
                     path: "/static/style.css".into(),
@@ -215,6 +216,7 @@ pub fn redundant_stack() -> Scenario {
         app: ProcessState::Running,
         enabled: true,
         backup: false,
+        release: Release::V1,
     };
     s.server.hostname = "web".into();
     s.topology = Topology::Redundant(Cluster {

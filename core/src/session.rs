@@ -109,6 +109,8 @@ pub enum Command {
     RouteCosts { mix: Vec<(String, u32)> },
     /// The monitoring dashboard of a run with an incident (the seed's site).
     Monitor { spec: crate::monitor::MonitorSpec },
+    /// A release built, tested and rolled out (the seed's site).
+    Pipeline { spec: crate::pipeline::PipelineSpec },
 }
 
 /// One stream of [`Command::Streams`].
@@ -190,6 +192,7 @@ pub enum Reply {
     Sweep(Result<Vec<SweepRow>, String>),
     RouteCosts(Result<Vec<RouteCost>, String>),
     Monitor(Result<Box<crate::monitor::Dashboard>, String>),
+    Pipeline(Result<Box<crate::pipeline::PipelineResult>, String>),
 }
 
 #[cfg(feature = "engine")]
@@ -297,6 +300,10 @@ mod engine {
                 Command::Monitor { spec } => {
                     let d = crate::monitor::run(&seed::simple_stack(), &spec);
                     return Reply::Monitor(d.map(Box::new));
+                }
+                Command::Pipeline { spec } => {
+                    let r = crate::pipeline::run(&seed::simple_stack(), &spec);
+                    return Reply::Pipeline(r.map(Box::new).map_err(|e| e.to_string()));
                 }
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);

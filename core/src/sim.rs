@@ -477,6 +477,7 @@ impl Simulator {
             remote_addr: self.scenario.client.ip,
             nginx: self.scenario.server.nginx,
             app: self.scenario.server.app,
+            release: self.scenario.server.release,
             db: route,
         };
         let res = match server::serve(&mut ctx, &host, &self.router, wire) {
@@ -577,6 +578,7 @@ fn run(
                 remote_addr: ctx.scenario.client.ip,
                 nginx: ctx.scenario.server.nginx,
                 app: ctx.scenario.server.app,
+                release: ctx.scenario.server.release,
                 db,
             };
             server::handle(ctx, &host, router, &target)

@@ -50,6 +50,9 @@ pub struct Point {
     /// The SQL statement of that failed step, when it was a query (e.g. the
     /// post page's `UPDATE posts SET views = views + 1 …`, a write).
     pub sql: Option<String>,
+    /// The application's release that answered (its `X-App-Version`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// What the world did by itself during a stream, seen between requests: the
@@ -111,8 +114,25 @@ impl StreamResult {
     }
 }
 
+/// The `X-App-Version` of the response that reached the browser, when the
+/// application answered.
 #[cfg(feature = "engine")]
-fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point {
+pub(crate) fn version_of(trace: &Trace) -> Option<String> {
+    let text = trace.steps.iter().rev().find_map(|s| match &s.payload {
+        Payload::Http { text } if text.starts_with("HTTP/") => Some(text),
+        _ => None,
+    })?;
+    let head = text.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(crate::server::app::VERSION_HEADER)
+            .then(|| v.trim().to_string())
+    })
+}
+
+#[cfg(feature = "engine")]
+pub(crate) fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point {
     let status = match &trace.outcome {
         Outcome::Response { status, .. } => status.to_string(),
         Outcome::BrowserError { code, .. } => code.clone(),
@@ -146,6 +166,7 @@ fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point
         server,
         reason,
         sql,
+        version: version_of(trace),
     }
 }
 
@@ -310,9 +331,20 @@ pub fn run(
         watch.look(&sim, at, &mut observed);
         points.push(summarise(&trace, sim.scenario(), url, at));
     }
+    Ok(from_points(points, events, observed, spec))
+}
+
+/// A stream's result from its points, its changes and what the world did.
+#[cfg(feature = "engine")]
+pub(crate) fn from_points(
+    points: Vec<Point>,
+    events: Vec<Event>,
+    mut observed: Vec<Observed>,
+    spec: &StreamSpec,
+) -> StreamResult {
     observed.sort_by_key(|o| o.at_us);
     let (failure_span_us, longest_run, outage_us, outage_start_us) = outage(&points, spec.every_us);
-    Ok(StreamResult {
+    StreamResult {
         failed: points.iter().filter(|p| !p.ok).count(),
         points,
         events,
@@ -321,7 +353,7 @@ pub fn run(
         longest_run,
         outage_us,
         outage_start_us,
-    })
+    }
 }
 
 /// Deploying to the single server: the application restarts (and Nginx too,
@@ -648,6 +680,7 @@ mod tests {
                 server: None,
                 reason: None,
                 sql: None,
+                version: None,
             })
             .collect()
     }

@@ -264,6 +264,11 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
         any::<bool>().prop_map(Change::LbPower),
         Just(Change::DnsRecordMissing),
         Just(Change::DnsWrongIp),
+        (
+            proptest::option::of(0u8..4),
+            proptest::sample::select(stackscope_core::scenario::Release::ALL.to_vec())
+        )
+            .prop_map(|(n, r)| Change::Deploy(n, r)),
     ]
 }
 

@@ -24,6 +24,7 @@ pub mod load_panel;
 pub mod maintenance_window;
 pub mod monitor_panel;
 pub mod nginx_editor;
+pub mod pipeline_panel;
 pub mod presets;
 pub mod preview;
 pub mod reason_badge;

@@ -21,6 +21,8 @@ pub enum Place {
     Firewalls,
     /// The monitoring dashboard (`#monitor-panel`).
     Monitoring,
+    /// The deploy pipeline (`#pipeline-panel`).
+    Pipeline,
 }
 
 impl Place {
@@ -34,6 +36,7 @@ impl Place {
             Place::Load => Some(("load-panel", "Go to the load simulation ↓")),
             Place::Firewalls => Some(("firewall-editor", "Go to the firewall editor ↓")),
             Place::Monitoring => Some(("monitor-panel", "Go to the monitoring dashboard ↓")),
+            Place::Pipeline => Some(("pipeline-panel", "Go to the deploy pipeline ↓")),
         }
     }
 }
@@ -62,7 +65,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 14] = [
+pub const LESSONS: [Lesson; 15] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -180,6 +183,16 @@ pub const LESSONS: [Lesson; 14] = [
         task: "Overload one server, then answer the same load with more servers.",
         place: Place::Load,
         needs: &[Fact::OneServerOverloaded, Fact::ScaledOutSameLoad],
+    },
+    Lesson {
+        id: "automation",
+        title: "Containers and automated deploys",
+        idea: "A container image packs the application with everything it needs, under a version (foobar/app:v2), so every server runs the same thing. A deploy pipeline automates the release: it builds the image, runs the tests, then replaces one server's container at a time, checks its health, and rolls back by itself when a check fails.",
+        url: HOME,
+        design: Design::Redundant,
+        task: "Deploy v2 with the pipeline and see when v1 and v2 both answered; then deploy v3, which cannot start on a server, and watch the pipeline roll it back.",
+        place: Place::Pipeline,
+        needs: &[Fact::SawVersionSkew, Fact::SawAutoRollback],
     },
     Lesson {
         id: "https",

@@ -67,6 +67,11 @@ pub enum Fact {
     /// A dashboard of two servers where the balancer took a failing one
     /// out of rotation (the site's error rate hid it).
     SawQuietBehindBalancer,
+    /// A rolling deploy where two releases answered side by side.
+    SawVersionSkew,
+    /// The pipeline rolled back a release that failed its health checks,
+    /// and no visitor's request failed.
+    SawAutoRollback,
 }
 
 impl Fact {
@@ -113,6 +118,8 @@ impl Fact {
             Fact::SawQuietBehindBalancer => {
                 "watch the same incident with two servers behind the balancer"
             }
+            Fact::SawVersionSkew => "deploy v2 with the pipeline on two servers",
+            Fact::SawAutoRollback => "deploy v3 with the pipeline on two servers",
         }
     }
 }
@@ -325,6 +332,14 @@ pub fn observe(s: &State) -> Vec<Fact> {
         }
         if d.out_of_rotation.is_some() {
             out.push(Fact::SawQuietBehindBalancer);
+        }
+    }
+    if let Some(Ok(p)) = s.pipeline.as_ref().map(|p| &*p.0) {
+        if p.skew_us.is_some() {
+            out.push(Fact::SawVersionSkew);
+        }
+        if p.rolled_back && p.stream.failed == 0 {
+            out.push(Fact::SawAutoRollback);
         }
     }
     if let Some(d) = &s.demo {

@@ -420,6 +420,30 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 },
             ))
         }
+        "automation" => {
+            let Some(Ok(p)) = s.pipeline.as_ref().map(|p| &*p.0) else {
+                return Err("Deploy a release on the pipeline panel first: the question is computed from it.".into());
+            };
+            let failed = p.stream.failed;
+            if p.rolled_back {
+                Ok(question(
+                    "While the pipeline tried v3 on a server and rolled it back, how many visitors' requests failed?".into(),
+                    around(failed),
+                    failed.to_string(),
+                    format!("{failed} of {} failed. {}", p.stream.points.len(), p.notes.get(2).cloned().unwrap_or_default()),
+                ))
+            } else if let Some((from, to)) = p.skew_us {
+                let secs = ((to - from) as f64 / 1e6).round() as usize;
+                Ok(question(
+                    "For about how many seconds did v1 and v2 both answer visitors?".into(),
+                    around(secs).into_iter().map(|n| format!("{n} s")).collect(),
+                    format!("{secs} s"),
+                    format!("From {:.1} s to {:.1} s some answers came from one server's new container and some from the other's old one (the X-App-Version header says which). Anything the two releases share, such as the database's schema, must work for both meanwhile.", from as f64 / 1e6, to as f64 / 1e6),
+                ))
+            } else {
+                Err("Deploy with the pipeline on two servers: v2 to see both releases answer, v3 to see a rollback.".into())
+            }
+        }
         "monitoring" => {
             let Some(Ok(d)) = s.monitor.as_ref().map(|m| &*m.0) else {
                 return Err("Watch an incident on the monitoring dashboard first: the question is computed from it.".into());

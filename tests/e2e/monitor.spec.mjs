@@ -72,7 +72,7 @@ test('a #monitor= link opens the panel and watches at once', async ({ page }) =>
 });
 
 test('the monitoring lesson ticks only after both dashboards', async ({ page }) => {
-  await page.goto('./#lesson=14.2');
+  await page.goto('./#lesson=15.2');
   await expect(page.locator('#lesson-title')).toContainText('Monitoring');
   const item = page.locator('#checklist li.check-item', { hasText: 'Monitoring: QPS, errors and an alert' });
   await expect(item).not.toHaveClass(/done/);

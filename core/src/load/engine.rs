@@ -268,12 +268,7 @@ impl LoadSim {
             costs,
             spec,
         };
-        if sim.spec.per_server {
-            let n = sim.servers.len();
-            for a in &mut sim.acc {
-                a.srv = vec![SrvAcc::default(); n];
-            }
-        }
+        sim.count_every_server();
         let first = sim.next_gap(0);
         sim.push(first, ARRIVAL, 0);
         if let Some(sc) = sim.spec.scaling {
@@ -365,6 +360,17 @@ impl LoadSim {
             None => {
                 self.reqs.push(r);
                 (self.reqs.len() - 1) as u32
+            }
+        }
+    }
+
+    /// With [`LoadSpec::per_server`], a count for every server running now
+    /// in every interval (servers added during the run included).
+    fn count_every_server(&mut self) {
+        if self.spec.per_server {
+            let n = self.servers.len();
+            for a in &mut self.acc {
+                a.srv.resize(n, SrvAcc::default());
             }
         }
     }
@@ -559,6 +565,7 @@ impl LoadSim {
                     });
                 }
                 self.slots += servers * cores;
+                self.count_every_server();
             }
         }
     }
@@ -643,6 +650,7 @@ impl LoadSim {
                 });
                 self.slots += cores;
                 self.booting = false;
+                self.count_every_server();
                 if let Some(a) = self.added.last_mut() {
                     a.serving_s = (t_ns <= self.end_ns).then_some(t_ns as f64 / 1e9);
                 }

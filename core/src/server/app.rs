@@ -359,20 +359,37 @@ fn page_title(title: &str, site: &str) -> String {
         .join(" · ")
 }
 
-fn layout(site: &str, tagline: &str, title: &str, hostname: &str, body: &str) -> String {
+fn layout(
+    site: &str,
+    tagline: &str,
+    title: &str,
+    hostname: &str,
+    image: &str,
+    body: &str,
+) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n</head>\n<body>\n\
 <header><h1><a href=\"/\">{s}</a></h1><p>{tag}</p></header>\n<main>\n{body}</main>\n\
-<footer><p>Rendered by the application server on {h}.</p></footer>\n</body>\n</html>\n",
+<footer><p>Rendered by the application server on {h} ({i}).</p></footer>\n</body>\n</html>\n",
         t = page_title(title, site),
         s = escape_html(site),
         tag = escape_html(tagline),
         h = escape_html(hostname),
+        i = escape_html(image),
     )
 }
 
+/// The response header that names the release which answered.
+pub const VERSION_HEADER: &str = "X-App-Version";
+
 /// Handles a request proxied by Nginx.
-pub fn handle(ctx: &mut Ctx, db: &DbRoute, hostname: &str, req: &Request) -> AppResult {
+pub fn handle(
+    ctx: &mut Ctx,
+    db: &DbRoute,
+    hostname: &str,
+    release: crate::scenario::Release,
+    req: &Request,
+) -> AppResult {
     let (path, query) = match req.target.split_once('?') {
         Some((p, q)) => (p, q),
         None => (req.target.as_str(), ""),
@@ -443,7 +460,14 @@ pub fn handle(ctx: &mut Ctx, db: &DbRoute, hostname: &str, req: &Request) -> App
             .unwrap_or_default()
     };
     let (site_title, tagline) = (get("site_title"), get("tagline"));
-    let html = layout(&site_title, &tagline, &title, hostname, &body);
+    let html = layout(
+        &site_title,
+        &tagline,
+        &title,
+        hostname,
+        &release.image(),
+        &body,
+    );
     let kib = (html.len() as u64).div_ceil(1024).max(1);
     let render_us = kib * ctx.scenario.latency.render_us_per_kib;
     ctx.step(spec(
@@ -463,7 +487,10 @@ pub fn handle(ctx: &mut Ctx, db: &DbRoute, hostname: &str, req: &Request) -> App
             bytes: html.len(),
         },
     ));
-    AppResult::Response(Response::new(status, "text/html; charset=utf-8", html))
+    let mut res = Response::new(status, "text/html; charset=utf-8", html);
+    res.headers
+        .push((VERSION_HEADER.to_string(), release.tag().to_string()));
+    AppResult::Response(res)
 }
 
 type Page = (u16, String, String);

@@ -408,6 +408,7 @@ pub fn forward(
             remote_addr: INSIDE_IP,
             nginx: node.nginx,
             app: node.app,
+            release: node.release,
             db,
         };
         let served = serve(ctx, &host, router, &forwarded);

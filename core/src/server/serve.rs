@@ -243,12 +243,21 @@ fn nginx_error(ctx: &Ctx, status: u16) -> Response {
 /// `Date` and its own `Connection`, keeps the status line and the rest.
 fn relayed(ctx: &Ctx, app: Response) -> Response {
     let hop = ["server", "date", "connection", "keep-alive"];
-    let before = app
+    // nginx's header filter writes the headers it knows by name before its
+    // Connection header, and every other header (an upstream's own, such as
+    // X-App-Version) after it, in the upstream's order.
+    let known = [
+        "content-type",
+        "content-length",
+        "last-modified",
+        "location",
+    ];
+    let (before, after): (Vec<_>, Vec<_>) = app
         .headers
         .into_iter()
         .filter(|(k, _)| !hop.iter().any(|h| k.eq_ignore_ascii_case(h)))
-        .collect();
-    let mut res = nginx_reply(ctx, app.status, before, Vec::new(), app.body);
+        .partition(|(k, _)| known.iter().any(|h| k.eq_ignore_ascii_case(h)));
+    let mut res = nginx_reply(ctx, app.status, before, after, app.body);
     res.reason = app.reason;
     res
 }
@@ -337,6 +346,8 @@ pub struct Host<'a> {
     pub remote_addr: std::net::Ipv4Addr,
     pub nginx: ProcessState,
     pub app: ProcessState,
+    /// The application's release (its container image).
+    pub release: crate::scenario::Release,
     pub db: DbRoute<'a>,
 }
 
@@ -695,7 +706,7 @@ fn proxy(
             )
         }
     };
-    match app::handle(ctx, &host.db, host.hostname, &app_req) {
+    match app::handle(ctx, &host.db, host.hostname, host.release, &app_req) {
         AppResult::Hung => {
             ctx.span(Component::App, "request in the application", app_start);
             (
