@@ -13,6 +13,11 @@ pub fn duration(us: u64) -> String {
     }
 }
 
+/// A time on a stream's clock, µs, in seconds: `2.0 s`, `19.4 s`.
+pub fn secs(us: u64) -> String {
+    format!("{:.1} s", us as f64 / 1_000_000.0)
+}
+
 /// The exact serde variant name, used as `data-component`.
 pub fn component_id(c: Component) -> &'static str {
     match c {

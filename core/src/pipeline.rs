@@ -160,20 +160,15 @@ mod engine {
             .iter()
             .enumerate()
             .map(|(i, url)| {
-                let t = sim.request(url, (i as u64 + 1) * 1_000_000);
-                let status = match &t.outcome {
-                    crate::trace::Outcome::Response { status, .. } => status.to_string(),
-                    crate::trace::Outcome::BrowserError { code, .. } => code.clone(),
-                    crate::trace::Outcome::InvalidInput { .. } => "invalid".into(),
-                };
-                let version = stream::version_of(&t);
+                let at = (i as u64 + 1) * 1_000_000;
+                let t = sim.request(url, at);
+                let p = stream::summarise(&t, sim.scenario(), url, at);
                 let dynamic = !url.contains("/static/");
-                let passed =
-                    t.succeeded() && (!dynamic || version.as_deref() == Some(release.tag()));
+                let passed = p.ok && (!dynamic || p.version.as_deref() == Some(release.tag()));
                 TestCase {
-                    url: url.to_string(),
-                    status,
-                    version,
+                    url: p.url,
+                    status: p.status,
+                    version: p.version,
                     passed,
                 }
             })
@@ -202,6 +197,7 @@ mod engine {
         RollBackCheck {
             k: usize,
             passes: u32,
+            deadline: u64,
         },
         Done,
     }
@@ -459,10 +455,18 @@ mod engine {
                             Change::Deploy(n, self.old),
                             format!("{h} runs {} again", self.old.image()),
                         );
-                        self.phase = Phase::RollBackCheck { k, passes: 0 };
+                        self.phase = Phase::RollBackCheck {
+                            k,
+                            passes: 0,
+                            deadline: at + CHECK_TIMEOUT_US,
+                        };
                         self.at = at + CHECK_EVERY_US;
                     }
-                    Phase::RollBackCheck { k, passes } => {
+                    Phase::RollBackCheck {
+                        k,
+                        passes,
+                        deadline,
+                    } => {
                         let n = node(k);
                         let h = host(sim.scenario(), n);
                         let passes = if check_passes(sim.scenario(), n) {
@@ -489,8 +493,25 @@ mod engine {
                             };
                             self.stage(at, 0, what, None, false);
                             self.phase = Phase::Done;
+                        } else if at >= deadline {
+                            // The old release does not start either: a person is needed.
+                            self.stage(
+                                deadline - CHECK_TIMEOUT_US,
+                                CHECK_TIMEOUT_US,
+                                format!(
+                                    "{h} fails its health checks on {} too: the pipeline stops and pages someone",
+                                    self.old.image()
+                                ),
+                                Some(format!("curl -fsS http://{h}/health")),
+                                false,
+                            );
+                            self.phase = Phase::Done;
                         } else {
-                            self.phase = Phase::RollBackCheck { k, passes };
+                            self.phase = Phase::RollBackCheck {
+                                k,
+                                passes,
+                                deadline,
+                            };
                             self.at = at + CHECK_EVERY_US;
                         }
                     }

@@ -122,13 +122,10 @@ pub(crate) fn version_of(trace: &Trace) -> Option<String> {
         Payload::Http { text } if text.starts_with("HTTP/") => Some(text),
         _ => None,
     })?;
-    let head = text.split("\r\n\r\n").next()?;
-    head.lines().skip(1).find_map(|line| {
-        let (k, v) = line.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case(crate::server::app::VERSION_HEADER)
-            .then(|| v.trim().to_string())
-    })
+    crate::http::parse_response(text)
+        .ok()?
+        .header(crate::server::app::VERSION_HEADER)
+        .map(str::to_string)
 }
 
 #[cfg(feature = "engine")]

@@ -597,7 +597,7 @@ mod properties {
                         let taken: u64 = r.per_server.iter().flatten().map(|i| i.requests).sum();
                         prop_assert_eq!(taken + r.refused, r.arrivals);
                         for i in r.per_server.iter().flatten() {
-                            prop_assert!(i.cpu >= 0.0 && i.cpu <= 1.0);
+                            prop_assert!(i.busy >= 0.0 && i.busy <= 1.0);
                         }
                     }
                     prop_assert!(r.error_rate() >= 0.0 && r.error_rate() <= 1.0);

@@ -4,6 +4,8 @@ use stackscope_core::stream::{self, Noticed, Point, StreamResult};
 use stackscope_core::Topology;
 use yew::prelude::*;
 
+use crate::format::secs;
+
 use crate::faults::Demo;
 use crate::state::DemoRun;
 
@@ -15,10 +17,6 @@ pub struct Props {
 
 /// A request slower than this is drawn (and counted) as slow.
 const SLOW_US: u64 = 1_000_000;
-
-fn secs(us: u64) -> String {
-    format!("{:.1} s", us as f64 / 1_000_000.0)
-}
 
 fn path_of(url: &str) -> &str {
     url.find("://")
@@ -357,71 +355,45 @@ fn happenings(r: &StreamResult) -> Vec<(u64, String, bool)> {
 }
 
 fn timeline(run: &DemoRun, r: &StreamResult) -> Html {
-    const L: f64 = 70.0;
-    const W: f64 = 910.0;
-    let span = run.span_us.max(1) as f64;
-    let x = |t: u64| L + t as f64 / span * W;
-    let (ok_y, fail_y) = (70.0, 110.0);
-    let marks = r.points.iter().map(|p| {
-        let cx = x(p.at_us);
-        let tip = format!(
+    use crate::components::stream_timeline::{draw, Change, Mark, Request};
+    let requests = r.points.iter().map(|p| Request {
+        at_us: p.at_us,
+        row: usize::from(!p.ok),
+        mark: if p.ok {
+            Mark::Ok {
+                slow: p.latency_us > SLOW_US,
+            }
+        } else {
+            Mark::Failed
+        },
+        tip: format!(
             "{}: {} {} in {}{}",
             secs(p.at_us),
             path_of(&p.url),
             p.status,
             secs(p.latency_us),
-            p.server.as_deref().map(|s| format!(" via {s}")).unwrap_or_default()
-        );
-        if p.ok {
-            let slow = p.latency_us > SLOW_US;
-            html! {
-                <circle class={classes!("tl-ok", slow.then_some("slow"))} cx={format!("{cx:.1}")}
-                    cy={ok_y.to_string()} r={if slow { "6" } else { "4" }}><title>{ tip }</title></circle>
-            }
-        } else {
-            html! {
-                <path class="tl-fail"
-                    d={format!("M{a:.1} {b} l10 10 m0 -10 l-10 10", a = cx - 5.0, b = fail_y - 5.0)}>
-                    <title>{ tip }</title>
-                </path>
-            }
-        }
+            p.server
+                .as_deref()
+                .map(|s| format!(" via {s}"))
+                .unwrap_or_default()
+        ),
     });
-    let events = happenings(r)
+    let changes: Vec<Change> = happenings(r)
         .into_iter()
-        .enumerate()
-        .map(|(i, (at, label, by_itself))| {
-            let ex = x(at);
-            html! {
-                <g class={classes!("tl-event", by_itself.then_some("tl-observed"))}>
-                    <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
-                    <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
-                    <title>{ format!("{}: {label}", secs(at)) }</title>
-                </g>
-            }
-        });
-    let step = 5_000_000u64;
-    let ticks = (0..=run.span_us / step).map(|i| {
-        let t = i * step;
-        let tx = x(t);
-        html! {
-            <g class="tl-tick">
-                <line x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1="135" y2="142" />
-                <text x={format!("{tx:.1}")} y="162">{ format!("{} s", t / 1_000_000) }</text>
-            </g>
-        }
-    });
-    html! {
-        <svg id="deploy-timeline" class="timeline" viewBox="0 0 1000 172" role="img"
-            aria-label={format!("Timeline of {} requests: {}", r.points.len(), summary(r))}>
-            <text class="tl-row" x="8" y={(ok_y + 5.0).to_string()}>{ "● ok" }</text>
-            <text class="tl-row fail" x="8" y={(fail_y + 5.0).to_string()}>{ "✕ failed" }</text>
-            <line class="tl-axis" x1={L.to_string()} x2={(L + W).to_string()} y1="135" y2="135" />
-            { for ticks }
-            { for events }
-            { for marks }
-        </svg>
-    }
+        .map(|(at_us, label, by_itself)| Change {
+            at_us,
+            label,
+            by_itself,
+        })
+        .collect();
+    draw(
+        "deploy-timeline",
+        format!("Timeline of {} requests: {}", r.points.len(), summary(r)),
+        run.span_us,
+        &[("● ok".into(), false), ("✕ failed".into(), true)],
+        requests,
+        &changes,
+    )
 }
 
 #[component]

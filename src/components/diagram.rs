@@ -614,7 +614,7 @@ pub fn Diagram(props: &Props) -> Html {
             failed.then_some("failed")
         );
         html! {
-            <g key={format!("{:?}-{}", key.0, key.1)} ref={packet_ref.clone()} class="packet-pos"
+            <g key={format!("{:?}-{}", key.0, key.1)} ref={packet_ref.clone()}
                 transform={format!("translate({x} {y})")} aria-hidden="true">
                 <circle class={class} r="11" />
             </g>

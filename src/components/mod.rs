@@ -31,6 +31,7 @@ pub mod reason_badge;
 pub mod shortcuts;
 pub mod sql_console;
 pub mod step_list;
+pub mod stream_timeline;
 pub mod sweep_panel;
 pub mod tls_records;
 pub mod topology;

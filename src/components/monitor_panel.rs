@@ -283,7 +283,7 @@ fn charts(d: &Dashboard) -> Html {
     let qps = per_agent(d, |s| Some(s.qps));
     let errors = per_agent(d, |s| s.error_share);
     let latency = per_agent(d, |s| s.p95_us.map(|u| u as f64));
-    let cpu = per_agent(d, |s| Some(s.cpu));
+    let busy = per_agent(d, |s| Some(s.busy));
     let threshold = d.spec.rule.threshold;
     let mut errors_with_rule = (*errors).clone();
     errors_with_rule.push(Series {
@@ -332,11 +332,11 @@ fn charts(d: &Dashboard) -> Html {
             latency,
         ),
         (
-            "monitor-cpu",
-            "CPU busy",
-            "The share of the cores busy",
+            "monitor-busy",
+            "Application workers busy",
+            "The share of the application's workers busy (one a core)",
             yaxis("busy", Unit::Share, 0.0, 1.0, false),
-            cpu,
+            busy,
         ),
     ];
     html! {
@@ -371,8 +371,13 @@ fn qps_box(d: &Dashboard) -> Html {
             </div>
             <p id="monitor-qps-sum">
                 { format!(
-                    "({} − {} − 1) ÷ {} s = {:.1} requests per second. The − 1 is the agent's own second read, which the page counts too.",
-                    b.status.requests, a.status.requests, b.at_s - a.at_s, qps
+                    "({} − {} − 1) ÷ {} s = {:.1} requests per second. The − 1 is the agent's own second read, which the page counts too.{}",
+                    b.status.requests, a.status.requests, b.at_s - a.at_s, qps,
+                    if b.checks > 0 {
+                        format!(" {} of the requests were the balancer's health checks ({:.1} a second): they reach Nginx like any other.", b.checks, b.checks as f64 / f64::from(b.at_s - a.at_s))
+                    } else {
+                        String::new()
+                    }
                 ) }
             </p>
         </section>
@@ -444,7 +449,7 @@ pub fn MonitorPanel(props: &Props) -> Html {
     let f = &*form;
     let body = match props.dashboard.as_ref().map(|d| &*d.0) {
         None => html! {
-            <p class="hint">{ "Press Watch: the load engine runs 10 minutes of traffic (its costs measured by the pipeline) with the incident in it, and the agents read each server every 15 s." }</p>
+            <p class="hint">{ "Press Watch: the load engine runs 10 minutes of traffic (each kind of request costs what the simulator measured for it) with the incident in it, and the agents read each server every 15 s." }</p>
         },
         Some(Err(e)) => html! { <p class="day-error" role="alert">{ format!("✕ {e}") }</p> },
         Some(Ok(d)) => html! {
@@ -489,8 +494,8 @@ pub fn MonitorPanel(props: &Props) -> Html {
         <section id="monitor-panel" class="day-panel monitor-panel" aria-labelledby="monitor-title">
             <h2 id="monitor-title">{ "Monitoring: an agent on each server, and an alert" }</h2>
             <p class="hint">
-                { "A monitoring agent on each web server reads Nginx's status page and access log and the CPU every 15 s, \
-                   and sends them to a monitoring service, which checks an alert rule. The traffic and its costs are the \
+                { "A monitoring agent on each web server reads Nginx's status page and access log and how busy the \
+                   application's workers are every 15 s, and sends them to a monitoring service, which checks an alert rule. The traffic and its costs are the \
                    load engine's; the rule is evaluated as Prometheus does (checked against promtool)." }
             </p>
             <form class="day-form monitor-form" onsubmit={on_submit}>

@@ -4,6 +4,8 @@ use stackscope_core::pipeline::{PipelineResult, PipelineSpec, Rollout};
 use stackscope_core::scenario::Release;
 use yew::prelude::*;
 
+use crate::format::secs;
+
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -16,19 +18,14 @@ pub struct Props {
     pub link: Option<PipelineSpec>,
 }
 
-impl Default for PipelineSpecForm {
-    fn default() -> Self {
-        PipelineSpecForm(PipelineSpec {
-            release: Release::V2,
-            rollout: Rollout::Pipeline,
-            redundant: true,
-        })
+/// What the panel offers first: v2 through the pipeline, on two servers.
+fn default_spec() -> PipelineSpec {
+    PipelineSpec {
+        release: Release::V2,
+        rollout: Rollout::Pipeline,
+        redundant: true,
     }
 }
-
-/// The form's choices (a spec, always valid: every choice is a select).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct PipelineSpecForm(PipelineSpec);
 
 /// True for a fragment the pipeline panel reads.
 pub fn is_link(fragment: &str) -> bool {
@@ -40,7 +37,7 @@ pub fn parse_link(fragment: &str) -> Option<PipelineSpec> {
     if !is_link(fragment) {
         return None;
     }
-    let mut spec = PipelineSpecForm::default().0;
+    let mut spec = default_spec();
     for (k, v) in crate::maintenance::fragment_pairs(fragment) {
         match (k, v.as_str()) {
             ("pipeline", "v3") => spec.release = Release::V3,
@@ -69,78 +66,68 @@ pub fn link_of(spec: &PipelineSpec) -> String {
     )
 }
 
-fn secs(us: u64) -> String {
-    format!("{:.1} s", us as f64 / 1e6)
-}
-
 /// The visitors' requests, each drawn in its release's row (or failed).
 fn timeline(r: &PipelineResult) -> Html {
-    const L: f64 = 70.0;
-    const W: f64 = 910.0;
+    use crate::components::stream_timeline::{draw, Change, Mark, Request};
     let s = &r.stream;
-    let span = s.points.last().map_or(1, |p| p.at_us).max(1) as f64;
-    let x = |t: u64| L + t as f64 / span * W;
     let new = r.spec.release.tag();
-    let (old_y, new_y, fail_y) = (50.0, 80.0, 110.0);
-    let marks = s.points.iter().map(|p| {
-        let cx = x(p.at_us);
-        let tip = format!(
-            "{}: {} {}{}",
-            secs(p.at_us),
-            p.status,
-            p.version.as_deref().map(|v| format!("from {v}")).unwrap_or_default(),
-            p.server.as_deref().map(|h| format!(" on {h}")).unwrap_or_default()
-        );
-        if !p.ok {
-            html! {
-                <path class="tl-fail" d={format!("M{a:.1} {b} l10 10 m0 -10 l-10 10", a = cx - 5.0, b = fail_y - 5.0)}>
-                    <title>{ tip }</title>
-                </path>
-            }
-        } else if p.version.as_deref() == Some(new) {
-            html! { <rect class="pl-new" x={format!("{:.1}", cx - 4.0)} y={(new_y - 4.0).to_string()} width="8" height="8"><title>{ tip }</title></rect> }
-        } else {
-            html! { <circle class="tl-ok" cx={format!("{cx:.1}")} cy={old_y.to_string()} r="4"><title>{ tip }</title></circle> }
-        }
-    });
-    let events = s.events.iter().enumerate().map(|(i, e)| {
-        let ex = x(e.at_us);
-        html! {
-            <g class="tl-event">
-                <line x1={format!("{ex:.1}")} x2={format!("{ex:.1}")} y1="30" y2="125" />
-                <text x={format!("{ex:.1}")} y="24">{ i + 1 }</text>
-                <title>{ format!("{}: {}", secs(e.at_us), e.label) }</title>
-            </g>
-        }
-    });
-    let step = if span > 40e6 { 10_000_000 } else { 5_000_000 };
-    let ticks = (0..=(span as u64) / step).map(|i| {
-        let t = i * step;
-        let tx = x(t);
-        html! {
-            <g class="tl-tick">
-                <line x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1="135" y2="142" />
-                <text x={format!("{tx:.1}")} y="162">{ format!("{} s", t / 1_000_000) }</text>
-            </g>
-        }
-    });
     let old = s
         .points
         .iter()
         .find_map(|p| p.version.clone())
         .unwrap_or_else(|| "v1".into());
-    html! {
-        <svg id="pipeline-timeline" class="timeline" viewBox="0 0 1000 172" role="img"
-            aria-label={format!("Timeline of {} requests: {} failed; answered by {old} and by {new}", s.points.len(), s.failed)}>
-            <text class="tl-row" x="8" y={(old_y + 5.0).to_string()}>{ format!("● {old}") }</text>
-            <text class="tl-row" x="8" y={(new_y + 5.0).to_string()}>{ format!("■ {new}") }</text>
-            <text class="tl-row fail" x="8" y={(fail_y + 5.0).to_string()}>{ "✕ failed" }</text>
-            <line class="tl-axis" x1={L.to_string()} x2={(L + W).to_string()} y1="135" y2="135" />
-            { for ticks }
-            { for events }
-            { for marks }
-        </svg>
-    }
+    let requests = s.points.iter().map(|p| {
+        let (row, mark) = if !p.ok {
+            (2, Mark::Failed)
+        } else if p.version.as_deref() == Some(new) {
+            (1, Mark::New)
+        } else {
+            (0, Mark::Ok { slow: false })
+        };
+        Request {
+            at_us: p.at_us,
+            row,
+            mark,
+            tip: format!(
+                "{}: {} {}{}",
+                secs(p.at_us),
+                p.status,
+                p.version
+                    .as_deref()
+                    .map(|v| format!("from {v}"))
+                    .unwrap_or_default(),
+                p.server
+                    .as_deref()
+                    .map(|h| format!(" on {h}"))
+                    .unwrap_or_default()
+            ),
+        }
+    });
+    let changes: Vec<Change> = s
+        .events
+        .iter()
+        .map(|e| Change {
+            at_us: e.at_us,
+            label: e.label.clone(),
+            by_itself: false,
+        })
+        .collect();
+    draw(
+        "pipeline-timeline",
+        format!(
+            "Timeline of {} requests: {} failed; answered by {old} and by {new}",
+            s.points.len(),
+            s.failed
+        ),
+        s.points.last().map_or(1, |p| p.at_us),
+        &[
+            (format!("● {old}"), false),
+            (format!("■ {new}"), false),
+            ("✕ failed".into(), true),
+        ],
+        requests,
+        &changes,
+    )
 }
 
 fn body(r: &PipelineResult) -> Html {
@@ -189,7 +176,8 @@ fn body(r: &PipelineResult) -> Html {
 pub fn PipelinePanel(props: &Props) -> Html {
     let form = {
         let link = props.link;
-        use_state(move || link.map_or_else(PipelineSpecForm::default, PipelineSpecForm))
+        // Every choice is a select: the form is always a valid spec.
+        use_state(move || link.unwrap_or_else(default_spec))
     };
     crate::components::day_field::use_into_view_when_linked("pipeline-panel", props.link.is_some());
     {
@@ -200,7 +188,7 @@ pub fn PipelinePanel(props: &Props) -> Html {
             }
         });
     }
-    let spec = form.0;
+    let spec = *form;
     let select = |id: &'static str,
                   label: &'static str,
                   options: Vec<(&'static str, &'static str, bool)>,
@@ -208,9 +196,9 @@ pub fn PipelinePanel(props: &Props) -> Html {
         let form = form.clone();
         let onchange = Callback::from(move |e: Event| {
             let el: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let mut next = form.0;
+            let mut next = *form;
             set(&mut next, &el.value());
-            form.set(PipelineSpecForm(next));
+            form.set(next);
         });
         html! {
             <label class="day-field">

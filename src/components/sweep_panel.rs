@@ -3,6 +3,8 @@
 use stackscope_core::stream::{Effect, Noticed, SweepRow};
 use yew::prelude::*;
 
+use crate::format::secs;
+
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -13,10 +15,6 @@ pub struct Props {
 
 fn pct(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
-}
-
-fn secs(us: u64) -> String {
-    format!("{:.1} s", us as f64 / 1e6)
 }
 
 /// "detection time" when the load balancer noticed, "failover time" when a

@@ -224,9 +224,9 @@ pub const LESSONS: [Lesson; 15] = [
         idea: "A monitoring agent on each server collects numbers (requests per second from Nginx's status page, errors and latency from its access log, CPU) and sends them to a monitoring service. An alert rule watches them and pages someone when, say, more than 1% of answers are errors for a minute: so a failure is known before users complain.",
         url: "https://www.foobar.com/",
         design: Design::Secured,
-        task: "On the monitoring dashboard, stop one server's application and watch when the alert fires; then do the same with two servers behind the balancer.",
+        task: "On the monitoring dashboard, stop one server's application and watch when the alert fires; then do the same with two servers behind the balancer, and see what visitors and each server's agent saw.",
         place: Place::Monitoring,
-        needs: &[Fact::SawAlertFire, Fact::SawQuietBehindBalancer],
+        needs: &[Fact::SawAlertFire, Fact::SawServerOutOfRotation],
     },
 ];
 

@@ -65,8 +65,8 @@ pub enum Fact {
     /// A monitoring dashboard where the alert rule fired.
     SawAlertFire,
     /// A dashboard of two servers where the balancer took a failing one
-    /// out of rotation (the site's error rate hid it).
-    SawQuietBehindBalancer,
+    /// out of rotation (visitors barely noticed; the per-server view shows it).
+    SawServerOutOfRotation,
     /// A rolling deploy where two releases answered side by side.
     SawVersionSkew,
     /// The pipeline rolled back a release that failed its health checks,
@@ -115,7 +115,7 @@ impl Fact {
             Fact::SawFirewallDrop => "make a firewall drop the connection and request the page",
             Fact::SawFirewallReject => "make it reject the connection and request the page",
             Fact::SawAlertFire => "watch an incident on one server until the alert fires",
-            Fact::SawQuietBehindBalancer => {
+            Fact::SawServerOutOfRotation => {
                 "watch the same incident with two servers behind the balancer"
             }
             Fact::SawVersionSkew => "deploy v2 with the pipeline on two servers",
@@ -331,7 +331,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
             out.push(Fact::SawAlertFire);
         }
         if d.out_of_rotation.is_some() {
-            out.push(Fact::SawQuietBehindBalancer);
+            out.push(Fact::SawServerOutOfRotation);
         }
     }
     if let Some(Ok(p)) = s.pipeline.as_ref().map(|p| &*p.0) {

@@ -466,27 +466,35 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             };
             let (pending, fired, _) = d.alert_times();
             let right = fired.map_or_else(|| "it never fired".to_string(), |f| say(after(f)));
-            let mut options: Vec<String> = [15, rule.for_s + 15, rule.window_s + rule.for_s]
-                .into_iter()
-                .map(say)
-                .collect();
+            // Around the run's own delay (or the rule's, when it never fired),
+            // in order, so the right one is not given away by its place.
+            let centre = fired.map_or(rule.window_s + rule.for_s, after);
+            let mut seconds: Vec<u32> = vec![centre, centre + 15, centre + 60];
+            if centre >= 30 {
+                seconds.push(centre - 30);
+            }
+            seconds.sort_unstable();
+            seconds.dedup();
+            let mut options: Vec<String> = seconds.into_iter().map(say).collect();
             options.push("it never fired".into());
-            options.dedup();
             let why = match (pending, fired) {
-                (Some(p), Some(f)) => format!(
-                    "The rule is evaluated every 15 s. At {} its {} window first held enough 5xx answers (above {:.1}%), so it became pending; it fired at {}, once that had lasted its 'for' of {} s. Someone was paged {} s after the trouble began.",
-                    stackscope_core::monitor::clock(f64::from(p)),
+                (_, Some(f)) => format!(
+                    "The rule is evaluated every 15 s. At {} its {} window first held enough 5xx answers (above {:.1}%){}; it fired at {}. Someone was paged {} s after the trouble began.",
+                    stackscope_core::monitor::clock(f64::from(pending.unwrap_or(f))),
                     stackscope_core::monitor::promql::duration(rule.window_s),
                     rule.threshold * 100.0,
+                    if rule.for_s > 0 {
+                        format!(", so it became pending, and it had to last its 'for' of {} s", rule.for_s)
+                    } else {
+                        String::new()
+                    },
                     stackscope_core::monitor::clock(f64::from(f)),
-                    rule.for_s,
                     after(f)
                 ),
                 (Some(p), None) => format!(
-                    "It became pending at {}, but the errors stopped before they had lasted its 'for' of {} s{}.",
+                    "It became pending at {}, but the errors stopped before they had lasted its 'for' of {} s.",
                     stackscope_core::monitor::clock(f64::from(p)),
                     rule.for_s,
-                    if d.out_of_rotation.is_some() { ": the balancer took the failing server out of rotation first" } else { "" }
                 ),
                 _ => format!("The share of 5xx answers never went above {:.1}%.", rule.threshold * 100.0),
             };

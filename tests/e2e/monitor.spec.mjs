@@ -17,7 +17,7 @@ test('one server: its application stops, and the alert fires 75 s later', async 
   await expect(note).toContainText('fired at 4:15, 75 s after the incident began');
   await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /firing from 4:15 to 6:00/);
   // Four charts, each with a text summary; web-01 only.
-  for (const id of ['monitor-qps', 'monitor-errors', 'monitor-latency', 'monitor-cpu']) {
+  for (const id of ['monitor-qps', 'monitor-errors', 'monitor-latency', 'monitor-busy']) {
     await expect(page.locator(`svg#${id}`)).toBeVisible();
   }
   await expect(page.locator('#monitor-lag')).toHaveCount(0);
@@ -32,16 +32,17 @@ test('one server: its application stops, and the alert fires 75 s later', async 
   await expect(page.locator('#monitor-rule')).toContainText('for: 1m');
 });
 
-test('two servers: the balancer takes web-01 out in 2 s and the site-wide alert stays quiet', async ({ page }) => {
+test('two servers: the balancer takes web-01 out in 2 s; its failing health checks still page someone', async ({ page }) => {
   await page.goto('./');
   await page.locator('#monitor-panel').scrollIntoViewIfNeeded();
   await page.locator('#monitor-servers').selectOption('2');
   await watch(page);
   const note = page.locator('#monitor-note');
-  await expect(note).toContainText('took it out of rotation at 3:02 (2 s after it stopped)');
-  await expect(note).toContainText('it never fired');
-  await expect(note).toContainText('per-server view');
-  await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /pending from 3:15, never firing/);
+  await expect(note).toContainText('took web-01 out of rotation at 3:02 (2 s after it stopped)');
+  await expect(note).toContainText('30 of the');
+  await expect(note).toContainText('answered 60 of those checks 502');
+  await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /firing from 4:15 to 5:15/);
+  await expect(page.locator('#monitor-qps-sum')).toContainText("the balancer's health checks");
   await expect(page.locator('#monitor-lag')).toContainText('1.5 s');
   await expect(page.locator('svg#monitor-qps')).toContainText('web-02');
 });
@@ -80,7 +81,7 @@ test('the monitoring lesson ticks only after both dashboards', async ({ page }) 
   await expect(item).not.toHaveClass(/done/);
   await page.locator('#monitor-servers').selectOption('2');
   await page.locator('#monitor-run').click();
-  await expect(page.locator('#monitor-note')).toContainText('never fired');
+  await expect(page.locator('#monitor-note')).toContainText('out of rotation');
   await expect(item).toHaveClass(/done/);
 });
 

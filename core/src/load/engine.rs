@@ -61,7 +61,8 @@ struct SrvAcc {
     e503: u64,
     e504: u64,
     hist: Histogram,
-    /// Its busy cores (Nginx and workers), integrated, and its cores, integrated.
+    /// Its busy application workers, integrated, and its cores (one worker
+    /// each), integrated.
     busy: f64,
     cores: f64,
     active_at_end: u32,
@@ -81,7 +82,7 @@ enum End {
 
 /// When the balancer's health checks take web server `server` out of
 /// rotation and put it back, for an incident that stops its application,
-/// in ns: checks run at every multiple of `inter`; the first failing one
+/// in ns: checks run at every multiple of `inter` from `inter` on; the first failing one
 /// is the first at or after the stop, the server leaves after `fall` of
 /// them, and comes back after `rise` passing ones once the application is
 /// up again. `None`: no checks, another incident, or the application came
@@ -96,7 +97,8 @@ pub fn rotation_gap(
     let inter = h.inter_us.max(1) * 1000;
     let down = (at_s * 1e9) as u64;
     let up = down + (for_s * 1e9) as u64;
-    let first_fail = down.div_ceil(inter) * inter;
+    // The balancer's first check is one interval in (`LbState::new`).
+    let first_fail = (down.div_ceil(inter) * inter).max(inter);
     let out = first_fail + u64::from(h.fall.saturating_sub(1)) * inter;
     if out >= up {
         return None;
@@ -339,7 +341,7 @@ impl LoadSim {
             a.db_queue += dt * self.db_queue.len() as f64;
             for (k, sa) in a.srv.iter_mut().enumerate() {
                 if let Some(s) = self.servers.get(k) {
-                    sa.busy += dt * f64::from(s.nginx_busy + s.workers_busy);
+                    sa.busy += dt * f64::from(s.workers_busy);
                     sa.cores += dt * f64::from(s.cores);
                     if ends {
                         sa.active_at_end = s.conns;
@@ -457,6 +459,11 @@ impl LoadSim {
             if t_ns.saturating_sub(r.arrival_ns) > timeout_ns {
                 // Nginx already gave up on it: a worker never sees it.
                 self.finish(id, t_ns, true);
+                continue;
+            }
+            if self.app_is_down(s, t_ns) {
+                // Queued for an application that has stopped: 502.
+                self.end(id, t_ns, End::Error502);
                 continue;
             }
             self.servers[s].workers_busy += 1;
@@ -584,12 +591,15 @@ impl LoadSim {
                     self.push(t_ns + gap, ARRIVAL, 0);
                 }
                 let route = self.pick_route();
-                let mut server = self.rr % self.servers.len();
+                let n = self.servers.len();
+                let first = self.rr % n;
                 self.rr = self.rr.wrapping_add(1);
-                if !self.in_rotation(server, t_ns) {
-                    // Round-robin among the servers in rotation: the next one.
-                    server = (server + 1) % self.servers.len();
-                }
+                // Round-robin among the servers in rotation (all of them
+                // when none is, as the requests then have nowhere better).
+                let server = (0..n)
+                    .map(|k| (first + k) % n)
+                    .find(|&k| self.in_rotation(k, t_ns))
+                    .unwrap_or(first);
                 let i = self.interval_of(t_ns);
                 self.acc[i].arrivals += 1;
                 if t_ns < self.servers[server].down_until_ns {
@@ -850,7 +860,7 @@ impl LoadSim {
                                 p50_us: x.hist.quantile(0.5),
                                 p95_us: x.hist.quantile(0.95),
                                 p99_us: x.hist.quantile(0.99),
-                                cpu: share(x.busy, x.cores),
+                                busy: share(x.busy, x.cores),
                                 active_at_end: x.active_at_end,
                                 in_rotation: x.in_rotation,
                             }

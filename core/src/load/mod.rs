@@ -559,8 +559,9 @@ pub struct ServerInterval {
     pub p50_us: Option<u64>,
     pub p95_us: Option<u64>,
     pub p99_us: Option<u64>,
-    /// Busy share of its cores (Nginx and the application), 0..=1.
-    pub cpu: f64,
+    /// Busy share of its application workers (one per core), 0..=1: a
+    /// worker waiting for the database counts as busy.
+    pub busy: f64,
     /// Requests in progress on it at the interval's end (`stub_status`'s
     /// active connections, less the agent's own).
     pub active_at_end: u32,

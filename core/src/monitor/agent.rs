@@ -14,7 +14,12 @@
 //!   counted by class (`nginx_http_responses_total{class="5xx"}`) and
 //!   read for latency percentiles. The status page itself is not logged
 //!   (`access_log off` in its location).
-//! - **The CPU**: the busy share of the server's cores.
+//! - **The application's workers**: their busy share (one worker a core).
+//!
+//! Behind the balancer, its health checks (`GET /health` every `inter`)
+//! reach each server's Nginx and application like any request: they are in
+//! `stub_status` and in the access log, as 200 or, while the application is
+//! down, 502.
 
 use serde::{Deserialize, Serialize};
 
@@ -110,22 +115,38 @@ pub struct Scrape {
     pub responses: u64,
     pub errors_5xx: u64,
     /// Requests per second since the previous reading, the agent's own read
-    /// left out.
+    /// left out (the balancer's health checks in).
     pub qps: f64,
+    /// Of the requests since the previous reading, the balancer's health
+    /// checks.
+    pub checks: u64,
     /// Share of the answers since the previous reading that were 5xx.
     pub error_share: Option<f64>,
     pub p50_us: Option<u64>,
     pub p95_us: Option<u64>,
     pub p99_us: Option<u64>,
-    /// Busy share of the cores since the previous reading.
-    pub cpu: f64,
+    /// Busy share of the application's workers since the previous reading.
+    pub busy: f64,
     /// In the balancer's rotation when read.
     pub in_rotation: bool,
 }
 
+/// The balancer's health checks of one server in one interval: how many,
+/// and how many were answered 502.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Checks {
+    pub sent: u64,
+    pub failed: u64,
+}
+
 /// One agent's readings, every `step_s` from 0, from a run's per-server
-/// intervals (each `step_s` long): what its Nginx counted and its CPU did.
-pub fn readings(intervals: &[crate::load::ServerInterval], step_s: u32) -> Vec<Scrape> {
+/// intervals (each `step_s` long) and the health checks each received
+/// (none on a single server): what its Nginx counted and its workers did.
+pub fn readings(
+    intervals: &[crate::load::ServerInterval],
+    checks: &[Checks],
+    step_s: u32,
+) -> Vec<Scrape> {
     let step = f64::from(step_s.max(1));
     let mut out = Vec::with_capacity(intervals.len() + 1);
     let first = StubStatus {
@@ -143,19 +164,21 @@ pub fn readings(intervals: &[crate::load::ServerInterval], step_s: u32) -> Vec<S
         responses: 0,
         errors_5xx: 0,
         qps: 0.0,
+        checks: 0,
         error_share: None,
         p50_us: None,
         p95_us: None,
         p99_us: None,
-        cpu: 0.0,
+        busy: 0.0,
         in_rotation: true,
     });
     let (mut site, mut responses, mut errors) = (0u64, 0u64, 0u64);
     for (k, iv) in intervals.iter().enumerate() {
         let reads = k as u64 + 2;
-        site += iv.requests;
-        let answered = iv.ok + iv.e500 + iv.e502 + iv.e503 + iv.e504;
-        let bad = iv.e500 + iv.e502 + iv.e503 + iv.e504;
+        let c = checks.get(k).copied().unwrap_or_default();
+        site += iv.requests + c.sent;
+        let answered = iv.ok + iv.e500 + iv.e502 + iv.e503 + iv.e504 + c.sent;
+        let bad = iv.e500 + iv.e502 + iv.e503 + iv.e504 + c.failed;
         responses += answered;
         errors += bad;
         let open = u64::from(iv.active_at_end);
@@ -173,12 +196,13 @@ pub fn readings(intervals: &[crate::load::ServerInterval], step_s: u32) -> Vec<S
             status,
             responses,
             errors_5xx: errors,
-            qps: iv.requests as f64 / step,
+            qps: (iv.requests + c.sent) as f64 / step,
+            checks: c.sent,
             error_share: (answered > 0).then(|| bad as f64 / answered as f64),
             p50_us: iv.p50_us,
             p95_us: iv.p95_us,
             p99_us: iv.p99_us,
-            cpu: iv.cpu,
+            busy: iv.busy,
             in_rotation: iv.in_rotation,
         });
     }

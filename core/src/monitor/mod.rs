@@ -1,12 +1,13 @@
 //! Monitoring: an agent on each web server, a dashboard and an alert rule.
 //!
 //! The secured-and-monitored design puts a monitoring agent on every
-//! server. Here each agent reads its server's Nginx and CPU every
+//! server. Here each agent reads its server's Nginx and how busy its application is every
 //! [`promql::EVAL_S`] seconds ([`agent`]) during a run of the load engine
 //! with something going wrong in it (an application that stops, a bad
 //! release: [`crate::load::Incident`]), and the monitoring service
 //! evaluates one alert rule over what the agents sent ([`promql`]). The
-//! numbers are the load engine's, whose costs the pipeline measured.
+//! numbers are the load engine's, whose costs the simulator measured by
+//! tracing one request of each kind.
 //!
 //! "How would you monitor your web server's QPS?" is answered by the run
 //! itself: `stub_status` read twice, 15 s apart, and the difference.
@@ -77,9 +78,13 @@ pub struct Dashboard {
     /// The replica's delay behind the primary (two servers): the
     /// database agent's `Seconds_Behind_Master`, modelled as constant.
     pub replica_lag_s: Option<f64>,
-    /// Requests that failed during the run (any 5xx), and all of them.
+    /// Visitors' requests answered in the time shown, and those of them
+    /// that failed (any 5xx).
     pub failed: u64,
     pub requests: u64,
+    /// The balancer's health checks answered 502 (in the access logs too).
+    #[serde(default)]
+    pub failed_checks: u64,
     /// [`Dashboard::explain`], written where the dashboard is computed (the
     /// worker), so the page only shows it.
     pub notes: Vec<String>,
@@ -124,34 +129,26 @@ impl MonitorSpec {
     }
 }
 
+/// This world's cluster, or the seed's redundant design's when it has one server.
+fn cluster_of(world: &Scenario) -> crate::scenario::Cluster {
+    if let Topology::Redundant(c) = &world.topology {
+        return c.clone();
+    }
+    match crate::seed::redundant_stack().topology {
+        Topology::Redundant(c) => c,
+        Topology::Single => unreachable!("the redundant seed has a cluster"),
+    }
+}
+
 /// The balancer's health checks of this world (the seed's redundant
 /// design's when the world has one server).
 pub fn health_of(world: &Scenario) -> HealthChecks {
-    let lb = match &world.topology {
-        Topology::Redundant(c) => c.lb.clone(),
-        _ => match crate::seed::redundant_stack().topology {
-            Topology::Redundant(c) => c.lb,
-            _ => unreachable!("the redundant seed has a balancer"),
-        },
-    };
+    let lb = cluster_of(world).lb;
     HealthChecks {
         inter_us: lb.health_check_interval_us,
         fall: lb.fall,
         rise: lb.rise,
     }
-}
-
-/// The replica's lag in this world (the seed's when it has one server).
-#[cfg(feature = "engine")]
-fn lag_of(world: &Scenario) -> f64 {
-    let lag = match &world.topology {
-        Topology::Redundant(c) => c.replication_lag_us,
-        _ => match crate::seed::redundant_stack().topology {
-            Topology::Redundant(c) => c.replication_lag_us,
-            _ => 0,
-        },
-    };
-    lag as f64 / 1e6
 }
 
 /// Runs the load engine with the spec's incident and builds the dashboard.
@@ -161,7 +158,15 @@ pub fn run(world: &Scenario, spec: &MonitorSpec) -> Result<Dashboard, String> {
     let health = health_of(world);
     let load = spec.load_spec(Some(health));
     let costs = crate::load::route_costs(world, &load.mix).map_err(|e| e.to_string())?;
-    Ok(dashboard(spec, &load, costs, lag_of(world)))
+    let cluster = cluster_of(world);
+    let hosts: Vec<String> = cluster.web.iter().map(|w| w.hostname.clone()).collect();
+    Ok(dashboard(
+        spec,
+        &load,
+        costs,
+        cluster.replication_lag_us as f64 / 1e6,
+        &hosts,
+    ))
 }
 
 /// One counter the agents send: `nginx_http_responses_total{instance, class}`.
@@ -195,12 +200,56 @@ pub fn counter_series(agents: &[Agent]) -> Vec<Series> {
     out
 }
 
-/// The dashboard from the run with given route costs.
+/// The balancer's health checks that server `k` received in each interval
+/// (`step_s` long): one every `inter` from `inter` on, failed while its
+/// application is down.
+fn checks_of(
+    load: &crate::load::LoadSpec,
+    k: usize,
+    intervals: usize,
+    step_s: u32,
+) -> Vec<agent::Checks> {
+    let Some(h) = load.health.filter(|_| load.servers > 1) else {
+        return Vec::new();
+    };
+    let inter = h.inter_us.max(1);
+    let step = u64::from(step_s) * 1_000_000;
+    let down = match load.incident {
+        Some(Incident::AppDown {
+            server,
+            at_s,
+            for_s,
+        }) if server as usize == k => {
+            let at = (at_s * 1e6) as u64;
+            Some(at..at + (for_s * 1e6) as u64)
+        }
+        _ => None,
+    };
+    (0..intervals as u64)
+        .map(|i| {
+            let (from, to) = (i * step, (i + 1) * step);
+            let mut c = agent::Checks::default();
+            let mut t = from.div_ceil(inter).max(1) * inter;
+            while t < to {
+                c.sent += 1;
+                if down.as_ref().is_some_and(|d| d.contains(&t)) {
+                    c.failed += 1;
+                }
+                t += inter;
+            }
+            c
+        })
+        .collect()
+}
+
+/// The dashboard from the run with given route costs, the replica's lag
+/// and the web servers' names.
 pub fn dashboard(
     spec: &MonitorSpec,
     load: &crate::load::LoadSpec,
     costs: Vec<crate::load::RouteCost>,
     lag_s: f64,
+    hosts: &[String],
 ) -> Dashboard {
     let mut sim = crate::load::LoadSim::with_costs(load.clone(), costs);
     while !sim.step(1 << 16) {}
@@ -210,10 +259,24 @@ pub fn dashboard(
         .iter()
         .enumerate()
         .map(|(k, ivs)| Agent {
-            host: format!("web-{:02}", k + 1),
-            scrapes: agent::readings(ivs, EVAL_S),
+            host: hosts
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| format!("web-{:02}", k + 1)),
+            scrapes: agent::readings(ivs, &checks_of(load, k, ivs.len(), EVAL_S), EVAL_S),
         })
         .collect();
+    let failed_checks: u64 = (0..result.per_server.len())
+        .flat_map(|k| checks_of(load, k, result.per_server[k].len(), EVAL_S))
+        .map(|c| c.failed)
+        .sum();
+    let visitors = result.per_server.iter().flatten();
+    let failed: u64 = visitors
+        .clone()
+        .map(|i| i.e500 + i.e502 + i.e503 + i.e504)
+        .sum::<u64>()
+        + result.refused;
+    let requests: u64 = visitors.map(|i| i.ok).sum::<u64>() + failed;
     let series = counter_series(&agents);
     let family = |class: &str| -> Vec<Vec<promql::Sample>> {
         series
@@ -234,8 +297,9 @@ pub fn dashboard(
         out_of_rotation,
         health: load.health,
         replica_lag_s: (spec.servers > 1).then_some(lag_s),
-        failed: result.failed(),
-        requests: result.arrivals,
+        failed,
+        requests,
+        failed_checks,
         notes: Vec::new(),
     };
     d.notes = d.explain();
@@ -279,85 +343,101 @@ impl Dashboard {
         }
     }
 
+    /// The host of agent `k` (`web-01`…).
+    fn host(&self, k: usize) -> String {
+        self.agents
+            .get(k)
+            .map_or_else(|| format!("web-{:02}", k + 1), |a| a.host.clone())
+    }
+
     /// What happened, computed from the run, in a few sentences.
     pub fn explain(&self) -> Vec<String> {
         let mut out = Vec::new();
         let rule = &self.spec.rule;
         let (pending, fired, resolved) = self.alert_times();
         let share = |x: f64| format!("{:.1}%", x * 100.0);
-        if let Some((from, to)) = self.incident_window() {
-            let what = match self.spec.incident {
-                Some(Incident::AppDown { server, .. }) => format!(
-                    "The application on web-{:02} stopped at {} and came back at {}",
-                    server + 1,
-                    clock(from),
-                    clock(to)
-                ),
-                Some(Incident::BadRelease { share: s, .. }) => format!(
-                    "A release that fails {} of the pages ran from {} to {}",
-                    share(s),
-                    clock(from),
-                    clock(to)
-                ),
-                None => String::new(),
-            };
+        let Some((from, to)) = self.incident_window() else {
             out.push(format!(
-                "{what}: {} of {} requests failed in the {} minutes shown.",
-                self.failed, self.requests, self.spec.minutes
-            ));
-            if let Some((out_s, back_s)) = self.out_of_rotation {
-                out.push(format!(
-                    "The balancer's health checks took it out of rotation at {} ({:.0} s after it stopped) and put it back at {}: in between, web-02 took every request.",
-                    clock(out_s),
-                    out_s - from,
-                    clock(back_s)
-                ));
-            }
-            match (pending, fired) {
-                (p, Some(f)) => {
-                    out.push(format!(
-                        "The rule ({} of 5xx over {}) fired at {}, {:.0} s after the incident began: pending at {} (the first evaluation whose window held the errors), it fired once that had lasted {} ('for').{}",
-                        share(rule.threshold),
-                        promql::duration(rule.window_s),
-                        clock(f64::from(f)),
-                        f64::from(f) - from,
-                        clock(f64::from(p.unwrap_or(f))),
-                        promql::duration(rule.for_s),
-                        match resolved {
-                            Some(r) => format!(" It was resolved at {}.", clock(f64::from(r))),
-                            None => " It was still firing at the end.".into(),
-                        }
-                    ));
-                }
-                (Some(p), None) => out.push(format!(
-                    "The rule became pending at {} (the share reached {}), but the errors stopped before it had held for {}: it never fired.{}",
-                    clock(f64::from(p)),
-                    share(self.peak_share()),
-                    promql::duration(rule.for_s),
-                    if self.out_of_rotation.is_some() {
-                        " Only the per-server view shows that web-01 was out of rotation: an alert on each server's health (the balancer's DOWN) is what would page someone."
-                    } else {
-                        ""
-                    }
-                )),
-                (None, None) => out.push(format!(
-                    "The 5xx share never went above {} (at most {}): the rule stayed quiet.{}",
-                    share(rule.threshold),
-                    share(self.peak_share()),
-                    if self.out_of_rotation.is_some() {
-                        " Only the per-server view shows that web-01 was out of rotation: an alert on each server's health (the balancer's DOWN) is what would page someone."
-                    } else {
-                        ""
-                    }
-                )),
-            }
-        } else {
-            out.push(format!(
-                "Nothing went wrong: {} requests, {} failed; the 5xx share stayed at {} at most.",
+                "Nothing went wrong: {} visitors' requests, {} failed; the 5xx share stayed at {} at most.",
                 self.requests,
                 self.failed,
                 share(self.peak_share())
             ));
+            return out;
+        };
+        let down = match self.spec.incident {
+            Some(Incident::AppDown { server, .. }) => Some(server as usize),
+            _ => None,
+        };
+        let what = match (self.spec.incident, down) {
+            (_, Some(k)) => format!(
+                "The application on {} stopped at {} and came back at {}",
+                self.host(k),
+                clock(from),
+                clock(to)
+            ),
+            (Some(Incident::BadRelease { share: s, .. }), _) => format!(
+                "A release that fails {} of the pages ran from {} to {}",
+                share(s),
+                clock(from),
+                clock(to)
+            ),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "{what}: {} of the {} visitors' requests answered in the {} minutes shown failed.",
+            self.failed, self.requests, self.spec.minutes
+        ));
+        let per_server = match (self.out_of_rotation, down) {
+            (Some((out_s, back_s)), Some(k)) => {
+                out.push(format!(
+                    "The balancer's health checks took {} out of rotation at {} ({:.0} s after it stopped) and put it back at {}: in between, {} took every visitor's request.",
+                    self.host(k),
+                    clock(out_s),
+                    out_s - from,
+                    clock(back_s),
+                    self.host(1 - k.min(1))
+                ));
+                format!(
+                    " The per-server view shows it: {} took no visitor's request while it was out of rotation.",
+                    self.host(k)
+                )
+            }
+            _ => String::new(),
+        };
+        if let (Some(k), true) = (down, self.failed_checks > 0) {
+            out.push(format!(
+                "The balancer kept checking {} every {} s meanwhile: its Nginx answered {} of those checks 502 and logged them like any request, so most of the 5xx in the access logs were the balancer's checks, not visitors.",
+                self.host(k),
+                self.health.map_or(0, |h| h.inter_us / 1_000_000),
+                self.failed_checks
+            ));
+        }
+        match (pending, fired) {
+            (p, Some(f)) => out.push(format!(
+                "The rule ({} of 5xx over {}) fired at {}, {:.0} s after the incident began: pending at {} (the first evaluation whose window held the errors), it fired once that had lasted {} ('for').{}",
+                share(rule.threshold),
+                promql::duration(rule.window_s),
+                clock(f64::from(f)),
+                f64::from(f) - from,
+                clock(f64::from(p.unwrap_or(f))),
+                promql::duration(rule.for_s),
+                match resolved {
+                    Some(r) => format!(" It was resolved at {}.", clock(f64::from(r))),
+                    None => " It was still firing at the end.".into(),
+                }
+            )),
+            (Some(p), None) => out.push(format!(
+                "The rule became pending at {} (the share reached {}), but the errors stopped before it had held for {}: it never fired.{per_server}",
+                clock(f64::from(p)),
+                share(self.peak_share()),
+                promql::duration(rule.for_s),
+            )),
+            (None, None) => out.push(format!(
+                "The 5xx share never went above {} (at most {}): the rule stayed quiet.{per_server}",
+                share(rule.threshold),
+                share(self.peak_share()),
+            )),
         }
         out
     }

@@ -199,11 +199,12 @@ pub fn evaluate(
     let mut t = 0;
     while t <= until_s {
         // A division by zero is NaN (or ±Inf) in PromQL; NaN > x is false.
-        let all = match (sum(errors, t), sum(others, t)) {
+        let bad = sum(errors, t);
+        let all = match (bad, sum(others, t)) {
             (Some(e), Some(o)) => Some(e + o),
             (e, o) => e.or(o),
         };
-        let share = match (sum(errors, t), all) {
+        let share = match (bad, all) {
             (Some(e), Some(a)) => Some(e / a),
             _ => None,
         };
