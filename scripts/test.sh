@@ -10,7 +10,7 @@
 #   -> first paint vs a bare Yew app (builds bench/counter; target ratio 1.6,
 #      fails above 2.5)
 #   -> Lighthouse (mobile, 5 runs: the best run's every category >= 90;
-#      every run and the median printed; desktop, 3 runs: the worst >= 95)
+#      every run and the median printed; desktop, 3 runs: the best >= 95)
 #   -> benches compile
 #
 #   ./scripts/test.sh            # everything
@@ -108,11 +108,13 @@ run "interaction to next paint (Event Timing, release build)" node tests/e2e/inp
 # The target is 1.6x (printed, met or missed); a run fails only above 2.5x,
 # a regression guard loose enough for a busy 2-core machine's noise.
 run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max-ratio 2.5
-# Mobile: the target is 95 in every run (issue 15). The floor was 90 until
-# the time-of-day, backup and scaling panels grew the page's module by 40 KB
-# gzip: 15 runs since then scored 72-88 (TBT 350-800 ms on the simulated
-# slow phone), so the floor is 85 until that weight comes back off the page.
-run "Lighthouse (mobile, best of 5; median printed)" node tests/e2e/lighthouse.mjs --floor 85 --runs 5 --gate best
+# Mobile: the target is 95 in every run (issue 15). Lighthouse's simulated
+# LCP used to count the 470 KB module's download whenever it ended before the
+# shell's paint (LCP 3.6 s against 1.1 s, the scores 67-91); the loader now
+# fetches it after that paint, and 5 runs on 2026-12-03 scored 92, 93, 97,
+# 96, 94 (TBT 200-350 ms is what is left). The floor is back to 90, on the
+# best run: noise only lowers a score.
+run "Lighthouse (mobile, best of 5; median printed)" node tests/e2e/lighthouse.mjs --floor 90 --runs 5 --gate best
 # Desktop: the target is 100 in every category in every run; the floor (95)
 # is the regression guard, on the best of 3 runs like the mobile one: noise
 # only lowers a score (a clean-clone run on 2026-12-02 scored 99, 100, 94,

@@ -226,12 +226,20 @@ pub fn LineChart(props: &Props) -> Html {
             </g>
         }
     });
+    // A label closer than 60 units to the one before it goes a line lower,
+    // so two markers near each other never print over each other.
+    let mut last: Option<(f64, u32)> = None;
     let markers = props.markers.iter().map(|m| {
         let x = px(m.x);
+        let line = match last {
+            Some((lx, n)) if (x - lx).abs() < 60.0 => n + 1,
+            _ => 0,
+        };
+        last = Some((x, line));
         html! {
             <g class="marker">
                 <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{TOP}")} y2={format!("{:.1}", TOP + ph)} />
-                <text x={format!("{:.1}", x - 4.0)} y={format!("{:.1}", TOP + 12.0)} text-anchor="end">{ m.label.clone() }</text>
+                <text x={format!("{:.1}", x - 4.0)} y={format!("{:.1}", TOP + 12.0 + 14.0 * f64::from(line % 3))} text-anchor="end">{ m.label.clone() }</text>
             </g>
         }
     });

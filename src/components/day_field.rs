@@ -42,6 +42,22 @@ pub fn use_into_view_when_linked(id: &'static str, linked: bool) {
     });
 }
 
+/// Scrolls the element `id` into view again when `arrived` first becomes
+/// true on a page opened by a link to it: what the link asked for came
+/// from the worker, and the sections above may have changed size meanwhile
+/// (they are laid out only near the window).
+#[hook]
+pub fn use_into_view_when_linked_result(id: &'static str, linked: bool, arrived: bool) {
+    let done = use_mut_ref(|| false);
+    use_effect_with(arrived, move |arrived| {
+        if linked && *arrived && !std::mem::replace(&mut *done.borrow_mut(), true) {
+            if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+                el.scroll_into_view();
+            }
+        }
+    });
+}
+
 /// A [`DayField`] editing one text of a form kept in `state`.
 pub fn form_field<F: Clone + 'static>(
     state: &UseStateHandle<F>,

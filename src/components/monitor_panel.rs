@@ -214,6 +214,8 @@ fn markers(d: &Dashboard) -> Vec<Marker> {
             label: "fires".into(),
         });
     }
+    // In time order: a label near the one before it goes a line lower.
+    out.sort_by(|a, b| a.x.total_cmp(&b.x));
     out
 }
 
@@ -402,6 +404,11 @@ pub fn MonitorPanel(props: &Props) -> Html {
     };
     let error = use_state(|| None::<String>);
     crate::components::day_field::use_into_view_when_linked("monitor-panel", props.link.is_some());
+    crate::components::day_field::use_into_view_when_linked_result(
+        "monitor-panel",
+        props.link.is_some(),
+        props.dashboard.is_some(),
+    );
     // A link runs its dashboard once, at start.
     {
         let (on_run, link) = (props.on_run.clone(), props.link.clone());

@@ -180,6 +180,11 @@ pub fn PipelinePanel(props: &Props) -> Html {
         use_state(move || link.unwrap_or_else(default_spec))
     };
     crate::components::day_field::use_into_view_when_linked("pipeline-panel", props.link.is_some());
+    crate::components::day_field::use_into_view_when_linked_result(
+        "pipeline-panel",
+        props.link.is_some(),
+        props.result.is_some(),
+    );
     {
         let (on_run, link) = (props.on_run.clone(), props.link);
         use_effect_with((), move |_| {
@@ -232,7 +237,7 @@ pub fn PipelinePanel(props: &Props) -> Html {
             <div class="day-form">
                 { select("pipeline-release", "Release", vec![
                     ("v2", "foobar/app:v2 (good)", spec.release == Release::V2),
-                    ("v3", "foobar/app:v3 (needs a setting the servers lack)", spec.release == Release::V3),
+                    ("v3", "foobar/app:v3 (lacks a setting on servers)", spec.release == Release::V3),
                 ], |s, v| s.release = if v == "v3" { Release::V3 } else { Release::V2 }) }
                 { select("pipeline-how", "How", vec![
                     ("pipeline", "the pipeline: one server at a time, checked", spec.rollout == Rollout::Pipeline),
