@@ -3,18 +3,20 @@
 // scripts; Trunk is told not to inject its inline loader (Trunk.toml).
 //
 // The page's shell (index.html: the header, the honesty note) is painted
-// first; only then are the app's glue and module fetched, so on a slow
-// phone the stylesheets and the first paint never share the line with
-// 470 KB of WebAssembly. The wait is one frame: a requestAnimationFrame
-// callback runs just before the paint, the task after it just after.
+// first; only then is the app's module fetched, so on a slow phone the
+// stylesheets and the first paint never share the line with 470 KB of
+// WebAssembly (the glue, 8 KB, comes at once with this file). The fetch
+// starts in a requestAnimationFrame callback, which runs just before the
+// shell's paint: no answer can arrive before that paint.
+import init from './stackscope.js';
+
 const painted = () =>
   new Promise((resolve) => {
     if (document.visibilityState === 'hidden') resolve();
-    else requestAnimationFrame(() => setTimeout(resolve, 0));
+    else requestAnimationFrame(() => resolve());
   });
 
 await painted();
-const { default: init } = await import('./stackscope.js');
 await init({ module_or_path: './stackscope_bg.wasm' });
 
 // Offline after the first visit: the service worker caches this build once
