@@ -519,7 +519,8 @@ pub fn App(props: &AppProps) -> Html {
                     </div>
                 }
                 if *stage >= 2 {
-                    <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
+                    <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek.clone()} />
+                    <crate::components::layers_view::LayersView trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
                     <Preview trace={trace.clone()} at_end={state.at_end()} />
                     <Waterfall trace={trace} cursor={state.cursor} />
                 }

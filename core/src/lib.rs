@@ -14,6 +14,7 @@ pub mod edit;
 pub mod error;
 pub mod firewall;
 pub mod http;
+pub mod layers;
 pub mod load;
 pub mod monitor;
 #[cfg(feature = "engine")]

@@ -23,6 +23,14 @@ fn assert_well_formed(t: &stackscope_core::Trace) {
     if let Outcome::Response { status, .. } = t.outcome {
         assert!((100..600).contains(&status));
     }
+    // The layers view reads any trace: application on top, link at the
+    // bottom, every step it names in the trace.
+    let layers = stackscope_core::layers::of(t);
+    assert_eq!(layers.first().map(|l| l.layer), Some("Application"));
+    assert_eq!(layers.last().map(|l| l.layer), Some("Link"));
+    for l in &layers {
+        assert!(l.steps.iter().all(|&i| i < t.steps.len()));
+    }
 }
 
 fn any_url() -> impl Strategy<Value = String> {

@@ -19,6 +19,7 @@ pub mod fault_controls;
 pub mod firewall_editor;
 pub mod hex_dump;
 pub mod inspector;
+pub mod layers_view;
 pub mod lesson_card;
 pub mod load_panel;
 pub mod maintenance_window;

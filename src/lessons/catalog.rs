@@ -23,6 +23,8 @@ pub enum Place {
     Monitoring,
     /// The deploy pipeline (`#pipeline-panel`).
     Pipeline,
+    /// The layers of this request (`#layers-panel`).
+    Layers,
 }
 
 impl Place {
@@ -37,6 +39,7 @@ impl Place {
             Place::Firewalls => Some(("firewall-editor", "Go to the firewall editor ↓")),
             Place::Monitoring => Some(("monitor-panel", "Go to the monitoring dashboard ↓")),
             Place::Pipeline => Some(("pipeline-panel", "Go to the deploy pipeline ↓")),
+            Place::Layers => Some(("layers-panel", "Go to the layers of this request ↓")),
         }
     }
 }
@@ -139,11 +142,11 @@ pub const LESSONS: [Lesson; 15] = [
     Lesson {
         id: "http",
         title: "How the server and the browser communicate",
-        idea: "The browser opens a TCP connection to the server's port 80 and sends an HTTP request, plain text; the server answers with a status line, headers and the page.",
+        idea: "The browser opens a TCP connection to the server's port 80 and sends an HTTP request, plain text; the server answers with a status line, headers and the page. Each layer rides inside the one below: HTTP inside TCP, TCP inside IP packets addressed to the server.",
         url: HOME,
         design: Design::OneServer,
-        task: "Step to the TCP handshake, then to the HTTP request, and read its bytes.",
-        place: Place::Journey,
+        task: "In the layers of this request, open the TCP handshake, then the HTTP request, and read their bytes.",
+        place: Place::Layers,
         needs: &[Fact::SawHandshake, Fact::SawHttpRequest],
     },
     Lesson {

@@ -83,9 +83,12 @@ const LESSONS = [
     await p.locator('#fault-db-stop').click();
   }],
   ['http', async (p) => {
-    await stepTo(p, 'TCP SYN-ACK');
+    // Through the lesson's place, the layers of this request.
+    await p.locator('#layers-panel #layer-tcp button.layer-step').nth(1).click();
+    await expect(p.locator('#inspector')).toContainText('TCP SYN-ACK');
     expect(await ticked(p, 'http'), 'half shown').toBe(false);
-    await stepTo(p, 'HTTP request: GET /');
+    await p.locator('#layers-panel #layer-http button.layer-step').first().click();
+    await expect(p.locator('#inspector')).toContainText('HTTP request: GET /');
   }],
   ['spof', async (p) => {
     await p.locator('#fault-server-power').click();
