@@ -141,6 +141,14 @@ pub fn App(props: &AppProps) -> Html {
             && !crate::components::backup_panel::is_link(l)
             && !crate::components::monitor_panel::is_link(l)
             && !crate::components::pipeline_panel::is_link(l)
+            && !crate::components::mistake_run::is_link(l)
+    });
+    let mistake_link = use_memo((), {
+        let l = props.link.clone();
+        move |_| {
+            l.as_deref()
+                .and_then(crate::components::mistake_run::parse_link)
+        }
     });
     let pipeline_link = use_memo((), {
         let l = props.link.clone();
@@ -388,6 +396,10 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |spec| d.emit(Action::RunPipeline(spec)))
     });
+    let on_mistake = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
+    });
     let on_monitor = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))
@@ -546,6 +558,10 @@ pub fn App(props: &AppProps) -> Html {
                     <crate::components::backup_panel::BackupPanel
                         world={state.world.clone()}
                         link={(*backup_link).clone()}
+                        mistake={state.mistake.clone()}
+                        mistake_running={state.mistake_running}
+                        on_mistake={on_mistake}
+                        mistake_link={(*mistake_link).clone()}
                     />
                 }
                 if *stage >= 6 {

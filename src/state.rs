@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use stackscope_core::load::RouteCost;
+use stackscope_core::mistake::MistakeRun;
 use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::seed::Design;
@@ -183,6 +184,9 @@ pub struct State {
     /// The monitoring dashboard, once run, and whether one is being run.
     pub monitor: Option<Shared<Result<Box<Dashboard>, String>>>,
     pub monitor_running: bool,
+    /// The mistaken-DELETE run (the backup panel), and whether one is running.
+    pub mistake: Option<Shared<Result<Box<MistakeRun>, String>>>,
+    pub mistake_running: bool,
     /// The last deploy of the pipeline panel, and whether one is running.
     pub pipeline: Option<Shared<Result<Box<PipelineResult>, String>>>,
     pub pipeline_running: bool,
@@ -241,6 +245,8 @@ impl State {
             costs: None,
             monitor: None,
             monitor_running: false,
+            mistake: None,
+            mistake_running: false,
             pipeline: None,
             pipeline_running: false,
             editor: EditorState::default(),
@@ -337,6 +343,9 @@ impl State {
             },
             Action::RunSweep => Command::Sweep,
             Action::RunMonitor(spec) => Command::Monitor { spec: spec.clone() },
+            Action::RunMistake(statement) => Command::Mistake {
+                statement: statement.clone(),
+            },
             Action::RunPipeline(spec) => Command::Pipeline { spec: *spec },
             Action::ReplaceScenario {
                 scenario,
@@ -524,6 +533,10 @@ impl State {
                 self.pipeline_running = false;
                 self.pipeline = Some(Shared::new(r));
             }
+            Reply::Mistake(r) => {
+                self.mistake_running = false;
+                self.mistake = Some(Shared::new(r));
+            }
         }
     }
 }
@@ -565,6 +578,8 @@ pub enum Action {
     RunDay,
     /// Compute the availability matrix.
     RunSweep,
+    /// Run the mistaken statement on the primary, then the restore (the backup panel).
+    RunMistake(String),
     /// Run the monitoring dashboard.
     RunMonitor(MonitorSpec),
     /// Build, test and roll out a release.
@@ -624,6 +639,7 @@ impl Reducible for State {
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.monitor_running = true,
+                    Action::RunMistake(_) => s.mistake_running = true,
                     Action::RunPipeline(_) => s.pipeline_running = true,
                     Action::RunDay => s.day_running = true,
                     _ => {}
@@ -688,6 +704,7 @@ impl Reducible for State {
             | Action::RunDemo(_)
             | Action::RunSweep
             | Action::RunMonitor(_)
+            | Action::RunMistake(_)
             | Action::RunPipeline(_)
             | Action::RunDay
             | Action::ReplaceScenario { .. }

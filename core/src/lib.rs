@@ -16,6 +16,7 @@ pub mod firewall;
 pub mod http;
 pub mod layers;
 pub mod load;
+pub mod mistake;
 pub mod monitor;
 #[cfg(feature = "engine")]
 pub mod net;

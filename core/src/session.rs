@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "engine")]
 pub use self::engine::Session;
 use crate::load::RouteCost;
+use crate::mistake::MistakeRun;
 use crate::scenario::{Change, Scenario};
 use crate::server::db::ConsoleResult;
 use crate::share::Share;
@@ -111,6 +112,9 @@ pub enum Command {
     Monitor { spec: crate::monitor::MonitorSpec },
     /// A release built, tested and rolled out (the seed's site).
     Pipeline { spec: crate::pipeline::PipelineSpec },
+    /// A mistaken statement replicated, then a restore from the dump (in
+    /// the world, when it is the redundant design).
+    Mistake { statement: String },
 }
 
 /// One stream of [`Command::Streams`].
@@ -193,6 +197,7 @@ pub enum Reply {
     RouteCosts(Result<Vec<RouteCost>, String>),
     Monitor(Result<Box<crate::monitor::Dashboard>, String>),
     Pipeline(Result<Box<crate::pipeline::PipelineResult>, String>),
+    Mistake(Result<Box<MistakeRun>, String>),
 }
 
 #[cfg(feature = "engine")]
@@ -300,6 +305,11 @@ mod engine {
                 Command::Monitor { spec } => {
                     let d = crate::monitor::run(&seed::simple_stack(), &spec);
                     return Reply::Monitor(d.map(Box::new));
+                }
+                Command::Mistake { statement } => {
+                    let spec = crate::mistake::MistakeSpec { statement };
+                    let r = crate::mistake::run(self.sim.scenario(), &spec);
+                    return Reply::Mistake(r.map(Box::new));
                 }
                 Command::Pipeline { spec } => {
                     let r = crate::pipeline::run(&seed::simple_stack(), &spec);

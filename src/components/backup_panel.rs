@@ -15,6 +15,16 @@ pub struct Props {
     /// The settings of a `#backup=…` link the page was opened with.
     #[prop_or_default]
     pub link: Option<Form>,
+    /// The mistaken-DELETE run, and whether one is running.
+    #[prop_or_default]
+    pub mistake: Option<Shared<Result<Box<stackscope_core::mistake::MistakeRun>, String>>>,
+    #[prop_or_default]
+    pub mistake_running: bool,
+    #[prop_or_default]
+    pub on_mistake: Callback<String>,
+    /// The statement of a `#mistake=…` link.
+    #[prop_or_default]
+    pub mistake_link: Option<String>,
 }
 
 /// The form's text, as typed.
@@ -349,6 +359,12 @@ pub fn BackupPanel(props: &Props) -> Html {
                 <a id="backup-link" class="day-link" href={share}>{ "Link to this failure" }</a>
             </div>
             <div aria-live="polite">{ body }</div>
+            <crate::components::mistake_run::MistakeRunView
+                result={props.mistake.clone()}
+                running={props.mistake_running}
+                on_run={props.on_mistake.clone()}
+                link={props.mistake_link.clone()}
+            />
         </section>
     }
 }

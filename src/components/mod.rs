@@ -23,6 +23,7 @@ pub mod layers_view;
 pub mod lesson_card;
 pub mod load_panel;
 pub mod maintenance_window;
+pub mod mistake_run;
 pub mod monitor_panel;
 pub mod nginx_editor;
 pub mod pipeline_panel;

@@ -91,6 +91,13 @@ test('no axe violations: the backup panel, and a schedule refused', async ({ pag
   await page.locator('#backup-every').fill('0');
   await expect(page.locator('#backup-error')).toBeVisible();
   await audit(page, 'backups refused');
+  await page.locator('#mistake-run').click();
+  await expect(page.locator('#mistake-table')).toBeVisible();
+  await audit(page, 'a mistake replicated');
+  await page.locator('#mistake-sql').fill('SELECT 1');
+  await page.locator('#mistake-run').click();
+  await expect(page.locator('#mistake-error')).toBeVisible();
+  await audit(page, 'a mistake refused');
 });
 
 test('no axe violations: the monitoring dashboard, and a rule refused', async ({ page }) => {

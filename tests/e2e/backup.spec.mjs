@@ -61,3 +61,63 @@ test('a #backup= link opens the panel with its settings', async ({ page }) => {
   await expect(page.locator('#link-error')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('a replica is not a backup, run: the DELETE reaches the replica, the dump brings the posts back', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./');
+  await page.locator('#mistake').scrollIntoViewIfNeeded();
+  await expect(page.locator('#mistake-sql')).toHaveValue('DELETE FROM posts');
+  await page.locator('#mistake-run').click();
+  const rows = page.locator('#mistake-table tbody tr');
+  await expect(rows).toHaveCount(5);
+  await expect(rows.nth(0)).toContainText('3, read from the replica');
+  await expect(rows.nth(1)).toContainText('DELETE FROM posts, on the primary: 3 rows changed');
+  // Within the 1.5 s lag the replica still lists them; after it, it does not.
+  await expect(rows.nth(2)).toContainText('1.75 s');
+  await expect(rows.nth(2)).toContainText('3, read from the replica');
+  await expect(rows.nth(3)).toContainText('0, read from the replica');
+  await expect(rows.nth(4)).toContainText('loaded from the last dump');
+  await expect(rows.nth(4)).toContainText('3, read from the replica');
+  await expect(page.locator('#mistake-summary')).toContainText('1.5 s later the page, which reads from the replica, lists 0 of the 3 posts');
+  // A narrower mistake loses only its rows; one that changes nothing gets a message.
+  await page.locator('#mistake-sql').fill('DELETE FROM posts WHERE id = 1');
+  await page.locator('#mistake-run').click();
+  await expect(rows.nth(3)).toContainText('2, read from the replica');
+  await page.locator('#mistake-sql').fill('DELETE FROM posts WHERE id = 999');
+  await page.locator('#mistake-run').click();
+  await expect(page.locator('#mistake-error')).toContainText('changed no rows');
+  await expect(page.locator('#mistake-sql')).toHaveValue('DELETE FROM posts WHERE id = 999');
+  // The learner's own world is untouched: the home page still lists its posts.
+  await page.locator('#go').click();
+  await expect(page.locator('table#steps tr.step', { hasText: '3 rows back' }).first()).toBeAttached();
+  expect(problems).toEqual([]);
+});
+
+for (const [width, height] of [[1280, 800], [390, 844]]) {
+  test(`the mistake's run fits its panel at ${width}×${height}`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await page.goto('./');
+    await page.locator('#mistake').scrollIntoViewIfNeeded();
+    await page.locator('#mistake-run').click();
+    await expect(page.locator('#mistake-table tbody tr')).toHaveCount(5);
+    const panel = await page.locator('#backup-panel').boundingBox();
+    for (const sel of ['#mistake-sql', '#mistake-run', '#mistake-table', '#mistake-summary']) {
+      const b = await page.locator(sel).boundingBox();
+      expect(b.x, sel).toBeGreaterThanOrEqual(panel.x - 0.5);
+      expect(b.x + b.width, sel).toBeLessThanOrEqual(panel.x + panel.width + 0.5);
+    }
+    await page.locator('#mistake').screenshot({ path: test.info().outputPath(`mistake-${width}.png`) });
+  });
+}
+
+test('a #mistake= link runs that statement at once, and the run links to itself', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./#mistake=DELETE%20FROM%20posts%20WHERE%20id%20%3D%201');
+  await expect(page.locator('#mistake-sql')).toHaveValue('DELETE FROM posts WHERE id = 1');
+  await expect(page.locator('#mistake-table tbody tr').nth(3)).toContainText('2, read from the replica');
+  await expect(page.locator('#mistake')).toBeInViewport();
+  await expect(page.locator('#mistake-link')).toHaveAttribute('href', '#mistake=DELETE%20FROM%20posts%20WHERE%20id%20%3D%201');
+  // The link is not a world link: no link error, the journey is the usual one.
+  await expect(page.locator('#link-error')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
