@@ -25,6 +25,8 @@ pub enum Place {
     Pipeline,
     /// The layers of this request (`#layers-panel`).
     Layers,
+    /// The backup panel's mistake run (`#mistake`).
+    Backups,
 }
 
 impl Place {
@@ -40,6 +42,7 @@ impl Place {
             Place::Monitoring => Some(("monitor-panel", "Go to the monitoring dashboard ↓")),
             Place::Pipeline => Some(("pipeline-panel", "Go to the deploy pipeline ↓")),
             Place::Layers => Some(("layers-panel", "Go to the layers of this request ↓")),
+            Place::Backups => Some(("mistake", "Go to the backups ↓")),
         }
     }
 }
@@ -68,7 +71,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 15] = [
+pub const LESSONS: [Lesson; 16] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -230,6 +233,16 @@ pub const LESSONS: [Lesson; 15] = [
         task: "On the monitoring dashboard, stop one server's application and watch when the alert fires; then do the same with two servers behind the balancer, and see what visitors and each server's agent saw.",
         place: Place::Monitoring,
         needs: &[Fact::SawAlertFire, Fact::SawServerOutOfRotation],
+    },
+    Lesson {
+        id: "backups",
+        title: "Backups, and why a replica is not one",
+        idea: "A backup is a copy of the data kept apart from the server, taken on a schedule (a nightly dump to another machine): when a disk dies or someone deletes the wrong rows, a new database is loaded from it, losing only what was written since. A replica protects availability, not the past: it repeats every statement the primary runs, mistakes included.",
+        url: HOME,
+        design: Design::Redundant,
+        task: "In the backup panel, run the mistaken DELETE: compare what the page lists before the replica replays it, after, and from the dump.",
+        place: Place::Backups,
+        needs: &[Fact::SawReplicaIsNotBackup],
     },
 ];
 

@@ -72,6 +72,9 @@ pub enum Fact {
     /// The pipeline rolled back a release that failed its health checks,
     /// and no visitor's request failed.
     SawAutoRollback,
+    /// A mistaken statement reached the replica (the page lost rows there)
+    /// and a database loaded from the dump had them again.
+    SawReplicaIsNotBackup,
 }
 
 impl Fact {
@@ -120,6 +123,9 @@ impl Fact {
             }
             Fact::SawVersionSkew => "deploy v2 with the pipeline on two servers",
             Fact::SawAutoRollback => "deploy v3 with the pipeline on two servers",
+            Fact::SawReplicaIsNotBackup => {
+                "run a mistaken DELETE in the backup panel and see the replica lose the rows"
+            }
         }
     }
 }
@@ -332,6 +338,11 @@ pub fn observe(s: &State) -> Vec<Fact> {
         }
         if d.out_of_rotation.is_some() {
             out.push(Fact::SawServerOutOfRotation);
+        }
+    }
+    if let Some(Ok(m)) = s.mistake.as_ref().map(|m| &*m.0) {
+        if m.after < m.before && m.restored == m.before {
+            out.push(Fact::SawReplicaIsNotBackup);
         }
     }
     if let Some(Ok(p)) = s.pipeline.as_ref().map(|p| &*p.0) {

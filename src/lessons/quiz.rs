@@ -505,6 +505,28 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 why,
             ))
         }
+        "backups" => {
+            let Some(Ok(m)) = s.mistake.as_ref().map(|m| &*m.0) else {
+                return Err("Run the mistaken DELETE in the backup panel first: the question is computed from it.".into());
+            };
+            let say = |n: usize| match n {
+                1 => "1 post".to_string(),
+                n => format!("{n} posts"),
+            };
+            let options: Vec<String> = (0..=m.before).map(say).collect();
+            Ok(question(
+                format!(
+                    "In your run, how many posts did the page list, read from the replica, once it had replayed \"{}\"?",
+                    m.statement
+                ),
+                options,
+                say(m.after),
+                format!(
+                    "The primary changed {} rows at 1.0 s; the replica replayed the same statement {:.1} s later, so from then on it listed {} of the {} posts. Only the database loaded from the dump, taken before the mistake, listed {} again.",
+                    m.changed, m.lag_s, m.after, m.before, m.restored
+                ),
+            ))
+        }
         _ => Err("No such lesson.".into()),
     }
 }

@@ -163,3 +163,31 @@ fn the_monitoring_question_reads_the_dashboard() {
     assert_eq!(answer("monitoring", &s), "1 min 15 s after it began");
     assert!(observe(&s).contains(&Fact::SawServerOutOfRotation));
 }
+
+#[test]
+fn the_backups_question_reads_the_mistake_run() {
+    use stackscope_core::mistake::{self, MistakeSpec};
+    let mut s = State::new(false, true);
+    assert!(for_lesson("backups", &s, &Progress::default()).is_err());
+    let world = stackscope_core::seed::redundant_stack();
+    let narrow = MistakeSpec {
+        statement: "DELETE FROM posts WHERE id = 1".into(),
+    };
+    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
+        mistake::run(&world, &narrow).unwrap(),
+    )))));
+    assert_eq!(answer("backups", &s), "2 posts");
+    assert!(observe(&s).contains(&Fact::SawReplicaIsNotBackup));
+    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
+        mistake::run(&world, &MistakeSpec::default()).unwrap(),
+    )))));
+    assert_eq!(answer("backups", &s), "0 posts");
+    // A statement that leaves the posts alone shows nothing about them.
+    let settings = MistakeSpec {
+        statement: "DELETE FROM settings".into(),
+    };
+    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
+        mistake::run(&world, &settings).unwrap(),
+    )))));
+    assert!(!observe(&s).contains(&Fact::SawReplicaIsNotBackup));
+}

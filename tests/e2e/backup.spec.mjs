@@ -121,3 +121,24 @@ test('a #mistake= link runs that statement at once, and the run links to itself'
   await expect(page.locator('#link-error')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('the backups lesson ticks after the mistake\'s run, and asks what the replica listed', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./#lesson=16.2');
+  await expect(page.locator('#lesson-title')).toContainText('Backups, and why a replica is not one');
+  const item = page.locator('#checklist li[data-lesson="backups"]');
+  await expect(item).not.toHaveClass(/done/);
+  await page.locator('#lesson a', { hasText: 'Go to the backups' }).click();
+  await expect(page.locator('#mistake')).toBeInViewport();
+  await page.locator('#mistake-sql').fill('DELETE FROM posts WHERE id = 1');
+  await page.locator('#mistake-run').click();
+  await expect(item).toHaveClass(/done/);
+  // The self-check is computed from this run.
+  await page.goto('./#lesson=16.3');
+  const q = page.locator('#lesson-question');
+  await expect(q).toContainText('once it had replayed "DELETE FROM posts WHERE id = 1"');
+  await q.locator('button.option', { hasText: '2 posts' }).click();
+  await expect(q.locator('.lesson-why')).toContainText('✓ Right');
+  await expect(q.locator('.lesson-why')).toContainText('it listed 2 of the 3 posts');
+  expect(problems).toEqual([]);
+});
