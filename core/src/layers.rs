@@ -148,6 +148,8 @@ fn http(trace: &Trace, stopped_below: &dyn Fn(&str) -> String) -> Layer {
     };
     let line = first_line(req);
     let target = line.split(' ').nth(1).unwrap_or("/");
+    // `GET /`, without the version.
+    let asked = line.rsplit_once(' ').map_or(line.as_str(), |(l, _)| l);
     let host = header(req, "host").unwrap_or_else(|| "(none)".into());
     let (summary, reach) = match response {
         Some(resp) => {
@@ -155,8 +157,7 @@ fn http(trace: &Trace, stopped_below: &dyn Fn(&str) -> String) -> Layer {
             let status = status.split_once(' ').map_or(status.as_str(), |(_, s)| s);
             (
                 format!(
-                    "{} → {status}: {} bytes of request, {} bytes of response, as text.",
-                    line.rsplit_once(' ').map_or(line.as_str(), |(l, _)| l),
+                    "{asked} → {status}: {} bytes of request, {} bytes of response, as text.",
                     req.len(),
                     resp.len()
                 ),
@@ -169,8 +170,7 @@ fn http(trace: &Trace, stopped_below: &dyn Fn(&str) -> String) -> Layer {
         }
         None => (
             format!(
-                "{} was sent ({} bytes); no response came back.",
-                line.rsplit_once(' ').map_or(line.as_str(), |(l, _)| l),
+                "{asked} was sent ({} bytes); no response came back.",
                 req.len()
             ),
             Reach::Failed,

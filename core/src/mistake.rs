@@ -21,6 +21,9 @@ use crate::{
     Simulator,
 };
 
+/// The mistake the run types unless the learner types another.
+pub const DEFAULT_STATEMENT: &str = "DELETE FROM posts";
+
 /// What to run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MistakeSpec {
@@ -31,7 +34,7 @@ pub struct MistakeSpec {
 impl Default for MistakeSpec {
     fn default() -> Self {
         MistakeSpec {
-            statement: "DELETE FROM posts".into(),
+            statement: DEFAULT_STATEMENT.into(),
         }
     }
 }
@@ -45,7 +48,7 @@ pub struct Moment {
     pub what: String,
     /// The posts the home page listed, when it was requested.
     pub posts_listed: Option<usize>,
-    /// Where its posts were read from ("the replica db-02", …).
+    /// Where its posts were read from ("the replica", "the primary").
     pub read_from: Option<String>,
 }
 

@@ -58,6 +58,25 @@ pub fn use_into_view_when_linked_result(id: &'static str, linked: bool, arrived:
     });
 }
 
+/// A panel opened by a link that asks for a run: it is scrolled into view
+/// once drawn and again when the result first arrives, and `on_run` is sent
+/// the link's settings once.
+#[hook]
+pub fn use_linked_run<T: Clone + 'static>(
+    id: &'static str,
+    link: Option<T>,
+    arrived: bool,
+    on_run: Callback<T>,
+) {
+    use_into_view_when_linked(id, link.is_some());
+    use_into_view_when_linked_result(id, link.is_some(), arrived);
+    use_effect_with((), move |_| {
+        if let Some(settings) = link {
+            on_run.emit(settings);
+        }
+    });
+}
+
 /// A [`DayField`] editing one text of a form kept in `state`.
 pub fn form_field<F: Clone + 'static>(
     state: &UseStateHandle<F>,

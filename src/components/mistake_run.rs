@@ -3,7 +3,7 @@
 //! replica before and after it replays the statement, then from a database
 //! loaded from the last dump. Shown inside the backup panel.
 
-use stackscope_core::mistake::MistakeRun;
+use stackscope_core::mistake::{MistakeRun, DEFAULT_STATEMENT as DEFAULT};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -51,8 +51,6 @@ pub fn link_of(sql: &str) -> String {
     )
 }
 
-const DEFAULT: &str = "DELETE FROM posts";
-
 /// What the run shows, in sentences computed from it.
 pub fn summary(r: &MistakeRun) -> String {
     format!(
@@ -67,20 +65,12 @@ pub fn MistakeRunView(props: &Props) -> Html {
         let link = props.link.clone();
         use_state(move || link.unwrap_or_else(|| DEFAULT.to_string()))
     };
-    crate::components::day_field::use_into_view_when_linked("mistake", props.link.is_some());
-    crate::components::day_field::use_into_view_when_linked_result(
+    crate::components::day_field::use_linked_run(
         "mistake",
-        props.link.is_some(),
+        props.link.clone(),
         props.result.is_some(),
+        props.on_run.clone(),
     );
-    {
-        let (on_run, link) = (props.on_run.clone(), props.link.clone());
-        use_effect_with((), move |_| {
-            if let Some(sql) = link {
-                on_run.emit(sql);
-            }
-        });
-    }
     let oninput = {
         let sql = sql.clone();
         Callback::from(move |e: InputEvent| {

@@ -179,20 +179,12 @@ pub fn PipelinePanel(props: &Props) -> Html {
         // Every choice is a select: the form is always a valid spec.
         use_state(move || link.unwrap_or_else(default_spec))
     };
-    crate::components::day_field::use_into_view_when_linked("pipeline-panel", props.link.is_some());
-    crate::components::day_field::use_into_view_when_linked_result(
+    crate::components::day_field::use_linked_run(
         "pipeline-panel",
-        props.link.is_some(),
+        props.link,
         props.result.is_some(),
+        props.on_run.clone(),
     );
-    {
-        let (on_run, link) = (props.on_run.clone(), props.link);
-        use_effect_with((), move |_| {
-            if let Some(spec) = link {
-                on_run.emit(spec);
-            }
-        });
-    }
     let spec = *form;
     let select = |id: &'static str,
                   label: &'static str,
