@@ -90,14 +90,21 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
             });
         }
         Topology::Redundant(c) => {
+            let pair = c.pair.as_ref();
             out.push(Group {
                 component: Component::LoadBalancer,
-                node: None,
-                title: format!("Load balancer {}", c.lb.ip),
+                node: pair.map(|_| 0),
+                title: match pair {
+                    Some(_) => format!("Load balancer {} (VRRP, {})", c.lb.hostname, c.lb.ip),
+                    None => format!("Load balancer {}", c.lb.ip),
+                },
                 toggles: {
                     let mut t = vec![toggle(
                         "lb-power".into(),
-                        "Power off the load balancer".into(),
+                        match pair {
+                            Some(_) => format!("Power off {}", c.lb.hostname),
+                            None => "Power off the load balancer".into(),
+                        },
                         "Off",
                         Change::LbPower(false),
                     )];
@@ -124,6 +131,19 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                     t
                 },
             });
+            if let Some(p) = pair {
+                out.push(Group {
+                    component: Component::LoadBalancer,
+                    node: Some(1),
+                    title: format!("Standby load balancer {} (VRRP)", p.hostname),
+                    toggles: vec![toggle(
+                        "lb2-power".into(),
+                        format!("Power off {}", p.hostname),
+                        "Off",
+                        Change::StandbyLbPower(false),
+                    )],
+                });
+            }
             for (i, w) in c.web.iter().enumerate() {
                 let n = i as u8;
                 out.push(Group {

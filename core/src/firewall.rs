@@ -591,7 +591,24 @@ pub fn balancer_rules() -> String {
 
 /// A web server: HTTP from the load balancer only, SSH from the admin network.
 pub fn web_rules(balancer: Ipv4Addr) -> String {
-    chain(&format!("        ip saddr {balancer} tcp dport 80 accept\n        ip saddr {ADMIN_NET} tcp dport 22 accept\n"))
+    web_rules_from(&[balancer])
+}
+
+/// A web server behind one or more balancers: HTTP from their private
+/// addresses only (a pair's standby too, or its requests are dropped the
+/// day it takes over), SSH from the admin network.
+pub fn web_rules_from(balancers: &[Ipv4Addr]) -> String {
+    let from = match balancers {
+        [one] => one.to_string(),
+        many => format!(
+            "{{ {} }}",
+            many.iter()
+                .map(Ipv4Addr::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    chain(&format!("        ip saddr {from} tcp dport 80 accept\n        ip saddr {ADMIN_NET} tcp dport 22 accept\n"))
 }
 
 /// A database: MySQL from the given clients only (the web servers, and the

@@ -330,7 +330,14 @@ fn tcp(trace: &Trace) -> Layer {
             continue;
         };
         steps.push(i);
-        first_at.get_or_insert(s.at_us);
+        // The round trip runs from the SYN that was answered (a pair's
+        // failover leaves earlier ones unanswered).
+        if connected_at.is_none()
+            && s.status == Status::Ok
+            && seg.iter().any(|g| g.contains("[SYN]"))
+        {
+            first_at = Some(s.at_us);
+        }
         failed |= s.status == Status::Fail;
         segments.extend(seg.iter().map(String::as_str));
         if s.status == Status::Ok && seg.iter().any(|g| g.contains("[ACK]")) {

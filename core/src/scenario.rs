@@ -26,6 +26,9 @@ pub struct Scenario {
 }
 
 /// How the site is deployed.
+// One per world, never in a collection or on a hot path: boxing the
+// cluster would only add an indirection to every match on it.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Topology {
     /// Everything on one machine: [`Scenario::server`].
@@ -270,6 +273,42 @@ pub struct Cluster {
     /// every connection in.
     #[serde(default)]
     pub firewalls: Vec<HostFirewall>,
+    /// A second balancer sharing the public address by VRRP (the scaled-up
+    /// design); `None`: the balancer is alone.
+    #[serde(default)]
+    pub pair: Option<Box<LbPair>>,
+}
+
+/// The balancer's twin: the same configuration on a second machine, a
+/// standby that takes the floating address (`lb.ip`) over by VRRP when it
+/// stops hearing the active one ([`crate::net::vrrp`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LbPair {
+    pub hostname: String,
+    pub powered_on: bool,
+    /// Its own address on the private network, where its connections to the
+    /// web servers come from.
+    pub inside_ip: Ipv4Addr,
+    /// keepalived's `advert_int`: how often the Master advertises.
+    pub advert_interval_us: u64,
+    /// The active balancer's VRRP priority (1 to 254; the higher wins).
+    pub priority_active: u8,
+    /// The standby's.
+    pub priority_standby: u8,
+}
+
+impl LbPair {
+    /// keepalived's defaults: an advert every second; priorities 150 and 100.
+    pub fn standard() -> Self {
+        LbPair {
+            hostname: "lb-02".into(),
+            powered_on: true,
+            inside_ip: Ipv4Addr::new(10, 0, 0, 3),
+            advert_interval_us: 1_000_000,
+            priority_active: 150,
+            priority_standby: 100,
+        }
+    }
 }
 
 /// The load balancer's address on the private network, where its
@@ -546,6 +585,8 @@ pub enum Fault {
     DnsWrongIp,
     /// The load balancer is powered off (redundant design only).
     LoadBalancerOff,
+    /// The scaled-up design's standby balancer (`lb-02`) loses power.
+    StandbyLbOff,
     /// The read replica is stopped (redundant design only).
     ReplicaStopped,
     /// The load balancer presents a certificate that has expired (HTTPS only).
@@ -557,7 +598,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 13] = [
+    pub const ALL: [Fault; 14] = [
         Fault::ServerPoweredOff,
         Fault::NginxStopped,
         Fault::AppStopped,
@@ -567,6 +608,7 @@ impl Fault {
         Fault::DnsRecordMissing,
         Fault::DnsWrongIp,
         Fault::LoadBalancerOff,
+        Fault::StandbyLbOff,
         Fault::ReplicaStopped,
         Fault::CertificateExpired,
         Fault::CertificateWrongName,
@@ -584,6 +626,7 @@ impl Fault {
             Fault::DnsRecordMissing => "DNS records deleted",
             Fault::DnsWrongIp => "DNS points at a wrong IP",
             Fault::LoadBalancerOff => "Load balancer powered off",
+            Fault::StandbyLbOff => "Standby load balancer powered off",
             Fault::ReplicaStopped => "Replica database stopped",
             Fault::CertificateExpired => "Certificate expired",
             Fault::CertificateWrongName => "Certificate for another name",
@@ -597,6 +640,7 @@ impl Fault {
             Fault::LoadBalancerOff | Fault::ReplicaStopped => {
                 matches!(topology, Topology::Redundant(_))
             }
+            Fault::StandbyLbOff => matches!(topology, Topology::Redundant(c) if c.pair.is_some()),
             Fault::CertificateExpired | Fault::CertificateWrongName | Fault::HttpsClosed => {
                 matches!(topology, Topology::Redundant(c) if c.lb.https.is_some())
             }
@@ -617,6 +661,7 @@ impl Fault {
             Fault::DnsRecordMissing => Change::DnsRecordMissing,
             Fault::DnsWrongIp => Change::DnsWrongIp,
             Fault::LoadBalancerOff => Change::LbPower(false),
+            Fault::StandbyLbOff => Change::StandbyLbPower(false),
             Fault::ReplicaStopped => Change::Replica(Stopped),
             Fault::CertificateExpired => Change::Certificate(Some(CertFault::Expired)),
             Fault::CertificateWrongName => Change::Certificate(Some(CertFault::ApexOnly)),
@@ -645,6 +690,8 @@ pub enum Change {
     Database(ProcessState),
     Replica(ProcessState),
     LbPower(bool),
+    /// The scaled-up design's standby balancer (`lb-02`) on or off.
+    StandbyLbPower(bool),
     DnsRecordMissing,
     DnsWrongIp,
     /// The DNS zones back as the world was built (handled by the simulator).
@@ -689,6 +736,7 @@ impl Change {
             Change::Database(_) => Some(Change::Database(Running)),
             Change::Replica(_) => Some(Change::Replica(Running)),
             Change::LbPower(_) => Some(Change::LbPower(true)),
+            Change::StandbyLbPower(_) => Some(Change::StandbyLbPower(true)),
             Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
             Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
             Change::Https(_) => Some(Change::Https(true)),
@@ -776,6 +824,14 @@ impl Change {
             Change::LbPower(on) => {
                 if let Topology::Redundant(c) = &mut s.topology {
                     c.lb.powered_on = on;
+                }
+            }
+            Change::StandbyLbPower(on) => {
+                if let Topology::Redundant(Cluster {
+                    pair: Some(pair), ..
+                }) = &mut s.topology
+                {
+                    pair.powered_on = on;
                 }
             }
             Change::DnsRecordMissing => {

@@ -246,6 +246,7 @@ pub fn redundant_stack() -> Scenario {
         replication_lag_us: 1_500_000,
         promote_after_us: 10_000_000,
         firewalls: Vec::new(),
+        pair: None,
     });
     s
 }
@@ -285,6 +286,28 @@ pub fn secured_stack() -> Scenario {
     s
 }
 
+/// The scaled-up design: the secured design with a second load balancer
+/// (`lb-02`, a standby) sharing the public address `8.8.8.8` with `lb-01`
+/// by VRRP, as keepalived does, so the balancer is no longer a single point
+/// of failure. The pair shares one configuration (certificate, firewall
+/// rules, health checks).
+pub fn scaled_stack() -> Scenario {
+    let mut s = secured_stack();
+    if let Topology::Redundant(c) = &mut s.topology {
+        let pair = crate::scenario::LbPair::standard();
+        // The web servers take HTTP from both balancers' private addresses.
+        let from = [LB_INSIDE_IP, pair.inside_ip];
+        let webs: Vec<String> = c.web.iter().map(|w| w.hostname.clone()).collect();
+        for f in &mut c.firewalls {
+            if webs.contains(&f.host) {
+                f.rules = crate::firewall::web_rules_from(&from);
+            }
+        }
+        c.pair = Some(Box::new(pair));
+    }
+    s
+}
+
 /// The designs a learner can switch between, in the course's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Design {
@@ -294,15 +317,23 @@ pub enum Design {
     Redundant,
     /// The redundant design with HTTPS terminated at the load balancer.
     Secured,
+    /// The secured design with a pair of load balancers (VRRP).
+    ScaledUp,
 }
 
 impl Design {
-    pub const ALL: [Design; 3] = [Design::OneServer, Design::Redundant, Design::Secured];
+    pub const ALL: [Design; 4] = [
+        Design::OneServer,
+        Design::Redundant,
+        Design::Secured,
+        Design::ScaledUp,
+    ];
 
     /// The design a world is built as.
     pub fn of(s: &Scenario) -> Design {
         match &s.topology {
             Topology::Single => Design::OneServer,
+            Topology::Redundant(c) if c.pair.is_some() => Design::ScaledUp,
             Topology::Redundant(c) if c.lb.https.is_some() => Design::Secured,
             Topology::Redundant(_) => Design::Redundant,
         }
@@ -314,6 +345,7 @@ impl Design {
             Design::OneServer => simple_stack(),
             Design::Redundant => redundant_stack(),
             Design::Secured => secured_stack(),
+            Design::ScaledUp => scaled_stack(),
         }
     }
 
@@ -322,6 +354,7 @@ impl Design {
             Design::OneServer => "One server",
             Design::Redundant => "Redundant design",
             Design::Secured => "Secured (HTTPS)",
+            Design::ScaledUp => "Balancer pair (VRRP)",
         }
     }
 
@@ -331,6 +364,7 @@ impl Design {
             Design::OneServer => "single",
             Design::Redundant => "redundant",
             Design::Secured => "secured",
+            Design::ScaledUp => "scaled",
         }
     }
 }

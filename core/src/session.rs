@@ -295,7 +295,9 @@ mod engine {
                     return Reply::Streams { tag, results };
                 }
                 Command::Sweep => {
-                    let rows = stream::sweep(&seed::simple_stack(), &seed::redundant_stack());
+                    let worlds: Vec<Scenario> =
+                        seed::Design::ALL.iter().map(|d| d.stack()).collect();
+                    let rows = stream::sweep(&worlds);
                     return Reply::Sweep(rows.map_err(|e| e.to_string()));
                 }
                 Command::RouteCosts { mix } => {
@@ -407,7 +409,11 @@ mod engine {
                 // the learner was on is asked for as https:// (plain http://
                 // still works, and shows the 301 to https://).
                 let input = match input.strip_prefix("http://") {
-                    Some(rest) if design == seed::Design::Secured => format!("https://{rest}"),
+                    Some(rest)
+                        if matches!(design, seed::Design::Secured | seed::Design::ScaledUp) =>
+                    {
+                        format!("https://{rest}")
+                    }
                     _ => input,
                 };
                 u.trace = Some((self.request(input), Show::Start));

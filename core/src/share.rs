@@ -53,6 +53,10 @@ pub struct Share {
     /// The secured design (the redundant one with HTTPS); older links lack it.
     #[serde(default)]
     pub secured: bool,
+    /// The design with a pair of balancers (the secured one plus `lb-02`);
+    /// older links lack it.
+    #[serde(default)]
+    pub scaled: bool,
     /// The session's events, in order; the last request is the one shown.
     #[serde(default)]
     pub events: Vec<Event>,
@@ -77,6 +81,7 @@ impl Share {
             v: VERSION,
             redundant,
             secured: design == seed::Design::Secured,
+            scaled: design == seed::Design::ScaledUp,
             events: events[skip..].to_vec(),
             step,
             scenario: None,
@@ -149,6 +154,7 @@ impl Share {
     pub fn baseline(&self) -> Scenario {
         match &self.scenario {
             Some(s) => s.clone(),
+            None if self.scaled => seed::scaled_stack(),
             None if self.secured => seed::secured_stack(),
             None if self.redundant => seed::redundant_stack(),
             None => seed::simple_stack(),

@@ -7,6 +7,7 @@
 use crate::browser;
 use crate::dns::resolver::{Resolution, Resolver};
 use crate::error::ScenarioError;
+use crate::net::vrrp::Vrrp;
 use crate::rng::Rng;
 use crate::scenario::{Change, ProcessState, Scenario, Topology};
 use crate::server::db::{Backend, ConsoleResult, Db, DbRoute, LogEntry};
@@ -32,6 +33,10 @@ pub struct Ctx<'a> {
     pub writes: Vec<LogEntry>,
     /// The TLS session the request travels in (HTTPS to the load balancer).
     pub tls: Option<Box<crate::tls::Session>>,
+    /// The balancer pair's power history (the scaled-up design).
+    pub vrrp: Vrrp,
+    /// The balancer that answered for the public address (a pair only).
+    pub balancer: Option<String>,
 }
 
 /// A step to record; `at_us` is taken from the clock.
@@ -59,6 +64,8 @@ impl<'a> Ctx<'a> {
             node: None,
             writes: Vec::new(),
             tls: None,
+            vrrp: Vrrp::default(),
+            balancer: None,
         }
     }
 
@@ -164,6 +171,8 @@ pub struct Simulator {
     router: Router,
     lb: LbState,
     replication: Replication,
+    /// When the balancer pair's machines lost or regained power.
+    vrrp: Vrrp,
     /// The latest session time the world has been advanced to.
     clock_us: u64,
 }
@@ -194,6 +203,7 @@ impl Simulator {
             replica,
             lb,
             replication: Replication::default(),
+            vrrp: Vrrp::default(),
             clock_us: 0,
         })
     }
@@ -241,6 +251,23 @@ impl Simulator {
     /// the load balancer's mind about it (0: never; empty for the single server).
     pub fn lb_changed_at(&self) -> Vec<u64> {
         self.lb.health.iter().map(|h| h.since_us).collect()
+    }
+
+    /// Who holds the public address at `at_us` when a pair of balancers
+    /// shares it: the holder's hostname (`None`: nobody) and since when.
+    /// `None` without a pair.
+    pub fn vip_holder(&self, at_us: u64) -> Option<(Option<String>, u64)> {
+        let Topology::Redundant(c) = &self.scenario.topology else {
+            return None;
+        };
+        let pair = c.pair.as_ref()?;
+        let (a, s) = (c.lb.powered_on, pair.powered_on);
+        let host = match self.vrrp.holder(pair, a, s, at_us) {
+            net::vrrp::Holder::Active => Some(c.lb.hostname.clone()),
+            net::vrrp::Holder::Standby => Some(pair.hostname.clone()),
+            net::vrrp::Holder::Nobody => None,
+        };
+        Some((host, self.vrrp.held_since(pair, a, s, at_us)))
     }
 
     /// True once the replica has been promoted to primary.
@@ -297,7 +324,23 @@ impl Simulator {
         self.advance(at_us);
         let primary_was_up = self.primary_up();
         match change {
+            Change::LbPower(on) | Change::StandbyLbPower(on) => {
+                let standby = matches!(change, Change::StandbyLbPower(_));
+                if let Topology::Redundant(c) = &self.scenario.topology {
+                    let was = if standby {
+                        c.pair.as_ref().map(|p| p.powered_on)
+                    } else {
+                        Some(c.lb.powered_on)
+                    };
+                    if was.is_some_and(|was| was != on) {
+                        self.vrrp.power(standby, on, at_us);
+                    }
+                }
+                change.apply_to(&mut self.scenario);
+            }
             Change::Restore => {
+                // As built: both balancers up, the active holding the address.
+                self.vrrp = Vrrp::default();
                 self.scenario = self.original.clone();
                 if let Topology::Redundant(c) = &self.scenario.topology {
                     self.lb = LbState::new(c);
@@ -435,6 +478,7 @@ impl Simulator {
         };
         let mut rng = Rng::for_request(self.scenario.seed, at_us);
         let mut ctx = Ctx::new(&self.scenario, &mut rng, at_us);
+        ctx.vrrp = self.vrrp;
         let (outcome, page) = run(
             &mut ctx,
             &mut self.resolver,
@@ -451,6 +495,7 @@ impl Simulator {
             outcome,
             page,
             spans: ctx.spans,
+            balancer: ctx.balancer,
         };
         self.replication.log.extend(writes);
         trace

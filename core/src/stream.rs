@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "engine")]
 use crate::error::ScenarioError;
 use crate::scenario::{Change, ProcessState, Scenario, Topology};
+use crate::seed::Design;
 #[cfg(feature = "engine")]
 use crate::sim::Simulator;
 #[cfg(feature = "engine")]
@@ -75,6 +76,8 @@ pub enum Noticed {
     ServerUp(u8),
     /// The replica became the primary.
     ReplicaPromoted,
+    /// The other balancer of a pair took the public address over (VRRP).
+    AddressMoved,
 }
 
 /// A whole stream.
@@ -212,6 +215,8 @@ struct Watch {
     promoted: bool,
     /// When the primary stopped (the promotion is due `promote_after_us` later).
     primary_down_since: Option<u64>,
+    /// Which balancer of a pair held the public address (`None` inside: nobody).
+    vip: Option<Option<String>>,
 }
 
 #[cfg(feature = "engine")]
@@ -221,6 +226,7 @@ impl Watch {
             lb: sim.lb_view(),
             promoted: sim.replica_promoted(),
             primary_down_since: None,
+            vip: sim.vip_holder(0).map(|(h, _)| h),
         }
     }
 
@@ -272,6 +278,31 @@ impl Watch {
             });
         }
         self.lb = now;
+        if let Some((holder, since)) = sim.vip_holder(at_us) {
+            if self.vip.as_ref() != Some(&holder) {
+                if let Some(host) = &holder {
+                    let label = match c.pair.as_ref() {
+                        Some(p) if *host == p.hostname => format!(
+                            "{host} takes {} over: it heard no VRRP advert from {} for {:.3} s",
+                            c.lb.ip,
+                            c.lb.hostname,
+                            crate::net::vrrp::master_down_interval_us(
+                                p.advert_interval_us,
+                                p.priority_standby
+                            ) as f64
+                                / 1e6
+                        ),
+                        _ => format!("{host} holds {} again (VRRP, the higher priority)", c.lb.ip),
+                    };
+                    out.push(Observed {
+                        at_us: since.min(at_us),
+                        what: Noticed::AddressMoved,
+                        label,
+                    });
+                }
+            }
+            self.vip = Some(holder);
+        }
         let promoted = sim.replica_promoted();
         if promoted && !self.promoted {
             let at = self
@@ -434,19 +465,45 @@ pub const SWEEP_URLS: [&str; 5] = [
     "http://www.foobar.com/search?q=Nginx",
 ];
 
-/// One row of the availability matrix.
+/// One design's cell of a sweep row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepCell {
+    pub design: Design,
+    /// Share of the mix that succeeded (`None`: the design has no such part).
+    pub share: Option<f64>,
+    /// The failed requests: `"status url"`.
+    pub failures: Vec<String>,
+    /// What the failure did to the design (`None`: no such part).
+    pub effect: Option<Effect>,
+    /// The slowest request of the stream, µs: a failover can delay
+    /// requests without losing any.
+    pub slowest_us: u64,
+    /// What the design did by itself after the failure (health checks, the
+    /// replica's promotion, a balancer taking the address over).
+    pub observed: Vec<Observed>,
+}
+
+/// One row of the availability matrix: one failure, every design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepRow {
     pub failure: String,
-    /// Share of the mix that succeeded on the single server (`None`: no such part).
-    pub single: Option<f64>,
-    pub redundant: Option<f64>,
-    /// The failed requests, for each topology: `"status url"`.
-    pub single_failures: Vec<String>,
-    pub redundant_failures: Vec<String>,
-    /// What the failure did to each design (`None`: no such part).
-    pub single_effect: Option<Effect>,
-    pub redundant_effect: Option<Effect>,
+    pub cells: Vec<SweepCell>,
+}
+
+impl SweepRow {
+    pub fn cell(&self, design: Design) -> Option<&SweepCell> {
+        self.cells.iter().find(|c| c.design == design)
+    }
+
+    /// The share that succeeded in a design (`None`: no such part, or the
+    /// design was not swept).
+    pub fn share(&self, design: Design) -> Option<f64> {
+        self.cell(design).and_then(|c| c.share)
+    }
+
+    pub fn effect(&self, design: Design) -> Option<&Effect> {
+        self.cell(design).and_then(|c| c.effect.as_ref())
+    }
 }
 
 /// What failing one part did to a design, computed from its stream.
@@ -534,7 +591,10 @@ impl Effect {
         let fix = r.observed.iter().find(|o| {
             o.at_us >= failed_at_us
                 && o.at_us > last_failure_us
-                && matches!(o.what, Noticed::ServerDown(_) | Noticed::ReplicaPromoted)
+                && matches!(
+                    o.what,
+                    Noticed::ServerDown(_) | Noticed::ReplicaPromoted | Noticed::AddressMoved
+                )
         });
         let (after_us, how) = match fix {
             Some(o) => (o.at_us - failed_at_us, Some(o.clone())),
@@ -559,53 +619,59 @@ impl Effect {
     }
 }
 
-/// The failures the sweep injects: (name, change on the single server, change on the redundant design).
-pub fn sweep_failures() -> Vec<(&'static str, Option<Change>, Option<Change>)> {
+/// A failure the sweep injects: its name, and the change that injects it
+/// in a design (`None`: the design has no such part).
+pub type SweepFailure = (&'static str, fn(Design) -> Option<Change>);
+
+/// The failures the sweep injects: a name, and the change that injects it
+/// in a design (`None`: the design has no such part). The web server is
+/// the single server in the one-server design and `web-01` elsewhere.
+pub fn sweep_failures() -> Vec<SweepFailure> {
     use ProcessState::Stopped;
+    fn behind_lb(d: Design) -> bool {
+        d != Design::OneServer
+    }
+    fn web(d: Design) -> Option<u8> {
+        behind_lb(d).then_some(0)
+    }
     vec![
-        (
-            "DNS records deleted",
-            Some(Change::DnsRecordMissing),
-            Some(Change::DnsRecordMissing),
-        ),
-        (
-            "Load balancer powered off",
-            None,
-            Some(Change::LbPower(false)),
-        ),
-        (
-            "A web server powered off",
-            Some(Change::ServerPower(None, false)),
-            Some(Change::ServerPower(Some(0), false)),
-        ),
-        (
-            "Nginx stopped on a web server",
-            Some(Change::Nginx(None, Stopped)),
-            Some(Change::Nginx(Some(0), Stopped)),
-        ),
-        (
-            "Application stopped on a web server",
-            Some(Change::App(None, Stopped)),
-            Some(Change::App(Some(0), Stopped)),
-        ),
-        (
-            "Primary database stopped",
-            Some(Change::Database(Stopped)),
-            Some(Change::Database(Stopped)),
-        ),
-        (
-            "Replica database stopped",
-            None,
-            Some(Change::Replica(Stopped)),
-        ),
+        ("DNS records deleted", |_| Some(Change::DnsRecordMissing)),
+        ("Load balancer powered off", |d| {
+            behind_lb(d).then_some(Change::LbPower(false))
+        }),
+        ("Standby load balancer powered off", |d| {
+            (d == Design::ScaledUp).then_some(Change::StandbyLbPower(false))
+        }),
+        ("A web server powered off", |d| {
+            Some(Change::ServerPower(web(d), false))
+        }),
+        ("Nginx stopped on a web server", |d| {
+            Some(Change::Nginx(web(d), Stopped))
+        }),
+        ("Application stopped on a web server", |d| {
+            Some(Change::App(web(d), Stopped))
+        }),
+        ("Primary database stopped", |_| {
+            Some(Change::Database(Stopped))
+        }),
+        ("Replica database stopped", |d| {
+            behind_lb(d).then_some(Change::Replica(Stopped))
+        }),
     ]
 }
 
 /// The stream each failure is measured with: the mix, 20 requests over 30 s
-/// from the moment of the failure (so detection and failover time count).
-pub fn sweep_spec() -> StreamSpec {
+/// from the moment of the failure (so detection and failover time count),
+/// over HTTPS where the design serves it.
+pub fn sweep_spec(https: bool) -> StreamSpec {
     StreamSpec {
-        urls: SWEEP_URLS.iter().map(|s| s.to_string()).collect(),
+        urls: SWEEP_URLS
+            .iter()
+            .map(|s| match s.strip_prefix("http://") {
+                Some(rest) if https => format!("https://{rest}"),
+                _ => s.to_string(),
+            })
+            .collect(),
         start_us: 1_000_000,
         every_us: 1_500_000,
         count: 20,
@@ -613,14 +679,23 @@ pub fn sweep_spec() -> StreamSpec {
 }
 
 #[cfg(feature = "engine")]
-type Measured = (Option<f64>, Vec<String>, Option<Effect>);
-
-#[cfg(feature = "engine")]
-fn measure(scenario: &Scenario, change: Option<Change>) -> Result<Measured, ScenarioError> {
+fn measure(
+    scenario: &Scenario,
+    design: Design,
+    change: Option<Change>,
+) -> Result<SweepCell, ScenarioError> {
     let Some(change) = change else {
-        return Ok((None, Vec::new(), None));
+        return Ok(SweepCell {
+            design,
+            share: None,
+            failures: Vec::new(),
+            effect: None,
+            slowest_us: 0,
+            observed: Vec::new(),
+        });
     };
-    let spec = sweep_spec();
+    let https = matches!(&scenario.topology, Topology::Redundant(c) if c.lb.https.is_some());
+    let spec = sweep_spec(https);
     let events = [Event {
         at_us: spec.start_us,
         change,
@@ -633,28 +708,35 @@ fn measure(scenario: &Scenario, change: Option<Change>) -> Result<Measured, Scen
         .filter(|p| !p.ok)
         .map(|p| format!("{} {}", p.status, p.url))
         .collect();
-    let effect = Effect::of(&r, spec.start_us);
-    Ok((Some(r.availability()), failures, Some(effect)))
+    Ok(SweepCell {
+        design,
+        share: Some(r.availability()),
+        failures,
+        effect: Some(Effect::of(&r, spec.start_us)),
+        slowest_us: r.points.iter().map(|p| p.latency_us).max().unwrap_or(0),
+        observed: r.observed.clone(),
+    })
 }
 
-/// Fails each component in turn, on both designs, and measures what share of
-/// the request mix still succeeds, and whether the service stopped or only
-/// lost requests until the failure was noticed.
+/// Fails each part in turn, in every world given (one per design), and
+/// measures what share of the request mix still succeeds, and whether the
+/// service stopped or only lost (or delayed) requests until the failure
+/// was worked around.
 #[cfg(feature = "engine")]
-pub fn sweep(single: &Scenario, redundant: &Scenario) -> Result<Vec<SweepRow>, ScenarioError> {
+pub fn sweep(worlds: &[Scenario]) -> Result<Vec<SweepRow>, ScenarioError> {
     sweep_failures()
         .into_iter()
-        .map(|(name, s, r)| {
-            let (single_share, single_failures, single_effect) = measure(single, s)?;
-            let (redundant_share, redundant_failures, redundant_effect) = measure(redundant, r)?;
+        .map(|(name, change)| {
+            let cells = worlds
+                .iter()
+                .map(|w| {
+                    let design = Design::of(w);
+                    measure(w, design, change(design))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(SweepRow {
                 failure: name.to_string(),
-                single: single_share,
-                redundant: redundant_share,
-                single_failures,
-                redundant_failures,
-                single_effect,
-                redundant_effect,
+                cells,
             })
         })
         .collect()

@@ -363,6 +363,10 @@ pub struct Trace {
     pub page: Page,
     /// Server-side spans (Nginx, application, database) for the waterfall.
     pub spans: Vec<Span>,
+    /// The balancer that answered for the public address, when a pair
+    /// shares it (the scaled-up design): `lb-01` or, after a failover, `lb-02`.
+    #[serde(default)]
+    pub balancer: Option<String>,
 }
 
 impl Trace {

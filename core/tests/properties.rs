@@ -270,6 +270,7 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
         state().prop_map(Change::Database),
         state().prop_map(Change::Replica),
         any::<bool>().prop_map(Change::LbPower),
+        any::<bool>().prop_map(Change::StandbyLbPower),
         Just(Change::DnsRecordMissing),
         Just(Change::DnsWrongIp),
         (
@@ -284,13 +285,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: capped(2000), ..ProptestConfig::default() })]
 
     #[test]
-    fn any_sequence_of_changes_over_time_gives_traces_on_both_designs(
-        redundant in any::<bool>(),
+    fn any_sequence_of_changes_over_time_gives_traces_in_every_design(
+        design in 0usize..4,
         events in proptest::collection::vec((0u64..60_000_000, any_change()), 0..12),
         every in 1u64..3_000_000,
     ) {
         use stackscope_core::stream::{self, Event, StreamSpec};
-        let s = if redundant { stackscope_core::seed::redundant_stack() } else { Scenario::default() };
+        let s = stackscope_core::seed::Design::ALL[design].stack();
         let events: Vec<Event> = events
             .into_iter()
             .map(|(at_us, change)| Event { at_us, change, label: String::new() })
@@ -318,7 +319,7 @@ proptest! {
     /// so), and a fresh world's cache is empty too.
     #[test]
     fn faults_then_repairs_leave_a_world_like_a_fresh_one(
-        redundant in any::<bool>(),
+        design in 0usize..4,
         steps in proptest::collection::vec((0usize..16, any::<bool>(), 1u64..30), 0..10),
         restore_at_end in any::<bool>(),
         url in prop_oneof![
@@ -328,7 +329,7 @@ proptest! {
         ],
     ) {
         use stackscope_core::Change;
-        let world = if redundant { stackscope_core::seed::redundant_stack() } else { Scenario::default() };
+        let world = stackscope_core::seed::Design::ALL[design].stack();
         let faults: Vec<Fault> = Fault::ALL.iter().copied().filter(|f| f.applies_to(&world.topology)).collect();
         let mut sim = Simulator::new(world.clone()).unwrap();
         let mut t = 0u64;

@@ -319,44 +319,67 @@ fn primary_database_failure_fails_writes_until_the_replica_is_promoted() {
 
 #[test]
 fn the_sweep_matrix_shows_the_single_points_of_failure() {
-    let rows = stream::sweep(&Scenario::default(), &redundant_stack()).unwrap();
+    use stackscope_core::seed::Design::{self, *};
+    use stackscope_core::stream::{Effect, Noticed};
+    let worlds: Vec<Scenario> = Design::ALL.iter().map(|d| d.stack()).collect();
+    let rows = stream::sweep(&worlds).unwrap();
     let row = |name: &str| rows.iter().find(|r| r.failure == name).unwrap().clone();
     // The single server: any part down and (nearly) everything fails.
-    assert_eq!(row("A web server powered off").single, Some(0.0));
-    assert_eq!(row("Nginx stopped on a web server").single, Some(0.0));
+    assert_eq!(row("A web server powered off").share(OneServer), Some(0.0));
+    assert_eq!(
+        row("Nginx stopped on a web server").share(OneServer),
+        Some(0.0)
+    );
     // Static files survive the application being down: Nginx serves them.
-    assert_eq!(row("Application stopped on a web server").single, Some(0.2));
+    assert_eq!(
+        row("Application stopped on a web server").share(OneServer),
+        Some(0.2)
+    );
     // The redundant design survives losing a web server.
-    assert_eq!(row("A web server powered off").redundant, Some(1.0));
-    assert_eq!(row("Nginx stopped on a web server").redundant, Some(1.0));
-    assert_eq!(row("Replica database stopped").redundant, Some(1.0));
-    assert_eq!(row("Replica database stopped").single, None);
+    assert_eq!(row("A web server powered off").share(Redundant), Some(1.0));
+    assert_eq!(
+        row("Nginx stopped on a web server").share(Redundant),
+        Some(1.0)
+    );
+    assert_eq!(row("Replica database stopped").share(Redundant), Some(1.0));
+    assert_eq!(row("Replica database stopped").share(OneServer), None);
     // What stays a single point of failure: the load balancer and DNS.
-    assert_eq!(row("Load balancer powered off").redundant, Some(0.0));
-    assert_eq!(row("DNS records deleted").redundant, Some(0.0));
-    assert_eq!(row("DNS records deleted").single, Some(0.0));
+    assert_eq!(row("Load balancer powered off").share(Redundant), Some(0.0));
+    assert_eq!(row("DNS records deleted").share(Redundant), Some(0.0));
+    assert_eq!(row("DNS records deleted").share(OneServer), Some(0.0));
     // A primary database failure: writes fail until promotion, reads go on.
     let db = row("Primary database stopped");
-    let (s, r) = (db.single.unwrap(), db.redundant.unwrap());
+    let (s, r) = (db.share(OneServer).unwrap(), db.share(Redundant).unwrap());
     assert!(r > s && r < 1.0, "single {s}, redundant {r}");
 
     // A single point of failure is a part whose failure stops the service;
     // requests lost until the failure is noticed are detection time.
-    use stackscope_core::stream::{Effect, Noticed};
-    let spofs: Vec<String> = rows
-        .iter()
-        .filter(|r| r.redundant_effect.as_ref().is_some_and(Effect::is_spof))
-        .map(|r| r.failure.clone())
-        .collect();
-    assert_eq!(spofs, ["DNS records deleted", "Load balancer powered off"]);
+    let spofs = |d: Design| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.effect(d).is_some_and(Effect::is_spof))
+            .map(|r| r.failure.clone())
+            .collect()
+    };
+    assert_eq!(
+        spofs(Redundant),
+        ["DNS records deleted", "Load balancer powered off"]
+    );
+    // HTTPS and firewalls change nothing to that: the secured design's lone
+    // balancer is still one.
+    assert_eq!(
+        spofs(Secured),
+        ["DNS records deleted", "Load balancer powered off"]
+    );
+    // The pair leaves DNS (and the shared database writer's promotion time).
+    assert_eq!(spofs(ScaledUp), ["DNS records deleted"]);
     // Every part of the single server is one (static files alone are not the service).
     assert!(rows
         .iter()
-        .all(|r| r.single_effect.as_ref().is_none_or(Effect::is_spof)));
+        .all(|r| r.effect(OneServer).is_none_or(Effect::is_spof)));
     // The application stopped on web-01: one request lost before the health
     // checks took web-01 out of rotation, 3 s after the failure (checks at
     // 2 s and 4 s, 2 failures needed).
-    match row("Application stopped on a web server").redundant_effect {
+    match row("Application stopped on a web server").effect(Redundant) {
         Some(Effect::Detected {
             lost: 1,
             sent: 20,
@@ -366,7 +389,7 @@ fn the_sweep_matrix_shows_the_single_points_of_failure() {
         other => panic!("{other:?}"),
     }
     // The primary stopped: two post pages lost until the replica's promotion, 10 s later.
-    match db.redundant_effect {
+    match db.effect(Redundant) {
         Some(Effect::Detected {
             lost: 2,
             sent: 20,
@@ -376,9 +399,36 @@ fn the_sweep_matrix_shows_the_single_points_of_failure() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        row("A web server powered off").redundant_effect,
-        Some(Effect::Survived)
+        row("A web server powered off").effect(Redundant),
+        Some(&Effect::Survived)
     );
+    // The pair: losing lb-01 at 1 s loses nothing; lb-02 takes 8.8.8.8
+    // over at 4.609375 s (the advert at 1 s, then 3.609375 s) and the
+    // requests sent meanwhile wait for the SYN retransmission that reaches it.
+    let lb = row("Load balancer powered off");
+    let cell = lb.cell(ScaledUp).unwrap();
+    assert_eq!(cell.effect, Some(Effect::Survived));
+    assert_eq!(cell.share, Some(1.0));
+    assert!(
+        cell.slowest_us > 3_000_000 && cell.slowest_us < 5_000_000,
+        "{}",
+        cell.slowest_us
+    );
+    let moved = cell
+        .observed
+        .iter()
+        .find(|o| o.what == Noticed::AddressMoved)
+        .unwrap();
+    assert_eq!(moved.at_us, 4_609_375);
+    assert!(
+        moved.label.starts_with("lb-02 takes 8.8.8.8 over"),
+        "{}",
+        moved.label
+    );
+    // Its standby alone off: nothing seen.
+    let standby = row("Standby load balancer powered off");
+    assert_eq!(standby.effect(ScaledUp), Some(&Effect::Survived));
+    assert_eq!(standby.share(Secured), None);
 }
 
 #[test]

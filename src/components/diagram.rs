@@ -1,5 +1,6 @@
 //! The SVG diagram: every component, the links between them and the moving packet.
 
+use stackscope_core::scenario::Cluster;
 use stackscope_core::{Change, Component, Scenario, Status, Step, Topology};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -35,15 +36,53 @@ fn per_server(c: Component) -> bool {
     matches!(c, Component::Server | Component::Nginx | Component::App)
 }
 
+/// The balancer boxes: one (`None`), or a VRRP pair, `lb-01` (`Some(0)`)
+/// and `lb-02` (`Some(1)`).
+fn balancers(pair: bool) -> Vec<Option<u8>> {
+    if pair {
+        vec![Some(0), Some(1)]
+    } else {
+        vec![None]
+    }
+}
+
+/// True when the world's balancer is a VRRP pair.
+fn has_pair(world: &Scenario) -> bool {
+    matches!(&world.topology, Topology::Redundant(c) if c.pair.is_some())
+}
+
+/// The box a step's end is drawn at: a balancer of a pair is the one the
+/// trace says answered (`lb-01` when nobody did), a per-server box the
+/// step's web server.
+fn node_of(s: &Step, end: Component, lb: Option<u8>) -> Option<u8> {
+    if end == Component::LoadBalancer {
+        lb
+    } else {
+        s.node
+    }
+}
+
+/// Which balancer box a trace's balancer steps belong to.
+fn lb_node(trace: Option<&TraceRef>, world: &Scenario) -> Option<u8> {
+    let Topology::Redundant(c) = &world.topology else {
+        return None;
+    };
+    let pair = c.pair.as_ref()?;
+    let by_standby = trace
+        .and_then(|t| t.balancer.as_deref())
+        .is_some_and(|b| b == pair.hostname);
+    Some(u8::from(by_standby))
+}
+
 /// The boxes drawn in each design, in drawing order.
-fn nodes(redundant: bool) -> Vec<Node> {
+fn nodes(redundant: bool, pair: bool) -> Vec<Node> {
     use Component::*;
     let common = [
         Browser, Resolver, RootDns, TldDns, AuthDns, Internet, OtherHost,
     ];
     let mut v: Vec<Node> = common.iter().map(|&c| (c, None)).collect();
     if redundant {
-        v.push((LoadBalancer, None));
+        v.extend(balancers(pair).into_iter().map(|b| (LoadBalancer, b)));
         for n in 0..2 {
             v.push((Server, Some(n)));
             v.push((Nginx, Some(n)));
@@ -82,7 +121,11 @@ pub fn anchor(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64) {
         Component::Internet => (430.0, 330.0),
         Component::OtherHost if redundant => (430.0, 525.0),
         Component::OtherHost => (430.0, 500.0),
-        Component::LoadBalancer => (600.0, 330.0),
+        Component::LoadBalancer => match node {
+            None => (600.0, 330.0),
+            Some(0) => (600.0, 250.0),
+            Some(_) => (600.0, 440.0),
+        },
         Component::Server if redundant => (835.0, 198.0 + web_dy(node)),
         Component::Nginx if redundant => (755.0, 250.0 + web_dy(node)),
         Component::App if redundant => (915.0, 250.0 + web_dy(node)),
@@ -132,7 +175,13 @@ pub fn toggle_pos(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64,
         (Component::Nginx, false) => (745.0, 265.0, Align::Right),
         (Component::App, false) => (745.0, 375.0, Align::Right),
         (Component::Database, false) => (745.0, 485.0, Align::Right),
-        (Component::LoadBalancer, _) => (600.0, 392.0, Align::Center),
+        (Component::LoadBalancer, _) => match node {
+            None => (600.0, 392.0, Align::Center),
+            // lb-01's four toggles in two rows between the two boxes;
+            // lb-02's one to its left, under the internet cloud.
+            Some(0) => (600.0, 345.0, Align::Center),
+            Some(_) => (518.0, 440.0, Align::Right),
+        },
         (Component::Server, true) => (982.0, 194.0 + dy, Align::Right),
         (Component::Nginx, true) => (755.0, 298.0 + dy, Align::Center),
         (Component::App, true) => (915.0, 298.0 + dy, Align::Center),
@@ -146,7 +195,7 @@ pub fn toggle_pos(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64,
 }
 
 /// The links drawn between boxes; `true` draws a faint (dashed) link.
-fn links(redundant: bool) -> Vec<(Node, Node, bool)> {
+fn links(redundant: bool, pair: bool) -> Vec<(Node, Node, bool)> {
     use Component::*;
     let one = |c| (c, None);
     let mut v = vec![
@@ -158,10 +207,21 @@ fn links(redundant: bool) -> Vec<(Node, Node, bool)> {
         (one(Internet), one(OtherHost), true),
     ];
     if redundant {
-        v.push((one(Internet), one(LoadBalancer), false));
+        for b in balancers(pair) {
+            // The standby's links are faint: it carries traffic only after
+            // taking the address over.
+            let standby = b == Some(1);
+            v.push((one(Internet), (LoadBalancer, b), standby));
+            for n in 0..2 {
+                v.push(((LoadBalancer, b), (Nginx, Some(n)), standby));
+            }
+        }
+        if pair {
+            // VRRP adverts between the two.
+            v.push(((LoadBalancer, Some(0)), (LoadBalancer, Some(1)), true));
+        }
         for n in 0..2 {
             let at = |c| (c, Some(n));
-            v.push((one(LoadBalancer), at(Nginx), false));
             v.push((at(Nginx), at(App), false));
             v.push((at(App), one(Database), false));
             v.push((at(App), one(Replica), false));
@@ -202,8 +262,12 @@ fn crosses_internet(s: &Step) -> bool {
     (s.from == Component::Browser && far(s.to)) || (s.to == Component::Browser && far(s.from))
 }
 
-/// True when end `end` of step `s` is box `(c, node)`.
-fn is_end(s: &Step, end: Component, (c, node): Node) -> bool {
+/// True when end `end` of step `s` is box `(c, node)`; `lb` is the
+/// balancer box of a pair that the trace went through.
+fn is_end(s: &Step, end: Component, (c, node): Node, lb: Option<u8>) -> bool {
+    if c == Component::LoadBalancer {
+        return end == c && node == lb;
+    }
     if node.is_none() || !per_server(c) {
         return end == c;
     }
@@ -213,13 +277,13 @@ fn is_end(s: &Step, end: Component, (c, node): Node) -> bool {
 }
 
 /// True when step `s` touches box `n` (its ends, or the internet it crosses).
-fn touches(s: &Step, n: Node) -> bool {
-    is_end(s, s.from, n)
-        || is_end(s, s.to, n)
+fn touches(s: &Step, n: Node, lb: Option<u8>) -> bool {
+    is_end(s, s.from, n, lb)
+        || is_end(s, s.to, n, lb)
         || (n.0 == Component::Internet && crosses_internet(s))
 }
 
-fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Node) -> Mark + '_ {
+fn marks(trace: Option<&TraceRef>, cursor: usize, lb: Option<u8>) -> impl Fn(Node) -> Mark + '_ {
     move |n| {
         let Some(trace) = trace else {
             return Mark::default();
@@ -227,15 +291,15 @@ fn marks(trace: Option<&TraceRef>, cursor: usize) -> impl Fn(Node) -> Mark + '_ 
         let upto = trace.steps.iter().take(cursor + 1);
         let mut m = Mark::default();
         for s in upto {
-            if touches(s, n) {
+            if touches(s, n, lb) {
                 m.visited = true;
             }
-            if s.status == Status::Fail && is_end(s, s.to, n) {
+            if s.status == Status::Fail && is_end(s, s.to, n, lb) {
                 m.failed = true;
             }
         }
         if let Some(s) = trace.steps.get(cursor) {
-            m.active = touches(s, n);
+            m.active = touches(s, n, lb);
         }
         m
     }
@@ -351,6 +415,25 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                 <text class="sub" x={x.to_string()} y={(y - 32.0).to_string()}>{ "port 80" }</text>
             </>
         },
+        Component::LoadBalancer if node.is_some() => {
+            let (host, prio) = match &world.topology {
+                Topology::Redundant(Cluster {
+                    lb, pair: Some(p), ..
+                }) => match node {
+                    Some(0) => (lb.hostname.clone(), p.priority_active),
+                    _ => (p.hostname.clone(), p.priority_standby),
+                },
+                _ => Default::default(),
+            };
+            html! {
+                <>
+                    { rect(x, y, 160.0, 62.0, "shape") }
+                    <text class="sub" x={x.to_string()} y={(y + 21.0).to_string()}>
+                        { format!("{host} · VRRP {prio}") }
+                    </text>
+                </>
+            }
+        }
         Component::LoadBalancer => html! {
             <>
                 { rect(x, y, 160.0, 70.0, "shape") }
@@ -410,6 +493,20 @@ fn short_label(c: Component, redundant: bool) -> &'static str {
 
 /// The box's name for screen readers ("Nginx on web-02").
 fn long_label((c, node): Node, world: &Scenario) -> String {
+    if let (Component::LoadBalancer, Topology::Redundant(cl), Some(n)) = (c, &world.topology, node)
+    {
+        return match (&cl.pair, n) {
+            (Some(p), 1) => format!(
+                "Standby load balancer {} (VRRP priority {})",
+                p.hostname, p.priority_standby
+            ),
+            (Some(p), _) => format!(
+                "Load balancer {} (VRRP priority {}), sharing {}",
+                cl.lb.hostname, p.priority_active, cl.lb.ip
+            ),
+            (None, _) => c.label().to_string(),
+        };
+    }
     match (&world.topology, node) {
         (Topology::Redundant(cl), Some(n)) => {
             let host = cl
@@ -459,6 +556,9 @@ fn down_word((c, node): Node, world: &Scenario) -> Option<&'static str> {
         (Topology::Redundant(cl), _) => {
             let w = cl.web.get(usize::from(node.unwrap_or(0)));
             match c {
+                Component::LoadBalancer if node == Some(1) => {
+                    cl.pair.as_ref().and_then(|p| off(p.powered_on))
+                }
                 Component::LoadBalancer => off(cl.lb.powered_on),
                 Component::Server => w.and_then(|w| off(w.powered_on)),
                 Component::Nginx => w.and_then(|w| word(w.nginx)),
@@ -474,7 +574,9 @@ fn down_word((c, node): Node, world: &Scenario) -> Option<&'static str> {
 
 #[component]
 pub fn Diagram(props: &Props) -> Html {
-    let mark = marks(props.trace.as_ref(), props.cursor);
+    let lb = lb_node(props.trace.as_ref(), &props.world);
+    let pair = has_pair(&props.world);
+    let mark = marks(props.trace.as_ref(), props.cursor, lb);
     let step = props
         .trace
         .as_ref()
@@ -496,8 +598,8 @@ pub fn Diagram(props: &Props) -> Html {
     let flight = step.as_ref().and_then(|s| {
         (s.from != s.to).then(|| {
             (
-                packet_at(s.from, s.node, redundant),
-                packet_at(s.to, s.node, redundant),
+                packet_at(s.from, node_of(s, s.from, lb), redundant),
+                packet_at(s.to, node_of(s, s.to, lb), redundant),
             )
         })
     });
@@ -512,8 +614,8 @@ pub fn Diagram(props: &Props) -> Html {
     }
 
     let world = &*props.world;
-    let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a) && is_end(s, s.to, b);
-    let links = links(redundant).into_iter().map(|(a, b, faint)| {
+    let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a, lb) && is_end(s, s.to, b, lb);
+    let links = links(redundant, pair).into_iter().map(|(a, b, faint)| {
         let (x1, y1) = anchor(a.0, a.1, redundant);
         let (x2, y2) = anchor(b.0, b.1, redundant);
         let on_path = step
@@ -525,7 +627,7 @@ pub fn Diagram(props: &Props) -> Html {
         }
     });
 
-    let boxes = nodes(redundant).into_iter().map(|n| {
+    let boxes = nodes(redundant, pair).into_iter().map(|n| {
         let (c, node) = n;
         let m = mark(n);
         let onclick = {
@@ -579,6 +681,8 @@ pub fn Diagram(props: &Props) -> Html {
             Component::Browser => (lx, ly + 40.0),
             Component::Database | Component::Replica if redundant => (lx, ly - 48.0),
             Component::Database | Component::Replica => (lx, ly + 46.0),
+            Component::LoadBalancer if node == Some(0) => (lx, ly - 38.0),
+            Component::LoadBalancer if node.is_some() => (lx, ly + 50.0),
             Component::LoadBalancer => (lx, ly + 58.0),
             _ => (lx, ly + 18.0),
         };
@@ -605,7 +709,7 @@ pub fn Diagram(props: &Props) -> Html {
     });
 
     let packet = step.as_ref().map(|s| {
-        let (x, y) = packet_at(s.to, s.node, redundant);
+        let (x, y) = packet_at(s.to, node_of(s, s.to, lb), redundant);
         let pulse = s.from == s.to;
         let failed = s.status == Status::Fail;
         let class = classes!(

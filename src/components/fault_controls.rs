@@ -32,6 +32,9 @@ pub fn FaultControls(props: &Props) -> Html {
             Align::Right => "align-right",
             Align::Center => "align-center",
         };
+        // A balancer of a pair: its buttons in two columns, to fit between
+        // the two boxes.
+        let two_col = g.component == stackscope_core::Component::LoadBalancer && g.node.is_some();
         let buttons = g.toggles.into_iter().map(|t| {
             let pressed = on.contains(&t.change);
             let onclick = {
@@ -49,7 +52,7 @@ pub fn FaultControls(props: &Props) -> Html {
             }
         });
         html! {
-            <div class={classes!("fault-group", align)} data-left={left} data-top={top}
+            <div class={classes!("fault-group", align, two_col.then_some("two-col"))} data-left={left} data-top={top}
                 data-component={component_id(g.component)}
                 data-node={g.node.map(|n| n.to_string())}
                 role="group" aria-label={format!("Faults: {}", g.title)}>

@@ -1,6 +1,7 @@
-//! The single-point-of-failure sweep: every part failed in turn, on both designs.
+//! The single-point-of-failure sweep: every part failed in turn, in every design.
 
-use stackscope_core::stream::{Effect, Noticed, SweepRow};
+use stackscope_core::seed::Design;
+use stackscope_core::stream::{Effect, Noticed, SweepCell, SweepRow};
 use yew::prelude::*;
 
 use crate::format::secs;
@@ -21,14 +22,27 @@ fn pct(share: f64) -> String {
 /// replica took over.
 fn delay_name(how: Option<&stackscope_core::stream::Observed>) -> &'static str {
     match how.map(|o| o.what) {
-        Some(Noticed::ReplicaPromoted) => "failover time",
+        Some(Noticed::ReplicaPromoted | Noticed::AddressMoved) => "failover time",
         _ => "detection time",
     }
 }
 
-/// The short line under a cell's percentage.
-fn effect_line(effect: Option<&Effect>) -> Option<String> {
-    match effect? {
+/// The short line under a cell's percentage: what was lost, or, when
+/// nothing was, how long the slowest request waited if a failover made it
+/// wait (over a second).
+fn effect_line(cell: &SweepCell) -> Option<String> {
+    match cell.effect.as_ref()? {
+        Effect::Survived if cell.slowest_us > 1_000_000 => {
+            let moved = cell
+                .observed
+                .iter()
+                .any(|o| o.what == Noticed::AddressMoved);
+            Some(format!(
+                "none lost; the slowest waited {}{}",
+                secs(cell.slowest_us),
+                if moved { " for the failover" } else { "" }
+            ))
+        }
         Effect::Survived => None,
         Effect::Detected {
             lost,
@@ -44,8 +58,21 @@ fn effect_line(effect: Option<&Effect>) -> Option<String> {
     }
 }
 
-fn cell(share: Option<f64>, failures: &[String], effect: Option<&Effect>, design: &str) -> Html {
-    match share {
+fn design_name(d: Design) -> &'static str {
+    match d {
+        Design::OneServer => "one-server design",
+        Design::Redundant => "redundant design",
+        Design::Secured => "secured design",
+        Design::ScaledUp => "design with a balancer pair",
+    }
+}
+
+fn cell(c: Option<&SweepCell>) -> Html {
+    let Some(c) = c else {
+        return html! { <td class="na">{ "?" }</td> };
+    };
+    let design = design_name(c.design);
+    match c.share {
         None => html! {
             <td class="na"><span aria-hidden="true">{ "—" }</span><span class="visually-hidden">{ format!("no such part in the {design}") }</span></td>
         },
@@ -64,10 +91,11 @@ fn cell(share: Option<f64>, failures: &[String], effect: Option<&Effect>, design
             } else {
                 "✕ "
             };
+            let failures = &c.failures;
             html! {
-                <td class={classes!("share", class)} data-share={format!("{s}")}>
+                <td class={classes!("share", class)} data-share={format!("{s}")} data-design={c.design.id()}>
                     <span class="pct"><span aria-hidden="true">{ icon }</span>{ pct(s) }</span>
-                    if let Some(line) = effect_line(effect) {
+                    if let Some(line) = effect_line(c) {
                         <span class="effect">{ format!(" · {line}") }</span>
                     }
                     if !failures.is_empty() {
@@ -82,6 +110,51 @@ fn cell(share: Option<f64>, failures: &[String], effect: Option<&Effect>, design
     }
 }
 
+/// The parts whose failure stops the service in a design.
+fn spofs(rows: &[SweepRow], d: Design) -> Vec<&str> {
+    rows.iter()
+        .filter(|r| r.effect(d).is_some_and(Effect::is_spof))
+        .map(|r| r.failure.as_str())
+        .collect()
+}
+
+/// Design by design after the redundant one: what each still cannot
+/// survive, as the sweep measured it.
+pub fn later_designs_sentence(rows: &[SweepRow]) -> String {
+    let parts: Vec<String> = [Design::Secured, Design::ScaledUp]
+        .into_iter()
+        .map(|d| {
+            let s = spofs(rows, d);
+            format!(
+                "the {}: {}",
+                design_name(d),
+                if s.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.join(", ")
+                }
+            )
+        })
+        .collect();
+    let moved = rows
+        .iter()
+        .find(|r| r.failure == "Load balancer powered off")
+        .and_then(|r| r.cell(Design::ScaledUp))
+        .and_then(|c| c.observed.iter().find(|o| o.what == Noticed::AddressMoved))
+        .map(|o| {
+            format!(
+                " With the pair, losing lb-01 lost no request: {} at {}, and the requests sent meanwhile waited for a SYN retransmission.",
+                o.label,
+                secs(o.at_us)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "Single points of failure left in {}. HTTPS and firewalls protect the traffic, not the service's availability.{moved}",
+        parts.join("; ")
+    )
+}
+
 /// What the redundant design still cannot survive, and what it survives at
 /// the cost of the requests sent before the failure is noticed. A single
 /// point of failure is a part whose failure stops the service; requests lost
@@ -90,7 +163,7 @@ pub fn spof_sentence(rows: &[SweepRow]) -> String {
     let mut spof: Vec<String> = Vec::new();
     let mut detected: Vec<String> = Vec::new();
     for r in rows {
-        match &r.redundant_effect {
+        match r.effect(Design::Redundant) {
             Some(Effect::Stops { down, still_ok }) => {
                 if still_ok.is_empty() {
                     spof.push(r.failure.clone());
@@ -160,22 +233,21 @@ pub fn SweepPanel(props: &Props) -> Html {
                         <thead>
                             <tr>
                                 <th scope="col">{ "Failure" }</th>
-                                <th scope="col">{ "One server" }</th>
-                                <th scope="col">{ "Redundant design" }</th>
+                                { for Design::ALL.iter().map(|d| html! { <th scope="col">{ d.label() }</th> }) }
                             </tr>
                         </thead>
                         <tbody>
                             { for rows.iter().map(|r| html! {
                                 <tr data-failure={r.failure.clone()}>
                                     <th scope="row">{ &r.failure }</th>
-                                    { cell(r.single, &r.single_failures, r.single_effect.as_ref(), "one-server design") }
-                                    { cell(r.redundant, &r.redundant_failures, r.redundant_effect.as_ref(), "redundant design") }
+                                    { for Design::ALL.iter().map(|d| cell(r.cell(*d))) }
                                 </tr>
                             }) }
                         </tbody>
                     </table>
                 </div>
                 <p id="spof-sentence" class="spof">{ spof_sentence(rows) }</p>
+                <p id="spof-later" class="spof">{ later_designs_sentence(rows) }</p>
                 <p class="hint">
                     { "Replica reads may be stale: the replica replays the primary's writes a moment later, \
                        so a page read just after a write can show the old value (the SQL step's explanation \
@@ -189,8 +261,8 @@ pub fn SweepPanel(props: &Props) -> Html {
         <section id="sweep-panel" class="sweep-panel" aria-labelledby="sweep-title">
             <h2 id="sweep-title">{ "Single points of failure" }</h2>
             <p class="hint">
-                { "Fail each part in turn on both designs and send the same mix of pages, a static file and a search. \
-                   Computed by the same pipeline; timings are modelled." }
+                { "Fail each part in turn in each of the four designs and send the same mix of pages, a static file and a search \
+                   (over HTTPS where the design has it). Computed by the same pipeline; timings are modelled." }
             </p>
             <button type="button" id="run-sweep" onclick={onclick}>{ "Run the failure sweep" }</button>
             <div aria-live="polite">{ for body }</div>
@@ -201,11 +273,12 @@ pub fn SweepPanel(props: &Props) -> Html {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use stackscope_core::{seed::redundant_stack, stream, Scenario};
+    use stackscope_core::{stream, Scenario};
 
     #[test]
     fn only_parts_whose_failure_stops_the_service_are_single_points_of_failure() {
-        let rows = stream::sweep(&Scenario::default(), &redundant_stack()).unwrap();
+        let worlds: Vec<Scenario> = Design::ALL.iter().map(|d| d.stack()).collect();
+        let rows = stream::sweep(&worlds).unwrap();
         let s = spof_sentence(&rows);
         let (spof, rest) = s.split_once(". ").unwrap();
         assert_eq!(
@@ -233,12 +306,25 @@ mod tests {
             .find(|r| r.failure == "Application stopped on a web server")
             .unwrap();
         assert_eq!(
-            effect_line(app.redundant_effect.as_ref()).as_deref(),
+            effect_line(app.cell(Design::Redundant).unwrap()).as_deref(),
             Some("1 lost in the detection time (3.0 s)")
         );
         assert_eq!(
-            effect_line(app.single_effect.as_ref()).as_deref(),
+            effect_line(app.cell(Design::OneServer).unwrap()).as_deref(),
             Some("single point of failure")
         );
+        let lb = rows
+            .iter()
+            .find(|r| r.failure == "Load balancer powered off")
+            .unwrap();
+        let line = effect_line(lb.cell(Design::ScaledUp).unwrap()).unwrap();
+        assert!(line.starts_with("none lost; the slowest waited "), "{line}");
+        assert!(line.ends_with(" for the failover"), "{line}");
+        let later = later_designs_sentence(&rows);
+        assert!(later.starts_with(
+            "Single points of failure left in the secured design: DNS records deleted, Load balancer powered off; \
+             the design with a balancer pair: DNS records deleted."
+        ), "{later}");
+        assert!(later.contains("lb-02 takes 8.8.8.8 over"), "{later}");
     }
 }

@@ -82,7 +82,7 @@ pub fn TopologySwitch(props: &Props) -> Html {
                     <span class="key">{ "↻ restarting" }</span>
                     <span class="key">{ "✕ delete DNS records" }</span>
                     <span class="key">{ "≠ wrong IP in DNS" }</span>
-                    if props.design == Design::Secured {
+                    if matches!(props.design, Design::Secured | Design::ScaledUp) {
                         <span class="key">{ "Exp: expired certificate" }</span>
                         <span class="key">{ "N≠ certificate for another name" }</span>
                         <span class="key">{ "443✕ nothing on port 443" }</span>

@@ -71,7 +71,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 16] = [
+pub const LESSONS: [Lesson; 17] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -243,6 +243,16 @@ pub const LESSONS: [Lesson; 16] = [
         task: "In the backup panel, run the mistaken DELETE: compare what the page lists before the replica replays it, after, and from the dump.",
         place: Place::Backups,
         needs: &[Fact::SawReplicaIsNotBackup],
+    },
+    Lesson {
+        id: "lb-pair",
+        title: "A pair of load balancers",
+        idea: "One load balancer is itself a single point of failure. Two can share the site's public address by VRRP: the active one holds it and says so every second; when the standby stops hearing it (three missed adverts and a little more), it takes the address over. Requests sent in between are late, not lost: the browser's computer resends its SYN until someone answers.",
+        url: "https://www.foobar.com/",
+        design: Design::ScaledUp,
+        task: "Power off lb-01 and request the page at once: step to the SYNs that went unanswered, then see lb-02 answer. Then run the availability sweep and compare the four designs.",
+        place: Place::Journey,
+        needs: &[Fact::SawAddressFailover, Fact::SweepShowsSpof],
     },
 ];
 

@@ -7,6 +7,7 @@ use crate::faults::{self, Demo};
 use crate::state::State;
 use serde::{Deserialize, Serialize};
 use stackscope_core::scenario::Topology;
+use stackscope_core::seed::Design;
 use stackscope_core::stream::Effect;
 use stackscope_core::{Change, Component, Outcome, Payload, Phase, Step, Trace};
 
@@ -75,6 +76,9 @@ pub enum Fact {
     /// A mistaken statement reached the replica (the page lost rows there)
     /// and a database loaded from the dump had them again.
     SawReplicaIsNotBackup,
+    /// A request sent while the balancer pair's address changed hands
+    /// (its SYNs unanswered until the standby took it over) still succeeded.
+    SawAddressFailover,
 }
 
 impl Fact {
@@ -126,8 +130,19 @@ impl Fact {
             Fact::SawReplicaIsNotBackup => {
                 "run a mistaken DELETE in the backup panel and see the replica lose the rows"
             }
+            Fact::SawAddressFailover => {
+                "with the balancer pair, power off lb-01 and see the page arrive late through lb-02"
+            }
         }
     }
+}
+
+/// The step where the browser's SYNs went unanswered while a balancer
+/// pair's address changed hands (VRRP), if the request had one.
+pub fn changed_hands(t: &Trace) -> Option<&Step> {
+    t.steps
+        .iter()
+        .find(|s| s.phase == Phase::Connect && s.title.contains("is changing hands"))
 }
 
 /// The record lines of a DNS message's ANSWER section, as decoded
@@ -283,6 +298,9 @@ pub fn observe(s: &State) -> Vec<Fact> {
         {
             out.push(Fact::SawPlainBehindBalancer);
         }
+        if !failed(t) && changed_hands(t).is_some() {
+            out.push(Fact::SawAddressFailover);
+        }
         if matches!(&t.outcome, Outcome::BrowserError { code, .. } if code.starts_with("NET::ERR_CERT_"))
         {
             out.push(Fact::SawCertificateRefused);
@@ -327,7 +345,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
     if let Some(Ok(rows)) = s.sweep.as_ref().map(|r| &*r.0) {
         if rows
             .iter()
-            .any(|r| matches!(r.single_effect, Some(Effect::Stops { .. })))
+            .any(|r| matches!(r.effect(Design::OneServer), Some(Effect::Stops { .. })))
         {
             out.push(Fact::SweepShowsSpof);
         }

@@ -7,6 +7,7 @@ use super::observe::{self, answers, record, url};
 use super::progress::Progress;
 use crate::format::duration as fmt_us;
 use crate::state::State;
+use stackscope_core::seed::Design;
 use stackscope_core::stream::Effect;
 use stackscope_core::{Component, Outcome, Payload, Phase, Trace};
 
@@ -287,7 +288,7 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             };
             let stops: Vec<&str> = rows
                 .iter()
-                .filter(|r| matches!(r.single_effect, Some(Effect::Stops { .. })))
+                .filter(|r| matches!(r.effect(Design::OneServer), Some(Effect::Stops { .. })))
                 .map(|r| r.failure.as_str())
                 .collect();
             let n = stops.len();
@@ -524,6 +525,31 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 format!(
                     "The primary changed {} rows at 1.0 s; the replica replayed the same statement {:.1} s later, so from then on it listed {} of the {} posts. Only the database loaded from the dump, taken before the mistake, listed {} again.",
                     m.changed, m.lag_s, m.after, m.before, m.restored
+                ),
+            ))
+        }
+        "lb-pair" => {
+            let Some((t, wait)) = s
+                .trace
+                .as_ref()
+                .and_then(|t| observe::changed_hands(t).map(|w| (t, w)))
+            else {
+                return Err("Power off lb-01 in the balancer-pair design and request the page first: the question is computed from that request.".into());
+            };
+            let secs = |us: u64| match us / 1_000_000 {
+                1 => "1 s".to_string(),
+                n => format!("{n} s"),
+            };
+            let options: Vec<String> = (1..=6).map(|n| secs(n * 1_000_000)).collect();
+            Ok(question(
+                "In your request, how long did the browser's SYNs go unanswered before a balancer answered for 8.8.8.8?".into(),
+                options,
+                secs(wait.duration_us),
+                format!(
+                    "The SYN found nobody holding 8.8.8.8, and the learner's computer resent it 1 s, 2 s, 3 s… later. {} answered the one sent {} after the first, having taken the address over by VRRP; the page still came, {} after it was asked for.",
+                    t.balancer.as_deref().unwrap_or("lb-02"),
+                    secs(wait.duration_us),
+                    fmt_us(t.total_us())
                 ),
             ))
         }

@@ -191,3 +191,23 @@ fn the_backups_question_reads_the_mistake_run() {
     )))));
     assert!(!observe(&s).contains(&Fact::SawReplicaIsNotBackup));
 }
+
+#[test]
+fn the_lb_pair_question_reads_the_late_request() {
+    let mut s = State::new(false, true);
+    assert!(for_lesson("lb-pair", &s, &Progress::default()).is_err());
+    let mut sim = Simulator::new(stackscope_core::seed::scaled_stack()).unwrap();
+    sim.apply(Change::LbPower(false), 5_400_000);
+    // Sent at 6 s: the SYNs at +1 s and +2 s find nobody; lb-02 holds the
+    // address from 8.609 s and answers the one at +3 s.
+    let late = sim.request("https://www.foobar.com/", 6_000_000);
+    s.world = Shared(Rc::new(sim.scenario().clone()));
+    s.trace = Some(TraceRef(Rc::new(late)));
+    assert!(observe(&s).contains(&Fact::SawAddressFailover));
+    assert_eq!(answer("lb-pair", &s), "3 s");
+    // Once lb-02 holds it, requests are on time: nothing to ask about.
+    let on_time = sim.request("https://www.foobar.com/", 12_000_000);
+    s.trace = Some(TraceRef(Rc::new(on_time)));
+    assert!(!observe(&s).contains(&Fact::SawAddressFailover));
+    assert!(for_lesson("lb-pair", &s, &Progress::default()).is_err());
+}

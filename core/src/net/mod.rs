@@ -1,3 +1,4 @@
 //! The network: TCP connections across the internet to a server's port.
 
 pub mod tcp;
+pub mod vrrp;

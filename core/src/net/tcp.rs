@@ -4,6 +4,7 @@ use std::net::Ipv4Addr;
 
 use crate::browser::Target;
 use crate::firewall::Verdict;
+use crate::net::vrrp::{self, Holder};
 use crate::scenario::{OtherHost, ProcessState, Topology};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
@@ -86,8 +87,50 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         _ => None,
     };
     let ours = lb.is_none() && ip == s.server.ip;
-    let (dest, reachable) = if let Some(lb) = lb {
-        (Component::LoadBalancer, lb.powered_on)
+    // A balancer pair shares the address by VRRP: whoever holds it answers;
+    // while nobody does, SYNs go unanswered, and if one of the two takes
+    // the address over before the kernel gives up, the next retransmission
+    // reaches it.
+    let pair = match &s.topology {
+        Topology::Redundant(c) if lb.is_some() => c.pair.as_ref().map(|p| (c, p)),
+        _ => None,
+    };
+    let now = ctx.session_now();
+    let mut holder = match (pair, lb) {
+        (Some((c, p)), _) => ctx.vrrp.holder(p, c.lb.powered_on, p.powered_on, now),
+        (None, Some(l)) if l.powered_on => Holder::Active,
+        _ => Holder::Nobody,
+    };
+    let mut waited = None;
+    if let (Some((c, p)), Holder::Nobody) = (pair, holder) {
+        let (resends, gives_up) = syn_schedule();
+        let limit = gives_up.min(s.latency.connect_timeout_us);
+        let next = ctx.vrrp.next_holder(
+            p,
+            c.lb.powered_on,
+            p.powered_on,
+            now,
+            now.saturating_add(limit),
+        );
+        if let Some((t, h)) = next {
+            if let Some(&r) = resends
+                .iter()
+                .find(|&&r| now.saturating_add(r) >= t && r < limit)
+            {
+                waited = Some((r, t, h));
+                holder = h;
+            }
+        }
+    }
+    let lb_host = match (pair, holder) {
+        (Some((_, p)), Holder::Standby) => p.hostname.as_str(),
+        _ => lb.map_or("", |l| l.hostname.as_str()),
+    };
+    if pair.is_some() && holder != Holder::Nobody {
+        ctx.balancer = Some(lb_host.to_string());
+    }
+    let (dest, reachable) = if lb.is_some() {
+        (Component::LoadBalancer, holder != Holder::Nobody)
     } else if ours {
         (Component::Server, s.server.powered_on)
     } else if other.is_some() {
@@ -101,7 +144,7 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         Topology::Redundant(c) if lb.is_some() && reachable => {
             c.firewall(&c.lb.hostname).map(|rules| {
                 (
-                    c.lb.hostname.as_str(),
+                    lb_host,
                     rules.decide(client, port),
                     rules.decide_established(client, port),
                 )
@@ -138,6 +181,8 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         };
         let why = if let Some(fw) = dropped {
             format!("{fw} {ending}")
+        } else if let Some((_, p)) = pair {
+            format!("Both load balancers are powered off ({} and {}), so nobody holds the shared address {ip} and nothing answers the SYN. A pair survives one failure, not two. {ending}", lb_host, p.hostname)
         } else if lb.is_some() {
             format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. {ending}")
         } else if ours {
@@ -170,6 +215,55 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     } else {
         port == 80
     };
+    let syn = match (waited, pair) {
+        (Some((r, t, h)), Some((c, p))) => {
+            let mut segments = vec![syn.clone()];
+            let (resends, _) = syn_schedule();
+            for at in resends.iter().filter(|&&at| at < r) {
+                segments.push(format!(
+                    "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
+                    at / 1_000_000
+                ));
+            }
+            let (gone, gone_at, prio) = match h {
+                Holder::Standby => (
+                    c.lb.hostname.as_str(),
+                    ctx.vrrp.active_off_at,
+                    p.priority_standby,
+                ),
+                _ => (
+                    p.hostname.as_str(),
+                    ctx.vrrp.standby_off_at,
+                    p.priority_active,
+                ),
+            };
+            let mdi = vrrp::master_down_interval_us(p.advert_interval_us, prio);
+            let since = gone_at.map_or(String::new(), |g| {
+                format!(" ({gone} went dark at {:.1} s)", g as f64 / 1e6)
+            });
+            ctx.step(spec(
+                Component::Browser,
+                dest,
+                Phase::Connect,
+                Status::Ok,
+                r,
+                format!("SYN unanswered for {} s: {ip} is changing hands", r / 1_000_000),
+                format!("Nobody holds {ip} when the browser's SYN arrives{since}. {lb_host} takes the address over at {:.3} s: VRRP's Master_Down_Interval, three missed adverts {} ms apart plus a skew of (256 − priority {prio}) / 256 of one, {:.3} s after the last advert it heard or its own start (RFC 5798 §6.1); then it announces the address with a gratuitous ARP. The kernel's retransmission {} s after the first SYN reaches it: the request is late, not lost.", t as f64 / 1e6, p.advert_interval_us / 1000, mdi as f64 / 1e6, r / 1_000_000),
+                Payload::Tcp { segments },
+            ));
+            format!(
+                "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
+                r / 1_000_000
+            )
+        }
+        _ => syn,
+    };
+    let by = match pair {
+        Some(_) => {
+            format!(" The address is shared by two load balancers (VRRP); {lb_host} holds it now.")
+        }
+        None => String::new(),
+    };
     ctx.step(spec(
         Component::Browser,
         dest,
@@ -177,7 +271,7 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         Status::Ok,
         one_way,
         format!("TCP SYN to {to}"),
-        format!("To talk HTTP the browser first opens a TCP connection: it sends a SYN segment to port {port} of {ip}, across the internet."),
+        format!("To talk HTTP the browser first opens a TCP connection: it sends a SYN segment to port {port} of {ip}, across the internet.{by}"),
         Payload::Tcp {
             segments: vec![syn],
         },

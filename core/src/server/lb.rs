@@ -256,6 +256,12 @@ pub fn forward(
         return redirect_to_https(ctx, target);
     }
     let arrived = ctx.session_now();
+    // Its connections to the web servers come from its own private address:
+    // lb-02's, when the pair's standby holds the public one.
+    let inside_ip = match &cluster.pair {
+        Some(p) if ctx.balancer.as_deref() == Some(p.hostname.as_str()) => p.inside_ip,
+        _ => INSIDE_IP,
+    };
     let algorithm = algorithm_name(cluster.lb.algorithm);
     let lan = cluster.lb.lan_us;
     let mut tried: Vec<usize> = Vec::new();
@@ -324,7 +330,7 @@ pub fn forward(
             .filter(|_| node.powered_on)
             .and_then(|r| {
                 let listening = matches!(node.nginx, ProcessState::Running | ProcessState::Hung);
-                r.blocked(INSIDE_IP, 80, listening)
+                r.blocked(inside_ip, 80, listening)
             });
         if let Some(Blocked { seen, first, after }) = blocked {
             let (wait, what) = match seen {
@@ -342,7 +348,7 @@ pub fn forward(
                 format!("{}'s firewall stops the connection", node.hostname),
                 what,
                 Payload::Tcp {
-                    segments: vec![format!("{INSIDE_IP} → {}:80 [SYN]", node.ip)],
+                    segments: vec![format!("{inside_ip} → {}:80 [SYN]", node.ip)],
                 },
             ));
             ctx.node = None;
@@ -363,7 +369,7 @@ pub fn forward(
                 format!("{} does not answer", node.hostname),
                 format!("{} is powered off, but its health checks have not failed {} times in a row yet, so the load balancer still sends it traffic. It waits {} ms for a SYN-ACK, then gives up on this server.", node.hostname, cluster.lb.fall, wait / 1000),
                 Payload::Tcp {
-                    segments: vec![format!("{INSIDE_IP} → {}:80 [SYN] (no answer)", node.ip)],
+                    segments: vec![format!("{inside_ip} → {}:80 [SYN] (no answer)", node.ip)],
                 },
             ));
             ctx.node = None;
@@ -380,7 +386,7 @@ pub fn forward(
                 format!("{} refuses the connection", node.hostname),
                 format!("Nginx is not running on {}, so its kernel resets the connection at once. The load balancer tries another server.", node.hostname),
                 Payload::Tcp {
-                    segments: vec![format!("{}:80 → {INSIDE_IP} [RST, ACK]", node.ip)],
+                    segments: vec![format!("{}:80 → {inside_ip} [RST, ACK]", node.ip)],
                 },
             ));
             ctx.node = None;
@@ -405,7 +411,7 @@ pub fn forward(
         ));
         let host = Host {
             hostname: &node.hostname,
-            remote_addr: INSIDE_IP,
+            remote_addr: inside_ip,
             nginx: node.nginx,
             app: node.app,
             release: node.release,

@@ -235,6 +235,13 @@ pub fn run_check() -> Result<Report, String> {
         ("balancer default".to_string(), firewall::balancer_rules()),
         ("web server default".to_string(), firewall::web_rules(lb)),
         (
+            "web server behind a balancer pair".to_string(),
+            firewall::web_rules_from(&[
+                lb,
+                stackscope_core::scenario::LbPair::standard().inside_ip,
+            ]),
+        ),
+        (
             "primary database default".to_string(),
             firewall::db_rules(&[webs[0], webs[1], Ipv4Addr::new(10, 0, 0, 22)]),
         ),
