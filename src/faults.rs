@@ -81,12 +81,22 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                 component: Component::Database,
                 node: None,
                 title: "Database".into(),
-                toggles: vec![toggle(
-                    "db-stop".into(),
-                    "Stop the database".into(),
-                    "■",
-                    Change::Database(Stopped),
-                )],
+                toggles: vec![
+                    toggle(
+                        "db-stop".into(),
+                        "Stop the database".into(),
+                        "■",
+                        Change::Database(Stopped),
+                    ),
+                    // The disk holds the database's files (and everything
+                    // else): its failure takes the whole server down.
+                    toggle(
+                        "server-disk".into(),
+                        "Fail the server's disk (its repair loads the last backup)".into(),
+                        "Disk",
+                        Fault::DiskFailed.change(),
+                    ),
+                ],
             });
         }
         Topology::Redundant(c) => {
@@ -273,6 +283,7 @@ fn light(s: &Scenario) -> Scenario {
             database: v.database,
             docroot: Vec::new(),
             release: v.release,
+            disk_failed: v.disk_failed,
         },
         other_hosts: s.other_hosts.iter().take(1).cloned().collect(),
         data: stackscope_core::scenario::SeedData {

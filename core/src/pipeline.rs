@@ -120,6 +120,7 @@ mod engine {
             }),
             _ => {
                 s.server.powered_on
+                    && !s.server.disk_failed
                     && s.server.nginx == ProcessState::Running
                     && s.server.app == ProcessState::Running
             }

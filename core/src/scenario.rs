@@ -516,6 +516,10 @@ pub struct Server {
     /// The application's container image it runs.
     #[serde(default)]
     pub release: Release,
+    /// Its only disk has failed: the machine is down and what was on the
+    /// disk (the database's files among it) is gone.
+    #[serde(default)]
+    pub disk_failed: bool,
 }
 
 /// A web server on the internet that is not ours.
@@ -579,6 +583,9 @@ pub enum Fault {
     AppRestarting,
     AppHung,
     DatabaseStopped,
+    /// The single server's disk fails: the machine goes down and its data
+    /// is lost; the repair is a new disk and the last backup.
+    DiskFailed,
     /// The `www` CNAME and the apex A record are deleted.
     DnsRecordMissing,
     /// The apex A record points at someone else's server.
@@ -598,13 +605,14 @@ pub enum Fault {
 }
 
 impl Fault {
-    pub const ALL: [Fault; 14] = [
+    pub const ALL: [Fault; 15] = [
         Fault::ServerPoweredOff,
         Fault::NginxStopped,
         Fault::AppStopped,
         Fault::AppRestarting,
         Fault::AppHung,
         Fault::DatabaseStopped,
+        Fault::DiskFailed,
         Fault::DnsRecordMissing,
         Fault::DnsWrongIp,
         Fault::LoadBalancerOff,
@@ -623,6 +631,7 @@ impl Fault {
             Fault::AppRestarting => "Application server restarting",
             Fault::AppHung => "Application server hung",
             Fault::DatabaseStopped => "Database stopped",
+            Fault::DiskFailed => "Server's disk failed",
             Fault::DnsRecordMissing => "DNS records deleted",
             Fault::DnsWrongIp => "DNS points at a wrong IP",
             Fault::LoadBalancerOff => "Load balancer powered off",
@@ -641,6 +650,7 @@ impl Fault {
                 matches!(topology, Topology::Redundant(_))
             }
             Fault::StandbyLbOff => matches!(topology, Topology::Redundant(c) if c.pair.is_some()),
+            Fault::DiskFailed => matches!(topology, Topology::Single),
             Fault::CertificateExpired | Fault::CertificateWrongName | Fault::HttpsClosed => {
                 matches!(topology, Topology::Redundant(c) if c.lb.https.is_some())
             }
@@ -658,6 +668,7 @@ impl Fault {
             Fault::AppRestarting => Change::App(None, Restarting),
             Fault::AppHung => Change::App(None, Hung),
             Fault::DatabaseStopped => Change::Database(Stopped),
+            Fault::DiskFailed => Change::Disk(true),
             Fault::DnsRecordMissing => Change::DnsRecordMissing,
             Fault::DnsWrongIp => Change::DnsWrongIp,
             Fault::LoadBalancerOff => Change::LbPower(false),
@@ -692,6 +703,11 @@ pub enum Change {
     LbPower(bool),
     /// The scaled-up design's standby balancer (`lb-02`) on or off.
     StandbyLbPower(bool),
+    /// The single server's disk fails (`true`), or (`false`) is replaced
+    /// and the database loaded from the last backup, the world's data as
+    /// the session began (handled by the simulator: what was written since
+    /// is lost).
+    Disk(bool),
     DnsRecordMissing,
     DnsWrongIp,
     /// The DNS zones back as the world was built (handled by the simulator).
@@ -737,6 +753,7 @@ impl Change {
             Change::Replica(_) => Some(Change::Replica(Running)),
             Change::LbPower(_) => Some(Change::LbPower(true)),
             Change::StandbyLbPower(_) => Some(Change::StandbyLbPower(true)),
+            Change::Disk(_) => Some(Change::Disk(false)),
             Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
             Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
             Change::Https(_) => Some(Change::Https(true)),
@@ -824,6 +841,11 @@ impl Change {
             Change::LbPower(on) => {
                 if let Topology::Redundant(c) = &mut s.topology {
                     c.lb.powered_on = on;
+                }
+            }
+            Change::Disk(failed) => {
+                if matches!(s.topology, Topology::Single) {
+                    s.server.disk_failed = failed;
                 }
             }
             Change::StandbyLbPower(on) => {

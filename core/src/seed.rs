@@ -125,6 +125,7 @@ pub fn simple_stack() -> Scenario {
             app_listen: "127.0.0.1:8000".into(),
             database: ProcessState::Running,
             release: Release::V1,
+            disk_failed: false,
             docroot: vec![
                 StaticFile {
                     path: "/static/style.css".into(),

@@ -208,8 +208,28 @@ mod engine {
     use crate::load;
     use crate::seed;
     use crate::share::Event;
-    use crate::sim::Simulator;
+    use crate::sim::{DiskRestore, Simulator};
     use crate::stream;
+
+    const DISK_NOTE_START: &str =
+        "A new disk, the system reinstalled and the database loaded from last night's dump";
+
+    /// What a new disk and the last backup brought back, and what they did
+    /// not: the recovery point, in this session's own writes.
+    fn disk_note(r: DiskRestore) -> String {
+        let plural = |n: u64, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        format!(
+            "{DISK_NOTE_START} (the data as this session began). Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery.",
+            plural(r.lost_statements as u64, "change", "changes"),
+            plural(r.lost_views, "post view counted", "post views counted"),
+        )
+    }
 
     /// One learner's session: the simulator, its clock and its record.
     pub struct Session {
@@ -258,6 +278,10 @@ mod engine {
                 Command::Request { input } => u.trace = Some((self.request(input), Show::Start)),
                 Command::Apply { changes, rerun } => {
                     u.note = self.apply(&changes);
+                    if matches!(&u.note, Note::Set(n) if n.starts_with(DISK_NOTE_START)) {
+                        // The rows came back from the dump: the data editor's too.
+                        u.browse = self.browse();
+                    }
                     if let Some(input) = self.last_input.clone().or(rerun) {
                         u.trace = Some((self.request(input), Show::End));
                     }
@@ -368,6 +392,9 @@ mod engine {
                     change: *c,
                     at_us: at,
                 });
+            }
+            if let Some(r) = self.sim.take_restored() {
+                return Note::Set(disk_note(r));
             }
             if changes.iter().any(|c| c.touches_dns()) {
                 // The simulator emptied the resolver's cache; the record says so.

@@ -143,6 +143,15 @@ pub enum Ending {
     BrowserError { code: &'static str, detail: String },
 }
 
+/// What loading the last backup onto a new disk lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskRestore {
+    /// Statements typed into the SQL console since the dump.
+    pub lost_statements: usize,
+    /// Post views counted since the dump.
+    pub lost_views: u64,
+}
+
 /// The database machines' shared state in the redundant design.
 #[derive(Debug, Clone, Default)]
 struct Replication {
@@ -173,6 +182,12 @@ pub struct Simulator {
     replication: Replication,
     /// When the balancer pair's machines lost or regained power.
     vrrp: Vrrp,
+    /// The last backup: the data as the world was built (the nightly dump
+    /// was taken before the session began). A failed disk is replaced and
+    /// the database loaded from it.
+    dump: crate::scenario::SeedData,
+    /// What the last restore from the dump lost, until read.
+    restored: Option<DiskRestore>,
     /// The latest session time the world has been advanced to.
     clock_us: u64,
 }
@@ -190,6 +205,7 @@ impl Simulator {
     pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
         validate::scenario(&scenario)?;
         let db = Db::open(&scenario.data)?;
+        let dump = scenario.data.clone();
         let (replica, lb) = match &scenario.topology {
             Topology::Single => (None, LbState::default()),
             Topology::Redundant(c) => (Some(Db::open(&scenario.data)?), LbState::new(c)),
@@ -204,6 +220,8 @@ impl Simulator {
             lb,
             replication: Replication::default(),
             vrrp: Vrrp::default(),
+            dump,
+            restored: None,
             clock_us: 0,
         })
     }
@@ -251,6 +269,41 @@ impl Simulator {
     /// the load balancer's mind about it (0: never; empty for the single server).
     pub fn lb_changed_at(&self) -> Vec<u64> {
         self.lb.health.iter().map(|h| h.since_us).collect()
+    }
+
+    /// A new disk and the last backup: the database loaded from the dump,
+    /// so every statement the console ran since, and every view counted,
+    /// is gone from the world (and from what it exports).
+    fn restore_from_dump(&mut self) {
+        let lost_statements = self
+            .original
+            .data
+            .statements
+            .len()
+            .saturating_sub(self.dump.statements.len());
+        let views = |db: &Db| {
+            db.query("SELECT COALESCE(SUM(views), 0) FROM posts", &[])
+                .ok()
+                .and_then(|rows| rows.rows.first().and_then(|r| r.first()).cloned())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let counted = views(&self.db);
+        if let Ok(db) = Db::open(&self.dump) {
+            let lost_views = counted.saturating_sub(views(&db));
+            self.db = db;
+            self.restored = Some(DiskRestore {
+                lost_statements,
+                lost_views,
+            });
+        }
+        self.scenario.data = self.dump.clone();
+        self.original.data = self.dump.clone();
+    }
+
+    /// What the last repair of a failed disk lost, once (the session says it).
+    pub fn take_restored(&mut self) -> Option<DiskRestore> {
+        self.restored.take()
     }
 
     /// Who holds the public address at `at_us` when a pair of balancers
@@ -338,7 +391,16 @@ impl Simulator {
                 }
                 change.apply_to(&mut self.scenario);
             }
+            Change::Disk(false) => {
+                if self.scenario.server.disk_failed {
+                    self.restore_from_dump();
+                }
+                change.apply_to(&mut self.scenario);
+            }
             Change::Restore => {
+                if self.scenario.server.disk_failed {
+                    self.restore_from_dump();
+                }
                 // As built: both balancers up, the active holding the address.
                 self.vrrp = Vrrp::default();
                 self.scenario = self.original.clone();

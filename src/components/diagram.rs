@@ -549,6 +549,7 @@ fn down_word((c, node): Node, world: &Scenario) -> Option<&'static str> {
                 None
             }
         }
+        (Topology::Single, Component::Server) if world.server.disk_failed => Some("DISK FAILED"),
         (Topology::Single, Component::Server) => off(world.server.powered_on),
         (Topology::Single, Component::Nginx) => word(world.server.nginx),
         (Topology::Single, Component::App) => word(world.server.app),

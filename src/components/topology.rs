@@ -77,6 +77,9 @@ pub fn TopologySwitch(props: &Props) -> Html {
                     <strong>{ "Break it: " }</strong>
                     { "the small buttons by each box inject a fault (press again to repair): " }
                     <span class="key">{ "Off: power off" }</span>
+                    if props.design == Design::OneServer {
+                        <span class="key">{ "Disk: the disk fails" }</span>
+                    }
                     <span class="key">{ "■ stop" }</span>
                     <span class="key">{ "‖ hang" }</span>
                     <span class="key">{ "↻ restarting" }</span>

@@ -142,3 +142,48 @@ test('the backups lesson ticks after the mistake\'s run, and asks what the repli
   await expect(q.locator('.lesson-why')).toContainText('it listed 2 of the 3 posts');
   expect(problems).toEqual([]);
 });
+
+test('the server\'s disk fails: down until repaired, and the repair loses what came after the dump', async ({ page }) => {
+  const problems = guard(page);
+  await page.goto('./');
+  await expect(page.locator('form#url-form')).toBeVisible();
+  const sql = page.locator('#sql-console');
+  await sql.locator('#sql-input').fill(
+    "INSERT INTO posts (id, slug, title, body, author_id, published) VALUES (9, 'after-the-dump', 'After the dump', 'Written today.', 1, '2026-01-02')",
+  );
+  await sql.locator('#sql-run').click();
+  await expect(sql.locator('#sql-summary')).toContainText('1 row changed');
+  const go = async (url) => {
+    await page.locator('input#url-input').fill(url);
+    await page.locator('input#url-input').press('Enter');
+    await expect(page.locator('#step-counter')).toHaveText(/\d+\s+of\s+\d+/);
+  };
+  const row = (text) => page.locator('table#steps tr.step', { hasText: text });
+  await go('http://www.foobar.com/posts/after-the-dump');
+  await expect(row('HTTP response: 200')).not.toHaveCount(0);
+
+  await page.locator('#fault-server-disk').click();
+  await expect(page.locator('#fault-server-disk')).toHaveAttribute('aria-pressed', 'true');
+  await expect(row('no answer')).toHaveCount(1);
+  await expect(page.locator('svg#diagram .down-word')).toHaveText('DISK FAILED');
+  await row('no answer').locator('button.step-go').click();
+  await expect(page.locator('#inspector')).toContainText("The server's only disk has failed");
+  // Its box's buttons and the down word stay apart.
+  const hidden = await page.evaluate(() => {
+    const word = document.querySelector('svg#diagram .down-word').getBoundingClientRect();
+    return [...document.querySelectorAll('#fault-controls button')]
+      .map((b) => [b.id, b.getBoundingClientRect()])
+      .filter(([, r]) => Math.min(r.right, word.right) > Math.max(r.left, word.left) && Math.min(r.bottom, word.bottom) > Math.max(r.top, word.top))
+      .map(([id]) => id);
+  });
+  expect(hidden).toEqual([]);
+
+  // The repair: a new disk and last night's dump. The post came after it.
+  await page.locator('#fault-server-disk').click();
+  await expect(page.locator('.world-note')).toContainText('Lost with the old disk: 1 change typed in the console');
+  await expect(row('HTTP response: 404')).not.toHaveCount(0);
+  await go('http://www.foobar.com/');
+  await expect(row('HTTP response: 200')).not.toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('disk-repaired-1280.png') });
+  expect(problems).toEqual([]);
+});

@@ -132,7 +132,10 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     let (dest, reachable) = if lb.is_some() {
         (Component::LoadBalancer, holder != Holder::Nobody)
     } else if ours {
-        (Component::Server, s.server.powered_on)
+        (
+            Component::Server,
+            s.server.powered_on && !s.server.disk_failed,
+        )
     } else if other.is_some() {
         (Component::OtherHost, true)
     } else {
@@ -185,6 +188,8 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             format!("Both load balancers are powered off ({} and {}), so nobody holds the shared address {ip} and nothing answers the SYN. A pair survives one failure, not two. {ending}", lb_host, p.hostname)
         } else if lb.is_some() {
             format!("The load balancer at {ip} is powered off, so nothing answers the SYN. It is the one machine every request must pass through: the web servers behind it may be fine, but nobody can reach them. {ending}")
+        } else if ours && s.server.disk_failed {
+            format!("The server's only disk has failed. The operating system, the site's files and the database's files were on it: the machine is down, and restarting it will not bring it back. Nothing answers the SYN, and to the browser a dead machine looks just like a slow one. {ending}")
         } else if ours {
             format!("The server at {ip} is powered off, so nothing answers the SYN, and a dead machine looks just like a slow one. {ending}")
         } else {
