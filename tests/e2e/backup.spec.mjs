@@ -1,7 +1,7 @@
 // Backups: the one server's disk fails; the recovery point and time, the
 // replica beside it, bad schedules refused, links.
 import { test, expect } from '@playwright/test';
-import { returning } from './fixtures.mjs';
+import { returning, buttonsOverDownWord } from './fixtures.mjs';
 
 test.beforeEach(async ({ context }) => returning(context));
 
@@ -169,14 +169,7 @@ test('the server\'s disk fails: down until repaired, and the repair loses what c
   await row('no answer').locator('button.step-go').click();
   await expect(page.locator('#inspector')).toContainText("The server's only disk has failed");
   // Its box's buttons and the down word stay apart.
-  const hidden = await page.evaluate(() => {
-    const word = document.querySelector('svg#diagram .down-word').getBoundingClientRect();
-    return [...document.querySelectorAll('#fault-controls button')]
-      .map((b) => [b.id, b.getBoundingClientRect()])
-      .filter(([, r]) => Math.min(r.right, word.right) > Math.max(r.left, word.left) && Math.min(r.bottom, word.bottom) > Math.max(r.top, word.top))
-      .map(([id]) => id);
-  });
-  expect(hidden).toEqual([]);
+  expect(await buttonsOverDownWord(page)).toEqual([]);
 
   // The repair: a new disk and last night's dump. The post came after it.
   await page.locator('#fault-server-disk').click();

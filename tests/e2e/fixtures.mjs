@@ -67,3 +67,14 @@ export async function openSecured(page) {
   await page.locator('#topology-secured').check();
   await expect(stepRow(page, 'TLS ServerHello')).toHaveCount(1);
 }
+
+/** The fault buttons lying over the diagram's down word ("POWERED OFF"). */
+export async function buttonsOverDownWord(page) {
+  return page.evaluate(() => {
+    const word = document.querySelector('svg#diagram .down-word').getBoundingClientRect();
+    return [...document.querySelectorAll('#fault-controls button')]
+      .map((b) => [b.id, b.getBoundingClientRect()])
+      .filter(([, r]) => Math.min(r.right, word.right) > Math.max(r.left, word.left) && Math.min(r.bottom, word.bottom) > Math.max(r.top, word.top))
+      .map(([id]) => id);
+  });
+}

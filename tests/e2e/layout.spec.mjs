@@ -5,7 +5,7 @@
 // labels stay inside their boxes, the keyboard path is short and focus
 // never falls to <body>; a fault replays its request from step 1; a first
 // visit plays the request by itself. Screenshots in results/screenshots/.
-import { test, expect, VISITED_KEY } from './fixtures.mjs';
+import { test, expect, VISITED_KEY, buttonsOverDownWord } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,14 +171,7 @@ for (const [w, h] of SIZES) {
       expect(await labelsOutsideBoxes(page)).toEqual([]);
       await page.locator('#fault-server-power').click();
       await expect(page.locator('svg#diagram .down-word')).toHaveText('POWERED OFF');
-      const hidden = await page.evaluate(() => {
-        const word = document.querySelector('svg#diagram .down-word').getBoundingClientRect();
-        return [...document.querySelectorAll('#fault-controls button')]
-          .map((b) => [b.id, b.getBoundingClientRect()])
-          .filter(([, r]) => Math.min(r.right, word.right) > Math.max(r.left, word.left) && Math.min(r.bottom, word.bottom) > Math.max(r.top, word.top))
-          .map(([id]) => id);
-      });
-      expect(hidden).toEqual([]);
+      expect(await buttonsOverDownWord(page)).toEqual([]);
       await page.locator('#topology-redundant').check();
       await expect(page.locator('svg#diagram g.component[data-component="LoadBalancer"]')).toHaveCount(1);
       expect(await labelsOutsideBoxes(page)).toEqual([]);
