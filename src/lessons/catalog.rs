@@ -98,9 +98,9 @@ pub const LESSONS: [Lesson; 17] = [
         idea: "A domain name (foobar.com) is a name people can remember. DNS turns it into the IP address computers use to reach the server, so the site can move to another address without anyone noticing: change the A record and the same name leads to the new machine.",
         url: HOME,
         design: Design::OneServer,
-        task: "Find the step where the name becomes an address.",
+        task: "Find where the name becomes an address; then press ≠ (a new A record) and ask again.",
         place: Place::Journey,
-        needs: &[Fact::SawNameBecomeAddress],
+        needs: &[Fact::SawNameBecomeAddress, Fact::SawNameMoved],
     },
     Lesson {
         id: "www",

@@ -20,6 +20,8 @@ pub enum Fact {
     SawServerAnswer,
     /// The cursor on the resolver's answer to the browser: a name, an address.
     SawNameBecomeAddress,
+    /// The A record changed: the same name was answered by another machine.
+    SawNameMoved,
     /// The cursor on a DNS answer holding the record for www.foobar.com.
     SawWwwRecord,
     /// The cursor on Nginx reading a static file from its disk.
@@ -88,6 +90,7 @@ impl Fact {
             Fact::PlayedHomeToEnd => "play the home page's request to its last step",
             Fact::SawServerAnswer => "step to the server's HTTP response",
             Fact::SawNameBecomeAddress => "step to the resolver's answer: the name and its address",
+            Fact::SawNameMoved => "press ≠ and request the page again",
             Fact::SawWwwRecord => "step to a DNS answer that holds www.foobar.com's record",
             Fact::SawStaticFromNginx => "request a static file and step to Nginx reading it",
             Fact::SawProxiedToApp => {
@@ -297,6 +300,15 @@ pub fn observe(s: &State) -> Vec<Fact> {
             })
         {
             out.push(Fact::SawPlainBehindBalancer);
+        }
+        // The name looked up, another machine answered: the A record moved.
+        if status(t).is_some()
+            && t.steps
+                .iter()
+                .any(|st| matches!(st.payload, Payload::Dns(_)))
+            && t.steps.iter().any(|st| st.from == Component::OtherHost)
+        {
+            out.push(Fact::SawNameMoved);
         }
         if !failed(t) && changed_hands(t).is_some() {
             out.push(Fact::SawAddressFailover);

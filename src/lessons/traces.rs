@@ -211,3 +211,15 @@ fn the_lb_pair_question_reads_the_late_request() {
     assert!(!observe(&s).contains(&Fact::SawAddressFailover));
     assert!(for_lesson("lb-pair", &s, &Progress::default()).is_err());
 }
+
+#[test]
+fn the_name_moves_with_its_a_record() {
+    let (_, seen) = walk(&[], "http://www.foobar.com/");
+    assert!(!seen.contains(&Fact::SawNameMoved));
+    // The ≠ button: the A record points at another machine, which answers.
+    let (_, seen) = walk(&[Change::DnsWrongIp], "http://www.foobar.com/");
+    assert!(seen.contains(&Fact::SawNameMoved));
+    // Typed as an address, no name moved anywhere.
+    let (_, seen) = walk(&[], "http://203.0.113.80/");
+    assert!(!seen.contains(&Fact::SawNameMoved));
+}
