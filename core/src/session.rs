@@ -211,9 +211,6 @@ mod engine {
     use crate::sim::{DiskRestore, Simulator};
     use crate::stream;
 
-    const DISK_NOTE_START: &str =
-        "A new disk, the system reinstalled and the database loaded from last night's dump";
-
     /// What a new disk and the last backup brought back, and what they did
     /// not: the recovery point, in this session's own writes.
     fn disk_note(r: DiskRestore) -> String {
@@ -225,7 +222,7 @@ mod engine {
             }
         };
         format!(
-            "{DISK_NOTE_START} (the data as this session began). Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery.",
+            "A new disk, the system reinstalled and the database loaded from last night's dump (the data as this session began). Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery.",
             plural(r.lost_statements as u64, "change", "changes"),
             plural(r.lost_views, "post view counted", "post views counted"),
         )
@@ -277,11 +274,7 @@ mod engine {
                 Command::Start => self.sent = None,
                 Command::Request { input } => u.trace = Some((self.request(input), Show::Start)),
                 Command::Apply { changes, rerun } => {
-                    u.note = self.apply(&changes);
-                    if matches!(&u.note, Note::Set(n) if n.starts_with(DISK_NOTE_START)) {
-                        // The rows came back from the dump: the data editor's too.
-                        u.browse = self.browse();
-                    }
+                    self.apply(&changes, &mut u);
                     if let Some(input) = self.last_input.clone().or(rerun) {
                         u.trace = Some((self.request(input), Show::End));
                     }
@@ -384,7 +377,7 @@ mod engine {
             Some((self.request(input), Show::End))
         }
 
-        fn apply(&mut self, changes: &[Change]) -> Note {
+        fn apply(&mut self, changes: &[Change], u: &mut Changes) {
             let at = self.next_at_us;
             for c in changes {
                 self.sim.apply(*c, at);
@@ -393,12 +386,16 @@ mod engine {
                     at_us: at,
                 });
             }
-            if let Some(r) = self.sim.take_restored() {
-                return Note::Set(disk_note(r));
-            }
-            if changes.iter().any(|c| c.touches_dns()) {
+            let dns = changes.iter().any(|c| c.touches_dns());
+            if dns {
                 // The simulator emptied the resolver's cache; the record says so.
                 self.log.push(Event::FlushDns);
+            }
+            u.note = if let Some(r) = self.sim.take_restored() {
+                // The rows came back from the dump: the data editor's too.
+                u.browse = self.browse();
+                Note::Set(disk_note(r))
+            } else if dns {
                 Note::Set(
                     "The resolver's cache was emptied so the DNS change shows at once \
                      (a real resolver would keep its cached answer until the TTL runs out)."
@@ -406,7 +403,7 @@ mod engine {
                 )
             } else {
                 Note::Clear
-            }
+            };
         }
 
         /// Starts the record again from a freshly built world.

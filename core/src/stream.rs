@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "engine")]
 use crate::error::ScenarioError;
-use crate::scenario::{Change, ProcessState, Scenario, Topology};
+use crate::scenario::{Change, Fault, ProcessState, Scenario, Topology};
 use crate::seed::Design;
 #[cfg(feature = "engine")]
 use crate::sim::Simulator;
@@ -619,44 +619,20 @@ impl Effect {
     }
 }
 
-/// A failure the sweep injects: its name, and the change that injects it
-/// in a design (`None`: the design has no such part).
-pub type SweepFailure = (&'static str, fn(Design) -> Option<Change>);
-
-/// The failures the sweep injects: a name, and the change that injects it
-/// in a design (`None`: the design has no such part). The web server is
-/// the single server in the one-server design and `web-01` elsewhere.
-pub fn sweep_failures() -> Vec<SweepFailure> {
-    use ProcessState::Stopped;
-    fn behind_lb(d: Design) -> bool {
-        d != Design::OneServer
-    }
-    fn web(d: Design) -> Option<u8> {
-        behind_lb(d).then_some(0)
-    }
-    vec![
-        ("DNS records deleted", |_| Some(Change::DnsRecordMissing)),
-        ("Load balancer powered off", |d| {
-            behind_lb(d).then_some(Change::LbPower(false))
-        }),
-        ("Standby load balancer powered off", |d| {
-            (d == Design::ScaledUp).then_some(Change::StandbyLbPower(false))
-        }),
-        ("A web server powered off", |d| {
-            Some(Change::ServerPower(web(d), false))
-        }),
-        ("Nginx stopped on a web server", |d| {
-            Some(Change::Nginx(web(d), Stopped))
-        }),
-        ("Application stopped on a web server", |d| {
-            Some(Change::App(web(d), Stopped))
-        }),
-        ("Primary database stopped", |_| {
-            Some(Change::Database(Stopped))
-        }),
-        ("Replica database stopped", |d| {
-            behind_lb(d).then_some(Change::Replica(Stopped))
-        }),
+/// The failures the sweep injects, each named for the matrix and injected
+/// as the diagram's fault of that name: a design without the part
+/// ([`Fault::applies_to`]) gets no cell, and a web server's fault hits the
+/// single server in the one-server design and `web-01` elsewhere.
+pub fn sweep_failures() -> [(&'static str, Fault); 8] {
+    [
+        ("DNS records deleted", Fault::DnsRecordMissing),
+        ("Load balancer powered off", Fault::LoadBalancerOff),
+        ("Standby load balancer powered off", Fault::StandbyLbOff),
+        ("A web server powered off", Fault::ServerPoweredOff),
+        ("Nginx stopped on a web server", Fault::NginxStopped),
+        ("Application stopped on a web server", Fault::AppStopped),
+        ("Primary database stopped", Fault::DatabaseStopped),
+        ("Replica database stopped", Fault::ReplicaStopped),
     ]
 }
 
@@ -726,12 +702,12 @@ fn measure(
 pub fn sweep(worlds: &[Scenario]) -> Result<Vec<SweepRow>, ScenarioError> {
     sweep_failures()
         .into_iter()
-        .map(|(name, change)| {
+        .map(|(name, fault)| {
             let cells = worlds
                 .iter()
                 .map(|w| {
-                    let design = Design::of(w);
-                    measure(w, design, change(design))
+                    let change = fault.applies_to(&w.topology).then(|| fault.change());
+                    measure(w, Design::of(w), change)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(SweepRow {

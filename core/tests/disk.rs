@@ -139,4 +139,32 @@ fn the_session_says_what_the_backup_did_not_bring_back() {
             _ => {}
         }
     }
+    // "Restore everything" with a failed disk: the note says what was lost,
+    // and the record still says the resolver's cache was emptied.
+    s.handle(Command::Apply {
+        changes: vec![Change::Disk(true)],
+        rerun: None,
+    });
+    let Reply::Update(u) = s.handle(Command::Apply {
+        changes: vec![Change::Restore],
+        rerun: None,
+    }) else {
+        panic!("an update");
+    };
+    assert!(matches!(&u.note, Note::Set(n) if n.contains("Lost with the old disk")));
+    use stackscope_core::share::Event;
+    let events = &u.share.events;
+    let restore = events
+        .iter()
+        .rposition(|e| {
+            matches!(
+                e,
+                Event::Change {
+                    change: Change::Restore,
+                    ..
+                }
+            )
+        })
+        .unwrap();
+    assert_eq!(events.get(restore + 1), Some(&Event::FlushDns));
 }

@@ -25,6 +25,11 @@ fn status(t: &Trace) -> String {
     }
 }
 
+/// The first step whose title holds `title`.
+fn step<'t>(t: &'t Trace, title: &str) -> Option<&'t stackscope_core::Step> {
+    t.steps.iter().find(|s| s.title.contains(title))
+}
+
 /// `status balancer total-ms`, e.g. `200 lb-01 312`.
 fn summary(t: &Trace) -> String {
     format!(
@@ -44,11 +49,7 @@ fn the_scaled_design_is_the_secured_one_with_a_second_balancer() {
     let t = sim.request(URL, 0);
     assert_eq!(status(&t), "200");
     assert_eq!(t.balancer.as_deref(), Some("lb-01"));
-    let syn = t
-        .steps
-        .iter()
-        .find(|s| s.title.starts_with("TCP SYN to"))
-        .unwrap();
+    let syn = step(&t, "TCP SYN to").expect("a SYN step");
     assert!(syn
         .explanation
         .contains("shared by two load balancers (VRRP); lb-01 holds it now"));
@@ -67,11 +68,7 @@ fn losing_the_active_balancer_delays_requests_until_the_standby_takes_over() {
     let t = sim.request(URL, 6_000_000);
     assert_eq!(status(&t), "200");
     assert_eq!(t.balancer.as_deref(), Some("lb-02"));
-    let wait = t
-        .steps
-        .iter()
-        .find(|s| s.title.contains("is changing hands"))
-        .expect("a step says the SYNs went unanswered");
+    let wait = step(&t, "is changing hands").expect("a step says the SYNs went unanswered");
     // The SYN leaves after DNS (cached: well under a second) at 6.0x s;
     // its retransmissions at +1 and +2 s (7.0x, 8.0x) still find nobody,
     // the one at +3 s (9.0x) reaches lb-02.

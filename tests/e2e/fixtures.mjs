@@ -60,11 +60,17 @@ export const stepRow = (page, text) => page.locator('table#steps tr.step', { has
  * secured design, which asks for the same page over https://.
  */
 export async function openSecured(page) {
+  await openHttpsDesign(page, 'secured');
+}
+
+/** The home page, then a design that serves HTTPS (`secured`, `scaled`):
+ * the address is asked for again over https://. */
+export async function openHttpsDesign(page, design) {
   await page.goto('./');
   await page.locator('#play').waitFor();
   await page.locator('#go').click();
   await expect(stepRow(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
-  await page.locator('#topology-secured').check();
+  await page.locator(`#topology-${design}`).check();
   await expect(stepRow(page, 'TLS ServerHello')).toHaveCount(1);
 }
 

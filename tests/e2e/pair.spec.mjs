@@ -5,19 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, stepRow } from './fixtures.mjs';
+import { test, expect, stepRow, openHttpsDesign } from './fixtures.mjs';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 const lbBox = (page, n) => page.locator(`svg#diagram g.component[data-component="LoadBalancer"][data-node="${n}"]`);
 
 async function openPair(page) {
-  await page.goto('./');
-  await page.locator('#play').waitFor();
-  await page.locator('#go').click();
-  await expect(stepRow(page, 'TCP SYN to 8.8.8.8:80')).toHaveCount(1);
-  await page.locator('#topology-scaled').check();
-  // The design serves HTTPS: the address is asked for again over https://.
-  await expect(stepRow(page, 'TLS ServerHello')).toHaveCount(1);
+  await openHttpsDesign(page, 'scaled');
   await expect(page.locator('svg#diagram g.component[data-component="LoadBalancer"]')).toHaveCount(2);
 }
 

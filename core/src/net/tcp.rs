@@ -79,6 +79,13 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
     let from = format!("{client}:{cport}");
     let to = format!("{ip}:{port}");
     let syn = format!("{from} → {to} [SYN] seq={isn} win=64240 mss=1460");
+    // The same SYN again, `at` µs after the first.
+    let resent = |at: u64| {
+        format!(
+            "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
+            at / 1_000_000
+        )
+    };
     let one_way = ctx.net(s.latency.client_to_server_us);
 
     let other = s.other_hosts.iter().find(|h| h.ip == ip);
@@ -113,11 +120,11 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
             now.saturating_add(limit),
         );
         if let Some((t, h)) = next {
-            if let Some(&r) = resends
+            if let Some(i) = resends
                 .iter()
-                .find(|&&r| now.saturating_add(r) >= t && r < limit)
+                .position(|&r| now.saturating_add(r) >= t && r < limit)
             {
-                waited = Some((r, t, h));
+                waited = Some((resends[i], resends[..i].to_vec(), t, h));
                 holder = h;
             }
         }
@@ -164,12 +171,12 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         let browser_limit = s.latency.connect_timeout_us;
         let timeout = kernel_gives_up.min(browser_limit);
         let mut segments = vec![syn.clone()];
-        for at in resends.iter().filter(|&&at| at < timeout) {
-            segments.push(format!(
-                "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
-                at / 1_000_000
-            ));
-        }
+        segments.extend(
+            resends
+                .iter()
+                .filter(|&&at| at < timeout)
+                .map(|&at| resent(at)),
+        );
         let retries = segments.len() - 1;
         let (code, ending) = if kernel_gives_up <= browser_limit {
             (
@@ -221,15 +228,9 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
         port == 80
     };
     let syn = match (waited, pair) {
-        (Some((r, t, h)), Some((c, p))) => {
+        (Some((r, unanswered, t, h)), Some((c, p))) => {
             let mut segments = vec![syn.clone()];
-            let (resends, _) = syn_schedule();
-            for at in resends.iter().filter(|&&at| at < r) {
-                segments.push(format!(
-                    "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
-                    at / 1_000_000
-                ));
-            }
+            segments.extend(unanswered.into_iter().map(resent));
             let (gone, gone_at, prio) = match h {
                 Holder::Standby => (
                     c.lb.hostname.as_str(),
@@ -256,10 +257,7 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
                 format!("Nobody holds {ip} when the browser's SYN arrives{since}. {lb_host} takes the address over at {:.3} s: VRRP's Master_Down_Interval, three missed adverts {} ms apart plus a skew of (256 − priority {prio}) / 256 of one, {:.3} s after the last advert it heard or its own start (RFC 5798 §6.1); then it announces the address with a gratuitous ARP. The kernel's retransmission {} s after the first SYN reaches it: the request is late, not lost.", t as f64 / 1e6, p.advert_interval_us / 1000, mdi as f64 / 1e6, r / 1_000_000),
                 Payload::Tcp { segments },
             ));
-            format!(
-                "+{} s  {from} → {to} [SYN] seq={isn} (retransmission)",
-                r / 1_000_000
-            )
+            resent(r)
         }
         _ => syn,
     };

@@ -30,17 +30,6 @@ pub enum Holder {
     Nobody,
 }
 
-impl Holder {
-    /// 0 for the active balancer, 1 for the standby.
-    pub fn index(self) -> Option<u8> {
-        match self {
-            Holder::Active => Some(0),
-            Holder::Standby => Some(1),
-            Holder::Nobody => None,
-        }
-    }
-}
-
 /// `Master_Down_Interval` of a router of this priority, µs (RFC 5798 §6.1).
 pub fn master_down_interval_us(advert_interval_us: u64, priority: u8) -> u64 {
     let skew = (256 - u64::from(priority)) * advert_interval_us / 256;
