@@ -15,6 +15,9 @@ WASM_BINDGEN_FALLBACK="0.2.130"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROME_BIN="${CHROME_BIN:-/usr/bin/chromium}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# wasm-bindgen-test-runner gives a whole suite 20 s by default; the app's
+# suite takes ~18 s on this machine and a slower one timed out (CI, 2026-12-04).
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 export TRUNK_SKIP_VERSION_CHECK=true
 export TRUNK_COLOR=never
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
