@@ -611,6 +611,17 @@ pub fn web_rules_from(balancers: &[Ipv4Addr]) -> String {
     chain(&format!("        ip saddr {from} tcp dport 80 accept\n        ip saddr {ADMIN_NET} tcp dport 22 accept\n"))
 }
 
+/// An application machine (split tiers): the application's port from the
+/// web servers only, SSH from the admin network.
+pub fn app_rules(web_servers: &[Ipv4Addr]) -> String {
+    let set: Vec<String> = web_servers.iter().map(Ipv4Addr::to_string).collect();
+    chain(&format!(
+        "        ip saddr {{ {} }} tcp dport {} accept\n        ip saddr {ADMIN_NET} tcp dport 22 accept\n",
+        set.join(", "),
+        crate::scenario::APP_PORT
+    ))
+}
+
 /// A database: MySQL from the given clients only (the web servers, and the
 /// replica for replication), SSH from the admin network.
 pub fn db_rules(clients: &[Ipv4Addr]) -> String {

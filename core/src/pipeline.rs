@@ -116,7 +116,7 @@ mod engine {
     pub fn check_passes(s: &Scenario, node: Option<u8>) -> bool {
         match (&s.topology, node) {
             (Topology::Redundant(c), Some(n)) => c.web.get(usize::from(n)).is_some_and(|w| {
-                crate::server::lb::check_passes(w, c.firewall(&w.hostname).as_ref())
+                crate::server::lb::check_passes(c, w, c.firewall(&w.hostname).as_ref())
             }),
             _ => {
                 s.server.powered_on
@@ -129,6 +129,11 @@ mod engine {
 
     fn host(s: &Scenario, node: Option<u8>) -> String {
         match (&s.topology, node) {
+            // With split tiers a deploy replaces the application machines' containers.
+            (Topology::Redundant(c), Some(n)) if c.split() => c
+                .app_tier
+                .get(usize::from(n))
+                .map_or_else(|| format!("app-{n}"), |a| a.hostname.clone()),
             (Topology::Redundant(c), Some(n)) => c
                 .web
                 .get(usize::from(n))
@@ -139,6 +144,10 @@ mod engine {
 
     fn running(s: &Scenario, node: Option<u8>) -> Release {
         match (&s.topology, node) {
+            (Topology::Redundant(c), Some(n)) if c.split() => c
+                .app_tier
+                .get(usize::from(n))
+                .map_or(Release::V1, |a| a.release),
             (Topology::Redundant(c), Some(n)) => {
                 c.web.get(usize::from(n)).map_or(Release::V1, |w| w.release)
             }

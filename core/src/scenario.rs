@@ -248,6 +248,26 @@ impl Release {
 /// The repository of the application's images.
 pub const IMAGE_REPO: &str = "foobar/app";
 
+/// An application machine of the split design: the application server's
+/// container alone, reached by the web servers' Nginx over the private
+/// network (its `upstream`, [`UPSTREAM`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppNode {
+    pub hostname: String,
+    pub ip: Ipv4Addr,
+    pub powered_on: bool,
+    pub app: ProcessState,
+    pub release: Release,
+}
+
+/// The name of the web servers' `upstream` block in the split design:
+/// `proxy_pass http://app_servers;` sends a request to one of the
+/// application machines ([`Cluster::app_tier`]).
+pub const UPSTREAM: &str = "app_servers";
+
+/// The port the application listens on, on its own machine.
+pub const APP_PORT: u16 = 8000;
+
 /// A database machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DbNode {
@@ -277,6 +297,11 @@ pub struct Cluster {
     /// design); `None`: the balancer is alone.
     #[serde(default)]
     pub pair: Option<Box<LbPair>>,
+    /// The application machines (the scaled-up design's split tiers): the
+    /// web servers then run Nginx only, and the faults and deploys of an
+    /// application server act here. Empty: each web server runs its own.
+    #[serde(default)]
+    pub app_tier: Vec<AppNode>,
 }
 
 /// The balancer's twin: the same configuration on a second machine, a
@@ -332,6 +357,25 @@ impl Cluster {
             .iter()
             .find(|f| f.host == host)
             .and_then(|f| crate::firewall::parse(&f.rules).ok())
+    }
+
+    /// True when the application runs on machines of its own.
+    pub fn split(&self) -> bool {
+        !self.app_tier.is_empty()
+    }
+
+    /// With split tiers: some application machine would answer Nginx on
+    /// the web server at `from` (on, running, its firewall letting the
+    /// connection to [`APP_PORT`] in). Nginx tries the next one when a
+    /// connection fails, so one is enough.
+    pub fn app_tier_answers(&self, from: Ipv4Addr) -> bool {
+        self.app_tier.iter().any(|a| {
+            a.powered_on
+                && a.app == ProcessState::Running
+                && self
+                    .firewall(&a.hostname)
+                    .is_none_or(|r| r.seen(from, APP_PORT, true) == crate::firewall::Seen::Open)
+        })
     }
 }
 
@@ -602,10 +646,12 @@ pub enum Fault {
     CertificateWrongName,
     /// Nothing listens on port 443 any more (HTTPS only).
     HttpsClosed,
+    /// The first application machine loses power (split tiers only).
+    AppMachineOff,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 15] = [
+    pub const ALL: [Fault; 16] = [
         Fault::ServerPoweredOff,
         Fault::NginxStopped,
         Fault::AppStopped,
@@ -621,6 +667,7 @@ impl Fault {
         Fault::CertificateExpired,
         Fault::CertificateWrongName,
         Fault::HttpsClosed,
+        Fault::AppMachineOff,
     ];
 
     pub fn label(self) -> &'static str {
@@ -640,6 +687,7 @@ impl Fault {
             Fault::CertificateExpired => "Certificate expired",
             Fault::CertificateWrongName => "Certificate for another name",
             Fault::HttpsClosed => "Nothing listening on port 443",
+            Fault::AppMachineOff => "An application machine powered off",
         }
     }
 
@@ -650,6 +698,7 @@ impl Fault {
                 matches!(topology, Topology::Redundant(_))
             }
             Fault::StandbyLbOff => matches!(topology, Topology::Redundant(c) if c.pair.is_some()),
+            Fault::AppMachineOff => matches!(topology, Topology::Redundant(c) if c.split()),
             Fault::DiskFailed => matches!(topology, Topology::Single),
             Fault::CertificateExpired | Fault::CertificateWrongName | Fault::HttpsClosed => {
                 matches!(topology, Topology::Redundant(c) if c.lb.https.is_some())
@@ -677,6 +726,7 @@ impl Fault {
             Fault::CertificateExpired => Change::Certificate(Some(CertFault::Expired)),
             Fault::CertificateWrongName => Change::Certificate(Some(CertFault::ApexOnly)),
             Fault::HttpsClosed => Change::Https(false),
+            Fault::AppMachineOff => Change::AppPower(0, false),
         }
     }
 
@@ -703,6 +753,8 @@ pub enum Change {
     LbPower(bool),
     /// The scaled-up design's standby balancer (`lb-02`) on or off.
     StandbyLbPower(bool),
+    /// An application machine of the split tiers (0-based) on or off.
+    AppPower(u8, bool),
     /// The single server's disk fails (`true`), or (`false`) is replaced
     /// and the database loaded from the last backup, the world's data as
     /// the session began (handled by the simulator: what was written since
@@ -753,6 +805,7 @@ impl Change {
             Change::Replica(_) => Some(Change::Replica(Running)),
             Change::LbPower(_) => Some(Change::LbPower(true)),
             Change::StandbyLbPower(_) => Some(Change::StandbyLbPower(true)),
+            Change::AppPower(n, _) => Some(Change::AppPower(n, true)),
             Change::Disk(_) => Some(Change::Disk(false)),
             Change::Rotation(n, _) => Some(Change::Rotation(n, true)),
             Change::DnsRecordMissing | Change::DnsWrongIp => Some(Change::DnsRestore),
@@ -769,6 +822,13 @@ impl Change {
         fn web(s: &mut Scenario, node: Option<u8>) -> Option<&mut WebNode> {
             match &mut s.topology {
                 Topology::Redundant(c) => c.web.get_mut(usize::from(node.unwrap_or(0))),
+                Topology::Single => None,
+            }
+        }
+        // With split tiers, the application's changes act on its machines.
+        fn app_node(s: &mut Scenario, node: Option<u8>) -> Option<&mut AppNode> {
+            match &mut s.topology {
+                Topology::Redundant(c) => c.app_tier.get_mut(usize::from(node.unwrap_or(0))),
                 Topology::Single => None,
             }
         }
@@ -801,11 +861,22 @@ impl Change {
                 None if node.is_none() => s.server.nginx = state,
                 None => {}
             },
-            Change::App(node, state) => match web(s, node) {
-                Some(w) => w.app = state,
-                None if node.is_none() => s.server.app = state,
-                None => {}
-            },
+            Change::App(node, state) => {
+                if let Some(a) = app_node(s, node) {
+                    a.app = state;
+                    return;
+                }
+                match web(s, node) {
+                    Some(w) => w.app = state,
+                    None if node.is_none() => s.server.app = state,
+                    None => {}
+                }
+            }
+            Change::AppPower(n, on) => {
+                if let Some(a) = app_node(s, Some(n)) {
+                    a.powered_on = on;
+                }
+            }
             Change::Rotation(node, enabled) => {
                 if let Some(w) = web(s, Some(node)) {
                     w.enabled = enabled;
@@ -817,6 +888,11 @@ impl Change {
                 } else {
                     ProcessState::Stopped
                 };
+                if let Some(a) = app_node(s, node) {
+                    a.release = release;
+                    a.app = app;
+                    return;
+                }
                 match web(s, node) {
                     Some(w) => {
                         w.release = release;

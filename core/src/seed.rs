@@ -248,6 +248,7 @@ pub fn redundant_stack() -> Scenario {
         promote_after_us: 10_000_000,
         firewalls: Vec::new(),
         pair: None,
+        app_tier: Vec::new(),
     });
     s
 }
@@ -305,8 +306,48 @@ pub fn scaled_stack() -> Scenario {
             }
         }
         c.pair = Some(Box::new(pair));
+        split_tiers(c, &mut s.server.nginx_config);
     }
     s
+}
+
+/// The tiers on machines of their own: `app-01` and `app-02` run the
+/// application alone; the web servers' Nginx proxies to them as the
+/// upstream group [`UPSTREAM`] (round-robin, the next server on an error
+/// or a timeout: nginx's defaults), and the databases take queries from
+/// them instead of from the web servers. Their firewalls let in port 8000
+/// from the web servers only.
+fn split_tiers(c: &mut Cluster, nginx: &mut crate::scenario::NginxConfig) {
+    let app = |n: u8| AppNode {
+        hostname: format!("app-0{n}"),
+        ip: Ipv4Addr::new(10, 0, 0, 30 + n),
+        powered_on: true,
+        app: ProcessState::Running,
+        release: Release::V1,
+    };
+    c.app_tier = vec![app(1), app(2)];
+    let webs: Vec<Ipv4Addr> = c.web.iter().map(|w| w.ip).collect();
+    let apps: Vec<Ipv4Addr> = c.app_tier.iter().map(|a| a.ip).collect();
+    let mut primary_clients = apps.clone();
+    primary_clients.push(c.db_replica.ip);
+    for f in &mut c.firewalls {
+        if f.host == c.db_primary.hostname {
+            f.rules = crate::firewall::db_rules(&primary_clients);
+        } else if f.host == c.db_replica.hostname {
+            f.rules = crate::firewall::db_rules(&apps);
+        }
+    }
+    for a in &c.app_tier {
+        c.firewalls.push(HostFirewall {
+            host: a.hostname.clone(),
+            rules: crate::firewall::app_rules(&webs),
+        });
+    }
+    for loc in &mut nginx.locations {
+        if let crate::scenario::LocationAction::Proxy { upstream } = &mut loc.action {
+            *upstream = UPSTREAM.to_string();
+        }
+    }
 }
 
 /// The designs a learner can switch between, in the course's order.
@@ -355,7 +396,7 @@ impl Design {
             Design::OneServer => "One server",
             Design::Redundant => "Redundant design",
             Design::Secured => "Secured (HTTPS)",
-            Design::ScaledUp => "Balancer pair (VRRP)",
+            Design::ScaledUp => "Scaled up (VRRP + tiers)",
         }
     }
 

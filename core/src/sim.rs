@@ -37,6 +37,11 @@ pub struct Ctx<'a> {
     pub vrrp: Vrrp,
     /// The balancer that answered for the public address (a pair only).
     pub balancer: Option<String>,
+    /// The application machine being worked on (split tiers), stamped on steps.
+    pub app_node: Option<u8>,
+    /// This request's attempts on the application machines, `(machine,
+    /// failed)` in order ([`crate::server::upstream`]).
+    pub upstream_tried: Vec<(usize, bool)>,
 }
 
 /// A step to record; `at_us` is taken from the clock.
@@ -66,6 +71,8 @@ impl<'a> Ctx<'a> {
             tls: None,
             vrrp: Vrrp::default(),
             balancer: None,
+            app_node: None,
+            upstream_tried: Vec::new(),
         }
     }
 
@@ -77,6 +84,7 @@ impl<'a> Ctx<'a> {
             from: spec.from,
             to: spec.to,
             node: self.node,
+            app_node: self.app_node,
             phase: spec.phase,
             status: spec.status,
             title: spec.title,
@@ -586,6 +594,7 @@ impl Simulator {
             app: self.scenario.server.app,
             release: self.scenario.server.release,
             db: route,
+            tier: None,
         };
         let res = match server::serve(&mut ctx, &host, &self.router, wire) {
             server::Served::Response(res, _) => Some(res),
@@ -687,6 +696,7 @@ fn run(
                 app: ctx.scenario.server.app,
                 release: ctx.scenario.server.release,
                 db,
+                tier: None,
             };
             server::handle(ctx, &host, router, &target)
         }

@@ -623,7 +623,7 @@ impl Effect {
 /// as the diagram's fault of that name: a design without the part
 /// ([`Fault::applies_to`]) gets no cell, and a web server's fault hits the
 /// single server in the one-server design and `web-01` elsewhere.
-pub fn sweep_failures() -> [(&'static str, Fault); 8] {
+pub fn sweep_failures() -> [(&'static str, Fault); 9] {
     [
         ("DNS records deleted", Fault::DnsRecordMissing),
         ("Load balancer powered off", Fault::LoadBalancerOff),
@@ -631,6 +631,7 @@ pub fn sweep_failures() -> [(&'static str, Fault); 8] {
         ("A web server powered off", Fault::ServerPoweredOff),
         ("Nginx stopped on a web server", Fault::NginxStopped),
         ("Application stopped on a web server", Fault::AppStopped),
+        ("An application machine powered off", Fault::AppMachineOff),
         ("Primary database stopped", Fault::DatabaseStopped),
         ("Replica database stopped", Fault::ReplicaStopped),
     ]

@@ -291,6 +291,10 @@ pub struct Step {
     /// design; `None` for components there is only one of.
     #[serde(default)]
     pub node: Option<u8>,
+    /// Which application machine (0-based) the step happens on, when the
+    /// application runs on machines of its own (split tiers).
+    #[serde(default)]
+    pub app_node: Option<u8>,
     /// The waterfall phase this step belongs to.
     pub phase: Phase,
     pub status: Status,

@@ -74,6 +74,7 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
         }
         let hosts: Vec<&str> = std::iter::once(c.lb.hostname.as_str())
             .chain(c.web.iter().map(|w| w.hostname.as_str()))
+            .chain(c.app_tier.iter().map(|a| a.hostname.as_str()))
             .chain([
                 c.db_primary.hostname.as_str(),
                 c.db_replica.hostname.as_str(),
@@ -203,6 +204,13 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
                     return Err(ScenarioError::BadLocation {
                         pattern: syntax,
                         detail,
+                    });
+                }
+                let split = matches!(&s.topology, Topology::Redundant(c) if c.split());
+                if upstream == crate::scenario::UPSTREAM && !split {
+                    return Err(ScenarioError::BadLocation {
+                        pattern: syntax,
+                        detail: format!("no upstream block is named {upstream} in this design (only the scaled-up design's web servers have one), so nginx would refuse to start: host not found in upstream \"{upstream}\""),
                     });
                 }
             }

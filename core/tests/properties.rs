@@ -271,6 +271,7 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
         state().prop_map(Change::Replica),
         any::<bool>().prop_map(Change::LbPower),
         any::<bool>().prop_map(Change::StandbyLbPower),
+        (0u8..4, any::<bool>()).prop_map(|(n, on)| Change::AppPower(n, on)),
         any::<bool>().prop_map(Change::Disk),
         Just(Change::DnsRecordMissing),
         Just(Change::DnsWrongIp),

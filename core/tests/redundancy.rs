@@ -372,6 +372,17 @@ fn the_sweep_matrix_shows_the_single_points_of_failure() {
     );
     // The pair leaves DNS (and the shared database writer's promotion time).
     assert_eq!(spofs(ScaledUp), ["DNS records deleted"]);
+    // Split tiers: an application machine off, or its application stopped,
+    // loses nothing: Nginx passes the request to the other at once
+    // (proxy_next_upstream), before any health check could notice.
+    let machine = row("An application machine powered off");
+    assert_eq!(machine.share(ScaledUp), Some(1.0));
+    assert_eq!(machine.share(Secured), None);
+    assert_eq!(machine.share(OneServer), None);
+    assert_eq!(
+        row("Application stopped on a web server").share(ScaledUp),
+        Some(1.0)
+    );
     // Every part of the single server is one (static files alone are not the service).
     assert!(rows
         .iter()

@@ -166,10 +166,17 @@ fn sql(
     if let (crate::scenario::Topology::Redundant(c), Some(node)) =
         (&ctx.scenario.topology, ctx.node)
     {
-        let src = c
-            .web
-            .get(usize::from(node))
-            .map(|w| (w.ip, w.hostname.clone()));
+        // With split tiers the query comes from the application machine.
+        let src = match ctx.app_node {
+            Some(a) if c.split() => c
+                .app_tier
+                .get(usize::from(a))
+                .map(|m| (m.ip, m.hostname.clone())),
+            _ => c
+                .web
+                .get(usize::from(node))
+                .map(|w| (w.ip, w.hostname.clone())),
+        };
         if let (Some(rules), Some((src, from))) = (c.firewall(host), src) {
             use crate::firewall::{Blocked, Seen};
             let listening = backend.state != ProcessState::Stopped;

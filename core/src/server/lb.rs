@@ -8,6 +8,7 @@ use crate::http::{http_date, parse_request, Response};
 use crate::scenario::{Algorithm, Cluster, ProcessState, WebNode};
 use crate::server::db::DbRoute;
 use crate::server::nginx::Router;
+use crate::server::upstream::{Tier, Upstream};
 use crate::server::{respond, send_request, serve, Host, Served};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
@@ -39,15 +40,23 @@ pub struct LbState {
     rr: usize,
     /// For each server, when its requests in flight finish (session µs).
     busy_until: Vec<Vec<u64>>,
+    /// Each web server's Nginx's upstream group (split tiers).
+    upstream: Vec<Upstream>,
 }
 
 /// A health check passes when `GET /health` gets a 200: the machine is on,
 /// its firewall lets the balancer's connection to port 80 through, Nginx
-/// answers and the application behind it answers.
-pub fn check_passes(node: &WebNode, firewall: Option<&Ruleset>) -> bool {
+/// answers and the application behind it answers (with split tiers, one of
+/// the application machines: Nginx tries the next when one fails).
+pub fn check_passes(cluster: &Cluster, node: &WebNode, firewall: Option<&Ruleset>) -> bool {
+    let app = if cluster.split() {
+        cluster.app_tier_answers(node.ip)
+    } else {
+        node.app == ProcessState::Running
+    };
     node.powered_on
         && node.nginx == ProcessState::Running
-        && node.app == ProcessState::Running
+        && app
         && firewall.is_none_or(|r| r.seen(INSIDE_IP, 80, true) == Seen::Open)
 }
 
@@ -74,6 +83,7 @@ impl LbState {
             next_check_us: cluster.lb.health_check_interval_us.max(1),
             rr: 0,
             busy_until: vec![Vec::new(); cluster.web.len()],
+            upstream: vec![Upstream::default(); cluster.web.len()],
         }
     }
 
@@ -98,7 +108,7 @@ impl LbState {
         while self.next_check_us <= to_us {
             let at = self.next_check_us;
             for ((h, node), fw) in self.health.iter_mut().zip(&cluster.web).zip(&firewalls) {
-                if check_passes(node, fw.as_ref()) {
+                if check_passes(cluster, node, fw.as_ref()) {
                     h.fails = 0;
                     h.passes = h.passes.saturating_add(1);
                     if !h.up && h.passes >= cluster.lb.rise {
@@ -409,6 +419,15 @@ pub fn forward(
                 text: forwarded.clone(),
             },
         ));
+        let apps = cluster.app_tier.len();
+        let tier = cluster.split().then(|| Tier {
+            cluster,
+            web_ip: node.ip,
+            order: lb
+                .upstream
+                .get(i)
+                .map_or_else(Vec::new, |u| u.order(apps, ctx.session_now())),
+        });
         let host = Host {
             hostname: &node.hostname,
             remote_addr: inside_ip,
@@ -416,8 +435,14 @@ pub fn forward(
             app: node.app,
             release: node.release,
             db,
+            tier: tier.as_ref(),
         };
+        ctx.upstream_tried.clear();
         let served = serve(ctx, &host, router, &forwarded);
+        let tried = std::mem::take(&mut ctx.upstream_tried);
+        if let Some(u) = lb.upstream.get_mut(i) {
+            u.record(apps, &tried, ctx.session_now());
+        }
         let (res, explanation) = match served {
             Served::Response(res, explanation) => {
                 ctx.step(spec(

@@ -12,6 +12,8 @@ pub mod lb;
 pub mod nginx;
 #[cfg(feature = "engine")]
 mod serve;
+#[cfg(feature = "engine")]
+pub mod upstream;
 
 #[cfg(feature = "engine")]
 pub use serve::*;

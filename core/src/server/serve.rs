@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use crate::browser::Target;
 use crate::http::{http_date, parse_request, parse_response, Request, Response};
-use crate::scenario::{LocationAction, OtherHost, ProcessState};
+use crate::scenario::{LocationAction, OtherHost, ProcessState, UPSTREAM};
 use crate::server::app::{self, AppResult};
 use crate::server::db::DbRoute;
 use crate::server::nginx::uri::Uri;
@@ -226,7 +226,7 @@ fn typed(content_type: &str, body: &str) -> Vec<(String, String)> {
 
 /// Nginx's own error page for a status. After a 400 nginx closes the
 /// connection (it cannot trust where the next request would start).
-fn nginx_error(ctx: &Ctx, status: u16) -> Response {
+pub(crate) fn nginx_error(ctx: &Ctx, status: u16) -> Response {
     let body = nginx::error_page(status);
     let mut res = nginx_reply(ctx, status, typed("text/html", &body), Vec::new(), body);
     if status == 400 {
@@ -241,7 +241,7 @@ fn nginx_error(ctx: &Ctx, status: u16) -> Response {
 
 /// A response relayed from the application: nginx replaces `Server` and
 /// `Date` and its own `Connection`, keeps the status line and the rest.
-fn relayed(ctx: &Ctx, app: Response) -> Response {
+pub(crate) fn relayed(ctx: &Ctx, app: Response) -> Response {
     let hop = ["server", "date", "connection", "keep-alive"];
     // nginx's header filter writes the headers it knows by name before its
     // Connection header, and every other header (an upstream's own, such as
@@ -349,6 +349,9 @@ pub struct Host<'a> {
     /// The application's release (its container image).
     pub release: crate::scenario::Release,
     pub db: DbRoute<'a>,
+    /// The application machines, when the application runs on its own
+    /// (split tiers): Nginx proxies to them instead of to `app`.
+    pub tier: Option<&'a crate::server::upstream::Tier<'a>>,
 }
 
 /// What Nginx did with a request.
@@ -605,41 +608,9 @@ fn server_root(ctx: &mut Ctx, uri: &Uri, path: &str, host: &str, port: u16) -> (
     )
 }
 
-/// Nginx forwards the request to the application server and relays its answer.
-fn proxy(
-    ctx: &mut Ctx,
-    host: &Host,
-    req: &Request,
-    uri: &Uri,
-    host_name: &str,
-    upstream: &str,
-) -> (Response, String) {
-    let s = ctx.scenario;
-    let loopback = s.latency.loopback_us;
-    let listening = upstream == s.server.app_listen
-        && matches!(host.app, ProcessState::Running | ProcessState::Hung);
-    if !listening {
-        let why = if upstream != s.server.app_listen {
-            format!("Nginx is up but the application listens on {}, not {upstream}, so connect() is refused and Nginx answers 502 Bad Gateway.", s.server.app_listen)
-        } else if host.app == ProcessState::Restarting {
-            format!("The application server is restarting (a deploy), so nothing listens on {upstream} yet: connect() is refused and Nginx answers 502 Bad Gateway.")
-        } else {
-            format!("Nginx is up but nothing listens on {upstream} because the application server is stopped, so connect() is refused and Nginx answers 502 Bad Gateway.")
-        };
-        ctx.step(spec(
-            Component::Nginx,
-            Component::App,
-            Phase::Wait,
-            Status::Fail,
-            2 * loopback,
-            "Upstream refused: 502",
-            why.clone(),
-            Payload::Tcp {
-                segments: vec![format!("connect() to {upstream} failed (111: Connection refused) while connecting to upstream")],
-            },
-        ));
-        return (nginx_error(ctx, 502), why);
-    }
+/// The request Nginx sends upstream: `proxy_set_header Host $host`,
+/// X-Real-IP and X-Forwarded-For added, `Connection: close`.
+fn proxied_request(host: &Host, req: &Request, uri: &Uri, host_name: &str) -> Request {
     let remote = host.remote_addr.to_string();
     let forwarded = match req.header("x-forwarded-for") {
         Some(earlier) => format!("{earlier}, {remote}"),
@@ -660,13 +631,57 @@ fn proxy(
             headers.push((k.clone(), v.clone()));
         }
     }
-    let proxied = Request {
+    Request {
         method: req.method.clone(),
         target: uri.unparsed.clone(),
         minor_version: 1,
         headers,
         body: req.body.clone(),
-    };
+    }
+}
+
+/// Nginx forwards the request to the application server and relays its answer.
+fn proxy(
+    ctx: &mut Ctx,
+    host: &Host,
+    req: &Request,
+    uri: &Uri,
+    host_name: &str,
+    upstream: &str,
+) -> (Response, String) {
+    let s = ctx.scenario;
+    let loopback = s.latency.loopback_us;
+    let proxied = proxied_request(host, req, uri, host_name);
+    if let (Some(tier), true) = (host.tier, upstream == UPSTREAM) {
+        return crate::server::upstream::proxy(ctx, host, tier, &proxied);
+    }
+    let listening = host.tier.is_none()
+        && upstream == s.server.app_listen
+        && matches!(host.app, ProcessState::Running | ProcessState::Hung);
+    if !listening {
+        let why = if host.tier.is_some() {
+            format!("Nothing listens on {upstream} on {}: in this design the application runs on machines of its own, which Nginx reaches as the upstream group {UPSTREAM} (proxy_pass http://{UPSTREAM};). connect() is refused and Nginx answers 502 Bad Gateway.", host.hostname)
+        } else if upstream != s.server.app_listen {
+            format!("Nginx is up but the application listens on {}, not {upstream}, so connect() is refused and Nginx answers 502 Bad Gateway.", s.server.app_listen)
+        } else if host.app == ProcessState::Restarting {
+            format!("The application server is restarting (a deploy), so nothing listens on {upstream} yet: connect() is refused and Nginx answers 502 Bad Gateway.")
+        } else {
+            format!("Nginx is up but nothing listens on {upstream} because the application server is stopped, so connect() is refused and Nginx answers 502 Bad Gateway.")
+        };
+        ctx.step(spec(
+            Component::Nginx,
+            Component::App,
+            Phase::Wait,
+            Status::Fail,
+            2 * loopback,
+            "Upstream refused: 502",
+            why.clone(),
+            Payload::Tcp {
+                segments: vec![format!("connect() to {upstream} failed (111: Connection refused) while connecting to upstream")],
+            },
+        ));
+        return (nginx_error(ctx, 502), why);
+    }
     let wire = proxied.to_wire();
     ctx.step(spec(
         Component::Nginx,
