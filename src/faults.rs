@@ -167,7 +167,22 @@ pub fn groups(s: &Scenario) -> Vec<Group> {
                         Change::ServerPower(Some(n), false),
                     )],
                 });
-                out.extend(web_groups(Some(n), &w.hostname));
+                let mut groups = web_groups(Some(n), &w.hostname);
+                // Split tiers: the application group is the application
+                // machine's, with its own power switch.
+                if let Some(a) = c.app_tier.get(i) {
+                    groups.truncate(1);
+                    let mut app = web_groups(Some(n), &a.hostname).remove(1);
+                    app.title = format!("Application machine {}", a.hostname);
+                    app.toggles.push(toggle(
+                        format!("app-power-{n}"),
+                        format!("Power off {}", a.hostname),
+                        "Off",
+                        Change::AppPower(n, false),
+                    ));
+                    groups.push(app);
+                }
+                out.extend(groups);
             }
             out.push(Group {
                 component: Component::Database,

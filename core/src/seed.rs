@@ -381,6 +381,29 @@ impl Design {
         }
     }
 
+    /// `world` rebuilt as this design: its machines, with the learner's
+    /// site, data and settings kept. Nginx's `proxy_pass` follows the
+    /// application: to the upstream group [`UPSTREAM`] when it moves to
+    /// machines of its own, back to its local address when it returns.
+    pub fn adopt(self, world: &Scenario) -> Scenario {
+        let stack = self.stack();
+        let mut out = world.clone();
+        out.topology = stack.topology;
+        out.server.hostname = stack.server.hostname;
+        let split = matches!(&out.topology, Topology::Redundant(c) if c.split());
+        let local = out.server.app_listen.clone();
+        for loc in &mut out.server.nginx_config.locations {
+            if let LocationAction::Proxy { upstream } = &mut loc.action {
+                if split && *upstream == local {
+                    *upstream = UPSTREAM.to_string();
+                } else if !split && upstream == UPSTREAM {
+                    *upstream = local.clone();
+                }
+            }
+        }
+        out
+    }
+
     /// The seed world of this design.
     pub fn stack(self) -> Scenario {
         match self {

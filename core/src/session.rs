@@ -418,10 +418,7 @@ mod engine {
             if design == seed::Design::of(self.world()) {
                 return;
             }
-            let stack = design.stack();
-            let mut world = self.sim.original().clone();
-            world.topology = stack.topology;
-            world.server.hostname = stack.server.hostname;
+            let world = design.adopt(self.sim.original());
             if let Err(e) = self.rebuild(world) {
                 u.refused = Some(Refusal::Design(e));
                 return;

@@ -219,7 +219,7 @@ impl Simulator {
             Topology::Redundant(c) => (Some(Db::open(&scenario.data)?), LbState::new(c)),
         };
         Ok(Simulator {
-            router: Router::new(&scenario.server.nginx_config),
+            router: Router::for_world(&scenario),
             original: scenario.clone(),
             scenario,
             resolver: Resolver::default(),

@@ -205,6 +205,49 @@ fn the_design_switch_keeps_edits_and_the_address() {
 }
 
 #[test]
+fn the_design_switch_moves_proxy_pass_with_the_application() {
+    use stackscope_core::scenario::{LocationAction, UPSTREAM};
+    use stackscope_core::seed::Design;
+    let upstreams = |w: &Scenario| -> Vec<String> {
+        w.server
+            .nginx_config
+            .locations
+            .iter()
+            .filter_map(|l| match &l.action {
+                LocationAction::Proxy { upstream } => Some(upstream.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut s = Session::new();
+    send(&mut s, Command::Request { input: HOME.into() });
+    // To the split tiers: Nginx proxies to the group; the page answers.
+    let u = update(send(&mut s, Command::SetDesign(Design::ScaledUp)));
+    let w = u.world.expect("the new world");
+    assert!(!upstreams(&w).is_empty());
+    assert!(upstreams(&w).iter().all(|u| u == UPSTREAM));
+    let (t, _) = u.trace.expect("the address again");
+    assert!(
+        t.steps
+            .iter()
+            .any(|s| s.title.starts_with("Proxy to app-0")),
+        "{:?}",
+        t.steps.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    // And back: the local address again, and still a page.
+    let back = update(send(&mut s, Command::SetDesign(Design::OneServer)));
+    let w = back.world.expect("the one-server world");
+    assert!(upstreams(&w).iter().all(|u| u == &w.server.app_listen));
+    let (t, _) = update(send(&mut s, Command::Request { input: HOME.into() }))
+        .trace
+        .expect("a trace");
+    assert!(matches!(
+        t.outcome,
+        stackscope_core::Outcome::Response { status: 200, .. }
+    ));
+}
+
+#[test]
 fn streams_sweeps_and_costs_come_back_whole() {
     let mut s = Session::new();
     let spec = stackscope_core::stream::StreamSpec {

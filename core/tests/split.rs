@@ -228,6 +228,9 @@ fn a_local_upstream_in_the_split_design_is_refused_and_app_servers_elsewhere_is_
             *upstream = UPSTREAM.into();
         }
     }
-    let err = Simulator::new(one).err().expect("refused").to_string();
+    let Err(err) = Simulator::new(one) else {
+        panic!("refused")
+    };
+    let err = err.to_string();
     assert!(err.contains("host not found in upstream"), "{err}");
 }

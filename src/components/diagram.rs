@@ -55,12 +55,23 @@ fn has_pair(world: &Scenario) -> bool {
 /// trace says answered (`lb-01` when nobody did), a per-server box the
 /// step's web server.
 fn node_of(s: &Step, end: Component, lb: Option<u8>) -> Option<u8> {
-    if end == Component::LoadBalancer {
-        lb
-    } else {
-        s.node
+    match end {
+        Component::LoadBalancer => lb,
+        // Split tiers: the application machine the step is on.
+        Component::App if s.app_node.is_some() => s.app_node,
+        _ => s.node,
     }
 }
+
+/// True when the application runs on machines of its own (split tiers).
+fn is_split(world: &Scenario) -> bool {
+    matches!(&world.topology, Topology::Redundant(c) if c.split())
+}
+
+/// With split tiers, where the web server's box ends (viewBox units); the
+/// application machine's box starts [`SPLIT_GAP`] after it.
+const SPLIT_WEB_RIGHT: f64 = 830.0;
+const SPLIT_GAP: f64 = 10.0;
 
 /// Which balancer box a trace's balancer steps belong to.
 fn lb_node(trace: Option<&TraceRef>, world: &Scenario) -> Option<u8> {
@@ -195,7 +206,7 @@ pub fn toggle_pos(c: Component, node: Option<u8>, redundant: bool) -> (f64, f64,
 }
 
 /// The links drawn between boxes; `true` draws a faint (dashed) link.
-fn links(redundant: bool, pair: bool) -> Vec<(Node, Node, bool)> {
+fn links(redundant: bool, pair: bool, split: bool) -> Vec<(Node, Node, bool)> {
     use Component::*;
     let one = |c| (c, None);
     let mut v = vec![
@@ -222,6 +233,10 @@ fn links(redundant: bool, pair: bool) -> Vec<(Node, Node, bool)> {
         }
         for n in 0..2 {
             let at = |c| (c, Some(n));
+            if split {
+                // Each web server's Nginx reaches both application machines.
+                v.push((at(Nginx), (App, Some(1 - n)), true));
+            }
             v.push((at(Nginx), at(App), false));
             v.push((at(App), one(Database), false));
             v.push((at(App), one(Replica), false));
@@ -271,9 +286,17 @@ fn is_end(s: &Step, end: Component, (c, node): Node, lb: Option<u8>) -> bool {
     if node.is_none() || !per_server(c) {
         return end == c;
     }
-    // A per-server box: the step must happen on that server.
-    s.node.unwrap_or(0) == node.unwrap_or(0)
-        && (end == c || (c == Component::Server && per_server(end)))
+    // A per-server box: the step must happen on that server (at the
+    // application, with split tiers, on that application machine).
+    let on = if end == Component::App && s.app_node.is_some() {
+        s.app_node
+    } else {
+        s.node
+    };
+    // A web server's box covers its Nginx, and its application unless the
+    // application has a machine of its own.
+    let inside = per_server(end) && !(end == Component::App && s.app_node.is_some());
+    on.unwrap_or(0) == node.unwrap_or(0) && (end == c || (c == Component::Server && inside))
 }
 
 /// True when step `s` touches box `n` (its ends, or the internet it crosses).
@@ -399,6 +422,20 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                 Topology::Single => Default::default(),
             };
             let top = 175.0 + web_dy(node);
+            if let Topology::Redundant(cl) = &world.topology {
+                if let Some(a) = cl.app_tier.get(usize::from(node.unwrap_or(0))) {
+                    // Two machines: web-0n (Nginx) and app-0n (the application).
+                    let app_x = SPLIT_WEB_RIGHT + SPLIT_GAP;
+                    return html! {
+                        <>
+                            <rect class="shape server-box" x="680" y={top.to_string()} width={(SPLIT_WEB_RIGHT - 680.0).to_string()} height="145" rx="10" />
+                            <text class="box-title" x="694" y={(top + 24.0).to_string()}>{ host }</text>
+                            <rect class="shape server-box app-box" x={app_x.to_string()} y={top.to_string()} width={(990.0 - app_x).to_string()} height="145" rx="10" />
+                            <text class="box-title" x={(app_x + 14.0).to_string()} y={(top + 24.0).to_string()}>{ a.hostname.clone() }</text>
+                        </>
+                    };
+                }
+            }
             html! {
                 <>
                     <rect class="shape server-box" x="680" y={top.to_string()} width="310" height="145" rx="10" />
@@ -508,6 +545,14 @@ fn long_label((c, node): Node, world: &Scenario) -> String {
         };
     }
     match (&world.topology, node) {
+        (Topology::Redundant(cl), Some(n)) if c == Component::App && cl.split() => {
+            let host = cl
+                .app_tier
+                .get(usize::from(n))
+                .map(|a| a.hostname.as_str())
+                .unwrap_or("?");
+            format!("Application server on its own machine, {host}")
+        }
         (Topology::Redundant(cl), Some(n)) => {
             let host = cl
                 .web
@@ -563,6 +608,10 @@ fn down_word((c, node): Node, world: &Scenario) -> Option<&'static str> {
                 Component::LoadBalancer => off(cl.lb.powered_on),
                 Component::Server => w.and_then(|w| off(w.powered_on)),
                 Component::Nginx => w.and_then(|w| word(w.nginx)),
+                Component::App if cl.split() => {
+                    let a = cl.app_tier.get(usize::from(node.unwrap_or(0)));
+                    a.and_then(|a| off(a.powered_on).or_else(|| word(a.app)))
+                }
                 Component::App => w.and_then(|w| word(w.app)),
                 Component::Database => word(cl.db_primary.state),
                 Component::Replica => word(cl.db_replica.state),
@@ -616,7 +665,7 @@ pub fn Diagram(props: &Props) -> Html {
 
     let world = &*props.world;
     let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a, lb) && is_end(s, s.to, b, lb);
-    let links = links(redundant, pair).into_iter().map(|(a, b, faint)| {
+    let links = links(redundant, pair, is_split(world)).into_iter().map(|(a, b, faint)| {
         let (x1, y1) = anchor(a.0, a.1, redundant);
         let (x2, y2) = anchor(b.0, b.1, redundant);
         let on_path = step
@@ -674,8 +723,11 @@ pub fn Diagram(props: &Props) -> Html {
         );
         let (lx, ly) = label_pos(n, redundant);
         let label = short_label(c, redundant);
+        let split = is_split(world);
         // Where the "STOPPED" word goes: under the label, or under the web server's name.
         let (dx, dy) = match c {
+            // Split tiers: between the machine's name and the box.
+            Component::App if split => (lx, 175.0 + web_dy(node) + 42.0),
             Component::Server if redundant => (694.0, 175.0 + web_dy(node) + 46.0),
             // On the title's line, clear of the fault buttons under it.
             Component::Server => (780.0, 226.0),
@@ -686,6 +738,12 @@ pub fn Diagram(props: &Props) -> Html {
             Component::LoadBalancer if node.is_some() => (lx, ly + 50.0),
             Component::LoadBalancer => (lx, ly + 58.0),
             _ => (lx, ly + 18.0),
+        };
+        // The ✕ by the box's name; a split web server's inside its own box.
+        let fail_x = if split && c == Component::Server {
+            SPLIT_WEB_RIGHT - 18.0
+        } else {
+            lx + 70.0
         };
         html! {
             <g class={class} data-component={component_id(c)}
@@ -703,7 +761,7 @@ pub fn Diagram(props: &Props) -> Html {
                         x={dx.to_string()} y={dy.to_string()}>{ d }</text>
                 }
                 if m.failed {
-                    <text class="fail-mark" x={(lx + 70.0).to_string()} y={(ly - 16.0).to_string()} aria-hidden="true">{ "✕" }</text>
+                    <text class="fail-mark" x={fail_x.to_string()} y={(ly - 16.0).to_string()} aria-hidden="true">{ "✕" }</text>
                 }
             </g>
         }

@@ -4,6 +4,10 @@ use stackscope_core::{Change, Scenario, Topology};
 use yew::prelude::*;
 
 use crate::components::diagram::{toggle_pos, Align};
+
+/// With split tiers, how far left of Nginx's toggle (its centre) the web
+/// server's power switch ends (viewBox units).
+const SPLIT_POWER_GAP: f64 = 22.0;
 use crate::faults;
 use crate::format::component_id;
 use crate::state::Shared;
@@ -21,9 +25,17 @@ pub struct Props {
 pub fn FaultControls(props: &Props) -> Html {
     let world = &*props.world;
     let redundant = matches!(world.topology, Topology::Redundant(_));
+    let split = matches!(&world.topology, Topology::Redundant(c) if c.split());
     let on = faults::active(world);
     let groups = faults::groups(world).into_iter().map(|g| {
-        let (x, y, align) = toggle_pos(g.component, g.node, redundant);
+        let (x, y, align) = if split && g.component == stackscope_core::Component::Server {
+            // Split tiers: the web server's box is half as wide, its name
+            // across the top; its power switch goes left of Nginx's.
+            let (nx, ny, _) = toggle_pos(stackscope_core::Component::Nginx, g.node, redundant);
+            (nx - SPLIT_POWER_GAP, ny, Align::Right)
+        } else {
+            toggle_pos(g.component, g.node, redundant)
+        };
         // Positioned by the effect below through the CSSOM: a `style`
         // attribute would be an inline style, which the page's CSP refuses.
         let left = format!("{:.2}%", x / 10.0);

@@ -2,7 +2,7 @@
 
 use stackscope_core::edit::Edit;
 use stackscope_core::scenario::{Location, LocationAction};
-use stackscope_core::server::nginx::{config_text, location_syntax};
+use stackscope_core::server::nginx::{location_syntax, world_config_text};
 use stackscope_core::Scenario;
 use yew::prelude::*;
 
@@ -190,7 +190,7 @@ pub fn NginxEditor(props: &Props) -> Html {
             { form::alert("upstream-error", &upstream_error) }
             <details class="nginx-config" open=true>
                 <summary>{ "The config as nginx reads it" }</summary>
-                <pre id="nginx-config" class="code" tabindex="0" aria-label="The server block as nginx syntax">{ config_text(cfg) }</pre>
+                <pre id="nginx-config" class="code" tabindex="0" aria-label="The server block as nginx syntax">{ world_config_text(&props.world) }</pre>
             </details>
         </section>
     }

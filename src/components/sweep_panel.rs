@@ -63,7 +63,7 @@ fn design_name(d: Design) -> &'static str {
         Design::OneServer => "one-server design",
         Design::Redundant => "redundant design",
         Design::Secured => "secured design",
-        Design::ScaledUp => "design with a balancer pair",
+        Design::ScaledUp => "scaled-up design (a balancer pair, split tiers)",
     }
 }
 
@@ -149,8 +149,24 @@ pub fn later_designs_sentence(rows: &[SweepRow]) -> String {
             )
         })
         .unwrap_or_default();
+    let tiers = rows
+        .iter()
+        .find(|r| r.failure == "An application machine powered off")
+        .and_then(|r| r.cell(Design::ScaledUp))
+        .map(|c| {
+            let lost = match c.failures.len() {
+                0 => "no request".to_string(),
+                1 => "1 request".to_string(),
+                n => format!("{n} requests"),
+            };
+            format!(
+                " With split tiers, losing app-01 lost {lost}: each web server's Nginx passed its requests on to app-02 (the slowest waited {}).",
+                secs(c.slowest_us)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "Single points of failure left in {}. HTTPS and firewalls protect the traffic, not the service's availability.{moved}",
+        "Single points of failure left in {}. HTTPS and firewalls protect the traffic, not the service's availability.{moved}{tiers}",
         parts.join("; ")
     )
 }
@@ -323,8 +339,12 @@ mod tests {
         let later = later_designs_sentence(&rows);
         assert!(later.starts_with(
             "Single points of failure left in the secured design: DNS records deleted, Load balancer powered off; \
-             the design with a balancer pair: DNS records deleted."
+             the scaled-up design (a balancer pair, split tiers): DNS records deleted."
         ), "{later}");
         assert!(later.contains("lb-02 takes 8.8.8.8 over"), "{later}");
+        assert!(
+            later.contains("With split tiers, losing app-01 lost no request"),
+            "{later}"
+        );
     }
 }

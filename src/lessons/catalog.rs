@@ -71,7 +71,7 @@ pub struct Lesson {
 const HOME: &str = "http://www.foobar.com/";
 
 /// Every lesson, in the order of the seed.
-pub const LESSONS: [Lesson; 17] = [
+pub const LESSONS: [Lesson; 18] = [
     Lesson {
         id: "scenario",
         title: "What happens when you open www.foobar.com",
@@ -253,6 +253,16 @@ pub const LESSONS: [Lesson; 17] = [
         task: "Power off lb-01 and request the page at once: step to the SYNs that went unanswered, then see lb-02 answer. Then run the availability sweep and compare the four designs.",
         place: Place::Journey,
         needs: &[Fact::SawAddressFailover, Fact::SweepShowsSpof],
+    },
+    Lesson {
+        id: "tiers",
+        title: "Tiers on machines of their own",
+        idea: "Scaling up also splits the stack: web servers run Nginx only, application machines run the application, database machines the data. Each tier grows on its own, and Nginx spreads requests over the application machines as an upstream group: when one does not take the connection, Nginx passes the same request to the next, so the visitor only waits a little.",
+        url: "https://www.foobar.com/",
+        design: Design::ScaledUp,
+        task: "Power off app-01 and request the page: step to the connection Nginx could not open, then to app-02 answering the same request. Request again and see that Nginx no longer tries app-01.",
+        place: Place::Journey,
+        needs: &[Fact::SawNextUpstream],
     },
 ];
 

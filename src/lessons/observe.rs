@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use stackscope_core::scenario::Topology;
 use stackscope_core::seed::Design;
 use stackscope_core::stream::Effect;
-use stackscope_core::{Change, Component, Outcome, Payload, Phase, Step, Trace};
+use stackscope_core::{Change, Component, Outcome, Payload, Phase, Status, Step, Trace};
 
 /// One thing the learner did and saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -81,6 +81,9 @@ pub enum Fact {
     /// A request sent while the balancer pair's address changed hands
     /// (its SYNs unanswered until the standby took it over) still succeeded.
     SawAddressFailover,
+    /// With split tiers, an application machine failed Nginx's connection
+    /// and the next one answered the same request (proxy_next_upstream).
+    SawNextUpstream,
 }
 
 impl Fact {
@@ -136,6 +139,9 @@ impl Fact {
             Fact::SawAddressFailover => {
                 "with the balancer pair, power off lb-01 and see the page arrive late through lb-02"
             }
+            Fact::SawNextUpstream => {
+                "power off app-01 and see Nginx pass the same request on to app-02"
+            }
         }
     }
 }
@@ -146,6 +152,25 @@ pub fn changed_hands(t: &Trace) -> Option<&Step> {
     t.steps
         .iter()
         .find(|s| s.phase == Phase::Connect && s.title.contains("is changing hands"))
+}
+
+/// With split tiers, Nginx's attempt that an application machine did not
+/// take, followed in the same request by one that answered: `(failed,
+/// answered)`. `None` unless the request succeeded that way.
+pub fn next_upstream(t: &Trace) -> Option<(&Step, &Step)> {
+    if failed(t) {
+        return None;
+    }
+    let tries: Vec<&Step> = t
+        .steps
+        .iter()
+        .filter(|s| s.from == Component::Nginx && s.to == Component::App && s.app_node.is_some())
+        .collect();
+    let first_fail = tries.iter().position(|s| s.status == Status::Fail)?;
+    let answered = tries[first_fail + 1..]
+        .iter()
+        .find(|s| s.status == Status::Ok)?;
+    Some((tries[first_fail], answered))
 }
 
 /// The record lines of a DNS message's ANSWER section, as decoded
@@ -312,6 +337,9 @@ pub fn observe(s: &State) -> Vec<Fact> {
         }
         if !failed(t) && changed_hands(t).is_some() {
             out.push(Fact::SawAddressFailover);
+        }
+        if next_upstream(t).is_some() {
+            out.push(Fact::SawNextUpstream);
         }
         if matches!(&t.outcome, Outcome::BrowserError { code, .. } if code.starts_with("NET::ERR_CERT_"))
         {

@@ -553,6 +553,47 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 ),
             ))
         }
+        "tiers" => {
+            let Some((t, (failed, answered))) = s
+                .trace
+                .as_ref()
+                .and_then(|t| observe::next_upstream(t).map(|p| (t, p)))
+            else {
+                return Err("Power off app-01 in the scaled-up design and request the page first: the question is computed from that request.".into());
+            };
+            // The machines' names, from the world the request ran in.
+            let cluster = match &s.world.topology {
+                stackscope_core::Topology::Redundant(c) => Some(c),
+                stackscope_core::Topology::Single => None,
+            };
+            let name = |st: &stackscope_core::Step| {
+                st.app_node
+                    .and_then(|n| cluster?.app_tier.get(usize::from(n)))
+                    .map_or_else(|| "?".to_string(), |a| a.hostname.clone())
+            };
+            let web = |st: &stackscope_core::Step| {
+                st.node
+                    .and_then(|n| cluster?.web.get(usize::from(n)))
+                    .map_or_else(|| "?".to_string(), |w| w.hostname.clone())
+            };
+            let mut options: Vec<String> = cluster
+                .map(|c| c.app_tier.iter().map(|a| a.hostname.clone()).collect())
+                .unwrap_or_default();
+            options.extend([web(answered), "the load balancer".to_string()]);
+            Ok(question(
+                "In your request, which machine ran the application that answered?".into(),
+                options,
+                name(answered),
+                format!(
+                    "Nginx on {} tried {} first, which did not take the connection ({} spent on it). Nginx passed the same request to {} (proxy_next_upstream), and the page came {} after it was asked for.",
+                    web(answered),
+                    name(failed),
+                    fmt_us(failed.duration_us),
+                    name(answered),
+                    fmt_us(t.total_us())
+                ),
+            ))
+        }
         _ => Err("No such lesson.".into()),
     }
 }

@@ -193,6 +193,33 @@ fn the_backups_question_reads_the_mistake_run() {
 }
 
 #[test]
+fn the_tiers_question_reads_the_machine_that_answered() {
+    let mut s = State::new(false, true);
+    assert!(for_lesson("tiers", &s, &Progress::default()).is_err());
+    let mut sim = Simulator::new(stackscope_core::seed::scaled_stack()).unwrap();
+    let _ = sim.request("https://www.foobar.com/", 0);
+    sim.apply(Change::AppPower(0, false), 500_000);
+    // web-02's Nginx takes app-01 first: no route to it, then app-02.
+    let t = sim.request("https://www.foobar.com/", 1_000_000);
+    s.world = Shared(Rc::new(sim.scenario().clone()));
+    s.trace = Some(TraceRef(Rc::new(t)));
+    assert!(observe(&s).contains(&Fact::SawNextUpstream));
+    assert_eq!(answer("tiers", &s), "app-02");
+    let q = for_lesson("tiers", &s, &Progress::default()).unwrap();
+    assert!(
+        q.why
+            .contains("Nginx on web-02 tried app-01 first, which did not take"),
+        "{}",
+        q.why
+    );
+    assert!(q.why.contains("(3000.0 ms spent on it)"), "{}", q.why);
+    // Within fail_timeout Nginx goes straight to app-02: nothing to ask.
+    let straight = sim.request("https://www.foobar.com/", 5_000_000);
+    s.trace = Some(TraceRef(Rc::new(straight)));
+    assert!(!observe(&s).contains(&Fact::SawNextUpstream));
+}
+
+#[test]
 fn the_lb_pair_question_reads_the_late_request() {
     let mut s = State::new(false, true);
     assert!(for_lesson("lb-pair", &s, &Progress::default()).is_err());

@@ -233,7 +233,7 @@ test('the SPOF sweep fills the availability matrix', async ({ page }) => {
   await openApp(page);
   await page.locator('#run-sweep').click();
   const matrix = page.locator('table#availability-matrix');
-  await expect(matrix.locator('tbody tr')).toHaveCount(8);
+  await expect(matrix.locator('tbody tr')).toHaveCount(9);
   const lb = matrix.locator('tr[data-failure="Load balancer powered off"] td');
   await expect(lb.nth(0)).toContainText('—');
   await expect(lb.nth(1)).toContainText('0%');

@@ -136,7 +136,7 @@ const LESSONS = [
 for (const [i, [id, show]] of LESSONS.entries()) {
   test(`lesson ${i + 1} (${id}): its item ticks only after the action`, async ({ page }) => {
     await openLesson(page, i + 1);
-    await expect(page.locator('#checklist-title')).toContainText('0 of 17');
+    await expect(page.locator('#checklist-title')).toContainText('0 of 18');
     await setup(page);
     // The set-up ran and played its trace by itself: nothing is shown yet.
     await expect(page.locator('#lesson-status')).toContainText('Still to do');
@@ -145,7 +145,7 @@ for (const [i, [id, show]] of LESSONS.entries()) {
     await show(page);
     await expect(item(page, id)).toHaveClass(/done/, { timeout: 20_000 });
     await expect(page.locator('#lesson-status')).toContainText('✓ Shown');
-    await expect(page.locator('#checklist-title')).toContainText('1 of 17');
+    await expect(page.locator('#checklist-title')).toContainText('1 of 18');
     // The self-check is computed from this run; the explanation comes after an answer.
     await page.locator('#lesson-next').click();
     const q = page.locator('#lesson-question');
@@ -185,7 +185,7 @@ test('progress survives a reload, resets, and corrupt progress starts afresh wit
   await expect(item(page, 'server')).toHaveClass(/done/);
   await page.locator('#checklist-reset').click();
   await expect(item(page, 'server')).not.toHaveClass(/done/);
-  await expect(page.locator('#checklist-title')).toContainText('0 of 17');
+  await expect(page.locator('#checklist-title')).toContainText('0 of 18');
 
   // Corrupt and old-version data: a message, a fresh start, other data kept.
   for (const bad of ['{not json', JSON.stringify({ version: 7, progress: {} })]) {
@@ -195,7 +195,7 @@ test('progress survives a reload, resets, and corrupt progress starts afresh wit
     }, [KEY, bad]);
     await reload(page);
     await expect(page.locator('#lessons-notice')).toContainText('starts afresh');
-    await expect(page.locator('#checklist-title')).toContainText('0 of 17');
+    await expect(page.locator('#checklist-title')).toContainText('0 of 18');
     expect(await page.evaluate(() => localStorage.getItem('stackscope.other'))).toBe('kept');
   }
 });
@@ -223,7 +223,7 @@ test('keyboard: space plays and pauses, arrows step, Home/End, digits open lesso
   await page.keyboard.press('3');
   await expect(page.locator('#lesson-title')).toContainText('The role of the domain name');
   await page.keyboard.press('0');
-  await expect(page.locator('#lesson-title')).toContainText('Lesson 10/17');
+  await expect(page.locator('#lesson-title')).toContainText('Lesson 10/18');
   await page.keyboard.press('p');
   await expect(page.locator('html')).toHaveClass(/presenter/);
   await page.keyboard.press('P');
@@ -289,16 +289,16 @@ test('axe finds no violations on any lesson screen', async ({ page }) => {
   const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
   await openLesson(page, 1, 1);
   const found = [];
-  for (let n = 1; n <= 17; n++) {
+  for (let n = 1; n <= 18; n++) {
     for (let s = 0; s < 3; s++) {
-      await expect(page.locator('#lesson-title')).toContainText(`Lesson ${n}/17`);
+      await expect(page.locator('#lesson-title')).toContainText(`Lesson ${n}/18`);
       if (s === 2 && (await page.locator('#lesson-question button.option').count())) {
         await page.locator('#lesson-question button.option').first().click();
       }
       const r = await new AxeBuilder({ page }).setLegacyMode(true).withTags(TAGS).options({ iframes: false }).include('#lesson').include('#checklist').include('#shortcuts').analyze();
       found.push(...r.violations.map((v) => `lesson ${n}.${s + 1}: ${v.id} ${v.help} (${v.nodes.map((x) => x.target.join(' ')).slice(0, 2).join(' | ')})`));
       if (n === 1 && s === 0) await setup(page);
-      else if (n < 17 || s < 2) await page.locator('#lesson-next').click();
+      else if (n < 18 || s < 2) await page.locator('#lesson-next').click();
     }
   }
   expect(found).toEqual([]);

@@ -51,7 +51,7 @@ test('the sweep compares four designs and the pair leaves only DNS', async ({ pa
   await page.locator('#run-sweep').click();
   const matrix = page.locator('table#availability-matrix');
   await expect(matrix.locator('thead th')).toHaveCount(5, { timeout: 60_000 });
-  await expect(matrix.locator('tbody tr')).toHaveCount(8);
+  await expect(matrix.locator('tbody tr')).toHaveCount(9);
   const lb = matrix.locator('tr[data-failure="Load balancer powered off"] td');
   await expect(lb.nth(0)).toContainText('—');
   await expect(lb.nth(1)).toContainText('0%');
@@ -61,7 +61,7 @@ test('the sweep compares four designs and the pair leaves only DNS', async ({ pa
   const standby = matrix.locator('tr[data-failure="Standby load balancer powered off"] td');
   await expect(standby.nth(2)).toContainText('—');
   await expect(standby.nth(3)).toContainText('100%');
-  await expect(page.locator('#spof-later')).toContainText('the design with a balancer pair: DNS records deleted.');
+  await expect(page.locator('#spof-later')).toContainText('the scaled-up design (a balancer pair, split tiers): DNS records deleted.');
   await expect(page.locator('#spof-later')).toContainText('lb-02 takes 8.8.8.8 over');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => innerWidth));
 });

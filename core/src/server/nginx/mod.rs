@@ -130,6 +130,14 @@ impl Router {
             config_text: config_text(cfg),
         }
     }
+
+    /// The world's server block, shown after its `upstream` block if any.
+    pub fn for_world(world: &crate::scenario::Scenario) -> Self {
+        Router {
+            config_text: world_config_text(world),
+            ..Router::new(&world.server.nginx_config)
+        }
+    }
 }
 
 /// The block nginx chose for a request, and why.
@@ -282,6 +290,35 @@ pub fn match_location(cfg: &NginxConfig, router: &Router, uri: &Uri) -> Match {
 /// The `server` block as nginx syntax. It sits in the `http { }` block of
 /// Debian's stock `/etc/nginx/nginx.conf` (which includes `mime.types`);
 /// `default_type text/plain` makes `return`'s text show as text.
+/// The `server` block, after the split design's `upstream` block when the
+/// world has one (its servers named with their machines).
+pub fn world_config_text(world: &crate::scenario::Scenario) -> String {
+    let block = config_text(&world.server.nginx_config);
+    match &world.topology {
+        crate::scenario::Topology::Redundant(c) if c.split() => {
+            let mut s = format!(
+                "# Round-robin; a server that fails once sits out 10 s (nginx's defaults).\nupstream {} {{\n",
+                crate::scenario::UPSTREAM
+            );
+            for a in &c.app_tier {
+                s.push_str(&format!(
+                    "    server {}:{};  # {}\n",
+                    a.ip,
+                    crate::scenario::APP_PORT,
+                    a.hostname
+                ));
+            }
+            s.push_str("}\n");
+            // After the first line, which says where the blocks go.
+            match block.split_once('\n') {
+                Some((first, rest)) => format!("{first}\n{s}{rest}"),
+                None => s + &block,
+            }
+        }
+        _ => block,
+    }
+}
+
 pub fn config_text(cfg: &NginxConfig) -> String {
     let names: Vec<String> = cfg.server_name.iter().map(|n| quoted(n)).collect();
     let mut s = format!(
