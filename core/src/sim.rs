@@ -39,9 +39,6 @@ pub struct Ctx<'a> {
     pub balancer: Option<String>,
     /// The application machine being worked on (split tiers), stamped on steps.
     pub app_node: Option<u8>,
-    /// This request's attempts on the application machines, `(machine,
-    /// failed)` in order ([`crate::server::upstream`]).
-    pub upstream_tried: Vec<(usize, bool)>,
 }
 
 /// A step to record; `at_us` is taken from the clock.
@@ -72,7 +69,6 @@ impl<'a> Ctx<'a> {
             vrrp: Vrrp::default(),
             balancer: None,
             app_node: None,
-            upstream_tried: Vec::new(),
         }
     }
 

@@ -419,14 +419,10 @@ pub fn forward(
                 text: forwarded.clone(),
             },
         ));
-        let apps = cluster.app_tier.len();
         let tier = cluster.split().then(|| Tier {
             cluster,
             web_ip: node.ip,
-            order: lb
-                .upstream
-                .get(i)
-                .map_or_else(Vec::new, |u| u.order(apps, ctx.session_now())),
+            upstream: std::cell::RefCell::new(lb.upstream.get(i).cloned().unwrap_or_default()),
         });
         let host = Host {
             hostname: &node.hostname,
@@ -437,11 +433,9 @@ pub fn forward(
             db,
             tier: tier.as_ref(),
         };
-        ctx.upstream_tried.clear();
         let served = serve(ctx, &host, router, &forwarded);
-        let tried = std::mem::take(&mut ctx.upstream_tried);
-        if let Some(u) = lb.upstream.get_mut(i) {
-            u.record(apps, &tried, ctx.session_now());
+        if let (Some(t), Some(u)) = (tier, lb.upstream.get_mut(i)) {
+            *u = t.upstream.into_inner();
         }
         let (res, explanation) = match served {
             Served::Response(res, explanation) => {

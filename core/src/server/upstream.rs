@@ -1,15 +1,21 @@
 //! Nginx's `upstream` group (the split tiers): which application machine a
 //! web server's Nginx sends a request to, and the next one when that fails.
 //!
-//! As nginx documents it (ngx_http_upstream_module, ngx_http_proxy_module):
-//! servers are taken in turn (round-robin); one that fails once
-//! (`max_fails=1`) is not tried again for `fail_timeout=10s`; with no server
-//! left Nginx logs "no live upstreams" and answers 502. `proxy_next_upstream
-//! error timeout` (the default) passes a request whose connection failed or
-//! timed out to the next server, except a non-idempotent one (POST, LOCK,
-//! PATCH) once it was sent. The last failure decides the status: 504 after a
-//! timeout, 502 after an error.
+//! As nginx documents it (ngx_http_upstream_module, ngx_http_proxy_module)
+//! and its round-robin module does it: servers are chosen by smooth
+//! weighted round-robin (equal weights: in turn); one that fails once
+//! (`max_fails=1`) is skipped while less than `fail_timeout=10s` has passed
+//! since, in whole seconds as nginx counts time, and comes back with its
+//! weight lowered to 0, regaining one step per choice; with no server to
+//! choose Nginx logs "no live upstreams" and answers 502.
+//! `proxy_next_upstream error timeout` (the default) passes a request whose
+//! connection failed or timed out to the next server, except a
+//! non-idempotent one (POST, LOCK, PATCH) once it was sent, until every
+//! server was tried; then the last failure decides the status: 504 after a
+//! timeout, 502 after an error. `core/tests/split.rs` and the conformance
+//! check `upstream` (Debian's nginx) hold it to that.
 
+use std::cell::RefCell;
 use std::net::Ipv4Addr;
 
 use crate::http::{parse_request, parse_response, Request, Response};
@@ -19,60 +25,112 @@ use crate::server::{nginx_error, relayed, Host};
 use crate::sim::{spec, Ctx};
 use crate::trace::{Component, Payload, Phase, Status};
 
-/// nginx's `fail_timeout` default: a failed server sits out this long.
-pub const FAIL_TIMEOUT_US: u64 = 10_000_000;
+/// nginx's `fail_timeout` default, seconds.
+pub const FAIL_TIMEOUT_S: u64 = 10;
 
 /// A powered-off machine on the same network never answers ARP: Linux asks
 /// three times a second apart (arp(7): `mcast_solicit` 3, `retrans_time_ms`
 /// 1000), then connect() fails with "No route to host".
 pub const NO_ROUTE_US: u64 = 3_000_000;
 
+/// What nginx keeps per server of the group (`ngx_http_upstream_rr_peer_t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Peer {
+    current_weight: i64,
+    effective_weight: i64,
+    fails: u32,
+    /// When it last failed, seconds.
+    accessed_s: u64,
+    /// When its failure window began, seconds.
+    checked_s: u64,
+}
+
+impl Default for Peer {
+    fn default() -> Self {
+        Peer {
+            current_weight: 0,
+            effective_weight: WEIGHT,
+            fails: 0,
+            accessed_s: 0,
+            checked_s: 0,
+        }
+    }
+}
+
+/// Every server's `weight` (nginx's default, 1) and `max_fails` (1).
+const WEIGHT: i64 = 1;
+const MAX_FAILS: u32 = 1;
+
 /// One web server's Nginx's memory of its upstream group.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Upstream {
-    /// Whose turn it is.
-    next: usize,
-    /// Per server: until when it sits out after a failure (session µs).
-    down_until: Vec<u64>,
+    peers: Vec<Peer>,
 }
 
 impl Upstream {
-    /// The servers in the order Nginx would try them at `now_us`: from the
-    /// one whose turn it is, those not sitting out a failure.
-    pub fn order(&self, servers: usize, now_us: u64) -> Vec<usize> {
-        (0..servers)
-            .map(|k| (self.next + k) % servers)
-            .filter(|&i| self.down_until.get(i).is_none_or(|&t| t <= now_us))
-            .collect()
-    }
-
-    /// Records a request's attempts (`(server, failed)`, in order) ending at
-    /// `now_us`: the failed ones sit out `fail_timeout`, the turn moves on.
-    pub fn record(&mut self, servers: usize, tried: &[(usize, bool)], now_us: u64) {
-        if servers == 0 {
-            return;
-        }
-        self.down_until.resize(servers, 0);
-        for &(i, failed) in tried {
-            if failed {
-                if let Some(t) = self.down_until.get_mut(i) {
-                    *t = now_us.saturating_add(FAIL_TIMEOUT_US);
-                }
+    /// Chooses the server for the next attempt at `now_us`, skipping those
+    /// this request `tried` and those sitting out a failure; `None`: no
+    /// live upstreams.
+    pub fn pick(&mut self, servers: usize, now_us: u64, tried: &[usize]) -> Option<usize> {
+        self.peers.resize(servers, Peer::default());
+        let now = now_us / 1_000_000;
+        let mut best: Option<usize> = None;
+        let mut total = 0;
+        for i in 0..self.peers.len() {
+            let p = &mut self.peers[i];
+            if tried.contains(&i)
+                || (p.fails >= MAX_FAILS && now.saturating_sub(p.checked_s) <= FAIL_TIMEOUT_S)
+            {
+                continue;
+            }
+            p.current_weight += p.effective_weight;
+            total += p.effective_weight;
+            if p.effective_weight < WEIGHT {
+                p.effective_weight += 1;
+            }
+            let w = p.current_weight;
+            if best.is_none_or(|b| w > self.peers[b].current_weight) {
+                best = Some(i);
             }
         }
-        if let Some(&(first, _)) = tried.first() {
-            self.next = (first + 1) % servers;
+        let b = best?;
+        let p = &mut self.peers[b];
+        p.current_weight -= total;
+        if now.saturating_sub(p.checked_s) > FAIL_TIMEOUT_S {
+            p.checked_s = now;
+        }
+        Some(b)
+    }
+
+    /// Server `i` failed an attempt that ended at `now_us`: it sits out
+    /// `fail_timeout` and its weight drops (nginx's `free_peer`).
+    pub fn failed(&mut self, i: usize, now_us: u64) {
+        if let Some(p) = self.peers.get_mut(i) {
+            let now = now_us / 1_000_000;
+            p.fails = p.fails.saturating_add(1);
+            p.accessed_s = now;
+            p.checked_s = now;
+            p.effective_weight = (p.effective_weight - WEIGHT / i64::from(MAX_FAILS)).max(0);
+        }
+    }
+
+    /// Server `i` answered: a failure counted before its window last
+    /// began is forgotten.
+    pub fn answered(&mut self, i: usize) {
+        if let Some(p) = self.peers.get_mut(i) {
+            if p.accessed_s < p.checked_s {
+                p.fails = 0;
+            }
         }
     }
 }
-
 /// What the web server's Nginx knows of the application machines.
 pub struct Tier<'a> {
     pub cluster: &'a Cluster,
     /// The web server's own address (where its connections come from).
     pub web_ip: Ipv4Addr,
-    /// The servers in the order to try them ([`Upstream::order`]).
-    pub order: Vec<usize>,
+    /// Its Nginx's memory of the group, which the request updates.
+    pub upstream: RefCell<Upstream>,
 }
 
 /// How an attempt failed.
@@ -82,50 +140,55 @@ enum Failure {
     Timeout,
 }
 
-/// Nginx proxies `proxied` to the upstream group: the attempts, each a
-/// step, recorded in `ctx.upstream_tried`.
+/// Nginx proxies `proxied` to the upstream group, one attempt after
+/// another, each a step.
 pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Response, String) {
     let lan = tier.cluster.lb.lan_us;
     let read_timeout = ctx.scenario.latency.proxy_read_timeout_us;
     let idempotent = !["POST", "LOCK", "PATCH"].contains(&proxied.method.as_str());
     let wire = proxied.to_wire();
-    let names = |order: &[usize]| {
-        order
-            .iter()
-            .filter_map(|&i| tier.cluster.app_tier.get(i))
-            .map(|a| a.hostname.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if tier.order.is_empty() {
-        let why = format!("Every server of the upstream group {UPSTREAM} failed in the last {} s, so Nginx on {} does not try any (max_fails=1, fail_timeout=10s) and answers 502 Bad Gateway.", FAIL_TIMEOUT_US / 1_000_000, host.hostname);
-        ctx.step(spec(
-            Component::Nginx,
-            Component::Nginx,
-            Phase::Wait,
-            Status::Fail,
-            ctx.scenario.latency.loopback_us,
-            "No live upstreams: 502",
-            why.clone(),
-            Payload::Tcp {
-                segments: vec!["no live upstreams while connecting to upstream".into()],
-            },
-        ));
-        return (nginx_error(ctx, 502), why);
-    }
+    let servers = tier.cluster.app_tier.len();
+    let mut tried: Vec<usize> = Vec::new();
     let mut last = Failure::Error;
     let mut notes: Vec<String> = Vec::new();
-    for (k, &i) in tier.order.iter().enumerate() {
+    loop {
+        if !tried.is_empty() && tried.len() >= servers {
+            break;
+        }
+        let now = ctx.session_now();
+        let Some(i) = tier.upstream.borrow_mut().pick(servers, now, &tried) else {
+            let why = format!(
+                "{}Every server of the upstream group {UPSTREAM} {} failed less than {FAIL_TIMEOUT_S} s ago, so Nginx on {} has none to try (max_fails=1, fail_timeout=10s) and answers 502 Bad Gateway.",
+                if notes.is_empty() { String::new() } else { format!("{} ", notes.join(" ")) },
+                if tried.is_empty() { "has" } else { "left has" },
+                host.hostname
+            );
+            ctx.step(spec(
+                Component::Nginx,
+                Component::Nginx,
+                Phase::Wait,
+                Status::Fail,
+                ctx.scenario.latency.loopback_us,
+                "No live upstreams: 502",
+                why.clone(),
+                Payload::Tcp {
+                    segments: vec!["no live upstreams while connecting to upstream".into()],
+                },
+            ));
+            ctx.app_node = None;
+            return (nginx_error(ctx, 502), why);
+        };
+        tried.push(i);
         let Some(node) = tier.cluster.app_tier.get(i) else {
             continue;
         };
         ctx.app_node = u8::try_from(i).ok();
         let addr = format!("{}:{APP_PORT}", node.ip);
-        let rest = names(&tier.order[k + 1..]);
-        let next = if rest.is_empty() {
-            "No server is left to try.".to_string()
+        let next = if tried.len() >= servers {
+            "Every server of the group has been tried.".to_string()
         } else {
-            format!("proxy_next_upstream: Nginx tries the next server, {rest}.")
+            "proxy_next_upstream: Nginx passes the request to another server of the group."
+                .to_string()
         };
         let listening = node.powered_on && node.app != ProcessState::Stopped;
         let blocked = tier
@@ -180,23 +243,20 @@ pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Res
                 Status::Fail,
                 wait,
                 format!("{} does not take the connection", node.hostname),
-                format!(
-                    "{why} Nginx marks it failed for {} s (max_fails=1, fail_timeout=10s). {next}",
-                    FAIL_TIMEOUT_US / 1_000_000
-                ),
+                format!("{why} Nginx counts it failed: it skips {} for the next {FAIL_TIMEOUT_S} s (max_fails=1, fail_timeout=10s). {next}", node.hostname),
                 Payload::Tcp {
                     segments: vec![format!("{log}, upstream: \"http://{addr}/\"")],
                 },
             ));
-            ctx.upstream_tried.push((i, true));
+            tier.upstream.borrow_mut().failed(i, ctx.session_now());
             last = failure;
             notes.push(format!("{} did not take the connection.", node.hostname));
             continue;
         }
-        let turn = if k == 0 {
-            "whose turn it is (round-robin)".to_string()
+        let turn = if tried.len() == 1 {
+            "chosen in turn (round-robin)"
         } else {
-            "the next one".to_string()
+            "the next one"
         };
         ctx.step(spec(
             Component::Nginx,
@@ -239,13 +299,13 @@ pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Res
                 Status::Fail,
                 read_timeout,
                 format!("{} never answers", node.hostname),
-                format!("{} accepted the connection but does not answer. Nginx waits proxy_read_timeout ({} s). {resend}", node.hostname, read_timeout / 1_000_000),
+                format!("{} accepted the connection but does not answer. Nginx waits proxy_read_timeout ({} s) and counts it failed. {resend}", node.hostname, read_timeout / 1_000_000),
                 Payload::Tcp {
                     segments: vec![format!("upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: \"http://{addr}/\"")],
                 },
             ));
             ctx.span(Component::App, "request in the application", app_start);
-            ctx.upstream_tried.push((i, true));
+            tier.upstream.borrow_mut().failed(i, ctx.session_now());
             last = Failure::Timeout;
             notes.push(format!("{} never answered.", node.hostname));
             if idempotent {
@@ -253,6 +313,7 @@ pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Res
             }
             break;
         };
+        tier.upstream.borrow_mut().answered(i);
         let text = res.to_wire();
         ctx.step(spec(
             Component::App,
@@ -272,12 +333,15 @@ pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Res
             Payload::Http { text: text.clone() },
         ));
         ctx.span(Component::App, "request in the application", app_start);
-        ctx.upstream_tried.push((i, false));
         ctx.app_node = None;
         let earlier = if notes.is_empty() {
             String::new()
         } else {
-            format!(" {} The learner's request still succeeded: Nginx retried it on {} (proxy_next_upstream).", notes.join(" "), node.hostname)
+            format!(
+                " {} The request still succeeded: Nginx retried it on {} (proxy_next_upstream).",
+                notes.join(" "),
+                node.hostname
+            )
         };
         return match parse_response(&text) {
             Ok(r) => {
@@ -311,29 +375,49 @@ pub fn proxy(ctx: &mut Ctx, host: &Host, tier: &Tier, proxied: &Request) -> (Res
 mod tests {
     use super::*;
 
-    #[test]
-    fn servers_take_turns_and_a_failed_one_sits_out_ten_seconds() {
-        let mut u = Upstream::default();
-        assert_eq!(u.order(2, 0), vec![0, 1]);
-        u.record(2, &[(0, false)], 1_000);
-        assert_eq!(u.order(2, 2_000), vec![1, 0]);
-        // app-02 fails, app-01 answers: app-02 sits out 10 s.
-        u.record(2, &[(1, true), (0, false)], 5_000_000);
-        assert_eq!(u.order(2, 5_000_001), vec![0]);
-        assert_eq!(u.order(2, 14_999_999), vec![0]);
-        assert_eq!(u.order(2, 15_000_000), vec![0, 1]);
-        // Both failed: nobody is tried (no live upstreams).
-        u.record(2, &[(0, true), (1, true)], 20_000_000);
-        assert!(u.order(2, 25_000_000).is_empty());
-        assert_eq!(u.order(2, 30_000_000).len(), 2);
+    /// The servers chosen for requests at `times_s`, each answering.
+    fn turns(u: &mut Upstream, times_s: &[u64]) -> Vec<usize> {
+        times_s
+            .iter()
+            .map(|&t| {
+                let i = u.pick(2, t * 1_000_000, &[]).expect("a live server");
+                u.answered(i);
+                i
+            })
+            .collect()
     }
 
     #[test]
-    fn an_empty_group_or_attempt_list_changes_nothing() {
+    fn equal_servers_take_turns() {
         let mut u = Upstream::default();
-        u.record(0, &[(0, true)], 1);
-        u.record(2, &[], 1);
-        assert_eq!(u.order(2, 1), vec![0, 1]);
-        assert!(u.order(0, 1).is_empty());
+        assert_eq!(turns(&mut u, &[0, 0, 0, 0, 1]), [0, 1, 0, 1, 0]);
+    }
+
+    #[test]
+    fn a_failed_server_sits_out_then_comes_back_with_its_weight_lowered() {
+        let mut u = Upstream::default();
+        // app-01 fails at 0 s; the same request goes to app-02.
+        assert_eq!(u.pick(2, 100_000, &[]), Some(0));
+        u.failed(0, 100_000);
+        assert_eq!(u.pick(2, 100_000, &[0]), Some(1));
+        u.answered(1);
+        // Skipped while now - checked <= 10 s (whole seconds, as nginx).
+        assert_eq!(turns(&mut u, &[1, 10]), [1, 1]);
+        // At 11 s it may be chosen again, but its weight starts at 0: the
+        // next two go to app-02 (smooth weighted round-robin), then app-01.
+        assert_eq!(turns(&mut u, &[11, 11, 11, 11]), [1, 1, 0, 1]);
+    }
+
+    #[test]
+    fn no_server_left_is_no_live_upstreams() {
+        let mut u = Upstream::default();
+        let a = u.pick(2, 0, &[]).unwrap();
+        u.failed(a, 0);
+        let b = u.pick(2, 0, &[a]).unwrap();
+        u.failed(b, 0);
+        assert_eq!(u.pick(2, 5_000_000, &[]), None);
+        assert!(u.pick(2, 11_000_000, &[]).is_some());
+        // An empty group has nothing to choose.
+        assert_eq!(Upstream::default().pick(0, 0, &[]), None);
     }
 }

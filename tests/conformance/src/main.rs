@@ -22,13 +22,15 @@ mod proc;
 mod report;
 mod sql;
 mod tls;
+mod upstream;
 
 use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 7] = [
+const CHECKS: [Check; 8] = [
     ("nginx", nginx::run),
+    ("upstream", upstream::run),
     ("dns", dns::run),
     ("sql", sql::run),
     ("http", http::run),
