@@ -236,3 +236,41 @@ fn a_local_upstream_in_the_split_design_is_refused_and_app_servers_elsewhere_is_
     let err = err.to_string();
     assert!(err.contains("host not found in upstream"), "{err}");
 }
+
+#[test]
+fn a_link_replays_an_application_machine_failure() {
+    use stackscope_core::share::{Event, Share};
+    let events = [
+        Event::Request {
+            url: URL.into(),
+            at_us: 0,
+        },
+        Event::Change {
+            change: Change::AppPower(1, false),
+            at_us: 500_000,
+        },
+        Event::Request {
+            url: URL.into(),
+            at_us: 1_000_000,
+        },
+        Event::Request {
+            url: URL.into(),
+            at_us: 2_000_000,
+        },
+    ];
+    let (share, left_out) = Share::new(&seed::scaled_stack(), &events, 0);
+    assert!(!left_out);
+    assert!(share.scaled && share.scenario.is_none());
+    let back = Share::decode(&share.encode()).unwrap();
+    let (_, trace) = back.replay().unwrap();
+    let t = trace.expect("the last request's trace");
+    // The third request: web-01's turn is app-02's, which is off.
+    assert_eq!(status(&t), "200");
+    assert_eq!(
+        app_steps(&t),
+        [
+            "Some(1) app-02 does not take the connection",
+            "Some(0) Proxy to app-01 (10.0.0.31:8000)"
+        ]
+    );
+}

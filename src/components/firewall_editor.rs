@@ -25,7 +25,8 @@ pub struct Props {
 const PORTS: [u16; 6] = [22, 80, 443, 3306, 8000, 8080];
 
 /// What listens on a machine, by its role: sshd everywhere, the balancer's
-/// 80 and 443, Nginx's 80, MariaDB's 3306.
+/// 80 and 443, Nginx's 80, the application's 8000 on a machine of its own,
+/// MariaDB's 3306.
 fn listening(world: &Scenario, host: &str) -> Vec<u16> {
     let Topology::Redundant(c) = &world.topology else {
         return Vec::new();
@@ -38,6 +39,9 @@ fn listening(world: &Scenario, host: &str) -> Vec<u16> {
         v
     } else if c.web.iter().any(|w| w.hostname == host) {
         vec![22, 80]
+    } else if c.app_tier.iter().any(|a| a.hostname == host) {
+        // The application on its own machine (split tiers).
+        vec![22, stackscope_core::scenario::APP_PORT]
     } else {
         vec![22, 3306]
     }
@@ -80,9 +84,17 @@ fn sources(world: &Scenario, host: &str) -> Vec<(String, Ipv4Addr)> {
             stackscope_core::scenario::LB_INSIDE_IP,
         ));
     }
+    if let Some(p) = c.pair.as_ref().filter(|_| host != c.lb.hostname) {
+        out.push((format!("{} ({})", p.hostname, p.inside_ip), p.inside_ip));
+    }
     for w in &c.web {
         if w.hostname != host {
             out.push((format!("{} ({})", w.hostname, w.ip), w.ip));
+        }
+    }
+    for a in &c.app_tier {
+        if a.hostname != host {
+            out.push((format!("{} ({})", a.hostname, a.ip), a.ip));
         }
     }
     for d in [&c.db_primary, &c.db_replica] {
