@@ -665,7 +665,8 @@ pub fn Diagram(props: &Props) -> Html {
 
     let world = &*props.world;
     let on_link = |s: &Step, a: Node, b: Node| is_end(s, s.from, a, lb) && is_end(s, s.to, b, lb);
-    let links = links(redundant, pair, is_split(world)).into_iter().map(|(a, b, faint)| {
+    let split = is_split(world);
+    let links = links(redundant, pair, split).into_iter().map(|(a, b, faint)| {
         let (x1, y1) = anchor(a.0, a.1, redundant);
         let (x2, y2) = anchor(b.0, b.1, redundant);
         let on_path = step
@@ -723,7 +724,6 @@ pub fn Diagram(props: &Props) -> Html {
         );
         let (lx, ly) = label_pos(n, redundant);
         let label = short_label(c, redundant);
-        let split = is_split(world);
         // Where the "STOPPED" word goes: under the label, or under the web server's name.
         let (dx, dy) = match c {
             // Split tiers: between the machine's name and the box.

@@ -96,19 +96,22 @@ impl LbState {
                 self.next_check_us += (rounds - MAX_REPLAYED_ROUNDS) * interval;
             }
         }
-        let firewalls: Vec<Option<Ruleset>> = if self.next_check_us <= to_us {
+        // The servers do not change while the checks are replayed: each
+        // one's verdict (its firewall read, the application tier asked) is
+        // worked out once.
+        let passes: Vec<bool> = if self.next_check_us <= to_us {
             cluster
                 .web
                 .iter()
-                .map(|w| cluster.firewall(&w.hostname))
+                .map(|w| check_passes(cluster, w, cluster.firewall(&w.hostname).as_ref()))
                 .collect()
         } else {
             Vec::new()
         };
         while self.next_check_us <= to_us {
             let at = self.next_check_us;
-            for ((h, node), fw) in self.health.iter_mut().zip(&cluster.web).zip(&firewalls) {
-                if check_passes(cluster, node, fw.as_ref()) {
+            for (h, &passed) in self.health.iter_mut().zip(&passes) {
+                if passed {
                     h.fails = 0;
                     h.passes = h.passes.saturating_add(1);
                     if !h.up && h.passes >= cluster.lb.rise {
@@ -422,7 +425,13 @@ pub fn forward(
         let tier = cluster.split().then(|| Tier {
             cluster,
             web_ip: node.ip,
-            upstream: std::cell::RefCell::new(lb.upstream.get(i).cloned().unwrap_or_default()),
+            // Lent to the request and put back after it.
+            upstream: std::cell::RefCell::new(
+                lb.upstream
+                    .get_mut(i)
+                    .map(std::mem::take)
+                    .unwrap_or_default(),
+            ),
         });
         let host = Host {
             hostname: &node.hostname,

@@ -533,22 +533,28 @@ impl Upstream {
         std::thread::spawn(move || {
             for conn in l.incoming() {
                 let Ok(mut c) = conn else { continue };
-                c.set_read_timeout(Some(Duration::from_secs(5))).ok();
-                let mut req = Vec::new();
-                let mut byte = [0u8; 1];
-                while !req.ends_with(b"\r\n\r\n") {
-                    match c.read(&mut byte) {
-                        Ok(1) => req.push(byte[0]),
-                        _ => break,
-                    }
-                }
-                *g.lock().unwrap() = req;
+                *g.lock().unwrap() = read_head(&mut c);
                 let text = a.lock().unwrap().clone();
                 let _ = c.write_all(text.as_bytes());
             }
         });
         Ok(Upstream { port, answer, got })
     }
+}
+
+/// A stub upstream's read of nginx's request: byte by byte up to the blank
+/// line that ends the head (nginx sends no body here), 5 s at most.
+pub(crate) fn read_head(c: &mut TcpStream) -> Vec<u8> {
+    c.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    let mut req = Vec::new();
+    let mut byte = [0u8; 1];
+    while !req.ends_with(b"\r\n\r\n") {
+        match c.read(&mut byte) {
+            Ok(1) => req.push(byte[0]),
+            _ => break,
+        }
+    }
+    req
 }
 
 /// The browser's request for a raw target, exactly as the model writes it.

@@ -61,15 +61,7 @@ impl App {
                     h.lock().unwrap().push(c);
                     continue;
                 }
-                c.set_read_timeout(Some(Duration::from_secs(5))).ok();
-                let mut req = Vec::new();
-                let mut byte = [0u8; 1];
-                while !req.ends_with(b"\r\n\r\n") {
-                    match c.read(&mut byte) {
-                        Ok(1) => req.push(byte[0]),
-                        _ => break,
-                    }
-                }
+                crate::nginx::read_head(&mut c);
                 let _ = c.write_all(
                     format!("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{name}", name.len())
                         .as_bytes(),
