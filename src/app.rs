@@ -400,6 +400,10 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
     });
+    let on_backups = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |a: Action| d.emit(a))
+    });
     let on_monitor = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))
@@ -562,6 +566,8 @@ pub fn App(props: &AppProps) -> Html {
                         mistake_running={state.mistake_running}
                         on_mistake={on_mistake}
                         mistake_link={(*mistake_link).clone()}
+                        backups={state.backups.clone()}
+                        on_action={on_backups}
                     />
                 }
                 if *stage >= 6 {

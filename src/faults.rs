@@ -308,6 +308,7 @@ fn light(s: &Scenario) -> Scenario {
             statements: Vec::new(),
         },
         topology: s.topology.clone(),
+        backups: s.backups,
     }
 }
 

@@ -170,6 +170,8 @@ pub struct State {
     pub world: Shared<Scenario>,
     /// The last note about the world (e.g. the DNS cache was flushed).
     pub world_note: Option<String>,
+    /// What the running world's backups hold, on its clock.
+    pub backups: Option<stackscope_core::backup::BackupStatus>,
     /// The last stream of the downtime panel, and the one asked for.
     pub demo: Option<DemoRun>,
     pub demo_running: Option<Demo>,
@@ -236,6 +238,7 @@ impl State {
             first_step: 0,
             world: Shared::new(Scenario::default()),
             world_note: None,
+            backups: None,
             demo: None,
             demo_running: None,
             day: None,
@@ -371,6 +374,8 @@ impl State {
             Action::Browse(table) => Command::Browse {
                 table: table.clone(),
             },
+            Action::Wait(minutes) => Command::Wait { minutes: *minutes },
+            Action::Schedule(s) => Command::Schedule(*s),
             _ => return None,
         })
     }
@@ -439,7 +444,9 @@ impl State {
             console,
             browse,
             from_link,
+            backups,
         } = u;
+        self.backups = Some(backups);
         if let Some(world) = world {
             if world.topology != self.world.topology {
                 self.info = None;
@@ -598,6 +605,10 @@ pub enum Action {
     Console(String),
     /// Show every row of a table in the data editor.
     Browse(String),
+    /// Let time pass in the running world (its backups run).
+    Wait(u32),
+    /// The running world's backups follow this schedule.
+    Schedule(stackscope_core::scenario::BackupSchedule),
     /// This action's command was sent to the server.
     Sent(Box<Action>),
     /// The server answered a command.
@@ -710,7 +721,9 @@ impl Reducible for State {
             | Action::ReplaceScenario { .. }
             | Action::OpenLink(_)
             | Action::Console(_)
-            | Action::Browse(_) => return self,
+            | Action::Browse(_)
+            | Action::Wait(_)
+            | Action::Schedule(_) => return self,
         }
         Rc::new(s)
     }

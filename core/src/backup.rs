@@ -14,7 +14,115 @@
 use serde::{Deserialize, Serialize};
 
 use crate::day::{DaySpec, DAY_S};
-use crate::scenario::{RecordData, Scenario, SeedData};
+use crate::scenario::{BackupSchedule, RecordData, Scenario, SeedData};
+
+/// The running world's time of day when a session begins: 10:00 on its
+/// first day. Session time (µs from 0) reads as a time of day from here;
+/// the world's data as built stands for the last dump before it.
+pub const SESSION_STARTS_AT_S: i64 = 10 * 3600;
+
+/// The most minutes between two dumps of the running world: a week.
+pub const MAX_EVERY_MIN: u16 = 7 * 24 * 60;
+
+/// A schedule the running world can keep, or the learner's message.
+pub fn check_schedule(s: &BackupSchedule) -> Result<(), String> {
+    if s.every_min == 0 {
+        return Err("a backup every 0 minutes never runs: choose 1 to 168 hours".into());
+    }
+    if !(60..=MAX_EVERY_MIN).contains(&s.every_min) {
+        return Err("a backup runs every 1 to 168 hours (a week)".into());
+    }
+    if s.at_min >= 24 * 60 {
+        return Err("a backup starts between 00:00 and 23:59".into());
+    }
+    Ok(())
+}
+
+impl BackupSchedule {
+    /// The schedule's times are `at + k × every` for every integer `k`.
+    fn anchor_s(&self) -> i64 {
+        i64::from(self.at_min) * 60
+    }
+
+    fn every_s(&self) -> i64 {
+        i64::from(self.every_min.max(1)) * 60
+    }
+
+    /// The last scheduled dump at or before `t_s` (seconds from the first
+    /// day's midnight; negative before it).
+    pub fn last_at_or_before(&self, t_s: i64) -> i64 {
+        let every = self.every_s();
+        self.anchor_s() + (t_s - self.anchor_s()).div_euclid(every) * every
+    }
+
+    /// The first scheduled dump after `t_s`.
+    pub fn next_after(&self, t_s: i64) -> i64 {
+        self.last_at_or_before(t_s) + self.every_s()
+    }
+}
+
+/// Session time as seconds from the first day's midnight.
+pub fn clock_s(at_us: u64) -> i64 {
+    SESSION_STARTS_AT_S + i64::try_from(at_us / 1_000_000).unwrap_or(i64::MAX / 2)
+}
+
+/// A time of the running world: `02:00`, `02:00 on day 2` (the session
+/// begins on day 1), `22:00 the day before`.
+pub fn day_clock(t_s: i64) -> String {
+    let day = t_s.div_euclid(86_400);
+    // A clock reads 02:00 until 02:01 (whole minutes, not rounded).
+    let in_day = t_s.rem_euclid(86_400);
+    let hm = crate::day::clock((in_day - in_day % 60) as f64);
+    match day {
+        0 => hm,
+        -1 => format!("{hm} the day before"),
+        d if d < 0 => format!("{hm}, {} days before", -d),
+        d => format!("{hm} on day {}", d + 1),
+    }
+}
+
+/// What the running world's backups hold (the page shows it beside the
+/// backup panel's modelled day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    /// The session's clock, seconds from the first day's midnight.
+    pub now_s: i64,
+    pub schedule: BackupSchedule,
+    /// When the last finished dump began (its snapshot).
+    pub last_s: i64,
+    /// The dump holds the data as the session began (none taken since).
+    pub last_is_initial: bool,
+    /// Its size, as `mariadb-dump` writes it.
+    pub last_bytes: u64,
+    /// The next scheduled dump.
+    pub next_s: i64,
+    /// Written since the last dump, lost if the disk failed now: statements
+    /// from the SQL console, and post views counted.
+    pub unsaved_statements: u64,
+    pub unsaved_views: u64,
+    /// Scheduled dumps that could not run (the database down), and the
+    /// last of them.
+    pub missed: u32,
+    pub last_missed_s: Option<i64>,
+    /// The last time a new disk was loaded from a dump in this world.
+    pub last_restore: Option<DiskRestore>,
+}
+
+/// What loading the last backup onto a new disk lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskRestore {
+    /// Statements typed into the SQL console since the dump.
+    pub lost_statements: usize,
+    /// Post views counted since the dump.
+    pub lost_views: u64,
+    /// When the dump loaded began (seconds from the first day's midnight).
+    pub dump_began_s: i64,
+    /// The dump held the data as the session began (none taken since).
+    pub initial: bool,
+    /// When the disk failed (same clock): the recovery point is the time
+    /// between the two.
+    pub failed_at_s: i64,
+}
 
 /// A backup schedule and the modelled speeds of a restore.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

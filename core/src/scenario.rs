@@ -23,6 +23,29 @@ pub struct Scenario {
     /// One server, or the redundant design.
     #[serde(default)]
     pub topology: Topology,
+    /// When the database is dumped to the backup machine.
+    #[serde(default)]
+    pub backups: BackupSchedule,
+}
+
+/// When the database is dumped to another machine (`mysqldump
+/// --single-transaction`, run by cron): at `at_min` minutes after midnight,
+/// then every `every_min` minutes, day after day. The simulator takes the
+/// dumps as the session's clock passes them ([`crate::backup`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupSchedule {
+    pub at_min: u16,
+    pub every_min: u16,
+}
+
+impl Default for BackupSchedule {
+    /// Nightly at 02:00.
+    fn default() -> Self {
+        BackupSchedule {
+            at_min: 120,
+            every_min: 1440,
+        }
+    }
 }
 
 /// How the site is deployed.
@@ -773,6 +796,9 @@ pub enum Change {
     /// replaced by one of this release, now started: running, or exited at
     /// once when the release cannot start there.
     Deploy(Option<u8>, Release),
+    /// The database's backups run on this schedule from now on (an edit,
+    /// not a fault: kept by [`Change::Restore`]; handled by the simulator).
+    Backups(BackupSchedule),
 }
 
 /// A faulty certificate.
@@ -812,7 +838,10 @@ impl Change {
             Change::Https(_) => Some(Change::Https(true)),
             Change::Certificate(Some(_)) => Some(Change::Certificate(None)),
             Change::Deploy(n, _) => Some(Change::Deploy(n, Release::V1)),
-            Change::Restore | Change::DnsRestore | Change::Certificate(None) => None,
+            Change::Restore
+            | Change::DnsRestore
+            | Change::Certificate(None)
+            | Change::Backups(_) => None,
         }
     }
 
@@ -834,6 +863,7 @@ impl Change {
         }
         match self {
             Change::Restore | Change::DnsRestore | Change::Certificate(None) => {}
+            Change::Backups(b) => s.backups = b,
             Change::Https(on) => {
                 if let Topology::Redundant(c) = &mut s.topology {
                     if let Some(h) = &mut c.lb.https {

@@ -151,6 +151,7 @@ pub fn simple_stack() -> Scenario {
             page_html: NGINX_WELCOME.into(),
         }],
         topology: Topology::Single,
+        backups: Default::default(),
         data: SeedData {
             users: vec![
                 User {

@@ -115,6 +115,11 @@ pub enum Command {
     /// A mistaken statement replicated, then a restore from the dump (in
     /// the world, when it is the redundant design).
     Mistake { statement: String },
+    /// Let this much time pass in the running world (its scheduled backups
+    /// run meanwhile).
+    Wait { minutes: u32 },
+    /// The running world's backups follow this schedule from now on.
+    Schedule(crate::scenario::BackupSchedule),
 }
 
 /// One stream of [`Command::Streams`].
@@ -178,6 +183,8 @@ pub struct Update {
     pub browse: Option<(String, ConsoleResult)>,
     /// The session now comes from a deep link.
     pub from_link: bool,
+    /// What the running world's backups hold, on its clock.
+    pub backups: crate::backup::BackupStatus,
 }
 
 /// What the session answers.
@@ -221,8 +228,14 @@ mod engine {
                 format!("{n} {many}")
             }
         };
+        let rpo = (r.failed_at_s - r.dump_began_s).max(0);
         format!(
-            "A new disk, the system reinstalled and the database loaded from last night's dump (the data as this session began). Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery.",
+            "A new disk, the system reinstalled and the database loaded from the last finished dump, begun at {}{}. Recovery point: {} h {:02} min before the disk failed at {}. Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery (RTO).",
+            crate::backup::day_clock(r.dump_began_s),
+            if r.initial { " (the data as this session began)" } else { "" },
+            rpo / 3600,
+            rpo % 3600 / 60,
+            crate::backup::day_clock(r.failed_at_s),
             plural(r.lost_statements as u64, "change", "changes"),
             plural(r.lost_views, "post view counted", "post views counted"),
         )
@@ -334,6 +347,8 @@ mod engine {
                     let r = crate::pipeline::run(&seed::simple_stack(), &spec);
                     return Reply::Pipeline(r.map(Box::new).map_err(|e| e.to_string()));
                 }
+                Command::Wait { minutes } => self.wait(minutes),
+                Command::Schedule(schedule) => self.schedule(schedule, &mut u),
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);
             let now = self.sim.scenario();
@@ -352,6 +367,7 @@ mod engine {
                 console: u.console,
                 browse: u.browse,
                 from_link: u.from_link,
+                backups: self.sim.backup_status(self.next_at_us),
             }))
         }
 
@@ -369,6 +385,33 @@ mod engine {
             self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
             self.last_input = Some(input);
             trace
+        }
+
+        /// The longest wait asked for at once: a week.
+        const MAX_WAIT_MIN: u32 = 7 * 24 * 60;
+
+        /// Time passes in the running world: nothing is requested, the
+        /// schedule's dumps run.
+        fn wait(&mut self, minutes: u32) {
+            let us = u64::from(minutes.min(Self::MAX_WAIT_MIN)) * 60_000_000;
+            self.next_at_us = self.next_at_us.saturating_add(us);
+            self.sim.wait(self.next_at_us);
+            self.log.push(Event::Wait {
+                at_us: self.next_at_us,
+            });
+        }
+
+        fn schedule(&mut self, schedule: crate::scenario::BackupSchedule, u: &mut Changes) {
+            if let Err(e) = crate::backup::check_schedule(&schedule) {
+                u.refused = Some(Refusal::Edit(e));
+                return;
+            }
+            let change = Change::Backups(schedule);
+            self.sim.apply(change, self.next_at_us);
+            self.log.push(Event::Change {
+                change,
+                at_us: self.next_at_us,
+            });
         }
 
         /// The last address again, shown at its end; nothing before the first request.
@@ -501,9 +544,12 @@ mod engine {
                     self.browsing = None;
                     u.from_link = true;
                     u.note = Note::Clear;
+                    // The clock goes on from the link's last moment.
+                    self.next_at_us = share.waited_until_us();
                     if let Some(trace) = trace {
-                        self.next_at_us =
-                            trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+                        self.next_at_us = self
+                            .next_at_us
+                            .max(trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US);
                         self.last_input = Some(trace.input.clone());
                         u.trace = Some((trace, Show::Step(share.step)));
                     }

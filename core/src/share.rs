@@ -42,6 +42,10 @@ pub enum Event {
         sql: String,
         at_us: u64,
     },
+    /// Time passed with nothing asked of the world, up to `at_us`.
+    Wait {
+        at_us: u64,
+    },
 }
 
 /// What a link reproduces: a world, what happened in it, and a step.
@@ -175,9 +179,25 @@ impl Share {
                 Event::Console { sql, at_us } => {
                     sim.console(sql, *at_us);
                 }
+                Event::Wait { at_us } => sim.wait(*at_us),
             }
         }
         Ok((sim, last))
+    }
+
+    /// The latest moment any event but a request names (a request's end
+    /// is its trace's): where the session's clock goes on from.
+    pub fn waited_until_us(&self) -> u64 {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Change { at_us, .. }
+                | Event::Console { at_us, .. }
+                | Event::Wait { at_us } => Some(*at_us),
+                Event::Request { .. } | Event::FlushDns => None,
+            })
+            .max()
+            .unwrap_or(0)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::ScenarioError;
 use crate::net::vrrp::Vrrp;
 use crate::rng::Rng;
 use crate::scenario::{Change, ProcessState, Scenario, Topology};
-use crate::server::db::{Backend, ConsoleResult, Db, DbRoute, LogEntry};
+use crate::server::db::{Backend, ConsoleResult, Db, DbRoute, LogEntry, Value};
 use crate::server::lb::{self, LbState};
 use crate::server::nginx::Router;
 use crate::trace::{Component, Outcome, Page, Payload, Phase, Span, Status, Step, Trace};
@@ -147,13 +147,68 @@ pub enum Ending {
     BrowserError { code: &'static str, detail: String },
 }
 
-/// What loading the last backup onto a new disk lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DiskRestore {
-    /// Statements typed into the SQL console since the dump.
-    pub lost_statements: usize,
-    /// Post views counted since the dump.
-    pub lost_views: u64,
+pub use crate::backup::DiskRestore;
+
+/// One dump of the database to the backup machine.
+#[derive(Debug, Clone)]
+struct Dump {
+    /// When it began, seconds from the first day's midnight; its snapshot
+    /// is the data then (`--single-transaction`).
+    began_s: i64,
+    /// The data as the session began: the dump before the session.
+    initial: bool,
+    data: crate::scenario::SeedData,
+    /// Each post's view count (counted by requests, not part of the rows
+    /// the world is built from).
+    views: Vec<(i64, i64)>,
+    bytes: u64,
+}
+
+/// The running world's backups, taken as its clock passes the schedule.
+#[derive(Debug, Clone)]
+struct Backups {
+    /// The last dump that finished.
+    last: Dump,
+    /// A dump being written, and when it is done (session µs).
+    writing: Option<(Dump, u64)>,
+    missed: u32,
+    last_missed_s: Option<i64>,
+    /// When the disk failed (session µs).
+    disk_failed_at_us: Option<u64>,
+}
+
+/// Each post's view count.
+fn view_counts(db: &Db) -> Vec<(i64, i64)> {
+    db.query("SELECT id, views FROM posts ORDER BY id", &[])
+        .map(|r| {
+            r.rows
+                .iter()
+                .filter_map(|row| Some((row.first()?.parse().ok()?, row.get(1)?.parse().ok()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn total_views(views: &[(i64, i64)]) -> u64 {
+    views.iter().map(|(_, v)| (*v).max(0) as u64).sum()
+}
+
+impl Dump {
+    fn of(db: &Db, data: &crate::scenario::SeedData, began_s: i64, initial: bool) -> Dump {
+        Dump {
+            began_s,
+            initial,
+            data: data.clone(),
+            views: view_counts(db),
+            bytes: crate::backup::dump(data).len() as u64,
+        }
+    }
+
+    /// How long writing it takes (µs), at the backup panel's modelled speed.
+    fn write_us(&self) -> u64 {
+        let spec = crate::backup::BackupSpec::nightly(self.bytes as f64, 0.0);
+        (spec.dump_s() * 1e6).ceil() as u64
+    }
 }
 
 /// The database machines' shared state in the redundant design.
@@ -186,12 +241,13 @@ pub struct Simulator {
     replication: Replication,
     /// When the balancer pair's machines lost or regained power.
     vrrp: Vrrp,
-    /// The last backup: the data as the world was built (the nightly dump
-    /// was taken before the session began). A failed disk is replaced and
-    /// the database loaded from it.
-    dump: crate::scenario::SeedData,
+    /// The dumps of the database on the world's schedule: a failed disk is
+    /// replaced and the database loaded from the last that finished.
+    backups: Backups,
     /// What the last restore from the dump lost, until read.
     restored: Option<DiskRestore>,
+    /// …and kept, for the backups' status.
+    last_restore: Option<DiskRestore>,
     /// The latest session time the world has been advanced to.
     clock_us: u64,
 }
@@ -209,7 +265,20 @@ impl Simulator {
     pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
         validate::scenario(&scenario)?;
         let db = Db::open(&scenario.data)?;
-        let dump = scenario.data.clone();
+        let backups = Backups {
+            last: Dump::of(
+                &db,
+                &scenario.data,
+                scenario
+                    .backups
+                    .last_at_or_before(crate::backup::SESSION_STARTS_AT_S),
+                true,
+            ),
+            writing: None,
+            missed: 0,
+            last_missed_s: None,
+            disk_failed_at_us: None,
+        };
         let (replica, lb) = match &scenario.topology {
             Topology::Single => (None, LbState::default()),
             Topology::Redundant(c) => (Some(Db::open(&scenario.data)?), LbState::new(c)),
@@ -224,8 +293,9 @@ impl Simulator {
             lb,
             replication: Replication::default(),
             vrrp: Vrrp::default(),
-            dump,
+            backups,
             restored: None,
+            last_restore: None,
             clock_us: 0,
         })
     }
@@ -275,34 +345,151 @@ impl Simulator {
         self.lb.health.iter().map(|h| h.since_us).collect()
     }
 
-    /// A new disk and the last backup: the database loaded from the dump,
-    /// so every statement the console ran since, and every view counted,
-    /// is gone from the world (and from what it exports).
-    fn restore_from_dump(&mut self) {
+    /// A new disk and the last backup: the database loaded from the last
+    /// dump that finished, so every statement the console ran since, and
+    /// every view counted, is gone from the world (and from what it exports).
+    fn restore_from_dump(&mut self, at_us: u64) {
+        let dump = self.backups.last.clone();
         let lost_statements = self
-            .original
+            .scenario
             .data
             .statements
             .len()
-            .saturating_sub(self.dump.statements.len());
-        let views = |db: &Db| {
-            db.query("SELECT COALESCE(SUM(views), 0) FROM posts", &[])
-                .ok()
-                .and_then(|rows| rows.rows.first().and_then(|r| r.first()).cloned())
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        let counted = views(&self.db);
-        if let Ok(db) = Db::open(&self.dump) {
-            let lost_views = counted.saturating_sub(views(&db));
+            .saturating_sub(dump.data.statements.len());
+        let counted = total_views(&view_counts(&self.db));
+        if let Ok(db) = Db::open(&dump.data) {
+            for (id, views) in &dump.views {
+                let _ = db.query(
+                    "UPDATE posts SET views = ? WHERE id = ?",
+                    &[Value::Integer(*views), Value::Integer(*id)],
+                );
+            }
             self.db = db;
-            self.restored = Some(DiskRestore {
+            let failed_at_us = self.backups.disk_failed_at_us.unwrap_or(at_us);
+            let r = DiskRestore {
                 lost_statements,
-                lost_views,
-            });
+                lost_views: counted.saturating_sub(total_views(&dump.views)),
+                dump_began_s: dump.began_s,
+                initial: dump.initial,
+                failed_at_s: crate::backup::clock_s(failed_at_us),
+            };
+            self.restored = Some(r);
+            self.last_restore = Some(r);
         }
-        self.scenario.data = self.dump.clone();
-        self.original.data = self.dump.clone();
+        self.backups.disk_failed_at_us = None;
+        self.scenario.data = dump.data.clone();
+        self.original.data = dump.data;
+    }
+
+    /// The database can be dumped: its machine and its server are up.
+    fn dump_source_up(&self) -> bool {
+        let server = &self.scenario.server;
+        match &self.scenario.topology {
+            Topology::Single => server.powered_on && !server.disk_failed && self.primary_up(),
+            Topology::Redundant(_) => self.primary_up(),
+        }
+    }
+
+    /// Takes the dumps the schedule asks for between the clock and `to_us`
+    /// (the data does not change between two events, so a dump taken now
+    /// holds what it held at its scheduled time).
+    fn run_backups(&mut self, to_us: u64) {
+        let b = &mut self.backups;
+        if let Some((_, done_us)) = &b.writing {
+            if *done_us <= to_us {
+                if let Some((d, _)) = b.writing.take() {
+                    b.last = d;
+                }
+            }
+        }
+        let schedule = self.scenario.backups;
+        if crate::backup::check_schedule(&schedule).is_err() {
+            return;
+        }
+        let from_s = crate::backup::clock_s(self.clock_us);
+        let last_s = schedule.last_at_or_before(crate::backup::clock_s(to_us));
+        if last_s <= from_s {
+            return;
+        }
+        let every_s = i64::from(schedule.every_min) * 60;
+        if !self.dump_source_up() {
+            let first_s = schedule.next_after(from_s);
+            let b = &mut self.backups;
+            let passed = (last_s - first_s) / every_s + 1;
+            b.missed = b
+                .missed
+                .saturating_add(u32::try_from(passed).unwrap_or(u32::MAX));
+            b.last_missed_s = Some(last_s);
+            return;
+        }
+        let dump = Dump::of(&self.db, &self.scenario.data, last_s, false);
+        let start_us = u64::try_from(last_s - crate::backup::SESSION_STARTS_AT_S)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000);
+        let done_us = start_us.saturating_add(dump.write_us());
+        let b = &mut self.backups;
+        if done_us <= to_us {
+            b.last = dump;
+            b.writing = None;
+        } else {
+            if last_s - every_s > from_s {
+                // The one before it ran and finished, with the same data.
+                b.last = Dump {
+                    began_s: last_s - every_s,
+                    ..dump.clone()
+                };
+            }
+            b.writing = Some((dump, done_us));
+        }
+    }
+
+    /// A dump being written when its database goes down is lost with it.
+    fn interrupt_backup(&mut self) {
+        if self.backups.writing.is_some() && !self.dump_source_up() {
+            if let Some((d, _)) = self.backups.writing.take() {
+                self.backups.missed = self.backups.missed.saturating_add(1);
+                self.backups.last_missed_s = Some(d.began_s);
+            }
+        }
+    }
+
+    /// Time passes in the world with nothing asked of it (health checks,
+    /// replication and the backups run).
+    pub fn wait(&mut self, to_us: u64) {
+        self.advance(to_us);
+    }
+
+    /// What the backups hold at session time `at_us` (at least the clock).
+    pub fn backup_status(&self, at_us: u64) -> crate::backup::BackupStatus {
+        let now_s = crate::backup::clock_s(at_us.max(self.clock_us));
+        let b = &self.backups;
+        let schedule = self.scenario.backups;
+        let disk_failed = self.scenario.server.disk_failed;
+        let (statements, views) = if disk_failed {
+            (0, 0)
+        } else {
+            (
+                self.scenario
+                    .data
+                    .statements
+                    .len()
+                    .saturating_sub(b.last.data.statements.len()) as u64,
+                total_views(&view_counts(&self.db)).saturating_sub(total_views(&b.last.views)),
+            )
+        };
+        crate::backup::BackupStatus {
+            now_s,
+            schedule,
+            last_s: b.last.began_s,
+            last_is_initial: b.last.initial,
+            last_bytes: b.last.bytes,
+            next_s: schedule.next_after(now_s),
+            unsaved_statements: statements,
+            unsaved_views: views,
+            missed: b.missed,
+            last_missed_s: b.last_missed_s,
+            last_restore: self.last_restore,
+        }
     }
 
     /// What the last repair of a failed disk lost, once (the session says it).
@@ -336,6 +523,7 @@ impl Simulator {
     /// promotion) forward to session time `to_us`.
     fn advance(&mut self, to_us: u64) {
         let to_us = to_us.max(self.clock_us);
+        self.run_backups(to_us);
         if let Topology::Redundant(c) = &self.scenario.topology {
             self.lb.advance(c, to_us);
             let r = &mut self.replication;
@@ -397,13 +585,28 @@ impl Simulator {
             }
             Change::Disk(false) => {
                 if self.scenario.server.disk_failed {
-                    self.restore_from_dump();
+                    self.restore_from_dump(at_us);
                 }
                 change.apply_to(&mut self.scenario);
             }
+            Change::Disk(true) => {
+                if !self.scenario.server.disk_failed
+                    && matches!(self.scenario.topology, Topology::Single)
+                {
+                    self.backups.disk_failed_at_us = Some(at_us);
+                }
+                change.apply_to(&mut self.scenario);
+            }
+            Change::Backups(schedule) => {
+                // An edit of the world, kept by a restore.
+                if crate::backup::check_schedule(&schedule).is_ok() {
+                    self.scenario.backups = schedule;
+                    self.original.backups = schedule;
+                }
+            }
             Change::Restore => {
                 if self.scenario.server.disk_failed {
-                    self.restore_from_dump();
+                    self.restore_from_dump(at_us);
                 }
                 // As built: both balancers up, the active holding the address.
                 self.vrrp = Vrrp::default();
@@ -449,6 +652,7 @@ impl Simulator {
         } else if primary_up && !self.replication.promoted {
             self.replication.primary_down_since = None;
         }
+        self.interrupt_backup();
     }
 
     /// Runs one statement typed into the SQL console against the database

@@ -68,6 +68,10 @@ pub fn scenario(s: &Scenario) -> Result<(), ScenarioError> {
             detail: "a connection needs some bandwidth".into(),
         });
     }
+    crate::backup::check_schedule(&s.backups).map_err(|detail| ScenarioError::OutOfRange {
+        what: "backups".into(),
+        detail,
+    })?;
     if let Topology::Redundant(c) = &s.topology {
         if let Some(h) = &c.lb.https {
             certificate(&h.certificate)?;

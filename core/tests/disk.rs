@@ -68,6 +68,11 @@ fn the_repair_loads_the_last_backup_and_loses_what_came_after() {
         Some(DiskRestore {
             lost_statements: 1,
             lost_views: 2,
+            // Last night's dump, before the session began at 10:00…
+            dump_began_s: 2 * 3600,
+            initial: true,
+            // …and the disk failed 3 s into it.
+            failed_at_s: 10 * 3600 + 3,
         })
     );
     // Said once.
@@ -131,7 +136,7 @@ fn the_session_says_what_the_backup_did_not_bring_back() {
         match (expect, &u.note) {
             (None, Note::Set(n)) => panic!("no note expected, got {n}"),
             (Some(()), Note::Set(n)) => assert!(
-                n.starts_with("A new disk, the system reinstalled and the database loaded from last night's dump")
+                n.starts_with("A new disk, the system reinstalled and the database loaded from the last finished dump, begun at 02:00 (the data as this session began). Recovery point: 8 h 00 min before the disk failed at 10:00.")
                     && n.contains("Lost with the old disk: 1 change typed in the console and 0 post views counted"),
                 "{n}"
             ),
@@ -167,4 +172,202 @@ fn the_session_says_what_the_backup_did_not_bring_back() {
         })
         .unwrap();
     assert_eq!(events.get(restore + 1), Some(&Event::FlushDns));
+}
+
+/// Session time of a time of day (`day` 1 is the session's first).
+fn at(day: u64, h: u64, min: u64) -> u64 {
+    ((day - 1) * 86_400 + h * 3600 + min * 60 - 10 * 3600) * 1_000_000
+}
+
+fn insert_user(sim: &mut Simulator, id: u32, at_us: u64) {
+    let r = sim.console(
+        &format!("INSERT INTO users (id, name, bio) VALUES ({id}, 'u{id}', '')"),
+        at_us,
+    );
+    assert!(r.wrote, "{:?}", r.error);
+}
+
+#[test]
+fn the_nightly_dump_runs_as_the_clock_passes_it_and_sets_the_recovery_point() {
+    let mut sim = written();
+    let s = sim.backup_status(2_000_000);
+    assert_eq!((s.now_s, s.last_s, s.next_s), (36_002, 7_200, 93_600));
+    // Its clock reads whole minutes, day by day.
+    use stackscope_core::backup::day_clock;
+    assert_eq!(day_clock(93_659), "02:00 on day 2");
+    assert_eq!(day_clock(-3_600), "23:00 the day before");
+    assert_eq!(day_clock(-86_400 - 60), "23:59, 2 days before");
+    assert!(s.last_is_initial);
+    assert_eq!((s.unsaved_statements, s.unsaved_views), (1, 2));
+    // The night passes: the 02:00 dump of day 2 holds the post and the views.
+    sim.wait(at(2, 2, 1));
+    let s = sim.backup_status(at(2, 2, 1));
+    assert_eq!(
+        (s.last_s, s.next_s, s.last_is_initial),
+        (93_600, 180_000, false)
+    );
+    assert_eq!((s.unsaved_statements, s.unsaved_views, s.missed), (0, 0, 0));
+    assert!(s.last_bytes > 500, "{}", s.last_bytes);
+    // A morning's writes, then the disk fails at 11:30.
+    insert_user(&mut sim, 77, at(2, 9, 0));
+    assert_eq!(
+        status(&sim.request("http://www.foobar.com/posts/hello-world", at(2, 9, 5))),
+        "200"
+    );
+    sim.apply(Change::Disk(true), at(2, 11, 30));
+    sim.apply(Change::Disk(false), at(2, 12, 0));
+    let r = sim.take_restored().unwrap();
+    assert_eq!(
+        r,
+        DiskRestore {
+            lost_statements: 1,
+            lost_views: 1,
+            dump_began_s: 93_600,
+            initial: false,
+            failed_at_s: 86_400 + 11 * 3600 + 30 * 60,
+        }
+    );
+    assert_eq!(r.failed_at_s - r.dump_began_s, 9 * 3600 + 30 * 60);
+    // The post written on day 1 came back with the dump; the user of day 2 did not.
+    assert_eq!(status(&sim.request(NEW_POST, at(2, 12, 1))), "200");
+    let users = sim.console("SELECT id FROM users WHERE id = 77", at(2, 12, 2));
+    assert!(users.rows.is_empty(), "{users:?}");
+    // The views came back as the dump had them: hello-world's of day 2 is
+    // gone; the new post's 1 and the request just made.
+    let views = sim.console(
+        "SELECT slug, views FROM posts WHERE views > 0 ORDER BY slug",
+        at(2, 12, 3),
+    );
+    assert_eq!(
+        views.rows,
+        vec![
+            vec!["after-the-dump".to_string(), "2".to_string()],
+            vec!["hello-world".to_string(), "1".to_string()],
+        ]
+    );
+}
+
+#[test]
+fn a_dump_being_written_when_the_disk_fails_is_lost_with_it() {
+    let mut sim = written();
+    // 02:00 on day 2, and 10 µs: the dump (tens of µs for this site) is still being written.
+    let two = at(2, 2, 0);
+    sim.apply(Change::Disk(true), two + 10);
+    let s = sim.backup_status(two + 10);
+    assert_eq!(
+        (s.last_s, s.missed, s.last_missed_s),
+        (7_200, 1, Some(93_600))
+    );
+    sim.apply(Change::Disk(false), two + 60_000_000);
+    let r = sim.take_restored().unwrap();
+    assert!(r.initial && r.dump_began_s == 7_200, "{r:?}");
+    assert_eq!(r.lost_statements, 1);
+    // A millisecond later it had finished, and is the one loaded.
+    let mut sim = written();
+    sim.apply(Change::Disk(true), two + 1_000);
+    sim.apply(Change::Disk(false), two + 60_000_000);
+    let r = sim.take_restored().unwrap();
+    assert_eq!(
+        (r.dump_began_s, r.lost_statements, r.lost_views),
+        (93_600, 0, 0)
+    );
+}
+
+#[test]
+fn no_dump_runs_while_the_database_is_down_and_an_hourly_schedule_loses_less() {
+    let mut sim = written();
+    sim.apply(
+        Change::Database(stackscope_core::scenario::ProcessState::Stopped),
+        3_000_000,
+    );
+    sim.wait(at(3, 3, 0));
+    let s = sim.backup_status(at(3, 3, 0));
+    // Both nights' dumps missed; the last good one is still the first.
+    assert_eq!(
+        (s.missed, s.last_missed_s, s.last_s),
+        (2, Some(2 * 86_400 + 7_200), 7_200)
+    );
+    // Hourly from 00:15, the database running again: a new dump each hour.
+    let mut sim = written();
+    let hourly = stackscope_core::scenario::BackupSchedule {
+        at_min: 15,
+        every_min: 60,
+    };
+    sim.apply(Change::Backups(hourly), 3_000_000);
+    assert_eq!(sim.backup_status(3_000_000).next_s, 10 * 3600 + 15 * 60);
+    sim.wait(at(1, 10, 20));
+    insert_user(&mut sim, 78, at(1, 10, 40));
+    sim.apply(Change::Disk(true), at(1, 10, 50));
+    // Restoring everything keeps the schedule (an edit, not a fault).
+    sim.apply(Change::Restore, at(1, 11, 0));
+    let r = sim.take_restored().unwrap();
+    assert_eq!(
+        (r.dump_began_s, r.lost_statements),
+        (10 * 3600 + 15 * 60, 1)
+    );
+    assert_eq!(r.failed_at_s - r.dump_began_s, 35 * 60);
+    assert_eq!(sim.scenario().backups, hourly);
+    // A schedule that never runs is refused where it comes in.
+    for (bad, says) in [
+        (0, "never runs"),
+        (30, "every 1 to 168 hours"),
+        (20_000, "every 1 to 168 hours"),
+    ] {
+        let s = stackscope_core::scenario::BackupSchedule {
+            at_min: 0,
+            every_min: bad,
+        };
+        let e = stackscope_core::backup::check_schedule(&s).unwrap_err();
+        assert!(e.contains(says), "{e}");
+        let w = Scenario {
+            backups: s,
+            ..Scenario::default()
+        };
+        assert!(Simulator::new(w).unwrap_err().to_string().contains(says));
+        // The simulator ignores it (a link cannot carry one in).
+        sim.apply(Change::Backups(s), at(1, 11, 1));
+        assert_eq!(sim.scenario().backups, hourly);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn a_link_replays_the_wait_and_the_clock_goes_on_from_it() {
+    use stackscope_core::session::{Command, Reply, Session};
+    let update = |s: &mut Session, c: Command| match s.handle(c) {
+        Reply::Update(u) => u,
+        _ => panic!("an update"),
+    };
+    let mut s = Session::new();
+    update(&mut s, Command::Start);
+    update(
+        &mut s,
+        Command::Console {
+            sql: "INSERT INTO users (id, name, bio) VALUES (99, 'Zoe', 'hi')".into(),
+        },
+    );
+    let u = update(
+        &mut s,
+        Command::Wait {
+            minutes: 16 * 60 + 5,
+        },
+    );
+    assert_eq!(u.backups.now_s, 86_400 + 2 * 3600 + 5 * 60);
+    assert_eq!(
+        (u.backups.last_s, u.backups.unsaved_statements),
+        (93_600, 0)
+    );
+    let bad = update(
+        &mut s,
+        Command::Schedule(stackscope_core::scenario::BackupSchedule {
+            at_min: 0,
+            every_min: 0,
+        }),
+    );
+    assert!(bad.refused.is_some());
+    let fragment = format!("#{}", u.share.encode());
+    let mut other = Session::new();
+    update(&mut other, Command::Start);
+    let opened = update(&mut other, Command::OpenLink { fragment });
+    assert_eq!(opened.backups, u.backups);
 }

@@ -273,6 +273,9 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
         any::<bool>().prop_map(Change::StandbyLbPower),
         (0u8..4, any::<bool>()).prop_map(|(n, on)| Change::AppPower(n, on)),
         any::<bool>().prop_map(Change::Disk),
+        (0u16..2000, 0u16..12_000).prop_map(|(at_min, every_min)| Change::Backups(
+            stackscope_core::scenario::BackupSchedule { at_min, every_min }
+        )),
         Just(Change::DnsRecordMissing),
         Just(Change::DnsWrongIp),
         (
@@ -382,6 +385,49 @@ proptest! {
             turned.flush_dns_cache();
             let fresh_turned = stackscope_core::render::text(&turned.request(url, at));
             prop_assert!(got == fresh_turned, "after the faults and repairs:\n{}\n\na fresh world:\n{}", got, fresh);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: capped(500), ..ProptestConfig::default() })]
+
+    /// Any sequence of waits, writes, disk failures and repairs, database
+    /// stops and schedules (valid or not) keeps the backups' story
+    /// consistent: the last dump began before now, the next one is after
+    /// now within a period, a restore's recovery point is never negative,
+    /// and right after a restore nothing is unsaved.
+    #[test]
+    fn the_backups_clock_stays_consistent(
+        ops in proptest::collection::vec((0u8..7, 0u64..30 * 3600, 0u16..2000, 0u16..12_000), 0..14),
+    ) {
+        use stackscope_core::scenario::{BackupSchedule, ProcessState};
+        use stackscope_core::Change;
+        let mut sim = Simulator::new(Scenario::default()).unwrap();
+        let mut t = 0u64;
+        for (i, (op, gap_s, a, b)) in ops.into_iter().enumerate() {
+            t += gap_s * 1_000_000 + 1;
+            match op {
+                0 => sim.wait(t),
+                1 => {
+                    let _ = sim.console(&format!("INSERT INTO users (id, name, bio) VALUES ({}, 'p', '')", 1000 + i), t);
+                }
+                2 => { sim.request("http://www.foobar.com/posts/hello-world", t); }
+                3 => sim.apply(Change::Disk(a % 2 == 0), t),
+                4 => sim.apply(Change::Database(if a % 2 == 0 { ProcessState::Stopped } else { ProcessState::Running }), t),
+                5 => sim.apply(Change::Backups(BackupSchedule { at_min: a, every_min: b }), t),
+                _ => sim.apply(Change::Restore, t),
+            }
+            if let Some(r) = sim.take_restored() {
+                prop_assert!(r.dump_began_s <= r.failed_at_s, "{:?}", r);
+                let s = sim.backup_status(t);
+                prop_assert_eq!((s.unsaved_statements, s.unsaved_views), (0, 0));
+            }
+            let s = sim.backup_status(t);
+            let every = i64::from(s.schedule.every_min) * 60;
+            prop_assert!(s.last_s <= s.now_s, "{:?}", s);
+            prop_assert!(s.now_s < s.next_s && s.next_s - s.now_s <= every, "{:?}", s);
+            prop_assert!(stackscope_core::backup::check_schedule(&s.schedule).is_ok());
         }
     }
 }

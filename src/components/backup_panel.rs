@@ -25,6 +25,12 @@ pub struct Props {
     /// The statement of a `#mistake=…` link.
     #[prop_or_default]
     pub mistake_link: Option<String>,
+    /// What the running world's backups hold, on its clock.
+    #[prop_or_default]
+    pub backups: Option<stackscope_core::backup::BackupStatus>,
+    /// Waiting, the schedule and the disk fault of the running world.
+    #[prop_or_default]
+    pub on_action: Callback<crate::state::Action>,
 }
 
 /// The form's text, as typed.
@@ -359,6 +365,13 @@ pub fn BackupPanel(props: &Props) -> Html {
                 <a id="backup-link" class="day-link" href={share}>{ "Link to this failure" }</a>
             </div>
             <div aria-live="polite">{ body }</div>
+            <crate::components::backup_live::BackupLive
+                status={props.backups.clone()}
+                world={props.world.clone()}
+                at={f.at.clone()}
+                every={f.every.clone()}
+                on_action={props.on_action.clone()}
+            />
             <crate::components::mistake_run::MistakeRunView
                 result={props.mistake.clone()}
                 running={props.mistake_running}

@@ -1,6 +1,7 @@
 //! The app's components, one per file, each with its own `Props`.
 
 pub mod announcer;
+pub mod backup_live;
 pub mod backup_panel;
 pub mod chart_errors;
 pub mod chart_knee;
