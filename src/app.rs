@@ -400,6 +400,17 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
     });
+    let standby = match &state.world.topology {
+        stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => c
+            .web
+            .last()
+            .map(|w| (w.backup, AttrValue::from(w.hostname.clone()))),
+        _ => None,
+    };
+    let on_standby = crate::stable::use_stable({
+        let d = d.clone();
+        Callback::from(move |on: bool| d.emit(Action::Standby(on)))
+    });
     let on_backups = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |a: Action| d.emit(a))
@@ -516,6 +527,8 @@ pub fn App(props: &AppProps) -> Html {
                             note={state.world_note.clone().map(AttrValue::from)}
                             on_switch={on_switch}
                             on_restore={action(Action::RestoreAll)}
+                            standby={standby}
+                            on_standby={on_standby}
                         />
                         if let Some((hash, left_out)) = &share {
                             <p class="share">

@@ -375,6 +375,10 @@ impl State {
                 table: table.clone(),
             },
             Action::Wait(minutes) => Command::Wait { minutes: *minutes },
+            Action::Standby(on) => Command::Apply {
+                changes: vec![Change::Standby(*on)],
+                rerun: self.rerun_input(),
+            },
             Action::Schedule(s) => Command::Schedule(*s),
             _ => return None,
         })
@@ -607,6 +611,8 @@ pub enum Action {
     Browse(String),
     /// Let time pass in the running world (its backups run).
     Wait(u32),
+    /// The last web server a standby (active-passive) or serving too.
+    Standby(bool),
     /// The running world's backups follow this schedule.
     Schedule(stackscope_core::scenario::BackupSchedule),
     /// This action's command was sent to the server.
@@ -623,6 +629,7 @@ impl Action {
             Action::Run(_)
             | Action::SetDesign(_)
             | Action::SetFault { .. }
+            | Action::Standby(_)
             | Action::RestoreAll
             | Action::Fresh(_)
             | Action::OpenLink(_) => true,
@@ -723,6 +730,7 @@ impl Reducible for State {
             | Action::Console(_)
             | Action::Browse(_)
             | Action::Wait(_)
+            | Action::Standby(_)
             | Action::Schedule(_) => return self,
         }
         Rc::new(s)

@@ -799,6 +799,10 @@ pub enum Change {
     /// The database's backups run on this schedule from now on (an edit,
     /// not a fault: kept by [`Change::Restore`]; handled by the simulator).
     Backups(BackupSchedule),
+    /// The redundant design's last web server becomes a standby (HAProxy's
+    /// `backup`: active-passive), or (`false`) serves beside the others
+    /// (active-active). An edit of the design, kept by [`Change::Restore`].
+    Standby(bool),
 }
 
 /// A faulty certificate.
@@ -841,7 +845,8 @@ impl Change {
             Change::Restore
             | Change::DnsRestore
             | Change::Certificate(None)
-            | Change::Backups(_) => None,
+            | Change::Backups(_)
+            | Change::Standby(_) => None,
         }
     }
 
@@ -864,6 +869,14 @@ impl Change {
         match self {
             Change::Restore | Change::DnsRestore | Change::Certificate(None) => {}
             Change::Backups(b) => s.backups = b,
+            Change::Standby(on) => {
+                if let Topology::Redundant(c) = &mut s.topology {
+                    let last = c.web.len().saturating_sub(1);
+                    for (i, w) in c.web.iter_mut().enumerate() {
+                        w.backup = on && i == last && last > 0;
+                    }
+                }
+            }
             Change::Https(on) => {
                 if let Topology::Redundant(c) = &mut s.topology {
                     if let Some(h) = &mut c.lb.https {

@@ -597,6 +597,11 @@ impl Simulator {
                 }
                 change.apply_to(&mut self.scenario);
             }
+            Change::Standby(_) => {
+                // An edit of the design, kept by a restore.
+                change.apply_to(&mut self.scenario);
+                change.apply_to(&mut self.original);
+            }
             Change::Backups(schedule) => {
                 // An edit of the world, kept by a restore.
                 if crate::backup::check_schedule(&schedule).is_ok() {

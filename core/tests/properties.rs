@@ -276,6 +276,7 @@ fn any_change() -> impl Strategy<Value = stackscope_core::Change> {
         (0u16..2000, 0u16..12_000).prop_map(|(at_min, every_min)| Change::Backups(
             stackscope_core::scenario::BackupSchedule { at_min, every_min }
         )),
+        any::<bool>().prop_map(Change::Standby),
         Just(Change::DnsRecordMissing),
         Just(Change::DnsWrongIp),
         (

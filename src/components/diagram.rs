@@ -413,14 +413,25 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                 )} />
         },
         Component::Server if redundant => {
-            let (host, ip) = match &world.topology {
+            // A standby (active-passive) says so beside its name.
+            // (its box dashed, and "standby" where the address was).
+            let (host, ip, standby) = match &world.topology {
                 Topology::Redundant(cl) => cl
                     .web
                     .get(usize::from(node.unwrap_or(0)))
-                    .map(|w| (w.hostname.clone(), w.ip.to_string()))
+                    .map(|w| {
+                        let ip = if w.backup {
+                            "standby".to_string()
+                        } else {
+                            w.ip.to_string()
+                        };
+                        (w.hostname.clone(), ip, w.backup)
+                    })
                     .unwrap_or_default(),
                 Topology::Single => Default::default(),
             };
+            let box_class = classes!("shape", "server-box", standby.then_some("standby"));
+            let standby_title = standby.then(|| html! { <title>{ format!("{host} · standby: sent requests only while no other web server is up") }</title> });
             let top = 175.0 + web_dy(node);
             if let Topology::Redundant(cl) = &world.topology {
                 if let Some(a) = cl.app_tier.get(usize::from(node.unwrap_or(0))) {
@@ -428,7 +439,7 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                     let app_x = SPLIT_WEB_RIGHT + SPLIT_GAP;
                     return html! {
                         <>
-                            <rect class="shape server-box" x="680" y={top.to_string()} width={(SPLIT_WEB_RIGHT - 680.0).to_string()} height="145" rx="10" />
+                            <rect class={box_class} x="680" y={top.to_string()} width={(SPLIT_WEB_RIGHT - 680.0).to_string()} height="145" rx="10">{ standby_title }</rect>
                             <text class="box-title" x="694" y={(top + 24.0).to_string()}>{ host }</text>
                             <rect class="shape server-box app-box" x={app_x.to_string()} y={top.to_string()} width={(990.0 - app_x).to_string()} height="145" rx="10" />
                             <text class="box-title" x={(app_x + 14.0).to_string()} y={(top + 24.0).to_string()}>{ a.hostname.clone() }</text>
@@ -438,7 +449,7 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
             }
             html! {
                 <>
-                    <rect class="shape server-box" x="680" y={top.to_string()} width="310" height="145" rx="10" />
+                    <rect class={box_class} x="680" y={top.to_string()} width="310" height="145" rx="10">{ standby_title }</rect>
                     <text class="box-title" x="694" y={(top + 24.0).to_string()}>{ host }</text>
                     <text class="sub start" x="786" y={(top + 24.0).to_string()}>{ ip }</text>
                 </>

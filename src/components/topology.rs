@@ -1,4 +1,4 @@
-//! The design switch (one server, the redundant design, the secured one), "Restore everything" and the toggles' key.
+//! The design switch (one server, the redundant design, the secured one), the web servers' mode (active-active or a standby), "Restore everything" and the toggles' key.
 
 use stackscope_core::seed::Design;
 use yew::prelude::*;
@@ -12,6 +12,11 @@ pub struct Props {
     pub note: Option<AttrValue>,
     pub on_switch: Callback<Design>,
     pub on_restore: Callback<()>,
+    /// With several web servers: whether the last (named) is a standby.
+    #[prop_or_default]
+    pub standby: Option<(bool, AttrValue)>,
+    #[prop_or_default]
+    pub on_standby: Callback<bool>,
 }
 
 /// Focuses the checked design when the (now disabled) button left the focus on `<body>`.
@@ -72,6 +77,23 @@ pub fn TopologySwitch(props: &Props) -> Html {
                 <legend>{ "Design" }</legend>
                 { for Design::ALL.into_iter().map(radio) }
             </fieldset>
+            if let Some((standby, host)) = &props.standby {
+                <fieldset id="web-mode" class="topology">
+                    <legend>{ "Web servers" }</legend>
+                    { for [(false, "web-mode-active", "All serve (active-active)".to_string()),
+                           (true, "web-mode-passive", format!("{host} on standby (active-passive)"))]
+                        .into_iter().map(|(value, id, label)| {
+                            let cb = props.on_standby.clone();
+                            html! {
+                                <label class="radio" for={id}>
+                                    <input type="radio" id={id} name="web-mode" checked={*standby == value}
+                                        onchange={Callback::from(move |_: Event| cb.emit(value))} />
+                                    { label }
+                                </label>
+                            }
+                        }) }
+                </fieldset>
+            }
             <div class="break-it">
                 <p class="fault-key" id="fault-key">
                     <strong>{ "Break it: " }</strong>
