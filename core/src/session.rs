@@ -469,15 +469,17 @@ mod engine {
             self.next_at_us = 0;
             u.note = Note::Clear;
             if let Some(input) = self.last_input.clone() {
-                // The secured design serves the site over HTTPS: the address
+                // The secured designs serve the site over HTTPS: the address
                 // the learner was on is asked for as https:// (plain http://
-                // still works, and shows the 301 to https://).
-                let input = match input.strip_prefix("http://") {
-                    Some(rest)
-                        if matches!(design, seed::Design::Secured | seed::Design::ScaledUp) =>
-                    {
-                        format!("https://{rest}")
-                    }
+                // still works, and shows the 301 to https://). The others
+                // have nothing on port 443: back to http://.
+                let https = matches!(design, seed::Design::Secured | seed::Design::ScaledUp);
+                let input = match (
+                    input.strip_prefix("http://"),
+                    input.strip_prefix("https://"),
+                ) {
+                    (Some(rest), _) if https => format!("https://{rest}"),
+                    (_, Some(rest)) if !https => format!("http://{rest}"),
                     _ => input,
                 };
                 u.trace = Some((self.request(input), Show::Start));

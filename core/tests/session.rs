@@ -234,8 +234,16 @@ fn the_design_switch_moves_proxy_pass_with_the_application() {
         "{:?}",
         t.steps.iter().map(|s| &s.title).collect::<Vec<_>>()
     );
-    // And back: the local address again, and still a page.
+    assert!(t.input.starts_with("https://"), "{}", t.input);
+    // And back: the local address again, and still a page, over http://
+    // (nothing listens on 443 without the secured designs).
     let back = update(send(&mut s, Command::SetDesign(Design::OneServer)));
+    let (t, _) = back.trace.clone().expect("the address again");
+    assert_eq!(t.input, HOME);
+    assert!(matches!(
+        t.outcome,
+        stackscope_core::Outcome::Response { status: 200, .. }
+    ));
     let w = back.world.expect("the one-server world");
     assert!(upstreams(&w).iter().all(|u| u == &w.server.app_listen));
     let (t, _) = update(send(&mut s, Command::Request { input: HOME.into() }))

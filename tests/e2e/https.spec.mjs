@@ -96,3 +96,11 @@ test('on a phone the TLS tables stay inside the inspector', async ({ page }) => 
   const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(scroll, 'no sideways scroll').toBeLessThanOrEqual(0);
 });
+
+test('back to a design without HTTPS, the address goes back to http:// and the page answers', async ({ page }) => {
+  await secured(page);
+  await page.locator('#topology-redundant').check();
+  await expect(page.locator('#url-input')).toHaveValue('http://www.foobar.com/');
+  await expect(row(page, 'HTTP response: 200')).toHaveCount(1);
+  await expect(row(page, 'TLS ClientHello')).toHaveCount(0);
+});
