@@ -194,10 +194,10 @@ fn total_views(views: &[(i64, i64)]) -> u64 {
 }
 
 impl Dump {
-    fn of(db: &Db, data: &crate::scenario::SeedData, began_s: i64, initial: bool) -> Dump {
+    fn of(db: &Db, data: &crate::scenario::SeedData, began_s: i64) -> Dump {
         Dump {
             began_s,
-            initial,
+            initial: false,
             data: data.clone(),
             views: view_counts(db),
             bytes: crate::backup::dump(data).len() as u64,
@@ -266,14 +266,18 @@ impl Simulator {
         validate::scenario(&scenario)?;
         let db = Db::open(&scenario.data)?;
         let backups = Backups {
-            last: Dump::of(
-                &db,
-                &scenario.data,
-                scenario
-                    .backups
-                    .last_at_or_before(crate::backup::SESSION_STARTS_AT_S),
-                true,
-            ),
+            // The dump before the session: the rows as built (with the view
+            // counts their statements may have set).
+            last: Dump {
+                initial: true,
+                ..Dump::of(
+                    &db,
+                    &scenario.data,
+                    scenario
+                        .backups
+                        .last_at_or_before(crate::backup::SESSION_STARTS_AT_S),
+                )
+            },
             writing: None,
             missed: 0,
             last_missed_s: None,
@@ -422,7 +426,7 @@ impl Simulator {
             b.last_missed_s = Some(last_s);
             return;
         }
-        let dump = Dump::of(&self.db, &self.scenario.data, last_s, false);
+        let dump = Dump::of(&self.db, &self.scenario.data, last_s);
         let start_us = u64::try_from(last_s - crate::backup::SESSION_STARTS_AT_S)
             .unwrap_or(0)
             .saturating_mul(1_000_000);
