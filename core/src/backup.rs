@@ -104,6 +104,12 @@ pub struct BackupStatus {
     /// last of them.
     pub missed: u32,
     pub last_missed_s: Option<i64>,
+    /// A dump being written now: when it began.
+    pub writing_s: Option<i64>,
+    /// Dumps lost because their database went down while they were
+    /// written, and the last of them.
+    pub interrupted: u32,
+    pub last_interrupted_s: Option<i64>,
     /// The last time a new disk was loaded from a dump in this world.
     pub last_restore: Option<DiskRestore>,
 }

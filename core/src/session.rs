@@ -351,6 +351,9 @@ mod engine {
                 Command::Schedule(schedule) => self.schedule(schedule, &mut u),
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);
+            // The world's own processes (the backups among them) run up to
+            // the session's clock, so the status below is of now.
+            self.sim.wait(self.next_at_us);
             let now = self.sim.scenario();
             let world = (self.sent.as_ref() != Some(now)).then(|| now.clone());
             if let Some(w) = &world {
@@ -382,19 +385,28 @@ mod engine {
                 url: input.clone(),
                 at_us: self.next_at_us,
             });
-            self.next_at_us = trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US;
+            self.next_at_us = trace
+                .started_at_us
+                .saturating_add(trace.total_us())
+                .saturating_add(GAP_BETWEEN_REQUESTS_US)
+                .min(crate::share::MAX_SESSION_US);
             self.last_input = Some(input);
             trace
         }
 
-        /// The longest wait asked for at once: a week.
-        const MAX_WAIT_MIN: u32 = 7 * 24 * 60;
+        /// The longest wait asked for at once: past the next dump of the
+        /// longest schedule (a week), from wherever the clock is.
+        const MAX_WAIT_MIN: u32 = crate::backup::MAX_EVERY_MIN as u32 + 2;
 
         /// Time passes in the running world: nothing is requested, the
         /// schedule's dumps run.
         fn wait(&mut self, minutes: u32) {
             let us = u64::from(minutes.min(Self::MAX_WAIT_MIN)) * 60_000_000;
-            self.next_at_us = self.next_at_us.saturating_add(us);
+            // A session lasts at most MAX_SESSION_US (what a link may hold).
+            self.next_at_us = self
+                .next_at_us
+                .saturating_add(us)
+                .min(crate::share::MAX_SESSION_US);
             self.sim.wait(self.next_at_us);
             self.log.push(Event::Wait {
                 at_us: self.next_at_us,
@@ -454,6 +466,8 @@ mod engine {
             self.sim = Simulator::new(world.clone()).map_err(|e| e.to_string())?;
             self.baseline = world;
             self.log.clear();
+            // A new record: its clock starts again (as a link of it would).
+            self.next_at_us = 0;
             Ok(())
         }
 
@@ -466,7 +480,6 @@ mod engine {
                 u.refused = Some(Refusal::Design(e));
                 return;
             }
-            self.next_at_us = 0;
             u.note = Note::Clear;
             if let Some(input) = self.last_input.clone() {
                 // The secured designs serve the site over HTTPS: the address
@@ -549,9 +562,12 @@ mod engine {
                     // The clock goes on from the link's last moment.
                     self.next_at_us = share.waited_until_us();
                     if let Some(trace) = trace {
-                        self.next_at_us = self
-                            .next_at_us
-                            .max(trace.started_at_us + trace.total_us() + GAP_BETWEEN_REQUESTS_US);
+                        self.next_at_us = self.next_at_us.max(
+                            trace
+                                .started_at_us
+                                .saturating_add(trace.total_us())
+                                .saturating_add(GAP_BETWEEN_REQUESTS_US),
+                        );
                         self.last_input = Some(trace.input.clone());
                         u.trace = Some((trace, Show::Step(share.step)));
                     }

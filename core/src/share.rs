@@ -48,6 +48,9 @@ pub enum Event {
     },
 }
 
+/// The longest session a link may hold, µs: a year of simulated time.
+pub const MAX_SESSION_US: u64 = 365 * 24 * 3600 * 1_000_000;
+
 /// What a link reproduces: a world, what happened in it, and a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
@@ -140,6 +143,17 @@ impl Share {
         }
         if share.events.len() > MAX_EVENTS {
             return Err("The link holds too many events.".into());
+        }
+        if share.events.iter().any(|e| match e {
+            Event::Request { at_us, .. }
+            | Event::Change { at_us, .. }
+            | Event::Console { at_us, .. }
+            | Event::Wait { at_us } => *at_us > MAX_SESSION_US,
+            Event::FlushDns => false,
+        }) {
+            return Err(
+                "The link's times are out of range (a session lasts at most a year).".into(),
+            );
         }
         for e in &share.events {
             let too_long = match e {

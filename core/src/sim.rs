@@ -173,6 +173,9 @@ struct Backups {
     writing: Option<(Dump, u64)>,
     missed: u32,
     last_missed_s: Option<i64>,
+    /// Dumps lost because their database went down while they were written.
+    interrupted: u32,
+    last_interrupted_s: Option<i64>,
     /// When the disk failed (session µs).
     disk_failed_at_us: Option<u64>,
 }
@@ -220,8 +223,10 @@ struct Replication {
     applied: usize,
     /// When the primary stopped (session µs).
     primary_down_since: Option<u64>,
-    /// The replica has been promoted and takes writes.
+    /// The replica has been promoted and takes writes…
     promoted: bool,
+    /// …since this moment (session µs).
+    promoted_at_us: u64,
     /// Writes lost at promotion: committed on the old primary, never replayed.
     lost_writes: usize,
 }
@@ -281,6 +286,8 @@ impl Simulator {
             writing: None,
             missed: 0,
             last_missed_s: None,
+            interrupted: 0,
+            last_interrupted_s: None,
             disk_failed_at_us: None,
         };
         let (replica, lb) = match &scenario.topology {
@@ -385,11 +392,24 @@ impl Simulator {
         self.original.data = dump.data;
     }
 
-    /// The database can be dumped: its machine and its server are up.
+    /// The database that takes the writes: the primary, or the replica
+    /// once promoted.
+    fn writer_db(&self) -> &Db {
+        match &self.replica {
+            Some(replica) if self.replication.promoted => replica,
+            _ => &self.db,
+        }
+    }
+
+    /// The database that takes the writes can be dumped: its machine and
+    /// its server are up.
     fn dump_source_up(&self) -> bool {
         let server = &self.scenario.server;
         match &self.scenario.topology {
             Topology::Single => server.powered_on && !server.disk_failed && self.primary_up(),
+            Topology::Redundant(c) if self.replication.promoted => {
+                c.db_replica.state == ProcessState::Running
+            }
             Topology::Redundant(_) => self.primary_up(),
         }
     }
@@ -416,7 +436,14 @@ impl Simulator {
             return;
         }
         let every_s = i64::from(schedule.every_min) * 60;
-        if !self.dump_source_up() {
+        let start_us = u64::try_from(last_s - crate::backup::SESSION_STARTS_AT_S)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000);
+        // Before a promotion within this span, the writes' database was the
+        // old primary, which was down.
+        let promoted_later =
+            self.replication.promoted && start_us < self.replication.promoted_at_us;
+        if promoted_later || !self.dump_source_up() {
             let first_s = schedule.next_after(from_s);
             let b = &mut self.backups;
             let passed = (last_s - first_s) / every_s + 1;
@@ -426,10 +453,7 @@ impl Simulator {
             b.last_missed_s = Some(last_s);
             return;
         }
-        let dump = Dump::of(&self.db, &self.scenario.data, last_s);
-        let start_us = u64::try_from(last_s - crate::backup::SESSION_STARTS_AT_S)
-            .unwrap_or(0)
-            .saturating_mul(1_000_000);
+        let dump = Dump::of(self.writer_db(), &self.scenario.data, last_s);
         let done_us = start_us.saturating_add(dump.write_us());
         let b = &mut self.backups;
         if done_us <= to_us {
@@ -451,8 +475,8 @@ impl Simulator {
     fn interrupt_backup(&mut self) {
         if self.backups.writing.is_some() && !self.dump_source_up() {
             if let Some((d, _)) = self.backups.writing.take() {
-                self.backups.missed = self.backups.missed.saturating_add(1);
-                self.backups.last_missed_s = Some(d.began_s);
+                self.backups.interrupted = self.backups.interrupted.saturating_add(1);
+                self.backups.last_interrupted_s = Some(d.began_s);
             }
         }
     }
@@ -478,7 +502,8 @@ impl Simulator {
                     .statements
                     .len()
                     .saturating_sub(b.last.data.statements.len()) as u64,
-                total_views(&view_counts(&self.db)).saturating_sub(total_views(&b.last.views)),
+                total_views(&view_counts(self.writer_db()))
+                    .saturating_sub(total_views(&b.last.views)),
             )
         };
         crate::backup::BackupStatus {
@@ -492,6 +517,9 @@ impl Simulator {
             unsaved_views: views,
             missed: b.missed,
             last_missed_s: b.last_missed_s,
+            writing_s: b.writing.as_ref().map(|(d, _)| d.began_s),
+            interrupted: b.interrupted,
+            last_interrupted_s: b.last_interrupted_s,
             last_restore: self.last_restore,
         }
     }
@@ -527,7 +555,6 @@ impl Simulator {
     /// promotion) forward to session time `to_us`.
     fn advance(&mut self, to_us: u64) {
         let to_us = to_us.max(self.clock_us);
-        self.run_backups(to_us);
         if let Topology::Redundant(c) = &self.scenario.topology {
             self.lb.advance(c, to_us);
             let r = &mut self.replication;
@@ -536,6 +563,7 @@ impl Simulator {
                 if !r.promoted && to_us >= promote_at && c.db_replica.state == ProcessState::Running
                 {
                     r.promoted = true;
+                    r.promoted_at_us = promote_at;
                     // Asynchronous replication: what the replica had not
                     // replayed when the primary died is lost.
                     let applied_by_then = r
@@ -565,6 +593,9 @@ impl Simulator {
                 }
             }
         }
+        // Last: a promotion above is the one change within the span, and
+        // the dumps know when it happened.
+        self.run_backups(to_us);
         self.clock_us = to_us;
     }
 

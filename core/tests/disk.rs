@@ -254,14 +254,20 @@ fn a_dump_being_written_when_the_disk_fails_is_lost_with_it() {
     let two = at(2, 2, 0);
     sim.apply(Change::Disk(true), two + 10);
     let s = sim.backup_status(two + 10);
-    assert_eq!(
-        (s.last_s, s.missed, s.last_missed_s),
-        (7_200, 1, Some(93_600))
-    );
+    assert_eq!((s.last_s, s.missed, s.writing_s), (7_200, 0, None));
+    assert_eq!((s.interrupted, s.last_interrupted_s), (1, Some(93_600)));
     sim.apply(Change::Disk(false), two + 60_000_000);
     let r = sim.take_restored().unwrap();
     assert!(r.initial && r.dump_began_s == 7_200, "{r:?}");
     assert_eq!(r.lost_statements, 1);
+    // Looked at while it is written, it says so.
+    let mut sim = written();
+    sim.wait(two + 10);
+    let s = sim.backup_status(two + 10);
+    assert_eq!(
+        (s.last_s, s.writing_s, s.next_s),
+        (7_200, Some(93_600), 180_000)
+    );
     // A millisecond later it had finished, and is the one loaded.
     let mut sim = written();
     sim.apply(Change::Disk(true), two + 1_000);
@@ -370,4 +376,60 @@ fn a_link_replays_the_wait_and_the_clock_goes_on_from_it() {
     update(&mut other, Command::Start);
     let opened = update(&mut other, Command::OpenLink { fragment });
     assert_eq!(opened.backups, u.backups);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn an_edit_starts_the_record_and_its_clock_again_and_links_hold_a_year_at_most() {
+    use stackscope_core::session::{Command, Origin, Reply, Session};
+    use stackscope_core::share::{Event, Share, MAX_SESSION_US};
+    let update = |s: &mut Session, c: Command| match s.handle(c) {
+        Reply::Update(u) => u,
+        _ => panic!("an update"),
+    };
+    let mut s = Session::new();
+    update(&mut s, Command::Start);
+    let u = update(&mut s, Command::Wait { minutes: 17 * 60 });
+    assert_eq!(u.backups.last_s, 93_600);
+    // An edit builds the world anew: a new record, whose link replays from
+    // 10:00, and so does the live clock.
+    let edited = Scenario {
+        seed: 2,
+        ..Scenario::default()
+    };
+    let u = update(
+        &mut s,
+        Command::Replace {
+            scenario: Box::new(edited),
+            faults: vec![],
+            origin: Origin::Edit,
+        },
+    );
+    assert_eq!((u.backups.now_s, u.backups.last_s), (36_000, 7_200));
+    assert!(u.share.events.is_empty());
+    // Waiting saturates at a year; a link past it is refused.
+    for _ in 0..60 {
+        update(&mut s, Command::Wait { minutes: 10_082 });
+    }
+    let u = update(&mut s, Command::Wait { minutes: 1 });
+    assert_eq!(
+        u.backups.now_s,
+        36_000 + (MAX_SESSION_US / 1_000_000) as i64
+    );
+    let (share, _) = Share::new(&Scenario::default(), &[Event::Wait { at_us: u64::MAX }], 0);
+    let e = Share::decode(&format!("#{}", share.encode())).unwrap_err();
+    assert!(e.contains("out of range"), "{e}");
+}
+
+#[test]
+fn after_a_promotion_the_dumps_come_from_the_new_primary() {
+    let mut sim = Simulator::new(seed::redundant_stack()).unwrap();
+    sim.apply(
+        Change::Database(stackscope_core::scenario::ProcessState::Stopped),
+        1_000_000,
+    );
+    sim.wait(at(2, 2, 1));
+    assert!(sim.replica_promoted());
+    let s = sim.backup_status(at(2, 2, 1));
+    assert_eq!((s.last_s, s.missed, s.interrupted), (93_600, 0, 0));
 }

@@ -131,11 +131,22 @@ pub fn BackupLive(props: &Props) -> Html {
                     <dd id="live-last">{ format!("{}{} ({})", day_clock(s.last_s),
                         if s.last_is_initial { ", the data as the session began" } else { "" },
                         stackscope_core::backup::bytes(s.last_bytes as f64)) }</dd></div>
+                if let Some(t) = s.writing_s {
+                    <div><dt>{ "Being written" }</dt><dd id="live-writing">{ format!("the dump begun at {}", day_clock(t)) }</dd></div>
+                }
                 <div><dt>{ "A failure now loses" }</dt><dd id="live-risk">{ at_risk(s, disk_failed) }</dd></div>
                 <div><dt>{ "Next dump" }</dt><dd id="live-next">{ day_clock(s.next_s) }</dd></div>
             </dl>
             if let Some(r) = &s.last_restore {
                 <p id="live-restore" class="day-note">{ restore_text(r) }</p>
+            }
+            if s.interrupted > 0 {
+                <p id="live-interrupted" class="day-error">
+                    { format!("✕ {} lost: the database went down while {} written{}.",
+                        plural(u64::from(s.interrupted), "dump was", "dumps were"),
+                        if s.interrupted == 1 { "it was being" } else { "they were being" },
+                        s.last_interrupted_s.map(|t| format!(" (the last begun at {})", day_clock(t))).unwrap_or_default()) }
+                </p>
             }
             if s.missed > 0 {
                 <p id="live-missed" class="day-error">
@@ -208,6 +219,9 @@ mod tests {
             unsaved_views: 12,
             missed: 0,
             last_missed_s: None,
+            writing_s: None,
+            interrupted: 0,
+            last_interrupted_s: None,
             last_restore: None,
         };
         assert_eq!(
