@@ -54,7 +54,12 @@ async function activeComponents(page) {
 
 /** Clicks a preset and waits for its trace; returns with playback paused at step 1. */
 async function runPreset(page, url) {
+  // The steps of the trace on screen, so as to wait for the new one: pausing
+  // before it arrives would leave its autoplay running.
+  const steps = page.locator('table#steps');
+  const before = (await steps.count()) ? await steps.textContent() : '';
   await page.locator(`button.preset[data-url="${url}"]`).click();
+  await expect.poll(async () => ((await steps.count()) ? steps.textContent() : '')).not.toBe(before);
   await expect(page.locator('#step-counter')).toHaveText(/\d+\s+of\s+\d+/);
   await expect(page.locator('table#steps tr.step').first()).toBeVisible();
   await pause(page);
