@@ -411,10 +411,7 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |on: bool| d.emit(Action::Standby(on)))
     });
-    let on_backups = crate::stable::use_stable({
-        let d = d.clone();
-        Callback::from(move |a: Action| d.emit(a))
-    });
+    let on_backups = crate::stable::use_stable(d.clone());
     let on_monitor = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))

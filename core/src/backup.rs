@@ -44,7 +44,8 @@ impl BackupSchedule {
         i64::from(self.at_min) * 60
     }
 
-    fn every_s(&self) -> i64 {
+    /// Seconds between two dumps.
+    pub fn every_s(&self) -> i64 {
         i64::from(self.every_min.max(1)) * 60
     }
 
@@ -64,6 +65,20 @@ impl BackupSchedule {
 /// Session time as seconds from the first day's midnight.
 pub fn clock_s(at_us: u64) -> i64 {
     SESSION_STARTS_AT_S + i64::try_from(at_us / 1_000_000).unwrap_or(i64::MAX / 2)
+}
+
+/// The session time (µs) of a time of the running world (0 for any time
+/// before the session began); the inverse of [`clock_s`].
+pub fn session_us(t_s: i64) -> u64 {
+    u64::try_from(t_s - SESSION_STARTS_AT_S)
+        .unwrap_or(0)
+        .saturating_mul(1_000_000)
+}
+
+/// A span of the running world's clock: `8 h 05 min` (0 for a negative one).
+pub fn hours_minutes(secs: i64) -> String {
+    let s = secs.max(0);
+    format!("{} h {:02} min", s / 3600, s % 3600 / 60)
 }
 
 /// A time of the running world: `02:00`, `02:00 on day 2` (the session

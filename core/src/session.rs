@@ -228,13 +228,11 @@ mod engine {
                 format!("{n} {many}")
             }
         };
-        let rpo = (r.failed_at_s - r.dump_began_s).max(0);
         format!(
-            "A new disk, the system reinstalled and the database loaded from the last finished dump, begun at {}{}. Recovery point: {} h {:02} min before the disk failed at {}. Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery (RTO).",
+            "A new disk, the system reinstalled and the database loaded from the last finished dump, begun at {}{}. Recovery point: {} before the disk failed at {}. Lost with the old disk: {} typed in the console and {} since the dump. The backup panel times such a recovery (RTO).",
             crate::backup::day_clock(r.dump_began_s),
             if r.initial { " (the data as this session began)" } else { "" },
-            rpo / 3600,
-            rpo % 3600 / 60,
+            crate::backup::hours_minutes(r.failed_at_s - r.dump_began_s),
             crate::backup::day_clock(r.failed_at_s),
             plural(r.lost_statements as u64, "change", "changes"),
             plural(r.lost_views, "post view counted", "post views counted"),
@@ -407,7 +405,7 @@ mod engine {
                 .next_at_us
                 .saturating_add(us)
                 .min(crate::share::MAX_SESSION_US);
-            self.sim.wait(self.next_at_us);
+            // The world is advanced to it before the reply (`handle`).
             self.log.push(Event::Wait {
                 at_us: self.next_at_us,
             });

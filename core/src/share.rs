@@ -48,6 +48,19 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// When it happened (session µs); `None` for the resolver's cache emptied.
+    pub fn at_us(&self) -> Option<u64> {
+        match self {
+            Event::Request { at_us, .. }
+            | Event::Change { at_us, .. }
+            | Event::Console { at_us, .. }
+            | Event::Wait { at_us } => Some(*at_us),
+            Event::FlushDns => None,
+        }
+    }
+}
+
 /// The longest session a link may hold, µs: a year of simulated time.
 pub const MAX_SESSION_US: u64 = 365 * 24 * 3600 * 1_000_000;
 
@@ -144,13 +157,11 @@ impl Share {
         if share.events.len() > MAX_EVENTS {
             return Err("The link holds too many events.".into());
         }
-        if share.events.iter().any(|e| match e {
-            Event::Request { at_us, .. }
-            | Event::Change { at_us, .. }
-            | Event::Console { at_us, .. }
-            | Event::Wait { at_us } => *at_us > MAX_SESSION_US,
-            Event::FlushDns => false,
-        }) {
+        if share
+            .events
+            .iter()
+            .any(|e| e.at_us().is_some_and(|t| t > MAX_SESSION_US))
+        {
             return Err(
                 "The link's times are out of range (a session lasts at most a year).".into(),
             );
@@ -204,12 +215,8 @@ impl Share {
     pub fn waited_until_us(&self) -> u64 {
         self.events
             .iter()
-            .filter_map(|e| match e {
-                Event::Change { at_us, .. }
-                | Event::Console { at_us, .. }
-                | Event::Wait { at_us } => Some(*at_us),
-                Event::Request { .. } | Event::FlushDns => None,
-            })
+            .filter(|e| !matches!(e, Event::Request { .. }))
+            .filter_map(Event::at_us)
             .max()
             .unwrap_or(0)
     }

@@ -435,10 +435,8 @@ impl Simulator {
         if last_s <= from_s {
             return;
         }
-        let every_s = i64::from(schedule.every_min) * 60;
-        let start_us = u64::try_from(last_s - crate::backup::SESSION_STARTS_AT_S)
-            .unwrap_or(0)
-            .saturating_mul(1_000_000);
+        let every_s = schedule.every_s();
+        let start_us = crate::backup::session_us(last_s);
         // Before a promotion within this span, the writes' database was the
         // old primary, which was down.
         let promoted_later =

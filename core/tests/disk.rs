@@ -336,14 +336,22 @@ fn no_dump_runs_while_the_database_is_down_and_an_hourly_schedule_loses_less() {
     }
 }
 
+/// The session's answer to a command that updates it.
+#[cfg(not(target_arch = "wasm32"))]
+fn update(
+    s: &mut stackscope_core::session::Session,
+    c: stackscope_core::session::Command,
+) -> Box<stackscope_core::session::Update> {
+    match s.handle(c) {
+        stackscope_core::session::Reply::Update(u) => u,
+        _ => panic!("an update"),
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_link_replays_the_wait_and_the_clock_goes_on_from_it() {
-    use stackscope_core::session::{Command, Reply, Session};
-    let update = |s: &mut Session, c: Command| match s.handle(c) {
-        Reply::Update(u) => u,
-        _ => panic!("an update"),
-    };
+    use stackscope_core::session::{Command, Session};
     let mut s = Session::new();
     update(&mut s, Command::Start);
     update(
@@ -381,12 +389,8 @@ fn a_link_replays_the_wait_and_the_clock_goes_on_from_it() {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn an_edit_starts_the_record_and_its_clock_again_and_links_hold_a_year_at_most() {
-    use stackscope_core::session::{Command, Origin, Reply, Session};
+    use stackscope_core::session::{Command, Origin, Session};
     use stackscope_core::share::{Event, Share, MAX_SESSION_US};
-    let update = |s: &mut Session, c: Command| match s.handle(c) {
-        Reply::Update(u) => u,
-        _ => panic!("an update"),
-    };
     let mut s = Session::new();
     update(&mut s, Command::Start);
     let u = update(&mut s, Command::Wait { minutes: 17 * 60 });

@@ -1,6 +1,6 @@
 //! The running world's backups: its clock, the schedule it keeps, the last dump that finished, what a disk failure would lose now; wait for the next dump, fail the disk, and see the recovery point in the session's own writes.
 
-use stackscope_core::backup::{day_clock, BackupStatus, DiskRestore, MAX_EVERY_MIN};
+use stackscope_core::backup::{day_clock, hours_minutes, BackupStatus, DiskRestore, MAX_EVERY_MIN};
 use stackscope_core::scenario::BackupSchedule;
 use stackscope_core::{Change, Scenario, Topology};
 use yew::prelude::*;
@@ -58,12 +58,6 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     }
 }
 
-/// `8 h 05 min`.
-fn span(secs: i64) -> String {
-    let s = secs.max(0);
-    format!("{} h {:02} min", s / 3600, s % 3600 / 60)
-}
-
 /// What a disk failure now would lose, in the session's own writes.
 pub fn at_risk(s: &BackupStatus, disk_failed: bool) -> String {
     if disk_failed {
@@ -73,7 +67,7 @@ pub fn at_risk(s: &BackupStatus, disk_failed: bool) -> String {
         "{} and {}, written in the {} since the dump began",
         plural(s.unsaved_statements, "console change", "console changes"),
         plural(s.unsaved_views, "post view", "post views"),
-        span(s.now_s - s.last_s)
+        hours_minutes(s.now_s - s.last_s)
     )
 }
 
@@ -84,7 +78,7 @@ pub fn restore_text(r: &DiskRestore) -> String {
         day_clock(r.failed_at_s),
         day_clock(r.dump_began_s),
         if r.initial { " (the data as the session began)" } else { "" },
-        span(r.failed_at_s - r.dump_began_s),
+        hours_minutes(r.failed_at_s - r.dump_began_s),
         plural(r.lost_statements as u64, "console change", "console changes"),
         plural(r.lost_views, "post view", "post views"),
     )

@@ -413,8 +413,8 @@ fn shape((c, node): Node, world: &Scenario) -> Html {
                 )} />
         },
         Component::Server if redundant => {
-            // A standby (active-passive) says so beside its name.
-            // (its box dashed, and "standby" where the address was).
+            // A standby (active-passive): its box dashed, and "standby"
+            // where the address was.
             let (host, ip, standby) = match &world.topology {
                 Topology::Redundant(cl) => cl
                     .web
