@@ -22,7 +22,18 @@ cd "$ROOT"
 if [[ "${CI:-}" == "true" ]]; then
   export PROPTEST_CASES="${PROPTEST_CASES:-10000}"
   export CARGO_TERM_PROGRESS_WHEN=never
+  # A clean clone is built once: incremental caches only take disk.
+  export CARGO_INCREMENTAL=0
 fi
+
+# Free disk where target/ lives, and target/'s size: printed at the start
+# and at the end (a full disk shows up as a linker's SIGBUS, not as ENOSPC).
+disk() {
+  local free used
+  free=$(df -Pk "$ROOT" | awk 'NR == 2 { printf "%.1f GiB", $4 / 1048576 }')
+  used=$(du -sk "$ROOT/target" 2>/dev/null | awk '{ printf "%.1f GiB", $1 / 1048576 }')
+  printf '    disk: %s free; target/ %s\n' "$free" "${used:-0 GiB}"
+}
 
 T0=$SECONDS
 declare -a SUMMARY=()
@@ -33,6 +44,7 @@ on_exit() {
     printf '\n%-48s %s\n' "step" "seconds"
     printf '%s\n' "${SUMMARY[@]}"
   fi
+  disk
   if ((rc != 0)); then
     printf '\nFAILED at step: %s (exit %d) after %ds\n' "${CURRENT:-?}" "$rc" $((SECONDS - T0))
   else
@@ -51,6 +63,7 @@ run() {
   local t=$SECONDS
   "$@"
   SUMMARY+=("$(printf '%-48s %5d' "$label" $((SECONDS - t)))")
+  disk
 }
 
 dist_sizes() {
@@ -66,6 +79,7 @@ dist_sizes() {
   printf '    %-48s %10d %10d\n' "TOTAL" "$total_raw" "$total_gz"
 }
 
+disk
 if [[ "${SKIP_INSTALL:-}" != "1" ]]; then
   run "install tools" "$ROOT/scripts/install.sh"
 fi
