@@ -30,8 +30,9 @@ fi
 # and at the end (a full disk shows up as a linker's SIGBUS, not as ENOSPC).
 disk() {
   local free used
-  free=$(df -Pk "$ROOT" | awk 'NR == 2 { printf "%.1f GiB", $4 / 1048576 }')
-  used=$(du -sk "$ROOT/target" 2>/dev/null | awk '{ printf "%.1f GiB", $1 / 1048576 }')
+  # Never fails (set -e, pipefail): before the first build target/ is absent.
+  free=$(df -Pk "$ROOT" 2>/dev/null | awk 'NR == 2 { printf "%.1f GiB", $4 / 1048576 }') || true
+  used=$( (du -sk "$ROOT/target" 2>/dev/null || true) | awk '{ printf "%.1f GiB", $1 / 1048576 }') || true
   printf '    disk: %s free; target/ %s\n' "$free" "${used:-0 GiB}"
 }
 
