@@ -10,6 +10,22 @@
 // shell's paint: no answer can arrive before that paint.
 import init from './stackscope.js';
 
+// index.html's #app holds the app's first frame for a first visit with no
+// link (scripts/static-frame.mjs), painted while the module loads. A link
+// (`#s=…`, `#lesson=…`) or a lesson in progress opens on something else:
+// the frame goes at once rather than show another world until the module
+// arrives. (A module script runs before the parsed page's first paint in
+// practice, not by any guarantee: at worst that frame is seen once.)
+const staticFrameFits = () => {
+  if (location.hash.length > 1) return false;
+  try {
+    return localStorage.getItem('stackscope.lessons.v1') === null;
+  } catch {
+    return true; // no storage: every visit is a first
+  }
+};
+if (!staticFrameFits()) document.getElementById('app')?.replaceChildren();
+
 const painted = () =>
   new Promise((resolve) => {
     if (document.visibilityState === 'hidden') resolve();

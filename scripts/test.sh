@@ -7,8 +7,8 @@
 #   -> trunk build --release -> dist sizes
 #   -> Playwright e2e against dist/ served under /stackscope/
 #   -> interaction to next paint (the e2e clicks, Event Timing API)
-#   -> first paint vs a bare Yew app (builds bench/counter; target ratio 1.6,
-#      fails above 3)
+#   -> first paint vs a bare Yew app (builds bench/counter; target 1.3x;
+#      fails above 2x, or the live app's paint above 3x)
 #   -> Lighthouse (mobile, 5 runs: the best run's every category >= 90;
 #      every run and the median printed; desktop, 3 runs: the best >= 95)
 #   -> benches compile
@@ -119,13 +119,16 @@ run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test -
 # The target is a p98 of 100 ms; a run fails above 150 ms (a busy machine's margin).
 run "interaction to next paint (Event Timing, release build)" node tests/e2e/inp.mjs --loads 5 --max 150
 # Builds the counter baseline (bench/counter) when needed, then compares the
-# first paints; fails when Stackscope's median exceeds 1.6x the counter's.
-# The target is 1.6x (printed, met or missed); a run fails only above 3x, a
-# regression guard. It was 2.5x until the module's fetch waited for the
-# shell's first paint (for Lighthouse's LCP, below): that costs the diagram
-# about 30 ms, 2.2-2.4x here and 2.68x on a clean-clone run, while the
-# counter keeps Trunk's usual preloads.
-run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max-ratio 3
+# first paints of the diagram over 15 alternating cold loads against issue
+# 15's target of 1.3x the counter's (printed, met or missed). The diagram is
+# first painted from index.html's static first frame (the app's own first
+# frame as HTML, scripts/static-frame.mjs): 1.61x on 2026-12-04 (136 against
+# 85 ms), where the live app's paint, printed beside it, was 2.49x. What is
+# left is the frame's own style and layout (about 40 ms of layout in a cold
+# renderer, a trace shows), which the counter's one line of text does not
+# have. A run fails above 2x for the first paint, or 3x for the live app's:
+# regression guards.
+run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max-ratio 2 --max-live-ratio 3
 # Mobile: the target is 95 in every run (issue 15). Lighthouse's simulated
 # LCP used to count the 470 KB module's download whenever it ended before the
 # shell's paint (LCP 3.6 s against 1.1 s, the scores 67-91); the loader now

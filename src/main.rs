@@ -8,6 +8,13 @@ fn main() {
         ..Default::default()
     };
     let root = gloo::utils::document().get_element_by_id("app");
+    // index.html's static first frame (scripts/static-frame.mjs) goes, and
+    // the live app takes its place within this task: the browser paints
+    // the swap once, and the two frames are equal (static-frame.spec.mjs).
+    if let Some(root) = &root {
+        root.set_inner_html("");
+        let _ = root.remove_attribute("inert");
+    }
     match root {
         Some(root) => yew::Renderer::<stackscope::App>::with_root_and_props(root, props).render(),
         None => yew::Renderer::<stackscope::App>::with_props(props).render(),

@@ -20,6 +20,21 @@ export async function returning(context) {
 }
 
 export const test = base.extend({
+  // A load waits for the live app: until then #app holds index.html's inert
+  // static first frame (static-frame.spec.mjs tests it), which a learner
+  // can see but neither focus nor click, and which a test's fill() would
+  // write into only to see it replaced.
+  page: async ({ page }, use) => {
+    for (const name of ['goto', 'reload']) {
+      const load = page[name].bind(page);
+      page[name] = async (...args) => {
+        const response = await load(...args);
+        await page.locator('#app[inert]').waitFor({ state: 'detached' });
+        return response;
+      };
+    }
+    await use(page);
+  },
   firstVisit: [false, { option: true }],
   visit: [
     async ({ context, firstVisit }, use) => {

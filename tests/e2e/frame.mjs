@@ -1,0 +1,80 @@
+// The page's static first frame (index.html's #app, painted before any
+// WebAssembly arrives) and the app's own first frame, serialised alike so
+// that the two can be compared. Used by static-frame.spec.mjs (they must be
+// equal) and by scripts/static-frame.mjs (which writes the app's first frame
+// into index.html).
+
+/** The markers around the static frame in index.html. */
+export const BEGIN = '<!-- static-frame:begin (scripts/static-frame.mjs writes what follows; do not edit) -->';
+export const END = '<!-- static-frame:end -->';
+
+/**
+ * Runs in the page. `root`'s content as HTML, with the state the app sets as
+ * properties (an input's value, a box's checked, an option's selected)
+ * written as the attributes a parsed copy would start with.
+ */
+export function serialise(root) {
+  const clone = root.cloneNode(true);
+  // index.html's markers around the static frame: the app renders none.
+  const walker = document.createTreeWalker(clone, NodeFilter.SHOW_COMMENT);
+  const comments = [];
+  while (walker.nextNode()) comments.push(walker.currentNode);
+  for (const c of comments) c.remove();
+  const from = root.querySelectorAll('input, textarea, select');
+  const to = clone.querySelectorAll('input, textarea, select');
+  from.forEach((el, i) => {
+    const c = to[i];
+    if (el instanceof HTMLInputElement) {
+      if (el.type === 'checkbox' || el.type === 'radio') {
+        if (el.checked) c.setAttribute('checked', '');
+        else c.removeAttribute('checked');
+      } else {
+        c.setAttribute('value', el.value);
+      }
+    } else if (el instanceof HTMLTextAreaElement) {
+      c.textContent = el.value;
+    } else if (el instanceof HTMLSelectElement) {
+      [...el.options].forEach((o, j) => {
+        if (o.selected) c.options[j].setAttribute('selected', '');
+        else c.options[j].removeAttribute('selected');
+      });
+    }
+  });
+  return clone.innerHTML;
+}
+
+/**
+ * Runs in the page, before its scripts, given `serialise`: resolves
+ * window.__firstFrame with the app's first frame, serialised in the
+ * animation frame that paints it (the app renders its later stages only
+ * after that paint: src/app.rs), and sets window.__staticFrame to the static
+ * frame as parsed. Use it as `page.addInitScript({ content: FIRST_FRAME })`
+ * (no eval: the page's CSP forbids it).
+ */
+function watchFirstFrame(ser) {
+  window.__firstFrame = new Promise((resolve) => {
+    const start = () => {
+      const app = document.getElementById('app');
+      window.__staticFrame = app ? ser(app) : null;
+      const live = () => app && !app.hasAttribute('inert') && app.querySelector('main#main');
+      const obs = new MutationObserver(() => {
+        if (!live()) return;
+        obs.disconnect();
+        requestAnimationFrame(() => resolve(ser(app)));
+      });
+      obs.observe(document.documentElement, { childList: true, subtree: true, attributes: true });
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+    else start();
+  });
+}
+
+/** The init script that watches the first frame (see watchFirstFrame). */
+export const FIRST_FRAME = `(${watchFirstFrame})(${serialise});`;
+
+/** The static frame as index.html (or dist/index.html) holds it, or null. */
+export function staticFrameOf(html) {
+  const b = html.indexOf(BEGIN);
+  const e = html.indexOf(END);
+  return b >= 0 && e > b ? html.slice(b + BEGIN.length, e) : null;
+}

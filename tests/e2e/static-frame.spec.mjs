@@ -1,0 +1,107 @@
+// index.html's static first frame: the app's own first frame as plain HTML,
+// painted before the WebAssembly module arrives (issue 15, "a static first
+// frame"). It must be exactly what the app then renders (or the swap would
+// show), inert while it stands, and absent when a link opens another world.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from '@playwright/test';
+import { FIRST_FRAME } from './frame.mjs';
+
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
+
+const hold = async (page) => {
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route('**/stackscope_bg.wasm', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return release;
+};
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test(`the static frame is the app's first frame (${viewport.width}×${viewport.height})`, async ({ browser }) => {
+    // A first visit: a fresh context, nothing stored.
+    const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript({ content: FIRST_FRAME });
+    await page.goto('./');
+    const live = await page.evaluate(() => window.__firstFrame);
+    const frozen = await page.evaluate(() => window.__staticFrame);
+    expect(frozen.length, 'index.html has a static frame').toBeGreaterThan(1000);
+    expect(frozen).toContain('<svg id="diagram"');
+    expect(frozen, 'run scripts/static-frame.mjs on a fresh release build, then rebuild').toBe(live);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}
+
+test('the static frame paints before the module, inert, and the app takes its place without a shift', async ({ browser }) => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 1024, height: 768 },
+    { width: 390, height: 844 },
+    { width: 360, height: 740 },
+  ]) {
+    const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const release = await hold(page);
+    await page.goto('./', { waitUntil: 'commit' });
+    const diagram = page.locator('svg#diagram');
+    await expect(diagram).toBeVisible();
+    await expect(page.locator('#app')).toHaveAttribute('inert', '');
+    await expect(page.locator('#server-status')).toContainText('Starting the simulated server');
+    // Nothing in it takes focus (a click or a key would be lost).
+    const focused = await page.evaluate(() => {
+      document.getElementById('url-input').focus();
+      return document.activeElement?.id ?? '';
+    });
+    expect(focused).not.toBe('url-input');
+    // The status lies beside the title's words and above the intro.
+    const boxes = await page.evaluate(() => {
+      const words = document.createRange();
+      words.selectNodeContents(document.getElementById('diagram-title'));
+      return {
+        status: document.getElementById('server-status').getBoundingClientRect().toJSON(),
+        title: words.getBoundingClientRect().toJSON(),
+        intro: document.querySelector('#intro > span').getBoundingClientRect().toJSON(),
+        overflow: document.getElementById('server-status').scrollWidth - document.getElementById('server-status').clientWidth,
+      };
+    });
+    expect(boxes.status.left, 'the status starts after the title').toBeGreaterThan(boxes.title.right);
+    expect(boxes.status.bottom, 'the status ends above the intro').toBeLessThanOrEqual(boxes.intro.top);
+    expect(boxes.status.right).toBeLessThanOrEqual(viewport.width);
+    expect(boxes.overflow).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, `static-frame-${viewport.width}x${viewport.height}.png`) });
+    const before = await diagram.boundingBox();
+    const go = await page.locator('#go').boundingBox();
+    release();
+    await expect(page.locator('#app')).not.toHaveAttribute('inert', '');
+    await expect(page.locator('#app main#main')).toHaveCount(1);
+    // The live frame lies where the static one was.
+    expect(await diagram.boundingBox()).toEqual(before);
+    expect(await page.locator('#go').boundingBox()).toEqual(go);
+    await context.close();
+  }
+});
+
+test('a link opens on the shell alone, never on the static frame', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const release = await hold(page);
+  await page.goto('./#lesson=1.1', { waitUntil: 'commit' });
+  await expect(page.locator('header.site-header')).toBeVisible();
+  // loader.js has run (it imports the glue, which is not held) and emptied #app.
+  await expect(page.locator('#app > *')).toHaveCount(0);
+  await expect(page.locator('#app')).toHaveAttribute('inert', '');
+  release();
+  await expect(page.locator('#app main#main')).toHaveCount(1);
+  await context.close();
+});
