@@ -400,13 +400,9 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
     });
-    let standby = match &state.world.topology {
-        stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => c
-            .web
-            .last()
-            .map(|w| (w.backup, AttrValue::from(w.hostname.clone()))),
-        _ => None,
-    };
+    let standby = state
+        .standby_shown()
+        .map(|(on, name)| (on, AttrValue::from(name)));
     let on_standby = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |on: bool| d.emit(Action::Standby(on)))

@@ -139,6 +139,9 @@ pub struct State {
     /// The design the learner picked, until the server has built it (so
     /// the switch shows the choice at once).
     pub design_choice: Option<Design>,
+    /// Whether the learner put the last web server on standby, until the
+    /// server has applied it (so the switch shows the choice at once).
+    pub standby_choice: Option<bool>,
     /// The learner's clicks made before the server was up: they wait, in
     /// order, in the line to the worker (shown as queued).
     pub queued: u32,
@@ -224,6 +227,7 @@ impl State {
             ready: false,
             queued: 0,
             design_choice: None,
+            standby_choice: None,
             init_error: None,
             input: stackscope_core::PRESETS[0].1.to_string(),
             trace: None,
@@ -275,6 +279,29 @@ impl State {
     pub fn design_shown(&self) -> Design {
         self.design_choice
             .unwrap_or_else(|| Design::of(&self.world))
+    }
+
+    /// The standby switch of the redundant design with two or more web
+    /// servers: whether the last one is HAProxy's `backup` (the learner's
+    /// choice until the server has applied it), and its name.
+    pub fn standby_shown(&self) -> Option<(bool, String)> {
+        match &self.world.topology {
+            stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => c
+                .web
+                .last()
+                .map(|w| (self.standby_choice.unwrap_or(w.backup), w.hostname.clone())),
+            _ => None,
+        }
+    }
+
+    /// The world's standby setting, where it has one.
+    fn standby_of_world(&self) -> Option<bool> {
+        match &self.world.topology {
+            stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => {
+                c.web.last().map(|w| w.backup)
+            }
+            _ => None,
+        }
     }
 
     /// True in the redundant design.
@@ -461,6 +488,11 @@ impl State {
         }
         if self.design_choice == Some(Design::of(&self.world)) {
             self.design_choice = None;
+        }
+        // Applied, or moot: a design without a standby ignores the change.
+        let standby = self.standby_of_world();
+        if standby.is_none() || standby == self.standby_choice {
+            self.standby_choice = None;
         }
         self.share = Some(Shared::new((share, share_left_out)));
         match note {
@@ -654,6 +686,7 @@ impl Reducible for State {
                 match *action {
                     Action::Run(input) | Action::Fresh(input) => s.input = input,
                     Action::SetDesign(d) => s.design_choice = Some(d),
+                    Action::Standby(on) => s.standby_choice = Some(on),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.monitor_running = true,
@@ -805,6 +838,40 @@ mod tests {
         s = reduce(s, Action::Reply(Box::new(session.handle(c))));
         assert_eq!(s.cursor, 0);
         assert!(!s.playing);
+    }
+
+    #[test]
+    fn the_standby_switch_shows_the_choice_until_the_server_applies_it() {
+        let mut session = Session::new();
+        let mut s = State::new(false, false);
+        let send = |s: State, a: Action| -> (State, Command) {
+            let c = s.command(&a).expect("needs the server");
+            (reduce(s, Action::Sent(Box::new(a))), c)
+        };
+        let (s1, c) = send(s, Action::SetDesign(Design::Redundant));
+        s = reduce(s1, Action::Reply(Box::new(session.handle(c))));
+        assert_eq!(s.standby_shown(), Some((false, "web-02".into())));
+
+        // A request is on its way when the learner picks active-passive:
+        // its reply (the world still active-active) must not flip the switch back.
+        let (s1, run) = send(s, Action::Run("http://www.foobar.com/".into()));
+        let (s1, standby) = send(s1, Action::Standby(true));
+        s = s1;
+        assert_eq!(s.standby_shown(), Some((true, "web-02".into())), "at once");
+        s = reduce(s, Action::Reply(Box::new(session.handle(run))));
+        assert_eq!(s.standby_shown(), Some((true, "web-02".into())), "kept");
+        assert_eq!(s.standby_choice, Some(true));
+        s = reduce(s, Action::Reply(Box::new(session.handle(standby))));
+        assert_eq!(s.standby_shown(), Some((true, "web-02".into())), "applied");
+        assert_eq!(s.standby_choice, None, "the world says it now");
+
+        // Back to one server: no switch, nothing left pending.
+        let (s1, standby) = send(s, Action::Standby(false));
+        let (s1, one) = send(s1, Action::SetDesign(Design::OneServer));
+        s = reduce(s1, Action::Reply(Box::new(session.handle(standby))));
+        s = reduce(s, Action::Reply(Box::new(session.handle(one))));
+        assert_eq!(s.standby_shown(), None);
+        assert_eq!(s.standby_choice, None);
     }
 
     #[test]
