@@ -8,23 +8,19 @@
 // WebAssembly (the glue, 8 KB, comes at once with this file). The fetch
 // starts in a requestAnimationFrame callback, which runs just before the
 // shell's paint: no answer can arrive before that paint.
-import init from './stackscope.js';
 
 // index.html's #app holds the app's first frame for a first visit with no
 // link (scripts/static-frame.mjs), painted while the module loads. A link
-// (`#s=…`, `#lesson=…`) or a lesson in progress opens on something else:
-// the frame goes at once rather than show another world until the module
-// arrives. (A module script runs before the parsed page's first paint in
-// practice, not by any guarantee: at worst that frame is seen once.)
-const staticFrameFits = () => {
-  if (location.hash.length > 1) return false;
-  try {
-    return localStorage.getItem('stackscope.lessons.v1') === null;
-  } catch {
-    return true; // no storage: every visit is a first
-  }
-};
-if (!staticFrameFits()) document.getElementById('app')?.replaceChildren();
+// (`#s=…`, `#lesson=…`, `#backup=…`) opens on something else: the frame goes
+// at once, before the glue is even fetched (hence its import below is
+// dynamic). A module script runs before the parsed page's first paint in
+// practice, not by any guarantee: on a slow line the frame may be seen
+// until this file arrives. Saved edits come at the app's last stage, and
+// saved lesson progress opens no lesson: neither changes the first frame.
+const app = document.getElementById('app');
+if (location.hash.length > 1) app?.replaceChildren();
+
+const { default: init } = await import('./stackscope.js');
 
 const painted = () =>
   new Promise((resolve) => {
@@ -33,7 +29,24 @@ const painted = () =>
   });
 
 await painted();
-await init({ module_or_path: './stackscope_bg.wasm' });
+try {
+  await init({ module_or_path: './stackscope_bg.wasm' });
+} catch (e) {
+  // No WebAssembly (a browser that turns it off), or the module did not
+  // arrive: say so in place of the frame, which would otherwise stay, inert,
+  // looking as if it were starting.
+  if (app?.hasAttribute('inert')) {
+    const p = document.createElement('p');
+    p.className = 'init-error';
+    p.setAttribute('role', 'alert');
+    p.textContent =
+      `✕ Stackscope could not start: this browser did not run its WebAssembly module (${e?.message ?? e}). ` +
+      'Reload the page, or open it in another browser.';
+    app.replaceChildren(p);
+    app.removeAttribute('inert');
+  }
+  throw e;
+}
 
 // Offline after the first visit: the service worker caches this build once
 // the page has loaded (never during start-up).

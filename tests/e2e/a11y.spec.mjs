@@ -2,11 +2,14 @@
 // the main states of the app: idle, mid-trace, a failure, and the load panel.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 

@@ -1,9 +1,12 @@
 // Backups: the one server's disk fails; the recovery point and time, the
 // replica beside it, bad schedules refused, links.
 import { test, expect } from '@playwright/test';
-import { returning, buttonsOverDownWord } from './fixtures.mjs';
+import { buttonsOverDownWord, liveLoads, returning } from './fixtures.mjs';
 
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 function guard(page) {
   const problems = [];

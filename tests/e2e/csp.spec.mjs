@@ -1,11 +1,14 @@
 // The strict Content-Security-Policy in index.html: the app loads and runs
 // every feature without a single violation (no inline script or style).
 import { test, expect } from '@playwright/test';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 test('the app runs under its strict CSP with no violations', async ({ page }) => {
   await page.addInitScript(() => {

@@ -1,8 +1,11 @@
 // When to deploy: the downtime panel's deploys laid over a day of traffic.
 import { test, expect } from '@playwright/test';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 function guard(page) {
   const problems = [];

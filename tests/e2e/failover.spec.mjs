@@ -1,9 +1,12 @@
 // Active-active against active-passive: the same power failure of web-01,
 // with web-02 serving too, or waiting as a standby.
 import { test, expect } from '@playwright/test';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 test('a standby idles, then takes over after the health checks; a serving pair loses only a share', async ({ page }) => {
   await page.goto('./');

@@ -19,20 +19,33 @@ export async function returning(context) {
   }, VISITED_KEY);
 }
 
+/** Waits for the live app in place of index.html's inert static first frame. */
+export async function live(page) {
+  await page.locator('#app[inert]').waitFor({ state: 'detached' });
+}
+
+/**
+ * Makes the page's loads (goto, reload) wait for the live app: until then
+ * #app holds index.html's inert static first frame (static-frame.spec.mjs
+ * tests it), which a learner can see but neither focus nor click, and which
+ * a test's fill() would write into only to see it replaced. The `page`
+ * fixture below does this; specs on Playwright's own `test` call it in a
+ * beforeEach.
+ */
+export function liveLoads(page) {
+  for (const name of ['goto', 'reload']) {
+    const load = page[name].bind(page);
+    page[name] = async (...args) => {
+      const response = await load(...args);
+      await live(page);
+      return response;
+    };
+  }
+}
+
 export const test = base.extend({
-  // A load waits for the live app: until then #app holds index.html's inert
-  // static first frame (static-frame.spec.mjs tests it), which a learner
-  // can see but neither focus nor click, and which a test's fill() would
-  // write into only to see it replaced.
   page: async ({ page }, use) => {
-    for (const name of ['goto', 'reload']) {
-      const load = page[name].bind(page);
-      page[name] = async (...args) => {
-        const response = await load(...args);
-        await page.locator('#app[inert]').waitFor({ state: 'detached' });
-        return response;
-      };
-    }
+    liveLoads(page);
     await use(page);
   },
   firstVisit: [false, { option: true }],

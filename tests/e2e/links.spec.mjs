@@ -1,11 +1,14 @@
 // Deep links: "Link to this step" reproduces the world, the address and the
 // step on screen; a damaged link gives a message and the defaults.
 import { test, expect } from '@playwright/test';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 async function guard(page) {
   const problems = [];
@@ -48,6 +51,7 @@ test('a link to step 7 of a failing request reopens exactly that', async ({ page
   );
 
   const other = await context.newPage();
+  liveLoads(other);
   const otherProblems = await guard(other);
   await other.goto(url);
   await expect(other.locator('#step-counter')).toHaveText(counter ?? '');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { FIRST_FRAME } from './frame.mjs';
+import { returning } from './fixtures.mjs';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
@@ -51,6 +52,9 @@ test('the static frame paints before the module, inert, and the app takes its pl
     { width: 360, height: 740 },
   ]) {
     const context = await browser.newContext({ viewport, serviceWorkers: 'block' });
+    // A returning visitor's: no first request plays by itself and rewrites
+    // the intro above the diagram while the boxes are compared.
+    await returning(context);
     const page = await context.newPage();
     const release = await hold(page);
     await page.goto('./', { waitUntil: 'commit' });
@@ -103,5 +107,17 @@ test('a link opens on the shell alone, never on the static frame', async ({ brow
   await expect(page.locator('#app')).toHaveAttribute('inert', '');
   release();
   await expect(page.locator('#app main#main')).toHaveCount(1);
+  await context.close();
+});
+
+test('a module that cannot run leaves a message, not a frame that looks as if it were starting', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.route('**/stackscope_bg.wasm', (route) => route.abort());
+  await page.goto('./', { waitUntil: 'commit' });
+  const alert = page.locator('#app > p.init-error[role="alert"]');
+  await expect(alert).toContainText('Stackscope could not start');
+  await expect(page.locator('#app')).not.toHaveAttribute('inert', '');
+  await expect(page.locator('#app svg#diagram')).toHaveCount(0);
   await context.close();
 });

@@ -3,11 +3,14 @@
 // meanwhile are queued and run in order, not lost.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { returning } from './fixtures.mjs';
+import { liveLoads, returning } from './fixtures.mjs';
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
-test.beforeEach(async ({ context }) => returning(context));
+test.beforeEach(async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+});
 
 test('clicks made while the worker starts are queued, then run in order', async ({ page }) => {
   const problems = [];
