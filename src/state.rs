@@ -281,27 +281,21 @@ impl State {
             .unwrap_or_else(|| Design::of(&self.world))
     }
 
-    /// The standby switch of the redundant design with two or more web
-    /// servers: whether the last one is HAProxy's `backup` (the learner's
-    /// choice until the server has applied it), and its name.
-    pub fn standby_shown(&self) -> Option<(bool, String)> {
+    /// The web server a standby switch acts on: the last of the redundant
+    /// design's two or more.
+    fn standby_server(&self) -> Option<&stackscope_core::scenario::WebNode> {
         match &self.world.topology {
-            stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => c
-                .web
-                .last()
-                .map(|w| (self.standby_choice.unwrap_or(w.backup), w.hostname.clone())),
+            stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => c.web.last(),
             _ => None,
         }
     }
 
-    /// The world's standby setting, where it has one.
-    fn standby_of_world(&self) -> Option<bool> {
-        match &self.world.topology {
-            stackscope_core::Topology::Redundant(c) if c.web.len() > 1 => {
-                c.web.last().map(|w| w.backup)
-            }
-            _ => None,
-        }
+    /// The standby switch, where there is one: whether the last web server
+    /// is HAProxy's `backup` (the learner's choice until the server has
+    /// applied it), and its name.
+    pub fn standby_shown(&self) -> Option<(bool, String)> {
+        self.standby_server()
+            .map(|w| (self.standby_choice.unwrap_or(w.backup), w.hostname.clone()))
     }
 
     /// True in the redundant design.
@@ -490,7 +484,7 @@ impl State {
             self.design_choice = None;
         }
         // Applied, or moot: a design without a standby ignores the change.
-        let standby = self.standby_of_world();
+        let standby = self.standby_server().map(|w| w.backup);
         if standby.is_none() || standby == self.standby_choice {
             self.standby_choice = None;
         }
