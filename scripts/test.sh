@@ -39,6 +39,10 @@ disk() {
 T0=$SECONDS
 declare -a SUMMARY=()
 CURRENT=""
+# Each step's output is also kept here: a failure's own lines (a failed
+# test's name, its assertion, a panic, a compiler error) are printed again
+# at the very end, where a CI log's tail shows them.
+STEP_LOG="$(mktemp)"
 on_exit() {
   local rc=$?
   if ((${#SUMMARY[@]})); then
@@ -48,9 +52,13 @@ on_exit() {
   disk
   if ((rc != 0)); then
     printf '\nFAILED at step: %s (exit %d) after %ds\n' "${CURRENT:-?}" "$rc" $((SECONDS - T0))
+    printf 'what failed (from the step'"'"'s output):\n'
+    grep -E '✘|^ +[0-9]+\) \[|Error:|panicked at|^test .* FAILED|^error(\[|:)|^ +(Expected|Received)|[0-9]+ (failed|flaky)' "$STEP_LOG" |
+      cut -c1-240 | head -n 24 || true
   else
     printf '\nALL CHECKS PASSED in %ds\n' $((SECONDS - T0))
   fi
+  rm -f "$STEP_LOG"
 }
 trap on_exit EXIT
 
@@ -62,7 +70,7 @@ run() {
   step "$label"
   printf '    $ %s\n' "$*"
   local t=$SECONDS
-  "$@"
+  "$@" 2>&1 | tee "$STEP_LOG"
   SUMMARY+=("$(printf '%-48s %5d' "$label" $((SECONDS - t)))")
   disk
 }
