@@ -43,6 +43,7 @@ CURRENT=""
 # test's name, its assertion, a panic, a compiler error) are printed again
 # at the very end, where a CI log's tail shows them.
 STEP_LOG="$(mktemp)"
+FLAKY=""
 on_exit() {
   local rc=$?
   if ((${#SUMMARY[@]})); then
@@ -57,6 +58,9 @@ on_exit() {
       cut -c1-240 | head -n 24 || true
   else
     printf '\nALL CHECKS PASSED in %ds\n' $((SECONDS - T0))
+  fi
+  if [[ -n "$FLAKY" ]]; then
+    printf 'e2e tests that passed only on their retry (flaky):\n%s\n' "$FLAKY"
   fi
   rm -f "$STEP_LOG"
 }
@@ -124,6 +128,9 @@ run "in-browser measurements, page's build (figures only)" \
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes
 run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs
+# Playwright's summary names the tests that passed only on their retry (CI
+# retries once): kept for the end of the log.
+FLAKY=$(awk '/^ +[0-9]+ flaky$/ { on = 1; print; next } on && /^ +\[/ { print; next } { on = 0 }' "$STEP_LOG" | sed 's/ ─*$//' | head -n 12) || true
 # The target is a p98 of 100 ms; a run fails above 150 ms (a busy machine's margin).
 run "interaction to next paint (Event Timing, release build)" node tests/e2e/inp.mjs --loads 5 --max 150
 # Builds the counter baseline (bench/counter) when needed, then compares the

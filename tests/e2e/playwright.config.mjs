@@ -15,7 +15,12 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 2,
-  retries: 0,
+  // In CI a failed test runs once more: a real regression fails twice, and
+  // a test that passed only the second time is reported as flaky, by name,
+  // at the end of the CI log (scripts/test.sh). A clean-clone CI run on
+  // 2026-12-04 failed one test of 152 that five local runs (two of them
+  // beside a busy core) never failed, and its log did not say which.
+  retries: ci ? 1 : 0,
   forbidOnly: ci,
   reporter: [['list']],
   use: {
