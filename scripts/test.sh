@@ -139,7 +139,9 @@ run "interaction to next paint (Event Timing, release build)" node tests/e2e/inp
 # first painted from index.html's static first frame (the app's own first
 # frame as HTML, scripts/static-frame.mjs): 1.61x idle and 2.00x in a
 # clean-clone run on 2026-12-04 (136 and 161 ms against 85 and 80 ms), where
-# the live app's paint, printed beside it, was 2.49x and 2.88x. What is left
+# the live app's paint, printed beside it, was 2.49x and 2.88x; one
+# stylesheet instead of nine (scripts/css-bundle.mjs) made it 1.48x idle
+# on 2026-12-05 (107 ms against 72 ms). What is left
 # is the frame's own style and layout (about 40 ms of layout in a cold
 # renderer, a trace shows), which the counter's one line of text does not
 # have. A run fails above 3x for the first paint, or 4x for the live app's

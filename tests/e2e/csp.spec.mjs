@@ -83,3 +83,38 @@ test('the release policy is unchanged; the dev server allows only its reload scr
   expect(meta(release)).toBe(meta(source));
   expect(release).not.toContain('nonce');
 });
+
+// The page loads one stylesheet (scripts/css-bundle.mjs): every style/*.css
+// index.html links, in its order, under an integrity hash the browser
+// checks; and the styles apply (a hash that did not match would leave the
+// page unstyled).
+test('one stylesheet, made of every source stylesheet in order, its hash checked', async ({ page }) => {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  const path = await import('node:path');
+  const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  const source = readFileSync(path.join(root, 'index.html'), 'utf8');
+  const built = readFileSync(path.join(root, 'dist', 'index.html'), 'utf8');
+  const sources = [...source.matchAll(/<link data-trunk rel="css" href="style\/([a-z_-]+\.css)"/g)].map((m) => m[1]);
+  expect(sources.length).toBeGreaterThan(1);
+  const links = [...built.matchAll(/<link rel="stylesheet" href="\.\/([a-z_-]+\.css)" integrity="([^"]+)"\/>/g)];
+  expect(links.map((m) => m[1])).toEqual(['app.css']);
+  const bundle = readFileSync(path.join(root, 'dist', 'app.css'), 'utf8');
+  expect(links[0][2]).toBe(`sha384-${createHash('sha384').update(bundle).digest('base64')}`);
+  let at = -1;
+  for (const name of sources) {
+    const own = readFileSync(path.join(root, 'style', name), 'utf8').trimEnd();
+    const found = bundle.indexOf(`/* ${name} */\n${own}\n`);
+    expect(found, `${name} in app.css, after the one before it`).toBeGreaterThan(at);
+    at = found;
+    expect(existsSync(path.join(root, 'dist', name)), `no separate ${name} in dist/`).toBe(false);
+  }
+  const sheets = [];
+  page.on('response', (r) => r.url().endsWith('.css') && sheets.push(r.url().split('/').pop()));
+  await page.goto('./');
+  await expect(page.locator('svg#diagram')).toBeVisible();
+  expect(sheets).toEqual(['app.css']);
+  // Styled: the one sheet loaded (its hash matched) with all its rules.
+  const styled = await page.evaluate(() => document.styleSheets.length === 1 && document.styleSheets[0].cssRules.length > 100);
+  expect(styled).toBe(true);
+});
