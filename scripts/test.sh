@@ -9,8 +9,8 @@
 #   -> interaction to next paint (the e2e clicks, Event Timing API)
 #   -> first paint vs a bare Yew app (builds bench/counter; target 1.3x;
 #      fails above 3x, or the live app's paint above 4x)
-#   -> Lighthouse (mobile, 5 runs: the best run's every category >= 90;
-#      every run and the median printed; desktop, 3 runs: the best >= 95)
+#   -> Lighthouse (mobile, 5 runs: the best run's every category >= 95;
+#      every run and the median printed; desktop, 3 runs: the best >= 99)
 #   -> benches compile
 #
 #   ./scripts/test.sh            # everything
@@ -151,14 +151,17 @@ run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max
 # Mobile: the target is 95 in every run (issue 15). Lighthouse's simulated
 # LCP used to count the 470 KB module's download whenever it ended before the
 # shell's paint (LCP 3.6 s against 1.1 s, the scores 67-91); the loader now
-# fetches it after that paint, and 5 runs on 2026-12-03 scored 92, 93, 97,
-# 96, 94 (TBT 200-350 ms is what is left). The floor is back to 90, on the
-# best run: noise only lowers a score.
-run "Lighthouse (mobile, best of 5; median printed)" node tests/e2e/lighthouse.mjs --floor 90 --runs 5 --gate best
-# Desktop: the target is 100 in every category in every run; the floor (95)
-# is the regression guard, on the best of 3 runs like the mobile one: noise
-# only lowers a score (a clean-clone run on 2026-12-02 scored 99, 100, 94,
-# TBT 192 ms in the third; the same build scored 100, 100, 100 idle), and a
-# real regression lowers every run. All three are printed.
-run "Lighthouse (desktop, best of 3; all printed)" node tests/e2e/lighthouse.mjs --preset desktop --floor 95 --runs 3 --gate best
+# fetches it after that paint, and the static first frame (with the
+# inspector's paragraph, the largest text) is the LCP: 3 runs on 2026-12-05
+# scored 97, 100, 99 (a clean-clone run on 2026-12-04: 96, 98, 95, 99, 97).
+# The floor is 95 on the best run: noise only lowers a score, and a real
+# regression lowers every run; every run and the median are printed.
+run "Lighthouse (mobile, best of 5; median printed)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate best
+# Desktop: the target is 100 in every category in every run. With the
+# inspector in the static first frame its paragraph is the LCP at the
+# frame's paint (311-354 ms; it was 832 ms, a stage later, and performance
+# 99): 3 runs on 2026-12-05 scored 100, 100, 100. The floor is 99 on the
+# best of 3 runs, like the mobile one (noise only lowers a score: a
+# clean-clone run on 2026-12-02 scored 99, 100, 94); all three are printed.
+run "Lighthouse (desktop, best of 3; all printed)" node tests/e2e/lighthouse.mjs --preset desktop --floor 99 --runs 3 --gate best
 run "benches compile" cargo bench -p stackscope-core --no-run
