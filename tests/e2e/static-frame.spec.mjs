@@ -83,6 +83,19 @@ test('the static frame paints before the module, inert, and the app takes its pl
     expect(boxes.status.bottom, 'the status ends above the intro').toBeLessThanOrEqual(boxes.intro.top);
     expect(boxes.status.right).toBeLessThanOrEqual(viewport.width);
     expect(boxes.overflow).toBe(0);
+    // The playback row: one line of buttons, each word on one line, all in view.
+    const row = await page.evaluate(() =>
+      [...document.querySelectorAll('.controls .buttons > button, .controls .buttons > label')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { id: el.id || el.className, button: el.tagName === 'BUTTON', top: r.top, height: r.height, right: r.right };
+      }),
+    );
+    const play = row.find((b) => b.id === 'play');
+    for (const b of row) {
+      expect(b.right, `${b.id} in view`).toBeLessThanOrEqual(viewport.width);
+      expect(Math.abs(b.top + b.height / 2 - (play.top + play.height / 2)), `${b.id} on the row's line`).toBeLessThan(2);
+      if (b.button) expect(b.height, `${b.id}'s words on one line`).toBeLessThanOrEqual(play.height + 1);
+    }
     await page.screenshot({ path: path.join(SHOTS, `static-frame-${viewport.width}x${viewport.height}.png`) });
     const before = await diagram.boundingBox();
     const go = await page.locator('#go').boundingBox();
