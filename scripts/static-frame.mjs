@@ -1,8 +1,8 @@
 // Writes the app's first frame into index.html as its static first frame.
 //
 // index.html's #app holds, as plain HTML, exactly what the app renders in
-// its first frame (the address bar, the playback controls, the diagram: the
-// first of src/app.rs's stages) for a first visit with no link. The browser
+// its first frame (the address bar, the playback controls, the diagram, the
+// inspector: the first of src/app.rs's stages) for a first visit with no link. The browser
 // paints it before any WebAssembly arrives; it is inert (nothing in it can
 // be focused or clicked) until src/main.rs replaces it with the live app in
 // one task, so the swap paints nothing new. It is not written by hand: this
