@@ -1,7 +1,15 @@
 // The strict Content-Security-Policy in index.html: the app loads and runs
 // every feature without a single violation (no inline script or style).
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { liveLoads, returning } from './fixtures.mjs';
+
+// The project's root: index.html as written, and dist/ as built.
+const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
@@ -53,11 +61,6 @@ test('the app runs under its strict CSP with no violations', async ({ page }) =>
 // (Trunk's nonce attributes stripped by scripts/dev-csp.sh); a build served
 // with live reload allows exactly Trunk's reload client, by nonce.
 test('the release policy is unchanged; the dev server allows only its reload script, by nonce', async () => {
-  const { readFileSync, mkdtempSync, writeFileSync } = await import('node:fs');
-  const { execFileSync } = await import('node:child_process');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
   const meta = (html) => html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
   const source = readFileSync(path.join(root, 'index.html'), 'utf8');
   const built = readFileSync(path.join(root, 'dist', 'index.html'), 'utf8');
@@ -89,10 +92,6 @@ test('the release policy is unchanged; the dev server allows only its reload scr
 // checks; and the styles apply (a hash that did not match would leave the
 // page unstyled).
 test('one stylesheet, made of every source stylesheet in order, its hash checked', async ({ page }) => {
-  const { readFileSync, existsSync } = await import('node:fs');
-  const { createHash } = await import('node:crypto');
-  const path = await import('node:path');
-  const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
   const source = readFileSync(path.join(root, 'index.html'), 'utf8');
   const built = readFileSync(path.join(root, 'dist', 'index.html'), 'utf8');
   const sources = [...source.matchAll(/<link data-trunk rel="css" href="style\/([a-z_-]+\.css)"/g)].map((m) => m[1]);
