@@ -12,7 +12,7 @@ use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::seed::Design;
 use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
-use stackscope_core::share::Share;
+use stackscope_core::share::ShareLink;
 use stackscope_core::stream::{StreamResult, SweepRow};
 use stackscope_core::{Change, Component, Outcome, Scenario, Trace};
 use yew::Reducible;
@@ -201,7 +201,7 @@ pub struct State {
     pub from_link: bool,
     /// The deep link to the session (its step set from the cursor), and
     /// whether the learner's edits were too large to include.
-    share: Option<Shared<(Share, bool)>>,
+    share: Option<Shared<(ShareLink, bool)>>,
     /// Why the deep link could not be opened.
     pub link_error: Option<String>,
 }
@@ -268,10 +268,8 @@ impl State {
     pub fn share(&self) -> Option<(String, bool)> {
         self.trace.as_ref()?;
         let shared = self.share.as_ref()?;
-        let (share, left_out) = &**shared;
-        let mut share = share.clone();
-        share.step = self.cursor;
-        Some((format!("#{}", share.encode()), *left_out))
+        let (link, left_out) = &**shared;
+        Some((format!("#{}", link.fragment(self.cursor)), *left_out))
     }
 
     /// The design the switch shows: the learner's choice until the server
@@ -401,6 +399,14 @@ impl State {
                 rerun: self.rerun_input(),
             },
             Action::Schedule(s) => Command::Schedule(*s),
+            Action::Load { text, origin } => Command::Load {
+                text: text.clone(),
+                origin: *origin,
+            },
+            Action::Encode(scenario, form) => Command::Encode {
+                scenario: scenario.clone(),
+                form: *form,
+            },
             _ => return None,
         })
     }
@@ -500,6 +506,9 @@ impl State {
                 self.design_choice = None;
             }
             Some(Refusal::Edit(e)) => self.editor.error = Some(e),
+            Some(Refusal::Unreadable { origin, message }) => {
+                self.editor.unreadable = Some(Shared::new((origin, message)))
+            }
             Some(Refusal::Link(e)) => {
                 self.link_error = Some(e);
                 // The stored stack loads instead (`Editors`).
@@ -574,6 +583,7 @@ impl State {
                 self.mistake_running = false;
                 self.mistake = Some(Shared::new(r));
             }
+            Reply::Json { form, text } => self.editor.json = Some(Shared::new((form, text))),
         }
     }
 }
@@ -641,6 +651,14 @@ pub enum Action {
     Standby(bool),
     /// The running world's backups follow this schedule.
     Schedule(stackscope_core::scenario::BackupSchedule),
+    /// Read a stack's JSON (the stored copy, or an imported file) and make
+    /// it the world (the server reads it: the page has no JSON codec).
+    Load {
+        text: String,
+        origin: Origin,
+    },
+    /// Have the server write this stack as JSON (to store or to export).
+    Encode(Box<Scenario>, stackscope_core::stored::JsonForm),
     /// This action's command was sent to the server.
     Sent(Box<Action>),
     /// The server answered a command.
@@ -659,7 +677,9 @@ impl Action {
             | Action::RestoreAll
             | Action::Fresh(_)
             | Action::OpenLink(_) => true,
-            Action::ReplaceScenario { origin, .. } => *origin != Origin::Stored,
+            Action::ReplaceScenario { origin, .. } | Action::Load { origin, .. } => {
+                *origin != Origin::Stored
+            }
             _ => false,
         }
     }
@@ -673,8 +693,9 @@ impl Reducible for State {
         match action {
             Action::SetInput(text) => s.input = text,
             Action::Sent(action) => {
-                // Showing a table is not a change the learner waits for.
-                if !s.ready && !matches!(*action, Action::Browse(_)) {
+                // Showing a table, or writing the stack's JSON, is not a
+                // change the learner waits for.
+                if !s.ready && !matches!(*action, Action::Browse(_) | Action::Encode(..)) {
                     s.queued += 1;
                 }
                 match *action {
@@ -753,6 +774,8 @@ impl Reducible for State {
             | Action::RunPipeline(_)
             | Action::RunDay
             | Action::ReplaceScenario { .. }
+            | Action::Load { .. }
+            | Action::Encode(..)
             | Action::OpenLink(_)
             | Action::Console(_)
             | Action::Browse(_)

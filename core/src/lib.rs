@@ -30,6 +30,7 @@ pub mod session;
 pub mod share;
 #[cfg(feature = "engine")]
 pub mod sim;
+pub mod stored;
 pub mod stream;
 pub mod text;
 #[cfg(feature = "engine")]

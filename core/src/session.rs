@@ -14,7 +14,7 @@ use crate::load::RouteCost;
 use crate::mistake::MistakeRun;
 use crate::scenario::{Change, Scenario};
 use crate::server::db::ConsoleResult;
-use crate::share::Share;
+use crate::share::ShareLink;
 use crate::stream::{Event as StreamEvent, StreamResult, StreamSpec, SweepRow};
 use crate::trace::Trace;
 
@@ -120,6 +120,16 @@ pub enum Command {
     Wait { minutes: u32 },
     /// The running world's backups follow this schedule from now on.
     Schedule(crate::scenario::BackupSchedule),
+    /// Read a stack's JSON (`Origin::Stored`: the copy in the browser's
+    /// storage; otherwise an imported file) and make it the session's world,
+    /// with no faults. Unreadable text is refused with
+    /// [`Refusal::Unreadable`].
+    Load { text: String, origin: Origin },
+    /// Write this stack in a JSON form: replies [`Reply::Json`].
+    Encode {
+        scenario: Box<Scenario>,
+        form: crate::stored::JsonForm,
+    },
 }
 
 /// One stream of [`Command::Streams`].
@@ -158,6 +168,8 @@ pub enum Refusal {
     Edit(String),
     /// A deep link could not be opened (the defaults stay).
     Link(String),
+    /// The stored stack or an imported file could not be read.
+    Unreadable { origin: Origin, message: String },
 }
 
 /// The session after a command.
@@ -169,7 +181,7 @@ pub struct Update {
     pub world: Option<Scenario>,
     /// The deep link to the session (its step is the page's to set), and
     /// whether the learner's edits were too large to include.
-    pub share: Share,
+    pub share: ShareLink,
     pub share_left_out: bool,
     /// A new trace, and where to show it.
     pub trace: Option<(Trace, Show)>,
@@ -205,6 +217,11 @@ pub enum Reply {
     Monitor(Result<Box<crate::monitor::Dashboard>, String>),
     Pipeline(Result<Box<crate::pipeline::PipelineResult>, String>),
     Mistake(Result<Box<MistakeRun>, String>),
+    /// A stack in the JSON form [`Command::Encode`] asked for.
+    Json {
+        form: crate::stored::JsonForm,
+        text: String,
+    },
 }
 
 #[cfg(feature = "engine")]
@@ -214,7 +231,7 @@ mod engine {
     use super::*;
     use crate::load;
     use crate::seed;
-    use crate::share::Event;
+    use crate::share::{Event, Share};
     use crate::sim::{DiskRestore, Simulator};
     use crate::stream;
 
@@ -347,6 +364,22 @@ mod engine {
                 }
                 Command::Wait { minutes } => self.wait(minutes),
                 Command::Schedule(schedule) => self.schedule(schedule, &mut u),
+                Command::Load { text, origin } => {
+                    let read = match origin {
+                        Origin::Stored => crate::stored::decode(&text),
+                        _ => crate::stored::import(&text),
+                    };
+                    match read {
+                        Ok(scenario) => self.replace(scenario, &[], origin, &mut u),
+                        Err(message) => u.refused = Some(Refusal::Unreadable { origin, message }),
+                    }
+                }
+                Command::Encode { scenario, form } => {
+                    return Reply::Json {
+                        form,
+                        text: crate::stored::write(&scenario, form),
+                    };
+                }
             }
             let (share, share_left_out) = Share::new(&self.baseline, &self.log, 0);
             // The world's own processes (the backups among them) run up to
@@ -359,7 +392,7 @@ mod engine {
             }
             Reply::Update(Box::new(Update {
                 world,
-                share,
+                share: share.link(),
                 share_left_out,
                 trace: u.trace,
                 note: u.note,

@@ -89,6 +89,27 @@ pub struct Share {
     pub scenario: Option<Scenario>,
 }
 
+/// A session's link with its step left open: the page fills in the step
+/// the learner is at, without a JSON codec of its own (issue 15: serde_json
+/// and the scenario's JSON code weighed tens of KB gzip in the page's
+/// module). `fragment(step)` equals [`Share::encode`] of the same link at
+/// that step, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ShareLink {
+    /// The link's JSON up to the step's value.
+    before_step: String,
+    /// The link's JSON after the step's value.
+    after_step: String,
+}
+
+impl ShareLink {
+    /// The fragment (without `#`) of the link at `step`.
+    pub fn fragment(&self, step: usize) -> String {
+        let json = format!("{}{step}{}", self.before_step, self.after_step);
+        format!("s={}", URL_SAFE_NO_PAD.encode(json))
+    }
+}
+
 impl Share {
     /// A link for a session that started from `baseline` (edits included
     /// only when they fit; the second value says whether they were left out).
@@ -123,6 +144,25 @@ impl Share {
             Event::Request { url, .. } => Some(url.as_str()),
             _ => None,
         })
+    }
+
+    /// The link with its step left open (see [`ShareLink`]).
+    pub fn link(&self) -> ShareLink {
+        // JSON writes `step` once, as a number after `"step":` (a quote
+        // inside a string is escaped, so no string can hold that key), and
+        // no other field is named `step`: the value `usize::MAX` marks it.
+        let mut share = self.clone();
+        share.step = usize::MAX;
+        let json = serde_json::to_string(&share).unwrap_or_default();
+        let key = "\"step\":";
+        let mark = format!("{key}{}", usize::MAX);
+        match json.find(&mark) {
+            Some(at) => ShareLink {
+                before_step: json[..at + key.len()].to_string(),
+                after_step: json[at + mark.len()..].to_string(),
+            },
+            None => ShareLink::default(),
+        }
     }
 
     /// The fragment, without the leading `#`.
@@ -242,6 +282,38 @@ mod tests {
                 at_us: 2_000_000,
             },
         ]
+    }
+
+    #[test]
+    fn a_links_open_step_fills_in_as_encode_writes_it() {
+        let mut edited = Scenario::default();
+        edited.seed += 1;
+        let mut events = session();
+        // A string holding the key's text does not confuse the split.
+        events.push(Event::Request {
+            url: "http://www.foobar.com/?\"step\":18446744073709551615".into(),
+            at_us: 3_000_000,
+        });
+        for (baseline, events) in [
+            (Scenario::default(), session()),
+            (Scenario::default(), Vec::new()),
+            (edited, events),
+            (seed::Design::Secured.stack(), session()),
+        ] {
+            let (share, _) = Share::new(&baseline, &events, 0);
+            let link = share.link();
+            for step in [0, 1, 9, 10, 123, usize::MAX] {
+                let at = Share {
+                    step,
+                    ..share.clone()
+                };
+                assert_eq!(link.fragment(step), at.encode(), "step {step}");
+                assert_eq!(
+                    Share::decode(&link.fragment(step)).map(|s| s.step),
+                    Ok(step)
+                );
+            }
+        }
     }
 
     #[test]

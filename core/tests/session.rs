@@ -64,13 +64,11 @@ fn requests_and_faults_give_the_simulators_traces() {
     assert_eq!(broken.world.unwrap().server.app, ProcessState::Stopped);
 
     // The deep link replays the same session.
-    let mut share = broken.share.clone();
-    share.step = 3;
     let mut other = Session::new();
     let opened = update(send(
         &mut other,
         Command::OpenLink {
-            fragment: share.encode(),
+            fragment: broken.share.fragment(3),
         },
     ));
     assert!(opened.from_link);
@@ -284,5 +282,109 @@ fn streams_sweeps_and_costs_come_back_whole() {
     match send(&mut s, Command::RouteCosts { mix: mix.clone() }) {
         Reply::RouteCosts(Ok(c)) => assert_eq!(c.len(), mix.len()),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_stacks_json_is_written_and_read_by_the_session() {
+    use stackscope_core::stored::JsonForm;
+    let mut s = Session::new();
+    update(send(&mut s, Command::Start));
+    let edited = Scenario {
+        seed: 9,
+        ..Scenario::default()
+    };
+    // Written in either form…
+    let Reply::Json { form, text } = send(
+        &mut s,
+        Command::Encode {
+            scenario: Box::new(edited.clone()),
+            form: JsonForm::Stored,
+        },
+    ) else {
+        panic!("JSON");
+    };
+    assert_eq!(form, JsonForm::Stored);
+    assert!(text.starts_with("{\"version\":1,"), "{text}");
+    let Reply::Json { text: file, .. } = send(
+        &mut s,
+        Command::Encode {
+            scenario: Box::new(Scenario {
+                seed: 10,
+                ..edited.clone()
+            }),
+            form: JsonForm::Export,
+        },
+    ) else {
+        panic!("JSON");
+    };
+    // …and read back as the session's world: the stored copy, then a file.
+    for (text, origin, seed) in [(text, Origin::Stored, 9), (file, Origin::Import, 10)] {
+        let u = update(send(&mut s, Command::Load { text, origin }));
+        assert_eq!(u.replaced, Some(origin));
+        assert_eq!(u.refused, None);
+        assert_eq!(u.world.map(|w| w.seed), Some(seed));
+    }
+    // Unreadable text is refused, with why, and the world stays.
+    for (text, origin, why) in [
+        (
+            "{\"version\": 7, \"scenario\": {}}",
+            Origin::Stored,
+            "version 7",
+        ),
+        (
+            "{\"seed\": \"twelve\"}",
+            Origin::Import,
+            "not a Stackscope scenario",
+        ),
+        ("[", Origin::Import, "not JSON"),
+    ] {
+        let u = update(send(
+            &mut s,
+            Command::Load {
+                text: text.into(),
+                origin,
+            },
+        ));
+        assert_eq!(u.replaced, None);
+        assert!(u.world.is_none());
+        match u.refused {
+            Some(Refusal::Unreadable { origin: o, message }) => {
+                assert_eq!(o, origin);
+                assert!(message.contains(why), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod any_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever is stored or imported, the session reads it or refuses
+        /// it, and a refusal leaves the world as it was.
+        #[test]
+        fn a_load_reads_or_refuses(text in prop_oneof![
+            any::<String>(),
+            "\\{\"version\": ?[0-9]{1,3}, ?\"scenario\": ?\\{[a-z\": ,0-9\\[\\]{}]{0,40}",
+            Just(stackscope_core::stored::write(&Scenario::default(), stackscope_core::stored::JsonForm::Export)),
+        ], stored in any::<bool>()) {
+            let mut s = Session::new();
+            update(s.handle(Command::Start));
+            let origin = if stored { Origin::Stored } else { Origin::Import };
+            let u = update(s.handle(Command::Load { text, origin }));
+            match (&u.replaced, &u.refused) {
+                (Some(o), None) => prop_assert_eq!(*o, origin),
+                (None, Some(Refusal::Unreadable { .. } | Refusal::Edit(_))) => {
+                    prop_assert!(u.world.is_none())
+                }
+                other => prop_assert!(false, "{other:?}"),
+            }
+        }
     }
 }

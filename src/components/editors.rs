@@ -13,8 +13,9 @@ use std::rc::Rc;
 use gloo::file::callbacks::FileReader;
 use gloo::file::{Blob, File, ObjectUrl};
 use stackscope_core::edit::{self, Edit};
+use stackscope_core::stored::JsonForm;
 use stackscope_core::{Scenario, Topology};
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::components::data_editor::DataEditor;
@@ -77,83 +78,141 @@ pub fn Editors(props: &Props) -> Html {
     let import_error = use_state(|| None::<String>);
     let reader = use_mut_ref(|| None::<FileReader>);
 
-    // At start: load the stored stack, or say why it cannot be loaded. A
-    // deep link wins; if it turns out broken, `skip_stored` drops to false
-    // and the stored stack loads then (once).
+    // At start: have the server read the stored stack (a refusal says why
+    // it cannot be loaded). A deep link wins; if it turns out broken,
+    // `skip_stored` drops to false and the stored stack loads then (once).
+    let stored_raw = use_mut_ref(|| None::<String>);
     {
         let on_action = props.on_action.clone();
-        let problem = problem.clone();
+        let stored_raw = stored_raw.clone();
         let loaded = use_mut_ref(|| false);
         use_effect_with(props.skip_stored, move |skip| {
             if *skip || std::mem::replace(&mut *loaded.borrow_mut(), true) {
                 return;
             }
             if let Some(raw) = persist::load_raw() {
-                match persist::decode(&raw) {
-                    Ok(scenario) => on_action.emit(Action::ReplaceScenario {
-                        scenario: Box::new(scenario),
-                        keep_faults: false,
-                        origin: Origin::Stored,
-                    }),
-                    Err(message) => {
-                        persist::remove();
-                        problem.set(Some(StorageProblem {
-                            message: format!(
-                                "{message} The seed stack is in use instead. \
-                                 Your previous data is kept in the download below."
-                            ),
-                            backup: Some(json_url(&raw)),
-                        }));
-                    }
-                }
+                *stored_raw.borrow_mut() = Some(raw.clone());
+                on_action.emit(Action::Load {
+                    text: raw,
+                    origin: Origin::Stored,
+                });
             }
         });
     }
 
-    // After every accepted change: save (or forget, after a reset).
+    // Unreadable: the stored stack is forgotten, and kept as a download;
+    // an imported file is named in the message.
+    let import_name = use_mut_ref(String::new);
+    {
+        let problem = problem.clone();
+        let import_error = import_error.clone();
+        let import_name = import_name.clone();
+        use_effect_with(props.editor.unreadable.clone(), move |unreadable| {
+            let Some(unreadable) = unreadable else {
+                return;
+            };
+            let (origin, message) = &**unreadable;
+            if *origin == Origin::Stored {
+                let raw = stored_raw.borrow_mut().take().unwrap_or_default();
+                persist::remove();
+                problem.set(Some(StorageProblem {
+                    message: format!(
+                        "{message} The seed stack is in use instead. \
+                         Your previous data is kept in the download below."
+                    ),
+                    backup: Some(json_url(&raw)),
+                }));
+            } else {
+                import_error.set(Some(format!(
+                    "\"{}\" was not imported. {message}",
+                    import_name.borrow()
+                )));
+            }
+        });
+    }
+
+    // After every accepted change: save (or forget, after a reset). The
+    // server writes the stored form; the effect below keeps it.
     {
         let world = props.world.clone();
         let origin = props.editor.origin;
         let problem = problem.clone();
+        let import_error = import_error.clone();
+        let on_action = props.on_action.clone();
         use_effect_with(props.editor.rev, move |rev| {
             if *rev > 0 {
-                let result = match origin {
-                    Origin::Reset => {
-                        persist::remove();
-                        Ok(())
-                    }
-                    Origin::Edit | Origin::Import => {
-                        base_of(&world).and_then(|b| persist::save(&b))
-                    }
-                    Origin::Stored | Origin::None => Ok(()),
-                };
-                if let Err(message) = result {
-                    problem.set(Some(StorageProblem {
-                        message: format!("Not saved in this browser: {message}"),
-                        backup: None,
-                    }));
+                match origin {
+                    Origin::Reset => persist::remove(),
+                    Origin::Edit | Origin::Import => match base_of(&world) {
+                        Ok(base) => {
+                            on_action.emit(Action::Encode(Box::new(base), JsonForm::Stored))
+                        }
+                        Err(message) => problem.set(Some(StorageProblem {
+                            message: format!("Not saved in this browser: {message}"),
+                            backup: None,
+                        })),
+                    },
+                    Origin::Stored | Origin::None => {}
+                }
+                if origin == Origin::Import {
+                    import_error.set(None);
                 }
             }
         });
     }
 
-    let base = use_memo(props.world.clone(), |w| base_of(w));
     // The export is written when it is clicked, not at every change of the
-    // world (a whole stack as JSON): the click points the link at a fresh
-    // file before the browser follows it. The file stays until the next one.
-    let on_export = {
-        let world = props.world.clone();
+    // world (a whole stack as JSON): the click asks the server for the file,
+    // and its answer points the link at it and follows it. The file stays
+    // until the next one.
+    let export_link = use_node_ref();
+    let following = use_mut_ref(|| false);
+    {
+        let problem = problem.clone();
+        let export_link = export_link.clone();
+        let following = following.clone();
         let file = use_mut_ref(|| None::<ObjectUrl>);
-        Callback::from(move |e: MouseEvent| {
-            let Some(link) = e.target_dyn_into::<Element>() else {
+        use_effect_with(props.editor.json.clone(), move |json| {
+            let Some(json) = json else {
                 return;
             };
+            let (form, text) = &**json;
+            match form {
+                JsonForm::Stored => {
+                    if let Err(message) = persist::save(text) {
+                        problem.set(Some(StorageProblem {
+                            message: format!("Not saved in this browser: {message}"),
+                            backup: None,
+                        }));
+                    }
+                }
+                JsonForm::Export => {
+                    if let Some(link) = export_link.cast::<HtmlElement>() {
+                        let url = json_url(text);
+                        let _ = link.set_attribute("href", &url);
+                        *file.borrow_mut() = Some(url);
+                        *following.borrow_mut() = true;
+                        link.click();
+                    }
+                }
+            }
+        });
+    }
+    let on_export = {
+        let world = props.world.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: MouseEvent| {
+            if std::mem::take(&mut *following.borrow_mut()) {
+                // The file is ready: the browser follows the link.
+                return;
+            }
+            e.prevent_default();
             let s = base_of(&world).unwrap_or_else(|_| (*world).clone());
-            let url = json_url(&persist::export(&s));
-            let _ = link.set_attribute("href", &url);
-            *file.borrow_mut() = Some(url);
+            on_action.emit(Action::Encode(Box::new(s), JsonForm::Export));
         })
     };
+
+    let base = use_memo(props.world.clone(), |w| base_of(w));
 
     let on_apply = {
         let cb = props.on_action.clone();
@@ -199,25 +258,21 @@ pub fn Editors(props: &Props) -> Html {
             }
             let cb = cb.clone();
             let import_error = import_error.clone();
+            let import_name = import_name.clone();
             let name = file.name();
             let slot: Rc<RefCell<Option<FileReader>>> = reader.clone();
-            let task = gloo::file::callbacks::read_as_text(&file, move |text| {
-                let result = text
-                    .map_err(|e| format!("The file could not be read: {e}."))
-                    .and_then(|t| persist::import(&t));
-                match result {
-                    Ok(scenario) => {
-                        import_error.set(None);
-                        cb.emit(Action::ReplaceScenario {
-                            scenario: Box::new(scenario),
-                            keep_faults: false,
-                            origin: Origin::Import,
-                        });
-                    }
-                    Err(message) => {
-                        import_error.set(Some(format!("\"{name}\" was not imported. {message}")))
-                    }
+            let task = gloo::file::callbacks::read_as_text(&file, move |text| match text {
+                // The server reads it: a refusal names the file (above).
+                Ok(text) => {
+                    *import_name.borrow_mut() = name;
+                    cb.emit(Action::Load {
+                        text,
+                        origin: Origin::Import,
+                    });
                 }
+                Err(e) => import_error.set(Some(format!(
+                    "\"{name}\" was not imported. The file could not be read: {e}."
+                ))),
             });
             *slot.borrow_mut() = Some(task);
         })
@@ -236,7 +291,7 @@ pub fn Editors(props: &Props) -> Html {
                    Every edit is checked first; the stack is saved in this browser (nothing leaves your computer)." }
             </p>
             <div class="editors-bar">
-                <a id="export-scenario" class="button-link" href="#export-scenario"
+                <a id="export-scenario" ref={export_link} class="button-link" href="#export-scenario"
                     download="stackscope-scenario.json" onclick={on_export}>{ "Export the stack (JSON)" }</a>
                 <span class="import">
                     <label for="import-scenario">{ "Import a stack: " }</label>

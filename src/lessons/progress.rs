@@ -3,11 +3,17 @@
 //! self-check questions quote, and each question's first answer. Corrupt or
 //! old-version data is reported and replaced by a fresh start; nothing else
 //! in storage is touched.
+//!
+//! The stored JSON is written and read with `tinyjson`, a small JSON crate
+//! without serde: serde_json cost the page's module about 18 KB gzip for
+//! this one small value (issue 15). The format is the one serde_json wrote
+//! (tests check both ways against serde_json).
 
 use super::catalog::{Lesson, LESSONS};
 use super::observe::{Fact, LoadRun};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tinyjson::JsonValue;
 
 /// The `localStorage` key; a new format gets a new key and version.
 pub const KEY: &str = "stackscope.lessons.v1";
@@ -27,12 +33,9 @@ pub struct Progress {
     pub answers: BTreeMap<String, bool>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Envelope {
-    version: u64,
-    progress: Progress,
-}
+/// How deep stored JSON may nest before it is refused unread: the stored
+/// form is three deep, and the parser recurses without a limit of its own.
+const MAX_DEPTH: usize = 8;
 
 impl Progress {
     /// True once every fact the lesson needs has been seen.
@@ -93,33 +96,157 @@ impl Progress {
         self.answers.entry(lesson.to_string()).or_insert(right);
     }
 
-    /// The stored form.
+    /// The stored form: `{"version":1,"progress":{"seen":[…],"figures":{…},"answers":{…}}}`.
     pub fn encode(&self) -> String {
-        serde_json::to_string(&Envelope {
-            version: VERSION,
-            progress: self.clone(),
-        })
+        let seen = self
+            .seen
+            .iter()
+            // A unit variant's `Debug` is its name, which serde writes too.
+            .map(|f| JsonValue::String(format!("{f:?}")))
+            .collect();
+        let figures = self
+            .figures
+            .iter()
+            // JSON has no NaN or infinity; no figure is one.
+            .filter(|(_, v)| v.is_finite())
+            .map(|(k, v)| (k.clone(), JsonValue::Number(*v)))
+            .collect();
+        let answers = self
+            .answers
+            .iter()
+            .map(|(k, v)| (k.clone(), JsonValue::Boolean(*v)))
+            .collect();
+        let progress = HashMap::from([
+            ("seen".to_string(), JsonValue::Array(seen)),
+            ("figures".to_string(), JsonValue::Object(figures)),
+            ("answers".to_string(), JsonValue::Object(answers)),
+        ]);
+        JsonValue::Object(HashMap::from([
+            ("version".to_string(), JsonValue::Number(VERSION as f64)),
+            ("progress".to_string(), JsonValue::Object(progress)),
+        ]))
+        .stringify()
         .unwrap_or_default()
     }
 
     /// Reads what was stored under [`KEY`]; an error says why it was not
     /// kept (the caller starts afresh and says so).
     pub fn decode(raw: &str) -> Result<Progress, String> {
-        let value: serde_json::Value = serde_json::from_str(raw).map_err(|_| {
-            "Your saved lesson progress was unreadable, so it starts afresh.".to_string()
-        })?;
-        match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(VERSION) => serde_json::from_value::<Envelope>(value)
-                .map(|e| e.progress)
-                .map_err(|_| {
-                    "Your saved lesson progress was damaged, so it starts afresh.".to_string()
-                }),
+        let unreadable =
+            || "Your saved lesson progress was unreadable, so it starts afresh.".to_string();
+        if depth(raw) > MAX_DEPTH {
+            return Err(unreadable());
+        }
+        let value: JsonValue = raw.parse().map_err(|_| unreadable())?;
+        let version = match &value {
+            JsonValue::Object(m) => m.get("version").and_then(as_u64),
+            _ => None,
+        };
+        match version {
+            Some(VERSION) => read(&value).ok_or_else(|| {
+                "Your saved lesson progress was damaged, so it starts afresh.".to_string()
+            }),
             Some(v) => Err(format!(
                 "Your saved lesson progress is from another version of Stackscope (format {v}), so it starts afresh."
             )),
             None => Err("Your saved lesson progress was not in a format Stackscope knows, so it starts afresh.".into()),
         }
     }
+}
+
+/// The stored form's progress, when every field is there, of its type, and
+/// nothing else is (as serde's `deny_unknown_fields` read it).
+fn read(value: &JsonValue) -> Option<Progress> {
+    let top = fields(value, &["version", "progress"])?;
+    let p = fields(top.get("progress")?, &["seen", "figures", "answers"])?;
+    // Inserted one by one: `collect` into a B-tree sorts a vector first,
+    // and each such sort is kilobytes of the page's module.
+    let mut progress = Progress::default();
+    let JsonValue::Array(seen) = p.get("seen")? else {
+        return None;
+    };
+    for f in seen {
+        let JsonValue::String(name) = f else {
+            return None;
+        };
+        progress.seen.insert(fact(name)?);
+    }
+    let JsonValue::Object(figures) = p.get("figures")? else {
+        return None;
+    };
+    for (k, v) in figures {
+        let JsonValue::Number(n) = v else {
+            return None;
+        };
+        progress.figures.insert(k.clone(), *n);
+    }
+    let JsonValue::Object(answers) = p.get("answers")? else {
+        return None;
+    };
+    for (k, v) in answers {
+        let JsonValue::Boolean(b) = v else {
+            return None;
+        };
+        progress.answers.insert(k.clone(), *b);
+    }
+    Some(progress)
+}
+
+/// An object's fields, when it has exactly these.
+fn fields<'a>(value: &'a JsonValue, names: &[&str]) -> Option<&'a HashMap<String, JsonValue>> {
+    match value {
+        JsonValue::Object(m)
+            if m.len() == names.len() && names.iter().all(|n| m.contains_key(*n)) =>
+        {
+            Some(m)
+        }
+        _ => None,
+    }
+}
+
+/// A fact by its name, as serde names a unit variant.
+fn fact(name: &str) -> Option<Fact> {
+    use serde::de::IntoDeserializer;
+    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    Fact::deserialize(name).ok()
+}
+
+/// A whole non-negative number, as serde_json's `as_u64` reads one.
+fn as_u64(value: &JsonValue) -> Option<u64> {
+    match value {
+        JsonValue::Number(n) if *n >= 0.0 && n.fract() == 0.0 && *n < u64::MAX as f64 => {
+            Some(*n as u64)
+        }
+        _ => None,
+    }
+}
+
+/// How deep arrays and objects nest in `text` (brackets inside strings not
+/// counted).
+fn depth(text: &str) -> usize {
+    let (mut depth, mut most, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
 }
 
 #[cfg(test)]
@@ -177,5 +304,113 @@ mod tests {
         p.load_run(&run(4, 3000.0, 0.0));
         assert!(p.seen.contains(&Fact::ScaledOutSameLoad));
         assert_eq!(p.figures["scaled_servers"], 4.0);
+    }
+}
+
+/// The stored form against serde_json, which wrote it before: each reads
+/// what the other writes, and nothing stored makes the reader panic.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod against_serde_json {
+    use super::*;
+    use proptest::prelude::*;
+    use serde::de::IntoDeserializer;
+
+    /// The envelope as serde_json wrote and read it.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Envelope {
+        version: u64,
+        progress: Progress,
+    }
+
+    /// Every fact, by its index (serde reads a unit variant from one).
+    fn all_facts() -> Vec<Fact> {
+        (0u32..)
+            .map_while(|i| {
+                let i: serde::de::value::U32Deserializer<serde::de::value::Error> =
+                    i.into_deserializer();
+                Fact::deserialize(i).ok()
+            })
+            .collect()
+    }
+
+    fn progress() -> impl Strategy<Value = Progress> {
+        let facts = all_facts();
+        let n = facts.len();
+        let figure = prop_oneof![
+            any::<f64>().prop_filter("finite", |v| v.is_finite()),
+            (0u32..100_000).prop_map(f64::from),
+            Just(0.0),
+        ];
+        (
+            proptest::sample::subsequence(facts, 0..=n),
+            proptest::collection::btree_map("[a-z_]{1,20}", figure, 0..6),
+            proptest::collection::btree_map("[a-z0-9.\"\\\\ é-]{1,12}", any::<bool>(), 0..6),
+        )
+            .prop_map(|(seen, figures, answers)| Progress {
+                seen: seen.into_iter().collect(),
+                figures,
+                answers,
+            })
+    }
+
+    #[test]
+    fn every_fact_is_named_as_serde_names_it() {
+        let facts = all_facts();
+        assert!(facts.len() >= 20, "{facts:?}");
+        for f in facts {
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{f:?}\""));
+            assert_eq!(fact(&format!("{f:?}")), Some(f));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_unread() {
+        for raw in [
+            "[".repeat(200_000),
+            format!("{{\"version\":1,\"progress\":{}", "{\"a\":".repeat(50_000)),
+        ] {
+            assert!(Progress::decode(&raw).unwrap_err().contains("unreadable"));
+        }
+        // Brackets inside strings do not count.
+        let mut p = Progress::default();
+        p.answer(&"[{".repeat(40), true);
+        assert_eq!(Progress::decode(&p.encode()), Ok(p));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn each_reads_what_the_other_writes(p in progress()) {
+            let ours = p.encode();
+            let read: Envelope = serde_json::from_str(&ours).unwrap();
+            prop_assert_eq!(&read, &Envelope { version: VERSION, progress: p.clone() });
+            let theirs = serde_json::to_string(&Envelope { version: VERSION, progress: p.clone() }).unwrap();
+            prop_assert_eq!(Progress::decode(&theirs), Ok(p.clone()));
+            prop_assert_eq!(Progress::decode(&ours), Ok(p));
+        }
+
+        #[test]
+        fn damaged_text_is_refused_where_serde_json_refused_it(p in progress(), cut in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            // One byte changed somewhere in the stored text.
+            let mut raw = p.encode().into_bytes();
+            let at = cut.index(raw.len());
+            raw[at] = byte;
+            let Ok(raw) = String::from_utf8(raw) else { return Ok(()) };
+            let theirs = serde_json::from_str::<Envelope>(&raw).map(|e| e.progress);
+            let ours = Progress::decode(&raw);
+            // Where serde_json reads a progress, so does this reader, the same.
+            // (This one also reads `1.0` as version 1, and a repeated field
+            // as its last value, where serde_json refused them.)
+            if let Ok(t) = theirs {
+                prop_assert_eq!(ours, Ok(t));
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused(raw in any::<String>()) {
+            let _ = Progress::decode(&raw);
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 use stackscope_core::server::db::ConsoleResult;
 use stackscope_core::session::Origin;
+use stackscope_core::stored::JsonForm;
 use stackscope_core::{Change, Scenario};
 
 use super::Shared;
@@ -24,6 +25,10 @@ pub struct EditorState {
     pub console: Option<Shared<ConsoleResult>>,
     /// The table being browsed and what `SELECT *` returned.
     pub browse: Option<(String, Shared<ConsoleResult>)>,
+    /// The last stack the server wrote as JSON (to store or to export).
+    pub json: Option<Shared<(JsonForm, String)>>,
+    /// Why the stored stack or an imported file could not be read.
+    pub unreadable: Option<Shared<(Origin, String)>>,
 }
 
 /// The world as built, without the faults in effect: what edits apply to

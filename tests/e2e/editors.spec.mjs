@@ -198,6 +198,23 @@ test('export, import (good and bad files), corrupt storage and reset', async ({ 
   await visit(page, HOME);
   await expect(page.locator('#preview-status')).toContainText('502');
 
+  // The server writes each export afresh, from the world as it is now: the
+  // click asks for the file, and its answer is followed as a download.
+  await page.locator('#upstream').fill('127.0.0.1:9001');
+  await page.locator('#upstream-submit').click();
+  await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:9001');
+  const [again] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#export-scenario').click(),
+  ]);
+  const second = path.join(TMP, 'exported-again.json');
+  await again.saveAs(second);
+  const { readFileSync: read } = await import('node:fs');
+  const text = read(second, 'utf8');
+  expect(text).toContain('127.0.0.1:9001');
+  expect(text).toContain('\n  "');
+  expect(read(exported, 'utf8')).toContain('127.0.0.1:9000');
+
   // Corrupt stored data: a message, the defaults, and the old data to download.
   await page.evaluate((k) => localStorage.setItem(k, '{"version": 7, "scenario": {}}'), KEY);
   await page.reload();

@@ -70,3 +70,11 @@ test('the page module has no TLS library; the worker has it', async ({ request }
   expect(page.includes('tls13 ')).toBe(false);
   expect(worker.includes('tls13 ')).toBe(true);
 });
+
+test('the page module has no serde_json; the worker writes and reads the stack\'s JSON', async ({ request }) => {
+  const page = await (await request.get('./stackscope_bg.wasm')).body();
+  const worker = await (await request.get('./worker_bg.wasm')).body();
+  // One of serde_json's own error messages.
+  expect(page.includes('EOF while parsing a value')).toBe(false);
+  expect(worker.includes('EOF while parsing a value')).toBe(true);
+});
