@@ -16,12 +16,12 @@
 //
 // --check: prints whether index.html's frame is the app's, changes nothing
 // (exit 1 when it differs).
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { BEGIN, END, FIRST_FRAME, staticFrameOf } from '../tests/e2e/frame.mjs';
+import { CHROMIUM, QUIET_FLAGS, serve } from '../tests/e2e/launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..');
@@ -35,21 +35,11 @@ const port = Number(opt('port', '4179'));
 const check = args.includes('--check');
 const indexPath = path.join(repo, 'index.html');
 
-const server = spawn(
-  process.execPath,
-  [path.join(repo, 'tests', 'e2e', 'serve.mjs'), '--root', root, '--base', '/stackscope/', '--port', String(port)],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
+const server = serve({ root, port, name: 'serve.mjs' });
 let browser;
 try {
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => d.toString().includes('serving') && resolve());
-    server.on('exit', (code) => reject(new Error(`serve.mjs exited (${code}); is port ${port} free?`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  await server.ready;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
   // A first visit (a fresh context: no storage), no link.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -77,5 +67,5 @@ try {
   }
 } finally {
   if (browser) await browser.close();
-  server.kill();
+  server.child.kill();
 }

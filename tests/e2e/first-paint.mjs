@@ -30,12 +30,12 @@
 // loads of each load's longest startup task exceeds it (the worst load is
 // printed too; the median keeps one noisy load on a busy machine from
 // failing the run). Otherwise a measurement: 0 whatever the figures.
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { CHROMIUM, QUIET_FLAGS, serve } from './launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
@@ -125,16 +125,7 @@ async function printSizes(app) {
 }
 
 function startServer(app) {
-  const child = spawn(
-    process.execPath,
-    [path.join(here, 'serve.mjs'), '--root', app.root, '--base', app.base, '--port', String(app.port)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const ready = new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => d.toString().includes('serving') && resolve());
-    child.on('exit', (code) => reject(new Error(`serve.mjs for ${app.name} exited (${code}); is port ${app.port} free?`)));
-  });
-  return { child, ready };
+  return serve({ root: app.root, base: app.base, port: app.port, name: `serve.mjs for ${app.name}` });
 }
 
 // Runs in the page before any of its scripts: resolves window.__paint with
@@ -208,10 +199,7 @@ const results = Object.fromEntries(apps.map((a) => [a.name, []]));
 let browser;
 try {
   await Promise.all(servers.map((s) => s.ready));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
   // Alternating cold loads, so that whatever else the machine is doing
   // weighs on both apps alike. Warm-up loads (browser start-up) are dropped.
   for (let i = 0; i < warmup + runs; i++) {

@@ -8,9 +8,9 @@
 // An interaction faster than Event Timing's 16 ms threshold is not reported
 // by the browser; it counts as 16 ms here.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, QUIET_FLAGS, serve } from './launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,13 +24,8 @@ const max = Number(opt('max', '200'));
 const port = Number(opt('port', '4175'));
 const url = `http://127.0.0.1:${port}/stackscope/`;
 
-const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--port', String(port)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => String(d).includes('http') && resolve());
-  server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-});
+const server = serve({ root, port });
+await server.ready;
 
 // The clicks, in order: [label, selector, what must be on screen after it].
 const CLICKS = [
@@ -48,10 +43,7 @@ const CLICKS = [
   ['Go', '#go', null],
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-  args: ['--no-sandbox'],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
 const all = [];
 let failed = false;
 try {
@@ -97,6 +89,6 @@ try {
   if (p98 > max) failed = true;
 } finally {
   await browser.close();
-  server.kill();
+  server.child.kill();
 }
 process.exit(failed ? 1 : 0);

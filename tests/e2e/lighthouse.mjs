@@ -7,9 +7,9 @@
 //                                 [--runs 5] [--gate best|median|worst]
 //                                 [--preset mobile|desktop]
 // LH_TASKS=1 also prints each run's long tasks, main-thread work and scripts.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, QUIET_FLAGS, serve } from './launch.mjs';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -41,29 +41,15 @@ if (!Number.isFinite(floor) || !Number.isFinite(port)) {
   process.exit(2);
 }
 
-const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--port', String(port)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => d.toString().includes('serving') && resolve());
-  server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-});
+const server = serve({ root, port });
+await server.ready;
 
 let chrome;
 let failed = false;
 try {
   chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-    chromeFlags: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    chromePath: CHROMIUM,
+    chromeFlags: ['--headless=new', ...QUIET_FLAGS],
   });
   // Several runs, the median one reported (by performance score), as
   // Lighthouse's own docs advise against one noisy run on a busy machine.
@@ -140,6 +126,6 @@ try {
   }
 } finally {
   if (chrome) await chrome.kill();
-  server.kill();
+  server.child.kill();
 }
 process.exit(failed ? 1 : 0);

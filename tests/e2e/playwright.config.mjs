@@ -3,6 +3,7 @@
 // `trunk build --release`), served by serve.mjs under the sub-path /stackscope/.
 // Uses Debian's /usr/bin/chromium: never run `playwright install`.
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM, QUIET_FLAGS } from './launch.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const ci = process.env.CI === 'true';
@@ -33,16 +34,8 @@ export default defineConfig({
     // offline.spec.mjs, which tests it, lets it run.
     serviceWorkers: 'block',
     launchOptions: {
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM,
+      args: QUIET_FLAGS,
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

@@ -3,10 +3,10 @@
 // mode at 1024×768.
 //
 //   node tests/e2e/screens.mjs [--out /tmp/shots] [--port 4175]
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { CHROMIUM, QUIET_FLAGS, serve } from './launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -17,12 +17,10 @@ const opt = (name, fallback) => {
 const out = opt('out', '/tmp/shots');
 const port = Number(opt('port', '4175'));
 const root = path.join(here, '..', '..', 'dist');
-const server = spawn(process.execPath, [path.join(here, 'serve.mjs'), '--root', root, '--base', '/stackscope/', '--port', String(port)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve) => server.stdout.on('data', (d) => d.toString().includes('serving') && resolve()));
+const server = serve({ root, port });
+await server.ready;
 const url = `http://127.0.0.1:${port}/stackscope/`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
 try {
   const shots = [
     ['home', '', null],
@@ -59,5 +57,5 @@ try {
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
-  server.kill();
+  server.child.kill();
 }
