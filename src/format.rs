@@ -148,6 +148,15 @@ mod tests {
     }
 }
 
+/// `1 request`, `2,400 requests`: a count with its noun.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n))
+    }
+}
+
 /// 5000000 → "5,000,000".
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();

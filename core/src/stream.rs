@@ -133,11 +133,7 @@ pub(crate) fn version_of(trace: &Trace) -> Option<String> {
 
 #[cfg(feature = "engine")]
 pub(crate) fn summarise(trace: &Trace, scenario: &Scenario, url: &str, at_us: u64) -> Point {
-    let status = match &trace.outcome {
-        Outcome::Response { status, .. } => status.to_string(),
-        Outcome::BrowserError { code, .. } => code.clone(),
-        Outcome::InvalidInput { .. } => "invalid".to_string(),
-    };
+    let status = trace.outcome.short();
     let server = trace
         .steps
         .iter()

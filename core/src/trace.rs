@@ -334,6 +334,18 @@ pub enum Outcome {
     InvalidInput { reason: String },
 }
 
+impl Outcome {
+    /// The outcome in a word: the HTTP status (`502`), the browser's error
+    /// code (`ERR_CONNECTION_REFUSED`), or `invalid`.
+    pub fn short(&self) -> String {
+        match self {
+            Outcome::Response { status, .. } => status.to_string(),
+            Outcome::BrowserError { code, .. } => code.clone(),
+            Outcome::InvalidInput { .. } => "invalid".to_string(),
+        }
+    }
+}
+
 /// The page shown to the user at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {

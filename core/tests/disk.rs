@@ -9,16 +9,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use stackscope_core::sim::DiskRestore;
-use stackscope_core::{seed, Change, Fault, Outcome, Scenario, Simulator, Trace};
+use stackscope_core::{seed, Change, Fault, Scenario, Simulator, Trace};
 
 const NEW_POST: &str = "http://www.foobar.com/posts/after-the-dump";
 
 fn status(t: &Trace) -> String {
-    match &t.outcome {
-        Outcome::Response { status, .. } => status.to_string(),
-        Outcome::BrowserError { code, .. } => code.to_string(),
-        Outcome::InvalidInput { .. } => "invalid".into(),
-    }
+    t.outcome.short()
 }
 
 /// A world with a post written in the console and two post pages read

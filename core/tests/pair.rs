@@ -9,7 +9,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use stackscope_core::net::vrrp::master_down_interval_us;
 use stackscope_core::seed::{self, Design};
-use stackscope_core::{Change, Outcome, Payload, Simulator, Trace};
+use stackscope_core::{Change, Payload, Simulator, Trace};
 
 const URL: &str = "https://www.foobar.com/";
 
@@ -18,11 +18,7 @@ fn scaled() -> Simulator {
 }
 
 fn status(t: &Trace) -> String {
-    match &t.outcome {
-        Outcome::Response { status, .. } => status.to_string(),
-        Outcome::BrowserError { code, .. } => code.to_string(),
-        Outcome::InvalidInput { .. } => "invalid".into(),
-    }
+    t.outcome.short()
 }
 
 /// The first step whose title holds `title`.

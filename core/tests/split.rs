@@ -10,7 +10,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use stackscope_core::scenario::{ProcessState, Topology, UPSTREAM};
 use stackscope_core::seed;
-use stackscope_core::{Change, Component, Outcome, Simulator, Step, Trace};
+use stackscope_core::{Change, Component, Simulator, Step, Trace};
 
 const URL: &str = "https://www.foobar.com/";
 
@@ -19,11 +19,7 @@ fn scaled() -> Simulator {
 }
 
 fn status(t: &Trace) -> String {
-    match &t.outcome {
-        Outcome::Response { status, .. } => status.to_string(),
-        Outcome::BrowserError { code, .. } => code.to_string(),
-        Outcome::InvalidInput { .. } => "invalid".into(),
-    }
+    t.outcome.short()
 }
 
 /// Nginx's attempts on the application machines, in order: the machine's

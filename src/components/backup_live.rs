@@ -5,6 +5,7 @@ use stackscope_core::scenario::BackupSchedule;
 use stackscope_core::{Change, Scenario, Topology};
 use yew::prelude::*;
 
+use crate::format::plural;
 use crate::state::{Action, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -48,14 +49,6 @@ pub fn schedule_text(s: &BackupSchedule) -> String {
         "{}, every {every}",
         stackscope_core::day::clock(f64::from(s.at_min) * 60.0)
     )
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", crate::format::thousands(n))
-    }
 }
 
 /// What a disk failure now would lose, in the session's own writes.

@@ -4,6 +4,7 @@ use stackscope_core::day::{self, DaySpec, Exposure};
 use stackscope_core::stream::StreamResult;
 use yew::prelude::*;
 
+use crate::format::{plural, thousands};
 use crate::maintenance::{self, DayRuns, WindowLink};
 use crate::state::Shared;
 
@@ -132,10 +133,6 @@ pub fn compute(form: &Form, runs: &DayRuns) -> Result<View, String> {
     })
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The finding, in sentences computed from the view.
 pub fn sentences(v: &View) -> Vec<String> {
     let (one, roll) = &v.chosen;
@@ -259,8 +256,8 @@ fn table(v: &View) -> Html {
         html! {
             <tr>
                 <th scope="row">{ design }</th>
-                <td>{ format!("{} ({} visitors)", e.failed, e.visitors_failed) }</td>
-                <td>{ format!("{} ({} visitors)", p.failed, p.visitors_failed) }</td>
+                <td>{ format!("{} ({} visitors)", thousands(e.failed), thousands(e.visitors_failed)) }</td>
+                <td>{ format!("{} ({} visitors)", thousands(p.failed), thousands(p.visitors_failed)) }</td>
             </tr>
         }
     };
