@@ -107,7 +107,14 @@ pub fn Editors(props: &Props) -> Html {
         let problem = problem.clone();
         let import_error = import_error.clone();
         let import_name = import_name.clone();
+        // Only what arrives while mounted (a later mount must not act on
+        // an old answer again).
+        let handled = use_mut_ref(|| props.editor.unreadable.clone());
         use_effect_with(props.editor.unreadable.clone(), move |unreadable| {
+            if *handled.borrow() == *unreadable {
+                return;
+            }
+            *handled.borrow_mut() = unreadable.clone();
             let Some(unreadable) = unreadable else {
                 return;
             };
@@ -172,7 +179,12 @@ pub fn Editors(props: &Props) -> Html {
         let export_link = export_link.clone();
         let following = following.clone();
         let file = use_mut_ref(|| None::<ObjectUrl>);
+        let handled = use_mut_ref(|| props.editor.json.clone());
         use_effect_with(props.editor.json.clone(), move |json| {
+            if *handled.borrow() == *json {
+                return;
+            }
+            *handled.borrow_mut() = json.clone();
             let Some(json) = json else {
                 return;
             };
