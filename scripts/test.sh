@@ -122,9 +122,9 @@ run "wasm tests: app (wasm-pack, headless chrome)" \
 run "native figures (criterion, short runs)" \
   cargo bench -p stackscope-core --bench pipeline -- --warm-up-time 1 --measurement-time 3 --noplot
 run "in-browser measurements, worker's build (figures only)" \
-  cargo test -p stackscope --profile worker-release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
+  env STACKSCOPE_BUILD="the worker's build, profile worker-release" cargo test -p stackscope --profile worker-release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
 run "in-browser measurements, page's build (figures only)" \
-  cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
+  env STACKSCOPE_BUILD="the page's build, profile release" cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes
 run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs

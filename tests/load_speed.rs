@@ -8,6 +8,8 @@ use stackscope_core::load::{route_costs, simulate, LoadSpec};
 use stackscope_core::Scenario;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn now_ms() -> f64 {
@@ -19,11 +21,7 @@ fn now_ms() -> f64 {
 
 #[wasm_bindgen_test]
 fn a_million_requests_in_the_browser() {
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
+    let build = common::build_name();
     let scenario = Scenario::default();
     // A million requests in a release build; a debug build (the plain test
     // run) does a tenth of that, to keep the suite quick.
@@ -48,7 +46,7 @@ fn a_million_requests_in_the_browser() {
     let r = simulate(&scenario, &spec).expect("valid spec");
     let ms = now_ms() - start;
     console_log!(
-        "wasm ({build} build) in the browser: {} simulated requests in {ms:.0} ms ({:.2} µs per request; p99 {:?} µs, app {:.0}% busy); measuring the route costs alone: {costs_ms:.1} ms the first time, {again_ms:.1} ms again",
+        "wasm ({build}) in the browser: {} simulated requests in {ms:.0} ms ({:.2} µs per request; p99 {:?} µs, app {:.0}% busy); measuring the route costs alone: {costs_ms:.1} ms the first time, {again_ms:.1} ms again",
         r.arrivals,
         ms * 1000.0 / r.arrivals as f64,
         r.p99_us,

@@ -7,6 +7,8 @@
 use stackscope_core::{Scenario, Simulator};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod common;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn now_ms() -> f64 {
@@ -59,12 +61,8 @@ fn home_page_trace_speed_in_the_browser() {
         warm = warm.min(measure(&mut sim, "http://www.foobar.com/", false));
         cold = cold.min(measure(&mut sim, "http://www.foobar.com/", true));
     }
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    console_log!("wasm ({build} build) in the browser: home page trace, warm: {warm:.1} µs; cold DNS: {cold:.1} µs (after {i} requests of warm-up; fastest of 3 rounds, each the median of 15 batches of 40)");
+    let build = common::build_name();
+    console_log!("wasm ({build}) in the browser: home page trace, warm: {warm:.1} µs; cold DNS: {cold:.1} µs (after {i} requests of warm-up; fastest of 3 rounds, each the median of 15 batches of 40)");
 }
 
 /// The same page over HTTPS in the secured design: the TLS handshake
@@ -87,12 +85,8 @@ fn https_trace_speed_in_the_browser() {
         }
         fastest = fastest.min((now_ms() - t0) * 1000.0 / PER_BATCH as f64);
     }
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    console_log!("wasm ({build} build) in the browser: secured design, https home page trace (TLS 1.3 handshake included): {fastest:.0} µs (fastest batch of {PER_BATCH} over {BUDGET_MS} ms, {n} traces)");
+    let build = common::build_name();
+    console_log!("wasm ({build}) in the browser: secured design, https home page trace (TLS 1.3 handshake included): {fastest:.0} µs (fastest batch of {PER_BATCH} over {BUDGET_MS} ms, {n} traces)");
 }
 
 /// What the page pays to read one reply of the worker: the postcard bytes of

@@ -67,3 +67,13 @@ pub async fn mount_app(props: stackscope::AppProps) -> Element {
     yew::scheduler::flush().await;
     root
 }
+
+/// Which build is measured: the test command names it (`STACKSCOPE_BUILD`:
+/// the worker's profile or the page's), else debug or release.
+pub fn build_name() -> &'static str {
+    match option_env!("STACKSCOPE_BUILD") {
+        Some(name) => name,
+        None if cfg!(debug_assertions) => "debug build",
+        None => "release build",
+    }
+}
