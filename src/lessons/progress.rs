@@ -398,12 +398,17 @@ mod against_serde_json {
             let at = cut.index(raw.len());
             raw[at] = byte;
             let Ok(raw) = String::from_utf8(raw) else { return Ok(()) };
-            let theirs = serde_json::from_str::<Envelope>(&raw).map(|e| e.progress);
+            // serde_json's reading as the page's reader was: the envelope,
+            // and only version 1 (any other version was refused first).
+            let theirs = serde_json::from_str::<Envelope>(&raw)
+                .ok()
+                .filter(|e| e.version == VERSION)
+                .map(|e| e.progress);
             let ours = Progress::decode(&raw);
             // Where serde_json reads a progress, so does this reader, the same.
             // (This one also reads `1.0` as version 1, and a repeated field
             // as its last value, where serde_json refused them.)
-            if let Ok(t) = theirs {
+            if let Some(t) = theirs {
                 prop_assert_eq!(ours, Ok(t));
             }
         }
