@@ -72,6 +72,30 @@ fn json_url(text: &str) -> ObjectUrl {
     ObjectUrl::from(Blob::new_with_options(text, Some("application/json")))
 }
 
+/// Why the stack was not saved in this browser (no old data to download).
+fn not_saved(message: &str) -> StorageProblem {
+    StorageProblem {
+        message: format!("Not saved in this browser: {message}"),
+        backup: None,
+    }
+}
+
+/// Runs `on_answer` for each answer of the server that arrives while the
+/// component is mounted; the one there at mount is old (a later mount
+/// must not save, download or forget again on it).
+#[hook]
+fn use_answer<T: 'static>(answer: Option<Shared<T>>, on_answer: impl Fn(&T) + 'static) {
+    let handled = use_mut_ref(|| answer.clone());
+    use_effect_with(answer, move |answer| {
+        if *handled.borrow() != *answer {
+            *handled.borrow_mut() = answer.clone();
+            if let Some(a) = answer {
+                on_answer(a);
+            }
+        }
+    });
+}
+
 #[component]
 pub fn Editors(props: &Props) -> Html {
     let problem = use_state(|| None::<StorageProblem>);
@@ -107,18 +131,7 @@ pub fn Editors(props: &Props) -> Html {
         let problem = problem.clone();
         let import_error = import_error.clone();
         let import_name = import_name.clone();
-        // Only what arrives while mounted (a later mount must not act on
-        // an old answer again).
-        let handled = use_mut_ref(|| props.editor.unreadable.clone());
-        use_effect_with(props.editor.unreadable.clone(), move |unreadable| {
-            if *handled.borrow() == *unreadable {
-                return;
-            }
-            *handled.borrow_mut() = unreadable.clone();
-            let Some(unreadable) = unreadable else {
-                return;
-            };
-            let (origin, message) = &**unreadable;
+        use_answer(props.editor.unreadable.clone(), move |(origin, message)| {
             if *origin == Origin::Stored {
                 let raw = stored_raw.borrow_mut().take().unwrap_or_default();
                 persist::remove();
@@ -154,10 +167,7 @@ pub fn Editors(props: &Props) -> Html {
                         Ok(base) => {
                             on_action.emit(Action::Encode(Box::new(base), JsonForm::Stored))
                         }
-                        Err(message) => problem.set(Some(StorageProblem {
-                            message: format!("Not saved in this browser: {message}"),
-                            backup: None,
-                        })),
+                        Err(message) => problem.set(Some(not_saved(&message))),
                     },
                     Origin::Stored | Origin::None => {}
                 }
@@ -179,33 +189,19 @@ pub fn Editors(props: &Props) -> Html {
         let export_link = export_link.clone();
         let following = following.clone();
         let file = use_mut_ref(|| None::<ObjectUrl>);
-        let handled = use_mut_ref(|| props.editor.json.clone());
-        use_effect_with(props.editor.json.clone(), move |json| {
-            if *handled.borrow() == *json {
-                return;
-            }
-            *handled.borrow_mut() = json.clone();
-            let Some(json) = json else {
-                return;
-            };
-            let (form, text) = &**json;
-            match form {
-                JsonForm::Stored => {
-                    if let Err(message) = persist::save(text) {
-                        problem.set(Some(StorageProblem {
-                            message: format!("Not saved in this browser: {message}"),
-                            backup: None,
-                        }));
-                    }
+        use_answer(props.editor.json.clone(), move |(form, text)| match form {
+            JsonForm::Stored => {
+                if let Err(message) = persist::save(text) {
+                    problem.set(Some(not_saved(&message)));
                 }
-                JsonForm::Export => {
-                    if let Some(link) = export_link.cast::<HtmlElement>() {
-                        let url = json_url(text);
-                        let _ = link.set_attribute("href", &url);
-                        *file.borrow_mut() = Some(url);
-                        *following.borrow_mut() = true;
-                        link.click();
-                    }
+            }
+            JsonForm::Export => {
+                if let Some(link) = export_link.cast::<HtmlElement>() {
+                    let url = json_url(text);
+                    let _ = link.set_attribute("href", &url);
+                    *file.borrow_mut() = Some(url);
+                    *following.borrow_mut() = true;
+                    link.click();
                 }
             }
         });

@@ -171,25 +171,30 @@ fn read(value: &JsonValue) -> Option<Progress> {
         };
         progress.seen.insert(fact(name)?);
     }
-    let JsonValue::Object(figures) = p.get("figures")? else {
-        return None;
-    };
-    for (k, v) in figures {
-        let JsonValue::Number(n) = v else {
-            return None;
-        };
-        progress.figures.insert(k.clone(), *n);
-    }
-    let JsonValue::Object(answers) = p.get("answers")? else {
-        return None;
-    };
-    for (k, v) in answers {
-        let JsonValue::Boolean(b) = v else {
-            return None;
-        };
-        progress.answers.insert(k.clone(), *b);
-    }
+    progress.figures = map_of(p.get("figures")?, |v| match v {
+        JsonValue::Number(n) => Some(*n),
+        _ => None,
+    })?;
+    progress.answers = map_of(p.get("answers")?, |v| match v {
+        JsonValue::Boolean(b) => Some(*b),
+        _ => None,
+    })?;
     Some(progress)
+}
+
+/// An object whose every value `read` accepts, as a map.
+fn map_of<T>(
+    value: &JsonValue,
+    read: impl Fn(&JsonValue) -> Option<T>,
+) -> Option<BTreeMap<String, T>> {
+    let JsonValue::Object(m) = value else {
+        return None;
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in m {
+        out.insert(k.clone(), read(v)?);
+    }
+    Some(out)
 }
 
 /// An object's fields, when it has exactly these.

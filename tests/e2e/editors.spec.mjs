@@ -3,7 +3,7 @@
 // text, the search's parameter is bound, and the stack is saved, exported,
 // imported and reset. The console-error guard is in fixtures.mjs.
 import { test, expect } from './fixtures.mjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,14 @@ const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">
 
 
 /** Loads the app from /stackscope/ and waits until Yew has rendered it. */
+/** Clicks `selector`, saves the download it starts as TMP/`name`. */
+async function downloadFrom(page, selector, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  const file = path.join(TMP, name);
+  await download.saveAs(file);
+  return { file, suggested: download.suggestedFilename() };
+}
+
 async function openApp(page) {
   const res = await page.goto('./');
   expect(res?.status()).toBe(200);
@@ -175,13 +183,8 @@ test('export, import (good and bad files), corrupt storage and reset', async ({ 
   await page.locator('#upstream-submit').click();
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:9000');
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator('#export-scenario').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('stackscope-scenario.json');
-  const exported = path.join(TMP, 'exported-scenario.json');
-  await download.saveAs(exported);
+  const { file: exported, suggested } = await downloadFrom(page, '#export-scenario', 'exported-scenario.json');
+  expect(suggested).toBe('stackscope-scenario.json');
 
   await page.locator('#reset-stack').click();
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:8000');
@@ -203,30 +206,18 @@ test('export, import (good and bad files), corrupt storage and reset', async ({ 
   await page.locator('#upstream').fill('127.0.0.1:9001');
   await page.locator('#upstream-submit').click();
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:9001');
-  const [again] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator('#export-scenario').click(),
-  ]);
-  const second = path.join(TMP, 'exported-again.json');
-  await again.saveAs(second);
-  const { readFileSync: read } = await import('node:fs');
-  const text = read(second, 'utf8');
+  const { file: second } = await downloadFrom(page, '#export-scenario', 'exported-again.json');
+  const text = readFileSync(second, 'utf8');
   expect(text).toContain('127.0.0.1:9001');
   expect(text).toContain('\n  "');
-  expect(read(exported, 'utf8')).toContain('127.0.0.1:9000');
+  expect(readFileSync(exported, 'utf8')).toContain('127.0.0.1:9000');
 
   // Corrupt stored data: a message, the defaults, and the old data to download.
   await page.evaluate((k) => localStorage.setItem(k, '{"version": 7, "scenario": {}}'), KEY);
   await page.reload();
   await expect(page.locator('#storage-message')).toContainText('version 7');
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:8000');
-  const [backup] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator('#storage-backup').click(),
-  ]);
-  const kept = path.join(TMP, 'previous-data.json');
-  await backup.saveAs(kept);
-  const { readFileSync } = await import('node:fs');
+  const { file: kept } = await downloadFrom(page, '#storage-backup', 'previous-data.json');
   expect(readFileSync(kept, 'utf8')).toBe('{"version": 7, "scenario": {}}');
 });
 
