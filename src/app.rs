@@ -392,6 +392,12 @@ pub fn App(props: &AppProps) -> Html {
     let on_sweep = crate::stable::use_stable(action(Action::RunSweep));
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     let on_load_run = crate::stable::use_stable(on_load_run);
+    // The load panel drives its job on the server itself (start, a slice
+    // per reply, cancel): its commands are not actions the page queues.
+    let on_load_command = crate::stable::use_stable({
+        let send = send.clone();
+        Callback::from(move |command: Command| send(command))
+    });
     let on_editors = crate::stable::use_stable(d.clone());
     let on_pipeline = crate::stable::use_stable({
         let d = d.clone();
@@ -592,7 +598,8 @@ pub fn App(props: &AppProps) -> Html {
                 />
             }
             if *stage >= 7 {
-                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run} />
+                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run}
+                    report={state.load.clone()} send={on_load_command} />
             }
             if *stage >= 8 {
                 <crate::components::monitor_panel::MonitorPanel

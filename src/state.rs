@@ -186,6 +186,8 @@ pub struct State {
     pub sweep_running: bool,
     /// What each route of the load panel's mix costs, measured by the server.
     pub costs: Option<Shared<Result<Vec<RouteCost>, String>>>,
+    /// The server's last word on the load panel's job: its tag and report.
+    pub load: Option<Shared<(u32, stackscope_core::load::job::LoadReport)>>,
     /// The monitoring dashboard, once run, and whether one is being run.
     pub monitor: Option<Shared<Result<Box<Dashboard>, String>>>,
     pub monitor_running: bool,
@@ -250,6 +252,7 @@ impl State {
             sweep: None,
             sweep_running: false,
             costs: None,
+            load: None,
             monitor: None,
             monitor_running: false,
             mistake: None,
@@ -584,6 +587,7 @@ impl State {
                 self.mistake = Some(Shared::new(r));
             }
             Reply::Json { form, text } => self.editor.json = Some(Shared::new((form, text))),
+            Reply::Load { tag, report } => self.load = Some(Shared::new((tag, report))),
         }
     }
 }

@@ -1,24 +1,68 @@
 //! Component tests of the load panel in a headless browser (wasm-bindgen-test).
 //!
-//! Most tests mount the panel with `blocking: true`, so a click runs the
-//! whole simulation inside its handler and `flush()` is all there is to wait
-//! for; one test drives the chunked path, waiting on the browser's timers.
+//! The panel is mounted with the simulated server on the test's thread (the
+//! session the app's worker runs). Most tests have it answer at once, so a
+//! click runs the whole job, slice after slice, within `flush()`; one has it
+//! answer a task later, as a worker does, and waits on the browser's timers.
 #![cfg(target_arch = "wasm32")]
 
-use stackscope::components::load_panel::{LoadPanel, Props};
+use stackscope::components::load_panel::{LoadPanel, Report};
 use stackscope::state::Shared;
+use stackscope_core::session::{Command, Reply, Session};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount(props: Props) -> Element {
+/// The panel, and the server it talks to.
+#[derive(Properties, PartialEq, Clone)]
+struct Harness {
+    chunk_events: u32,
+    knee_points: u32,
+    knee_duration_s: f64,
+    /// Answer a task later (as the app's worker does), not at once.
+    deferred: bool,
+}
+
+#[function_component]
+fn WithServer(h: &Harness) -> Html {
+    let report = use_state(|| None::<Report>);
+    let send = {
+        let set = report.setter();
+        let deferred = h.deferred;
+        use_memo((), move |_| {
+            let session = Rc::new(RefCell::new(Session::new()));
+            Callback::from(move |command: Command| {
+                let Reply::Load { tag, report } = session.borrow_mut().handle(command) else {
+                    panic!("the load panel sent a command that is not its own")
+                };
+                let value = Some(Shared::new((tag, report)));
+                let set = set.clone();
+                if deferred {
+                    gloo::timers::callback::Timeout::new(0, move || set.set(value)).forget();
+                } else {
+                    set.set(value);
+                }
+            })
+        })
+    };
+    html! {
+        <LoadPanel costs={Some(Shared::new(measure_costs()))} send={(*send).clone()}
+            report={(*report).clone()} chunk_events={h.chunk_events}
+            knee_points={h.knee_points} knee_duration_s={h.knee_duration_s} />
+    }
+}
+
+async fn mount(h: Harness) -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<LoadPanel>::with_root_and_props(root.clone(), props).render();
+    yew::Renderer::<WithServer>::with_root_and_props(root.clone(), h).render();
     yew::scheduler::flush().await;
     root
 }
@@ -33,15 +77,12 @@ fn measure_costs() -> Result<Vec<stackscope_core::load::RouteCost>, String> {
     .map_err(|e| e.to_string())
 }
 
-fn blocking() -> Props {
-    Props {
-        costs: Some(Shared::new(measure_costs())),
+fn blocking() -> Harness {
+    Harness {
         chunk_events: 20_000,
-        adaptive: true,
-        blocking: true,
         knee_points: 6,
         knee_duration_s: 2.0,
-        on_run: yew::Callback::noop(),
+        deferred: false,
     }
 }
 
@@ -198,30 +239,33 @@ async fn horizontal_scaling_moves_the_limit_to_the_database() {
 }
 
 #[wasm_bindgen_test]
-async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
-    let props = Props {
-        costs: Some(Shared::new(measure_costs())),
+async fn jobs_run_in_slices_and_can_be_cancelled() {
+    let root = mount(Harness {
         chunk_events: 2_000,
-        adaptive: false,
-        blocking: false,
         knee_points: 4,
         knee_duration_s: 1.0,
-        on_run: yew::Callback::noop(),
-    };
-    let root = mount(props).await;
+        deferred: true,
+    })
+    .await;
     choose(&root, "#load-duration", "10").await;
     click(&root, "#load-run").await;
-    // The click only scheduled the work.
+    // The click only started the job: its first report comes a task later.
     assert!(text(&root, "#load-status").contains("Simulating"));
     assert_eq!(count(&root, "#load-cancel"), 1);
     assert!(get(&root, "#load-run").has_attribute("disabled"));
-    next_task().await;
-    let progress: f64 = get(&root, "#load-progress")
-        .get_attribute("value")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(progress > 0.0 && progress < 1.0, "progress {progress}");
+    // Its start's report (0 %), then a slice's, each a task later.
+    let progress = |root: &Element| -> f64 {
+        get(root, "#load-progress")
+            .get_attribute("value")
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    for _ in 0..2 {
+        next_task().await;
+    }
+    let p = progress(&root);
+    assert!(p > 0.0 && p < 1.0, "progress {p}");
     click(&root, "#load-cancel").await;
     assert!(text(&root, "#load-status").contains("Cancelled"));
     assert_eq!(count(&root, "#load-cancel"), 0);
@@ -232,7 +276,7 @@ async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
         "a cancelled run shows nothing"
     );
 
-    // Run to the end, one task per chunk.
+    // Run to the end, one task per slice.
     click(&root, "#load-run").await;
     let mut tasks = 0;
     while count(&root, "#load-summary") == 0 {
@@ -242,5 +286,5 @@ async fn chunked_runs_yield_between_chunks_and_can_be_cancelled() {
     }
     assert!(tasks > 3, "ran in {tasks} tasks");
     assert!(text(&root, "#load-status").contains("Done"));
-    assert!(text(&root, ".load-timing").contains("chunks"));
+    assert!(text(&root, ".load-timing").contains("slices"));
 }

@@ -130,6 +130,19 @@ pub enum Command {
         scenario: Box<Scenario>,
         form: crate::stored::JsonForm,
     },
+    /// Start a load run or a knee curve (the load panel's); `tag` names it
+    /// in every [`Reply::Load`]. It replaces any job still running. The
+    /// first slice waits for a [`Command::LoadStep`].
+    LoadStart {
+        tag: u32,
+        job: crate::load::job::LoadJob,
+    },
+    /// Advance the job `tag` by up to `events` simulated events (the
+    /// worker slices by its own clock instead). Replies its progress, or
+    /// the result once it is done.
+    LoadStep { tag: u32, events: u32 },
+    /// Drop the job `tag`, if it is still the one running.
+    LoadCancel { tag: u32 },
 }
 
 /// One stream of [`Command::Streams`].
@@ -222,6 +235,11 @@ pub enum Reply {
         form: crate::stored::JsonForm,
         text: String,
     },
+    /// Where the load job `tag` is ([`Command::LoadStart`]).
+    Load {
+        tag: u32,
+        report: crate::load::job::LoadReport,
+    },
 }
 
 #[cfg(feature = "engine")]
@@ -271,6 +289,10 @@ mod engine {
         browsing: Option<String>,
         /// The world the page was last sent (`Update::world`).
         sent: Option<Scenario>,
+        /// The load panel's job, by its tag, and the route costs it is
+        /// measured with (the seed's, as [`Command::RouteCosts`] answers).
+        load: Option<(u32, load::job::Work)>,
+        load_costs: Option<Vec<load::RouteCost>>,
     }
 
     impl Default for Session {
@@ -292,6 +314,56 @@ mod engine {
                 last_input: None,
                 browsing: None,
                 sent: None,
+                load: None,
+                load_costs: None,
+            }
+        }
+
+        /// Starts the load job `tag` (replacing any other): its first
+        /// progress, or why it cannot run.
+        fn load_start(&mut self, tag: u32, job: load::job::LoadJob) -> load::job::LoadReport {
+            use load::job::{LoadReport, Work};
+            self.load = None;
+            if self.load_costs.is_none() {
+                match load::route_costs(&seed::simple_stack(), &load::LoadSpec::default().mix) {
+                    Ok(costs) => self.load_costs = Some(costs),
+                    Err(e) => return LoadReport::Failed(e.to_string()),
+                }
+            }
+            let costs = self.load_costs.as_deref().unwrap_or_default();
+            match Work::new(costs, job) {
+                Ok(work) => {
+                    let first = work.progress();
+                    self.load = Some((tag, work));
+                    first
+                }
+                Err(e) => LoadReport::Failed(e.to_string()),
+            }
+        }
+
+        /// Advances the load job `tag` by up to `events` events: its final
+        /// report once it is over (or when `tag` is not the job running:
+        /// [`LoadReport::Cancelled`](load::job::LoadReport::Cancelled)),
+        /// `None` while it goes on.
+        pub fn load_step(&mut self, tag: u32, events: usize) -> Option<load::job::LoadReport> {
+            let Some((t, work)) = self.load.as_mut() else {
+                return Some(load::job::LoadReport::Cancelled);
+            };
+            if *t != tag {
+                return Some(load::job::LoadReport::Cancelled);
+            }
+            let done = work.advance(events.max(1));
+            if done.is_some() {
+                self.load = None;
+            }
+            done
+        }
+
+        /// Where the load job `tag` is.
+        pub fn load_progress(&self, tag: u32) -> load::job::LoadReport {
+            match &self.load {
+                Some((t, work)) if *t == tag => work.progress(),
+                _ => load::job::LoadReport::Cancelled,
             }
         }
 
@@ -378,6 +450,25 @@ mod engine {
                     return Reply::Json {
                         form,
                         text: crate::stored::write(&scenario, form),
+                    };
+                }
+                Command::LoadStart { tag, job } => {
+                    let report = self.load_start(tag, job);
+                    return Reply::Load { tag, report };
+                }
+                Command::LoadStep { tag, events } => {
+                    let report = self
+                        .load_step(tag, events as usize)
+                        .unwrap_or_else(|| self.load_progress(tag));
+                    return Reply::Load { tag, report };
+                }
+                Command::LoadCancel { tag } => {
+                    if self.load.as_ref().is_some_and(|(t, _)| *t == tag) {
+                        self.load = None;
+                    }
+                    return Reply::Load {
+                        tag,
+                        report: load::job::LoadReport::Cancelled,
                     };
                 }
             }

@@ -285,6 +285,127 @@ fn streams_sweeps_and_costs_come_back_whole() {
     }
 }
 
+fn load(reply: Reply) -> (u32, stackscope_core::load::job::LoadReport) {
+    match reply {
+        Reply::Load { tag, report } => (tag, report),
+        other => panic!("expected a load report, got {other:?}"),
+    }
+}
+
+/// Starts the load job `tag`: its first report.
+fn start(
+    s: &mut Session,
+    tag: u32,
+    job: stackscope_core::load::job::LoadJob,
+) -> stackscope_core::load::job::LoadReport {
+    let (back, report) = load(send(s, Command::LoadStart { tag, job }));
+    assert_eq!(back, tag);
+    report
+}
+
+/// A slice of the load job `tag`: its report.
+fn step(s: &mut Session, tag: u32, events: u32) -> stackscope_core::load::job::LoadReport {
+    let (back, report) = load(send(s, Command::LoadStep { tag, events }));
+    assert_eq!(back, tag);
+    report
+}
+
+#[test]
+fn a_load_job_runs_in_slices_between_other_commands() {
+    use stackscope_core::load::job::{KneeJob, LoadJob, LoadReport};
+    use stackscope_core::load::{knee, simulate, LoadSpec};
+    let mut s = Session::new();
+    let spec = LoadSpec {
+        rate_per_s: 2_000.0,
+        duration_s: 5.0,
+        ..LoadSpec::default()
+    };
+    let job = |knee| LoadJob {
+        spec: spec.clone(),
+        knee,
+    };
+    // Started: its first report, before any event.
+    let first = start(&mut s, 1, job(None));
+    assert_eq!(
+        first,
+        LoadReport::Progress {
+            progress: 0.0,
+            label: "Simulating".into()
+        }
+    );
+    // A slice, then a trace in between: the job goes on where it was.
+    let r = step(&mut s, 1, 5_000);
+    let LoadReport::Progress { progress, .. } = r else {
+        panic!("{r:?}")
+    };
+    assert!(progress > 0.0 && progress < 1.0, "{progress}");
+    let u = update(send(&mut s, Command::Request { input: HOME.into() }));
+    assert!(u.trace.is_some());
+    let done = loop {
+        let r = step(&mut s, 1, 5_000);
+        if r.is_final() {
+            break r;
+        }
+    };
+    let expected = simulate(&seed::simple_stack(), &spec).unwrap();
+    assert_eq!(done, LoadReport::Ran(Box::new(expected)));
+    // Over: a step of it is answered "cancelled".
+    let r = step(&mut s, 1, 1);
+    assert_eq!(r, LoadReport::Cancelled);
+
+    // A knee, replaced by a run before it ends: the knee's steps are over.
+    let knee3 = || {
+        job(Some(KneeJob {
+            points: 3,
+            duration_s: 1.0,
+        }))
+    };
+    start(&mut s, 2, knee3());
+    step(&mut s, 2, 100);
+    start(&mut s, 3, job(None));
+    let r = step(&mut s, 2, 100);
+    assert_eq!(r, LoadReport::Cancelled);
+    // Cancelling another job's tag leaves this one alone; its own ends it.
+    load(send(&mut s, Command::LoadCancel { tag: 2 }));
+    let r = step(&mut s, 3, 100);
+    assert!(!r.is_final(), "{r:?}");
+    let (tag, r) = load(send(&mut s, Command::LoadCancel { tag: 3 }));
+    assert_eq!((tag, r), (3, LoadReport::Cancelled));
+    let r = step(&mut s, 3, 100);
+    assert_eq!(r, LoadReport::Cancelled);
+
+    // A knee to its end equals the core's.
+    start(&mut s, 4, knee3());
+    let curve = loop {
+        let r = step(&mut s, 4, 50_000);
+        match r {
+            LoadReport::Knee(curve) => break curve,
+            LoadReport::Progress { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        curve.points,
+        knee(&seed::simple_stack(), &spec, 3, 1.0).unwrap()
+    );
+
+    // An invalid spec is refused with its reason, and nothing runs.
+    let bad = LoadJob {
+        spec: LoadSpec {
+            servers: 0,
+            ..spec.clone()
+        },
+        knee: None,
+    };
+    let r = start(&mut s, 5, bad);
+    let LoadReport::Failed(reason) = r else {
+        panic!("{r:?}")
+    };
+    assert!(!reason.is_empty());
+    let r = step(&mut s, 5, 1);
+    assert_eq!(r, LoadReport::Cancelled);
+}
+
 #[test]
 fn the_stacks_json_is_written_and_read_by_the_session() {
     use stackscope_core::stored::JsonForm;
@@ -363,6 +484,46 @@ mod any_text {
     use super::*;
     use proptest::prelude::*;
 
+    /// One of the load panel's commands, with values a message could hold.
+    fn load_command() -> impl Strategy<Value = Command> {
+        use stackscope_core::load::job::{KneeJob, LoadJob};
+        use stackscope_core::load::LoadSpec;
+        let rate = prop_oneof![
+            Just(f64::NAN),
+            Just(-1.0),
+            Just(f64::INFINITY),
+            0.1f64..3_000.0
+        ];
+        let duration = prop_oneof![Just(0.0), Just(f64::NAN), Just(1e9), 0.01f64..1.0];
+        let knee = proptest::option::of(
+            (
+                0u32..50,
+                prop_oneof![Just(f64::NAN), Just(-1.0), 0.01f64..0.3],
+            )
+                .prop_map(|(points, duration_s)| KneeJob { points, duration_s }),
+        );
+        let start = (0u32..4, rate, duration, 0u32..70, 0u32..10, knee).prop_map(
+            |(tag, rate_per_s, duration_s, cores, servers, knee)| Command::LoadStart {
+                tag,
+                job: LoadJob {
+                    spec: LoadSpec {
+                        rate_per_s,
+                        duration_s,
+                        cores,
+                        servers,
+                        ..LoadSpec::default()
+                    },
+                    knee,
+                },
+            },
+        );
+        prop_oneof![
+            1 => start,
+            4 => (0u32..4, 0u32..3_000).prop_map(|(tag, events)| Command::LoadStep { tag, events }),
+            1 => (0u32..4).prop_map(|tag| Command::LoadCancel { tag }),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -384,6 +545,44 @@ mod any_text {
                     prop_assert!(u.world.is_none())
                 }
                 other => prop_assert!(false, "{other:?}"),
+            }
+        }
+
+        /// Any sequence of the load panel's commands: a report for the
+        /// command's own tag each time, progress within 0..=1 and never
+        /// going back, and a job that is over stays over.
+        #[test]
+        fn load_commands_report_and_never_panic(commands in proptest::collection::vec(load_command(), 1..24)) {
+            use stackscope_core::load::job::LoadReport;
+            let mut s = Session::new();
+            // Per tag: the last progress, or None once over.
+            let mut live: std::collections::HashMap<u32, Option<f64>> = Default::default();
+            for c in commands {
+                let asked = match &c {
+                    Command::LoadStart { tag, .. } | Command::LoadStep { tag, .. } | Command::LoadCancel { tag } => *tag,
+                    _ => unreachable!(),
+                };
+                let starts = matches!(c, Command::LoadStart { .. });
+                let Reply::Load { tag, report } = s.handle(c) else {
+                    panic!("not a load report")
+                };
+                prop_assert_eq!(tag, asked);
+                if starts {
+                    // A new job replaces every other.
+                    live.clear();
+                }
+                match report {
+                    LoadReport::Progress { progress, .. } => {
+                        prop_assert!((0.0..=1.0).contains(&progress), "{}", progress);
+                        let before = live.get(&tag).copied().flatten().unwrap_or(0.0);
+                        prop_assert!(starts || live.get(&tag).is_some_and(|p| p.is_some()), "progress of a job that was over");
+                        prop_assert!(progress >= before || starts, "{} after {}", progress, before);
+                        live.insert(tag, Some(progress));
+                    }
+                    _ => {
+                        live.insert(tag, None);
+                    }
+                }
             }
         }
     }

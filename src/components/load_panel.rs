@@ -1,21 +1,24 @@
-//! The load panel: a seeded capacity simulation of many requests against the stack, run in chunks that yield to the browser, with its charts and summary.
+//! The load panel: a seeded capacity simulation of many requests against the stack, run by the simulated server's worker in slices, with its charts and summary.
 //!
-//! Self-contained: its settings and results live in its own reducer, not in
-//! the app's. Every number comes from `stackscope_core::load`.
+//! Its settings and results live in its own reducer, not in the app's. The
+//! runs are the server's: the panel starts a job (`Command::LoadStart`),
+//! asks for the next slice each time a report arrives (`Command::LoadStep`),
+//! and can cancel it; the page's thread only draws. Every number comes from
+//! `stackscope_core::load`.
 
 mod job;
 pub mod scaling;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
+use stackscope_core::load::job::{KneeJob, LoadJob, LoadReport};
 use stackscope_core::load::{fmt_us, LoadResult, RouteCost};
+use stackscope_core::session::Command;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use self::job::{capacity, BurstChoice, Done, MixChoice, Settings, Work};
+use self::job::{capacity, BurstChoice, MixChoice, Settings};
 use self::scaling::{AutoscaleEdit, AutoscaleFields, ScaleChoice, ScalingFacts};
 use crate::components::chart_errors::ErrorsChart;
 use crate::components::chart_knee::KneeChart;
@@ -24,26 +27,29 @@ use crate::components::chart_utilisation::UtilisationChart;
 use crate::state::Shared;
 use stackscope_core::load::machines::MACHINES;
 
-pub use self::job::KneeCurve;
+pub use stackscope_core::load::job::KneeCurve;
 
 /// The route costs, as measured by the simulated server.
 pub type Costs = Shared<Result<Vec<RouteCost>, String>>;
+
+/// The server's last report on a load job: its tag and where it is.
+pub type Report = Shared<(u32, LoadReport)>;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     /// What each route costs, measured by tracing one request per route on
     /// the simulated server (`None` until it has answered).
     pub costs: Option<Costs>,
-    /// Events simulated per step at first. Each browser task runs steps until
-    /// it has used `SLICE_MS` (or exactly one step when not `adaptive`).
+    /// Sends the panel's commands to the simulated server.
+    pub send: Callback<Command>,
+    /// The server's last report on a load job (the panel acts on its own).
+    #[prop_or_default]
+    pub report: Option<Report>,
+    /// Events per slice the panel asks for. The app's worker slices by its
+    /// own clock instead (a few ms each); a server on the test's thread
+    /// takes exactly this many.
     #[prop_or(20_000)]
-    pub chunk_events: usize,
-    /// Time-slice the work and resize steps to about `STEP_MS` of wall time.
-    #[prop_or(true)]
-    pub adaptive: bool,
-    /// Run everything inside the click handler (tests: no timers to wait for).
-    #[prop_or(false)]
-    pub blocking: bool,
+    pub chunk_events: u32,
     /// Points of the latency-vs-load curve, and simulated seconds per point.
     #[prop_or(10)]
     pub knee_points: u32,
@@ -53,14 +59,6 @@ pub struct Props {
     #[prop_or_default]
     pub on_run: Callback<crate::lessons::LoadRun>,
 }
-
-/// Wall time one task may use: far enough under the 50 ms of a long task that
-/// a busy machine (the CPU shared with other processes) stays under it too.
-const SLICE_MS: f64 = 8.0;
-/// Wall time one step should take, so a task overshoots its slice by little.
-const STEP_MS: f64 = 1.0;
-const MIN_CHUNK: usize = 200;
-const MAX_CHUNK: usize = 2_000_000;
 
 #[cfg(target_arch = "wasm32")]
 mod clock {
@@ -90,17 +88,20 @@ enum Kind {
     Knee,
 }
 
-/// How the browser did: wall time and chunks (measured here, not modelled).
+/// How the browser did: wall time and slices (measured here, not modelled).
 #[derive(Debug, Clone, PartialEq)]
 struct Timing {
     wall_ms: f64,
-    chunks: u32,
-    longest_ms: f64,
+    slices: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct Running {
     kind: Kind,
+    /// The job's name in the server's reports.
+    tag: u32,
+    started_ms: f64,
+    slices: u32,
     progress: f64,
     label: String,
 }
@@ -114,15 +115,16 @@ struct Panel {
     knee: Option<Rc<KneeCurve>>,
     error: Option<String>,
     status: String,
+    /// The last job's tag: the next job takes the one after.
+    last_tag: u32,
 }
 
 enum Msg {
     Set(Settings),
-    Started(Kind),
-    Progress(f64, String),
-    Finished(Done, Timing),
+    Started(Kind, u32, f64),
+    /// A report from the server on the job `tag`, at this wall time.
+    Report(u32, LoadReport, f64),
     Cancelled,
-    Failed(String),
 }
 
 impl Reducible for Panel {
@@ -132,10 +134,14 @@ impl Reducible for Panel {
         let mut p = (*self).clone();
         match msg {
             Msg::Set(s) => p.settings = s,
-            Msg::Started(kind) => {
+            Msg::Started(kind, tag, started_ms) => {
                 p.error = None;
+                p.last_tag = tag;
                 p.running = Some(Running {
                     kind,
+                    tag,
+                    started_ms,
+                    slices: 0,
                     progress: 0.0,
                     label: match kind {
                         Kind::Run => "Simulating".into(),
@@ -147,27 +153,46 @@ impl Reducible for Panel {
                     Kind::Knee => "Measuring latency against offered load…".into(),
                 };
             }
-            Msg::Progress(progress, label) => {
-                if let Some(r) = &mut p.running {
-                    r.progress = progress;
-                    r.label = label;
-                }
-            }
-            Msg::Finished(done, timing) => {
-                p.running = None;
-                match done {
-                    Done::Run(r) => {
-                        p.status =
-                            format!("Done: {} requests simulated.", thousands(r.arrivals as f64));
-                        p.result = Some(Rc::from(r));
+            Msg::Report(tag, report, now_ms) => {
+                // Reports of a job cancelled or replaced are not this one's.
+                let Some(r) = p.running.as_mut().filter(|r| r.tag == tag) else {
+                    return self;
+                };
+                r.slices += 1;
+                let timing = Timing {
+                    wall_ms: now_ms - r.started_ms,
+                    slices: r.slices,
+                };
+                match report {
+                    LoadReport::Progress { progress, label } => {
+                        r.progress = progress;
+                        r.label = label;
+                    }
+                    LoadReport::Ran(result) => {
+                        p.running = None;
+                        p.status = format!(
+                            "Done: {} requests simulated.",
+                            thousands(result.arrivals as f64)
+                        );
+                        p.result = Some(Rc::from(result));
                         p.timing = Some(timing);
                     }
-                    Done::Knee(k) => {
+                    LoadReport::Knee(k) => {
+                        p.running = None;
                         p.status = format!(
                             "Done: latency measured at {} offered loads.",
                             k.points.len()
                         );
                         p.knee = Some(Rc::new(k));
+                    }
+                    LoadReport::Failed(e) => {
+                        p.running = None;
+                        p.status = String::new();
+                        p.error = Some(e);
+                    }
+                    LoadReport::Cancelled => {
+                        p.running = None;
+                        p.status = "Cancelled.".into();
                     }
                 }
             }
@@ -175,80 +200,13 @@ impl Reducible for Panel {
                 p.running = None;
                 p.status = "Cancelled.".into();
             }
-            Msg::Failed(e) => {
-                p.running = None;
-                p.status = String::new();
-                p.error = Some(e);
-            }
         }
         Rc::new(p)
     }
 }
 
-/// A job in flight: the work, its chunk size and the timer of its next chunk.
-struct Job {
-    work: Work,
-    chunk: usize,
-    adaptive: bool,
-    timer: Option<Timeout>,
-    started_ms: f64,
-    chunks: u32,
-    longest_ms: f64,
-}
-
-type Slot = Rc<RefCell<Option<Job>>>;
-
 /// Applies a control's new value to the settings.
 type Edit = Box<dyn Fn(&mut Settings, String)>;
-
-/// Runs one chunk, then schedules the next as a new task (so the browser can
-/// paint and handle input in between), or reports the outcome.
-fn pump(slot: Slot, tell: Callback<Msg>) {
-    let mut guard = slot.borrow_mut();
-    let Some(job) = guard.as_mut() else {
-        return;
-    };
-    let t0 = clock::now_ms();
-    let outcome = loop {
-        let s0 = clock::now_ms();
-        let outcome = job.work.advance(job.chunk);
-        let now = clock::now_ms();
-        if job.adaptive && now - s0 > 0.2 {
-            let scaled = job.chunk as f64 * (STEP_MS / (now - s0)).clamp(0.25, 2.0);
-            job.chunk = (scaled as usize).clamp(MIN_CHUNK, MAX_CHUNK);
-        }
-        if !job.adaptive || !matches!(outcome, Ok(None)) || now - t0 >= SLICE_MS {
-            break outcome;
-        }
-    };
-    job.chunks += 1;
-    job.longest_ms = job.longest_ms.max(clock::now_ms() - t0);
-    match outcome {
-        Ok(Some(done)) => {
-            let timing = Timing {
-                wall_ms: clock::now_ms() - job.started_ms,
-                chunks: job.chunks,
-                longest_ms: job.longest_ms,
-            };
-            // Dropping the job drops the timer whose callback is running: wasm-bindgen defers that.
-            *guard = None;
-            drop(guard);
-            tell.emit(Msg::Finished(done, timing));
-        }
-        Ok(None) => {
-            let (progress, label) = (job.work.progress(), job.work.label());
-            let (s, t) = (slot.clone(), tell.clone());
-            job.timer = Some(Timeout::new(0, move || pump(s, t)));
-            drop(guard);
-            tell.emit(Msg::Progress(progress, label));
-        }
-        Err(e) => {
-            *guard = None;
-            drop(guard);
-            tell.emit(Msg::Failed(e.to_string()));
-        }
-    }
-}
 
 /// "12,345".
 fn thousands(v: f64) -> String {
@@ -284,7 +242,6 @@ fn input_value(e: &InputEvent) -> f64 {
 #[component]
 pub fn LoadPanel(props: &Props) -> Html {
     let panel = use_reducer(Panel::default);
-    let slot: Slot = use_mut_ref(|| None::<Job>);
 
     // Each finished run, once, to whoever listens.
     {
@@ -303,10 +260,39 @@ pub fn LoadPanel(props: &Props) -> Html {
         });
     }
 
+    // Each report on the job running: shown, and while it goes on, the
+    // next slice asked for (one at a time, so a trace asked for meanwhile
+    // waits at most one slice on the server).
+    {
+        let panel = panel.clone();
+        let send = props.send.clone();
+        let events = props.chunk_events;
+        use_effect_with(props.report.clone(), move |report| {
+            if let Some(report) = report {
+                let (tag, r) = &**report;
+                let mine = panel.running.as_ref().is_some_and(|run| run.tag == *tag);
+                if mine {
+                    if !r.is_final() {
+                        send.emit(Command::LoadStep { tag: *tag, events });
+                    }
+                    panel.dispatch(Msg::Report(*tag, r.clone(), clock::now_ms()));
+                }
+            }
+        });
+    }
+
     // Unmounting cancels whatever is in flight.
     {
-        let slot = slot.clone();
-        use_effect_with((), move |_| move || drop(slot.borrow_mut().take()));
+        let send = props.send.clone();
+        let running = use_mut_ref(|| None::<u32>);
+        *running.borrow_mut() = panel.running.as_ref().map(|r| r.tag);
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(tag) = running.borrow_mut().take() {
+                    send.emit(Command::LoadCancel { tag });
+                }
+            }
+        });
     }
 
     let costs: &[RouteCost] = match props.costs.as_deref() {
@@ -424,71 +410,53 @@ pub fn LoadPanel(props: &Props) -> Html {
         Callback::from(move |e: Event| f(select_value(&e)))
     };
 
-    // Starts a job: at once when blocking, else chunk by chunk on timers.
+    // Starts a job on the server: its first report asks for the first slice.
     let start = {
-        let slot = slot.clone();
-        let tell = tell.clone();
-        let props = props.clone();
-        move |kind: Kind, work: Result<Work, String>| {
-            let work = match work {
-                Ok(w) => w,
-                Err(e) => return tell.emit(Msg::Failed(e)),
-            };
-            drop(slot.borrow_mut().take());
-            tell.emit(Msg::Started(kind));
-            let started_ms = clock::now_ms();
-            if props.blocking {
-                let outcome = work.finish(props.chunk_events);
-                let wall_ms = clock::now_ms() - started_ms;
-                let timing = Timing {
-                    wall_ms,
-                    chunks: 1,
-                    longest_ms: wall_ms,
-                };
-                return match outcome {
-                    Ok(done) => tell.emit(Msg::Finished(done, timing)),
-                    Err(e) => tell.emit(Msg::Failed(e.to_string())),
-                };
-            }
-            let (s2, t2) = (slot.clone(), tell.clone());
-            *slot.borrow_mut() = Some(Job {
-                work,
-                chunk: props.chunk_events.max(1),
-                adaptive: props.adaptive,
-                timer: Some(Timeout::new(0, move || pump(s2, t2))),
-                started_ms,
-                chunks: 0,
-                longest_ms: 0.0,
-            });
+        let panel = panel.clone();
+        let send = props.send.clone();
+        move |kind: Kind, job: LoadJob| {
+            let tag = panel.last_tag.wrapping_add(1);
+            panel.dispatch(Msg::Started(kind, tag, clock::now_ms()));
+            send.emit(Command::LoadStart { tag, job });
         }
     };
     let on_run = {
         let start = start.clone();
-        let costs = costs.to_vec();
         let spec = spec.clone();
         Callback::from(move |_: MouseEvent| {
             start(
                 Kind::Run,
-                Work::run(&costs, spec.clone()).map_err(|e| e.to_string()),
+                LoadJob {
+                    spec: spec.clone(),
+                    knee: None,
+                },
             )
         })
     };
     let on_knee = {
-        let costs = costs.to_vec();
         let spec = spec.clone();
-        let (points, secs) = (props.knee_points, props.knee_duration_s);
+        let knee = KneeJob {
+            points: props.knee_points,
+            duration_s: props.knee_duration_s,
+        };
         Callback::from(move |_: MouseEvent| {
             start(
                 Kind::Knee,
-                Work::knee(&costs, spec.clone(), points, secs).map_err(|e| e.to_string()),
+                LoadJob {
+                    spec: spec.clone(),
+                    knee: Some(knee),
+                },
             )
         })
     };
     let on_cancel = {
-        let slot = slot.clone();
+        let send = props.send.clone();
         let tell = tell.clone();
+        let tag = running.as_ref().map(|r| r.tag);
         Callback::from(move |_: MouseEvent| {
-            drop(slot.borrow_mut().take());
+            if let Some(tag) = tag {
+                send.emit(Command::LoadCancel { tag });
+            }
             tell.emit(Msg::Cancelled);
         })
     };
@@ -634,8 +602,8 @@ pub fn LoadPanel(props: &Props) -> Html {
                 if let Some(t) = &panel.timing {
                     <p class="muted load-timing">
                         { format!(
-                            "Computed in your browser in {:.0} ms of wall time, in {} chunks (longest {:.0} ms), between which the page stays responsive.",
-                            t.wall_ms, t.chunks, t.longest_ms
+                            "Computed in your browser by the simulated server's worker, off the page's thread: {:.0} ms of wall time, in {} slices.",
+                            t.wall_ms, t.slices
                         ) }
                     </p>
                 }

@@ -103,7 +103,7 @@ test('a load above capacity saturates one server, with no long task while it run
   await expect(page.locator('svg#chart-knee circle')).toHaveCount(20);
 });
 
-test('a big run (8 servers × 64 cores, 60 s) stays responsive and can be cancelled', async ({ page }) => {
+test('a big run (8 servers × 64 cores, 60 s) stays responsive, answers a trace meanwhile and can be cancelled', async ({ page }) => {
   await observeLongTasks(page);
   await openPanel(page);
   await sliderToEnd(page, '#load-servers');
@@ -116,6 +116,13 @@ test('a big run (8 servers × 64 cores, 60 s) stays responsive and can be cancel
   await page.locator('#load-run').click();
   await expect(page.locator('#load-cancel')).toBeVisible();
   await expect.poll(async () => Number(await page.locator('#load-progress').getAttribute('value'))).toBeGreaterThan(0);
+  // The run is the worker's, in slices: an address checked meanwhile is
+  // answered between two of them, long before the run ends.
+  await page.locator('input#url-input').fill('http://www.foo bar.com/');
+  await page.locator('input#url-input').press('Enter');
+  await expect(page.locator('#url-error')).toBeVisible();
+  await expect(page.locator('#load-cancel'), 'the run is still going').toBeVisible();
+  expect(Number(await page.locator('#load-progress').getAttribute('value'))).toBeLessThan(1);
   await page.locator('#load-cancel').click();
   await expect(page.locator('#load-status')).toHaveText('Cancelled.');
   await expect(page.locator('#load-run')).toBeEnabled();

@@ -182,6 +182,40 @@ pub struct LoadSim {
     out_of_rotation: Option<(usize, u64, u64)>,
 }
 
+/// Requests per second the application workers could sustain with these
+/// (weighted) costs: every core of every server busy with dynamic pages.
+pub fn app_capacity_per_s(costs: &[RouteCost], spec: &LoadSpec) -> f64 {
+    let (mut w, mut busy) = (0.0, 0.0);
+    for c in costs {
+        let wt = f64::from(c.weight);
+        w += wt;
+        if !c.is_static {
+            busy += wt * (c.app_us + c.db_us);
+        }
+    }
+    if busy == 0.0 {
+        return f64::INFINITY;
+    }
+    f64::from(spec.servers * spec.cores) * 1e6 / (busy / w)
+}
+
+/// Requests per second the database could sustain with these (weighted)
+/// costs: every connection busy with queries.
+pub fn db_capacity_per_s(costs: &[RouteCost], spec: &LoadSpec) -> f64 {
+    let (mut w, mut busy) = (0.0, 0.0);
+    for c in costs {
+        let wt = f64::from(c.weight);
+        w += wt;
+        if !c.is_static && c.queries > 0 {
+            busy += wt * c.db_us;
+        }
+    }
+    if busy == 0.0 {
+        return f64::INFINITY;
+    }
+    f64::from(spec.db_connections) * 1e6 / (busy / w)
+}
+
 fn exp_ns(rng: &mut Rng, mean_us: f64) -> u64 {
     (rng.exponential(mean_us) * 1000.0) as u64
 }
@@ -748,34 +782,12 @@ impl LoadSim {
 
     /// Requests per second the workers could sustain with this mix.
     pub fn app_capacity_per_s(&self) -> f64 {
-        let (mut w, mut busy) = (0.0, 0.0);
-        for c in &self.costs {
-            let wt = f64::from(c.weight);
-            w += wt;
-            if !c.is_static {
-                busy += wt * (c.app_us + c.db_us);
-            }
-        }
-        if busy == 0.0 {
-            return f64::INFINITY;
-        }
-        f64::from(self.spec.servers * self.spec.cores) * 1e6 / (busy / w)
+        app_capacity_per_s(&self.costs, &self.spec)
     }
 
     /// Requests per second the database could sustain with this mix.
     pub fn db_capacity_per_s(&self) -> f64 {
-        let (mut w, mut busy) = (0.0, 0.0);
-        for c in &self.costs {
-            let wt = f64::from(c.weight);
-            w += wt;
-            if !c.is_static && c.queries > 0 {
-                busy += wt * c.db_us;
-            }
-        }
-        if busy == 0.0 {
-            return f64::INFINITY;
-        }
-        f64::from(self.spec.db_connections) * 1e6 / (busy / w)
+        db_capacity_per_s(&self.costs, &self.spec)
     }
 
     /// The lower of the two.

@@ -26,6 +26,7 @@
 //! reads a clock, and results are aggregated into fixed-size histograms.
 
 mod engine;
+pub mod job;
 pub mod machines;
 pub mod stats;
 
@@ -41,7 +42,7 @@ use crate::sim::Simulator;
 #[cfg(feature = "engine")]
 use crate::trace::{Component, Outcome};
 
-pub use engine::{rotation_gap, LoadSim};
+pub use engine::{app_capacity_per_s, db_capacity_per_s, rotation_gap, LoadSim};
 pub use stats::Histogram;
 
 /// Periodic bursts of extra traffic.

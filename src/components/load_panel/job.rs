@@ -1,9 +1,9 @@
-//! The work behind the load panel, free of the DOM: the learner's settings as
-//! a core `LoadSpec`, and a run or a knee curve advanced in chunks.
+//! The load panel's settings, free of the DOM: the learner's choices as a
+//! core `LoadSpec`, and the capacities they give. The runs themselves are
+//! the server's (`Command::LoadStart`).
 
-use stackscope_core::load::{
-    knee_rates, knee_spec, Burst, KneePoint, LoadError, LoadResult, LoadSim, LoadSpec, RouteCost,
-};
+use stackscope_core::load::job::weighted;
+use stackscope_core::load::{app_capacity_per_s, db_capacity_per_s, Burst, LoadSpec, RouteCost};
 
 /// Periodic bursts on top of the mean load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,210 +178,40 @@ pub fn measure_costs() -> Result<Vec<RouteCost>, String> {
     route_costs(&Scenario::default(), &LoadSpec::default().mix).map_err(|e| e.to_string())
 }
 
-/// The measured costs with the weights of `mix` (a cost does not depend on
-/// its weight, so this equals `route_costs(scenario, mix)`).
-pub fn weighted(costs: &[RouteCost], mix: &[(String, u32)]) -> Vec<RouteCost> {
-    mix.iter()
-        .filter_map(|(url, w)| {
-            costs.iter().find(|c| &c.url == url).map(|c| RouteCost {
-                weight: *w,
-                ..c.clone()
-            })
-        })
-        .collect()
-}
-
 /// The core's capacities for a spec: (application workers, database), requests/s.
 pub fn capacity(costs: &[RouteCost], spec: &LoadSpec) -> (f64, f64) {
-    let sim = LoadSim::with_costs(spec.clone(), weighted(costs, &spec.mix));
-    (sim.app_capacity_per_s(), sim.db_capacity_per_s())
-}
-
-/// A knee curve being computed: one run per offered load.
-pub struct KneeWork {
-    base: LoadSpec,
-    costs: Vec<RouteCost>,
-    rates: Vec<f64>,
-    duration_s: f64,
-    sim: LoadSim,
-    points: Vec<KneePoint>,
-    capacity: f64,
-}
-
-/// The latency-vs-load curve and the capacity it was measured against.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KneeCurve {
-    pub points: Vec<KneePoint>,
-    pub capacity_per_s: f64,
-}
-
-/// What a finished job produced.
-pub enum Done {
-    Run(Box<LoadResult>),
-    Knee(KneeCurve),
-}
-
-/// A run or a knee curve in progress.
-pub enum Work {
-    Run(Box<LoadSim>),
-    Knee(Box<KneeWork>),
-}
-
-impl Work {
-    /// One simulation of `spec`.
-    pub fn run(costs: &[RouteCost], spec: LoadSpec) -> Result<Work, LoadError> {
-        spec.validate()?;
-        let costs = weighted(costs, &spec.mix);
-        Ok(Work::Run(Box::new(LoadSim::with_costs(spec, costs))))
-    }
-
-    /// `points` runs of `duration_s` from 10 % to 150 % of the capacity,
-    /// exactly as the core's `knee` does, one run at a time.
-    pub fn knee(
-        costs: &[RouteCost],
-        spec: LoadSpec,
-        points: u32,
-        duration_s: f64,
-    ) -> Result<Work, LoadError> {
-        spec.validate()?;
-        let costs = weighted(costs, &spec.mix);
-        let capacity = LoadSim::with_costs(spec.clone(), costs.clone()).capacity_per_s();
-        let rates = knee_rates(capacity, points);
-        let first = knee_spec(&spec, rates[0], duration_s);
-        first.validate()?;
-        let sim = LoadSim::with_costs(first, costs.clone());
-        Ok(Work::Knee(Box::new(KneeWork {
-            base: spec,
-            costs,
-            rates,
-            duration_s,
-            sim,
-            points: Vec::new(),
-            capacity,
-        })))
-    }
-
-    /// Processes up to `events` events; the outcome once everything is done.
-    pub fn advance(&mut self, events: usize) -> Result<Option<Done>, LoadError> {
-        match self {
-            Work::Run(sim) => Ok(sim.step(events).then(|| Done::Run(Box::new(sim.result())))),
-            Work::Knee(k) => {
-                if !k.sim.step(events) {
-                    return Ok(None);
-                }
-                k.points.push(KneePoint::from_result(&k.sim.result()));
-                match k.rates.get(k.points.len()) {
-                    Some(&rate) => {
-                        let spec = knee_spec(&k.base, rate, k.duration_s);
-                        spec.validate()?;
-                        k.sim = LoadSim::with_costs(spec, k.costs.clone());
-                        Ok(None)
-                    }
-                    None => Ok(Some(Done::Knee(KneeCurve {
-                        points: std::mem::take(&mut k.points),
-                        capacity_per_s: k.capacity,
-                    }))),
-                }
-            }
-        }
-    }
-
-    /// Share done, 0..=1.
-    pub fn progress(&self) -> f64 {
-        match self {
-            Work::Run(sim) => sim.progress(),
-            Work::Knee(k) => {
-                (k.points.len() as f64 + k.sim.progress()) / k.rates.len().max(1) as f64
-            }
-        }
-    }
-
-    /// What is being computed, for the progress bar's label.
-    pub fn label(&self) -> String {
-        match self {
-            Work::Run(_) => "Simulating".into(),
-            Work::Knee(k) => format!(
-                "Latency vs load: run {} of {}",
-                (k.points.len() + 1).min(k.rates.len()),
-                k.rates.len()
-            ),
-        }
-    }
-
-    /// Runs to the end at once.
-    pub fn finish(mut self, events: usize) -> Result<Done, LoadError> {
-        loop {
-            if let Some(done) = self.advance(events.max(1))? {
-                return Ok(done);
-            }
-        }
-    }
+    let costs = weighted(costs, &spec.mix);
+    (
+        app_capacity_per_s(&costs, spec),
+        db_capacity_per_s(&costs, spec),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stackscope_core::load::{knee, route_costs, simulate};
+    use stackscope_core::load::LoadSim;
     use stackscope_core::Scenario;
 
     #[test]
-    fn reweighted_costs_equal_the_cores_measurement() {
+    fn capacities_are_the_simulations() {
         let costs = measure_costs().unwrap();
-        for m in MixChoice::ALL {
-            let mix = m.mix();
-            assert_eq!(
-                weighted(&costs, &mix),
-                route_costs(&Scenario::default(), &mix).unwrap()
-            );
+        for mix in MixChoice::ALL {
+            for cores in [1, 2, 8] {
+                let spec = Settings {
+                    mix,
+                    cores,
+                    servers: 3,
+                    rate_per_s: 100.0,
+                    ..Settings::default()
+                }
+                .spec();
+                let sim = LoadSim::new(&Scenario::default(), spec.clone()).unwrap();
+                assert_eq!(
+                    capacity(&costs, &spec),
+                    (sim.app_capacity_per_s(), sim.db_capacity_per_s())
+                );
+            }
         }
-    }
-
-    #[test]
-    fn a_chunked_run_equals_the_cores_simulate() {
-        let costs = measure_costs().unwrap();
-        let settings = Settings {
-            rate_per_s: 1800.0,
-            burst: BurstChoice::Short,
-            mix: MixChoice::PagesHeavy,
-            duration_s: 10,
-            ..Settings::default()
-        };
-        let spec = settings.spec();
-        let Done::Run(got) = Work::run(&costs, spec.clone())
-            .unwrap()
-            .finish(777)
-            .unwrap()
-        else {
-            panic!("not a run")
-        };
-        assert_eq!(*got, simulate(&Scenario::default(), &spec).unwrap());
-    }
-
-    #[test]
-    fn a_chunked_knee_equals_the_cores_knee() {
-        let costs = measure_costs().unwrap();
-        let spec = Settings {
-            mix: MixChoice::StaticHeavy,
-            cores: 3,
-            burst: BurstChoice::Spike,
-            rate_per_s: 10.0,
-            ..Settings::default()
-        }
-        .spec();
-        let Done::Knee(got) = Work::knee(&costs, spec.clone(), 6, 2.0)
-            .unwrap()
-            .finish(5_000)
-            .unwrap()
-        else {
-            panic!("not a knee")
-        };
-        assert_eq!(
-            got.points,
-            knee(&Scenario::default(), &spec, 6, 2.0).unwrap()
-        );
-        assert_eq!(
-            got.capacity_per_s,
-            capacity(&costs, &spec).0.min(capacity(&costs, &spec).1)
-        );
     }
 }
