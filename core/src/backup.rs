@@ -418,11 +418,11 @@ pub fn dump(data: &SeedData) -> String {
     // In primary-key order, as InnoDB stores (and mariadb-dump reads) them;
     // keys compare by code point (the binary collation).
     let mut users: Vec<_> = data.users.iter().collect();
-    users.sort_by_key(|u| u.id);
+    crate::order::sort_by_key(&mut users, |u| u.id);
     let mut posts: Vec<_> = data.posts.iter().collect();
-    posts.sort_by_key(|p| p.id);
+    crate::order::sort_by_key(&mut posts, |p| p.id);
     let mut settings: Vec<_> = data.settings.iter().collect();
-    settings.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::order::sort_by(&mut settings, |a, b| a.key.cmp(&b.key));
     table(
         &mut out,
         "users",

@@ -20,6 +20,7 @@ pub mod mistake;
 pub mod monitor;
 #[cfg(feature = "engine")]
 pub mod net;
+pub mod order;
 pub mod pipeline;
 pub mod render;
 pub mod rng;

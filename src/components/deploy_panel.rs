@@ -350,7 +350,7 @@ fn happenings(r: &StreamResult) -> Vec<(u64, String, bool)> {
         .collect();
     // At the same time, what the world did comes first: a health check due
     // at the moment of a change sees the world just before it.
-    v.sort_by_key(|(at, _, by_itself)| (*at, !*by_itself));
+    stackscope_core::order::sort_by_key(&mut v, |(at, _, by_itself)| (*at, !*by_itself));
     v
 }
 

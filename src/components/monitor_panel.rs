@@ -215,7 +215,7 @@ fn markers(d: &Dashboard) -> Vec<Marker> {
         });
     }
     // In time order: a label near the one before it goes a line lower.
-    out.sort_by(|a, b| a.x.total_cmp(&b.x));
+    stackscope_core::order::sort_by(&mut out, |a, b| a.x.total_cmp(&b.x));
     out
 }
 

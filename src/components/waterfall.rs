@@ -62,7 +62,9 @@ pub fn Waterfall(props: &Props) -> Html {
         });
         if phase == Phase::Wait {
             let mut spans: Vec<_> = trace.spans.iter().collect();
-            spans.sort_by_key(|s| (s.start_us, s.component, std::cmp::Reverse(s.end_us)));
+            stackscope_core::order::sort_by_key(&mut spans, |s| {
+                (s.start_us, s.component, std::cmp::Reverse(s.end_us))
+            });
             for span in spans {
                 rows.push(Row {
                     label: format!("{}: {}", span.component.label(), span.label),

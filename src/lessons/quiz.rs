@@ -44,7 +44,7 @@ fn question(prompt: String, options: Vec<String>, right: String, why: String) ->
 /// Four distinct whole numbers around `n` (never negative), ascending.
 fn around(n: usize) -> Vec<String> {
     let mut v: Vec<usize> = vec![n, n + 1, n + 2, n.saturating_sub(1), n + 3];
-    v.sort_unstable();
+    stackscope_core::order::sort_by_key(&mut v, |&n| n);
     v.dedup();
     v.truncate(4);
     v.iter().map(usize::to_string).collect()
@@ -122,12 +122,12 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                 .filter(|(_, k, v)| *k == "A" && *v != answer)
                 .map(|(_, _, v)| v.to_string())
                 .collect();
-            others.sort();
+            stackscope_core::order::sort_by(&mut others, |a, b| a.cmp(b));
             others.dedup();
             others.truncate(3);
             let mut options = others;
             options.push(answer.clone());
-            options.sort();
+            stackscope_core::order::sort_by(&mut options, |a, b| a.cmp(b));
             Ok(question(
                 "Which address is the server your browser connected to?".into(),
                 options,
@@ -474,7 +474,7 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             if centre >= 30 {
                 seconds.push(centre - 30);
             }
-            seconds.sort_unstable();
+            stackscope_core::order::sort_by_key(&mut seconds, |&s| s);
             seconds.dedup();
             let mut options: Vec<String> = seconds.into_iter().map(say).collect();
             options.push("it never fired".into());

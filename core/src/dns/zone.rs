@@ -277,7 +277,7 @@ impl ZoneData {
                 }
             }
         }
-        out.sort_by_key(|r| canonical_rdata(&r.data));
+        crate::order::sort_by_key(&mut out, |r| canonical_rdata(&r.data));
         for r in &mut out {
             r.ttl = ttl;
         }
