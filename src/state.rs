@@ -11,7 +11,7 @@ use stackscope_core::mistake::MistakeRun;
 use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::seed::Design;
-use stackscope_core::session::{Command, Note, Refusal, Reply, Show, Update};
+use stackscope_core::session::{Command, EditOutcome, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::ShareLink;
 use stackscope_core::stream::{StreamResult, SweepRow};
 use stackscope_core::{Change, Component, Outcome, Scenario, Trace};
@@ -314,6 +314,15 @@ impl State {
         )
     }
 
+    /// The faults an edited world keeps: all but the DNS ones, which are
+    /// edits of the zone (the new zone replaces them).
+    fn kept_faults(&self) -> Vec<Change> {
+        faults::active(&self.world)
+            .into_iter()
+            .filter(|c| !matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp))
+            .collect()
+    }
+
     /// The command an action needs from the simulated server, if any
     /// (the others only change the screen: [`Reducible::reduce`]).
     pub fn command(&self, action: &Action) -> Option<Command> {
@@ -379,15 +388,19 @@ impl State {
             } => Command::Replace {
                 scenario: scenario.clone(),
                 faults: if *keep_faults {
-                    // The DNS faults are edits of the zone: the new zone replaces them.
-                    faults::active(&self.world)
-                        .into_iter()
-                        .filter(|c| !matches!(c, Change::DnsRecordMissing | Change::DnsWrongIp))
-                        .collect()
+                    self.kept_faults()
                 } else {
                     Vec::new()
                 },
                 origin: *origin,
+            },
+            // Checked by the server; only a world with a DNS fault in effect
+            // has no base to edit (the reducer says so at once).
+            Action::Edit { tag, edit } => Command::Edit {
+                tag: *tag,
+                base: Box::new(base_of(&self.world).ok()?),
+                edit: edit.clone(),
+                faults: self.kept_faults(),
             },
             Action::OpenLink(fragment) => Command::OpenLink {
                 fragment: fragment.clone(),
@@ -479,7 +492,11 @@ impl State {
             browse,
             from_link,
             backups,
+            edit,
         } = u;
+        if let Some(outcome) = edit {
+            self.editor.outcome = Some(Shared::new(outcome));
+        }
         self.backups = Some(backups);
         if let Some(world) = world {
             if world.topology != self.world.topology {
@@ -663,6 +680,12 @@ pub enum Action {
     },
     /// Have the server write this stack as JSON (to store or to export).
     Encode(Box<Scenario>, stackscope_core::stored::JsonForm),
+    /// One edit of an editor's form, for the server to check and apply;
+    /// its outcome comes back with `tag` (`EditorState::outcome`).
+    Edit {
+        tag: u32,
+        edit: stackscope_core::edit::Edit,
+    },
     /// This action's command was sent to the server.
     Sent(Box<Action>),
     /// The server answered a command.
@@ -681,6 +704,7 @@ impl Action {
             | Action::RestoreAll
             | Action::Fresh(_)
             | Action::OpenLink(_) => true,
+            Action::Edit { .. } => true,
             Action::ReplaceScenario { origin, .. } | Action::Load { origin, .. } => {
                 *origin != Origin::Stored
             }
@@ -786,6 +810,17 @@ impl Reducible for State {
             | Action::Wait(_)
             | Action::Standby(_)
             | Action::Schedule(_) => return self,
+            // Only sent without a command when there is no world as built
+            // to edit: the form says why.
+            Action::Edit { tag, .. } => match base_of(&s.world) {
+                Err(message) => {
+                    s.editor.outcome = Some(Shared::new(EditOutcome {
+                        tag,
+                        refused: Some(message),
+                    }))
+                }
+                Ok(_) => return self,
+            },
         }
         Rc::new(s)
     }

@@ -143,6 +143,25 @@ pub enum Command {
     LoadStep { tag: u32, events: u32 },
     /// Drop the job `tag`, if it is still the one running.
     LoadCancel { tag: u32 },
+    /// One edit of an editor's form, checked here (`edit::apply`, with the
+    /// learner's message) against `base`, the world as built (the page
+    /// removes the faults it can repair; `faults` are put back after). The
+    /// outcome comes back in [`Update::edit`] with `tag`; an accepted edit
+    /// replaces the world as [`Command::Replace`] does (`Origin::Edit`).
+    Edit {
+        tag: u32,
+        base: Box<Scenario>,
+        edit: crate::edit::Edit,
+        faults: Vec<Change>,
+    },
+}
+
+/// What became of a [`Command::Edit`]: accepted, or why not (the form shows
+/// it and keeps what was typed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditOutcome {
+    pub tag: u32,
+    pub refused: Option<String>,
 }
 
 /// One stream of [`Command::Streams`].
@@ -210,6 +229,8 @@ pub struct Update {
     pub from_link: bool,
     /// What the running world's backups hold, on its clock.
     pub backups: crate::backup::BackupStatus,
+    /// The outcome of an editor's edit, when the command was one.
+    pub edit: Option<EditOutcome>,
 }
 
 /// What the session answers.
@@ -452,6 +473,21 @@ mod engine {
                         text: crate::stored::write(&scenario, form),
                     };
                 }
+                Command::Edit {
+                    tag,
+                    base,
+                    edit,
+                    faults,
+                } => {
+                    let refused = match crate::edit::apply(&base, &edit) {
+                        Ok(world) => {
+                            self.replace(world, &faults, Origin::Edit, &mut u);
+                            None
+                        }
+                        Err(message) => Some(message),
+                    };
+                    u.edit = Some(EditOutcome { tag, refused });
+                }
                 Command::LoadStart { tag, job } => {
                     let report = self.load_start(tag, job);
                     return Reply::Load { tag, report };
@@ -493,6 +529,7 @@ mod engine {
                 browse: u.browse,
                 from_link: u.from_link,
                 backups: self.sim.backup_status(self.next_at_us),
+                edit: u.edit,
             }))
         }
 
@@ -712,6 +749,7 @@ mod engine {
         console: Option<ConsoleResult>,
         browse: Option<(String, ConsoleResult)>,
         from_link: bool,
+        edit: Option<EditOutcome>,
     }
 
     impl Default for Changes {
@@ -724,6 +762,7 @@ mod engine {
                 console: None,
                 browse: None,
                 from_link: false,
+                edit: None,
             }
         }
     }

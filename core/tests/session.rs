@@ -285,6 +285,71 @@ fn streams_sweeps_and_costs_come_back_whole() {
     }
 }
 
+#[test]
+fn an_edit_is_checked_by_the_session_and_answered_with_its_tag() {
+    use stackscope_core::edit::Edit;
+    use stackscope_core::session::EditOutcome;
+    let mut s = Session::new();
+    update(send(&mut s, Command::Start));
+    update(send(&mut s, Command::Request { input: HOME.into() }));
+    let base = Box::new(s.world().clone());
+    // Refused: the learner's message, and the world is as it was.
+    let u = update(send(
+        &mut s,
+        Command::Edit {
+            tag: 7,
+            base: base.clone(),
+            edit: Edit::SetUpstream {
+                upstream: "not an address".into(),
+            },
+            faults: vec![],
+        },
+    ));
+    let Some(EditOutcome {
+        tag: 7,
+        refused: Some(message),
+    }) = u.edit
+    else {
+        panic!("{:?}", u.edit)
+    };
+    assert!(!message.is_empty());
+    assert_eq!(u.replaced, None);
+    assert!(u.world.is_none() && u.trace.is_none());
+    assert_eq!(s.world(), &*base);
+    // Accepted: the world is the edited one, with the faults put back, and
+    // the last address is requested again.
+    let u = update(send(
+        &mut s,
+        Command::Edit {
+            tag: 8,
+            base: base.clone(),
+            edit: Edit::SetUpstream {
+                upstream: "127.0.0.1:9000".into(),
+            },
+            faults: vec![Change::AppPower(0, false)],
+        },
+    ));
+    assert_eq!(
+        u.edit,
+        Some(EditOutcome {
+            tag: 8,
+            refused: None
+        })
+    );
+    assert_eq!(u.replaced, Some(Origin::Edit));
+    let world = u.world.expect("the new world");
+    let mut expected = stackscope_core::edit::apply(
+        &base,
+        &Edit::SetUpstream {
+            upstream: "127.0.0.1:9000".into(),
+        },
+    )
+    .unwrap();
+    Change::AppPower(0, false).apply_to(&mut expected);
+    assert_eq!(world, expected);
+    assert!(u.trace.is_some());
+}
+
 fn load(reply: Reply) -> (u32, stackscope_core::load::job::LoadReport) {
     match reply {
         Reply::Load { tag, report } => (tag, report),

@@ -7,6 +7,7 @@ use stackscope_core::Scenario;
 use yew::prelude::*;
 
 use crate::components::editors::draft::use_record_form;
+use crate::components::editors::{use_pending, EditLine};
 use crate::state::{Shared, TABLES};
 
 #[derive(Properties, PartialEq)]
@@ -14,8 +15,8 @@ pub struct Props {
     pub world: Shared<Scenario>,
     /// The table being browsed and its rows, from the session's database.
     pub browse: Option<(String, Shared<ConsoleResult>)>,
-    /// An edited scenario that passed validation.
-    pub on_apply: Callback<Scenario>,
+    /// Where an edit goes to be checked and applied.
+    pub line: EditLine,
     /// Show a table (`users`, `posts` or `settings`).
     pub on_browse: Callback<String>,
 }
@@ -79,6 +80,7 @@ pub fn DataEditor(props: &Props) -> Html {
         name: String::new(),
         bio: String::new(),
     });
+    let pending = use_pending(&props.line);
 
     // Show the posts table at first.
     {
@@ -131,7 +133,7 @@ pub fn DataEditor(props: &Props) -> Html {
     );
 
     let submit_post = {
-        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        let pending = pending.clone();
         post_form.on_submit(move |form| {
             let f = form.fields().clone();
             let Ok(author_id) = f.author.trim().parse::<i64>() else {
@@ -161,11 +163,11 @@ pub fn DataEditor(props: &Props) -> Html {
                 author_id,
                 published: date,
             };
-            form.apply(&world, &on_apply, &Edit::PutPost { post });
+            form.apply(&pending, Edit::PutPost { post });
         })
     };
     let submit_user = {
-        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        let pending = pending.clone();
         user_form.on_submit(move |form| {
             let f = form.fields().clone();
             let user = User {
@@ -173,7 +175,7 @@ pub fn DataEditor(props: &Props) -> Html {
                 name: f.name,
                 bio: f.bio,
             };
-            form.apply(&world, &on_apply, &Edit::PutUser { user });
+            form.apply(&pending, Edit::PutUser { user });
         })
     };
 

@@ -1,7 +1,10 @@
 //! The editor panel: change the DNS zone, Nginx's locations, the database's rows (and run SQL), with the stack saved in this browser, exported and imported as JSON.
 //!
-//! Every edit goes through `stackscope_core::edit::apply` (validated, with a
-//! learner's message) before it becomes the session's world.
+//! Every edit goes to the simulated server (`Action::Edit`), which checks it
+//! with `stackscope_core::edit::apply` (a learner's message when it is
+//! wrong) before it becomes the session's world; the form that sent it
+//! hears the outcome (`use_pending`). The checks stay out of the page's
+//! module.
 
 pub mod draft;
 pub mod form;
@@ -12,7 +15,8 @@ use std::rc::Rc;
 
 use gloo::file::callbacks::FileReader;
 use gloo::file::{Blob, File, ObjectUrl};
-use stackscope_core::edit::{self, Edit};
+use stackscope_core::edit::Edit;
+use stackscope_core::session::EditOutcome;
 use stackscope_core::stored::JsonForm;
 use stackscope_core::{Scenario, Topology};
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -37,17 +41,72 @@ pub struct Props {
     pub skip_stored: bool,
 }
 
-/// Applies one edit to the world as built; the message says what is wrong.
-pub fn try_edit(world: &Scenario, e: &Edit) -> Result<Scenario, String> {
-    edit::apply(&base_of(world)?, e)
+/// Where the editors send an edit (with its tag), and the server's last
+/// outcome of one.
+#[derive(Clone, PartialEq)]
+pub struct EditLine {
+    pub send: Callback<(u32, Edit)>,
+    pub outcome: Option<Shared<EditOutcome>>,
 }
 
-/// Applies one edit: on success sends the new world to `on_apply`,
-/// otherwise says why (for the form to show).
-pub fn apply_edit(world: &Scenario, on_apply: &Callback<Scenario>, e: &Edit) -> Result<(), String> {
-    let s = try_edit(world, e)?;
-    on_apply.emit(s);
-    Ok(())
+thread_local! {
+    static LAST_TAG: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A tag no other edit of this page has had.
+fn next_tag() -> u32 {
+    LAST_TAG.with(|t| {
+        t.set(t.get().wrapping_add(1));
+        t.get()
+    })
+}
+
+/// What to do with an edit's outcome: `Ok` when the server accepted it,
+/// otherwise the learner's message.
+type Then = Box<dyn Fn(Result<(), String>)>;
+
+/// A component's edits waiting for the server's outcome.
+#[derive(Clone)]
+pub struct Pending {
+    send: Callback<(u32, Edit)>,
+    waiting: Rc<RefCell<Vec<(u32, Then)>>>,
+}
+
+impl Pending {
+    /// Sends `edit`; `then` runs when its outcome arrives.
+    pub fn send(&self, edit: Edit, then: impl Fn(Result<(), String>) + 'static) {
+        let tag = next_tag();
+        self.waiting.borrow_mut().push((tag, Box::new(then)));
+        self.send.emit((tag, edit));
+    }
+}
+
+/// The component's line for edits: each outcome that arrives goes to the
+/// edit of this component that waits for it (others are not its own).
+#[hook]
+pub fn use_pending(line: &EditLine) -> Pending {
+    let waiting: Rc<RefCell<Vec<(u32, Then)>>> = use_mut_ref(Vec::new);
+    {
+        let waiting = waiting.clone();
+        use_effect_with(line.outcome.clone(), move |outcome| {
+            let Some(o) = outcome else {
+                return;
+            };
+            let found = {
+                let mut w = waiting.borrow_mut();
+                w.iter()
+                    .position(|(tag, _)| *tag == o.tag)
+                    .map(|i| w.remove(i))
+            };
+            if let Some((_, then)) = found {
+                then(o.refused.clone().map_or(Ok(()), Err));
+            }
+        });
+    }
+    Pending {
+        send: line.send.clone(),
+        waiting,
+    }
 }
 
 /// The seed of the design in use.
@@ -222,15 +281,11 @@ pub fn Editors(props: &Props) -> Html {
 
     let base = use_memo(props.world.clone(), |w| base_of(w));
 
-    let on_apply = {
-        let cb = props.on_action.clone();
-        Callback::from(move |s: Scenario| {
-            cb.emit(Action::ReplaceScenario {
-                scenario: Box::new(s),
-                keep_faults: true,
-                origin: Origin::Edit,
-            })
-        })
+    let line = EditLine {
+        send: props
+            .on_action
+            .reform(|(tag, edit)| Action::Edit { tag, edit }),
+        outcome: props.editor.outcome.clone(),
     };
     let on_reset = {
         let cb = props.on_action.clone();
@@ -330,15 +385,15 @@ pub fn Editors(props: &Props) -> Html {
                 <p id="editors-blocked" class="ed-note" role="status">{ why.clone() }</p>
             }
             <div class="editors-grid">
-                <ZoneEditor world={props.world.clone()} on_apply={on_apply.clone()} />
-                <NginxEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                <ZoneEditor world={props.world.clone()} line={line.clone()} />
+                <NginxEditor world={props.world.clone()} line={line.clone()} />
                 if matches!(&props.world.topology, Topology::Redundant(c) if !c.firewalls.is_empty()) {
-                    <FirewallEditor world={props.world.clone()} on_apply={on_apply.clone()} />
+                    <FirewallEditor world={props.world.clone()} line={line.clone()} />
                 }
                 <DataEditor
                     world={props.world.clone()}
                     browse={props.editor.browse.clone()}
-                    on_apply={on_apply}
+                    line={line}
                     on_browse={props.on_action.reform(Action::Browse)}
                 />
                 <SqlConsole

@@ -11,14 +11,14 @@ use stackscope_core::{Scenario, Topology};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::editors::{apply_edit, form};
+use crate::components::editors::{form, use_pending, EditLine};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub world: Shared<Scenario>,
-    /// An edited scenario that passed validation.
-    pub on_apply: Callback<Scenario>,
+    /// Where an edit goes to be checked and applied.
+    pub line: EditLine,
 }
 
 /// The ports a sweep tries (and the editor's table shows).
@@ -147,6 +147,7 @@ pub fn FirewallEditor(props: &Props) -> Html {
         .unwrap_or_default();
     let draft = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
+    let pending = use_pending(&props.line);
     let text = (*draft).clone().unwrap_or_else(|| current.1.clone());
 
     let on_host = {
@@ -167,29 +168,24 @@ pub fn FirewallEditor(props: &Props) -> Html {
         })
     };
     let apply = {
-        let (world, on_apply, draft, error) = (
-            props.world.clone(),
-            props.on_apply.clone(),
-            draft.clone(),
-            error.clone(),
-        );
+        let (pending, draft, error) = (pending.clone(), draft.clone(), error.clone());
         let (host, rules) = (current.0.clone(), text.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match apply_edit(
-                &world,
-                &on_apply,
-                &Edit::SetFirewall {
+            let (draft, error) = (draft.clone(), error.clone());
+            pending.send(
+                Edit::SetFirewall {
                     host: host.clone(),
                     rules: rules.clone(),
                 },
-            ) {
-                Ok(()) => {
-                    draft.set(None);
-                    error.set(None);
-                }
-                Err(m) => error.set(Some(m)),
-            }
+                move |outcome| match outcome {
+                    Ok(()) => {
+                        draft.set(None);
+                        error.set(None);
+                    }
+                    Err(m) => error.set(Some(m)),
+                },
+            );
         })
     };
 

@@ -7,14 +7,14 @@ use stackscope_core::Scenario;
 use yew::prelude::*;
 
 use crate::components::editors::draft::use_record_form;
-use crate::components::editors::{apply_edit, form};
+use crate::components::editors::{form, use_pending, EditLine};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub world: Shared<Scenario>,
-    /// An edited scenario that passed validation.
-    pub on_apply: Callback<Scenario>,
+    /// Where an edit goes to be checked and applied.
+    pub line: EditLine,
 }
 
 /// The location form's fields, as typed.
@@ -68,6 +68,7 @@ fn opts(list: &[(&str, &str)]) -> Vec<(String, String)> {
 #[component]
 pub fn NginxEditor(props: &Props) -> Html {
     let form = use_record_form::<LocationFields, usize>(blank());
+    let pending = use_pending(&props.line);
     let cfg = &props.world.server.nginx_config;
     let current_upstream = cfg
         .locations
@@ -89,7 +90,7 @@ pub fn NginxEditor(props: &Props) -> Html {
     }
 
     let submit = {
-        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        let pending = pending.clone();
         form.on_submit(move |form| {
             let f = form.fields().clone();
             let e = Edit::PutLocation {
@@ -99,17 +100,18 @@ pub fn NginxEditor(props: &Props) -> Html {
                 action: f.action,
                 argument: f.argument,
             };
-            form.apply(&world, &on_apply, &e);
+            form.apply(&pending, e);
         })
     };
     let submit_upstream = {
-        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        let pending = pending.clone();
         let (upstream, upstream_error) = (upstream.clone(), upstream_error.clone());
         form::on_submit(Callback::from(move |()| {
             let e = Edit::SetUpstream {
                 upstream: (*upstream).clone(),
             };
-            upstream_error.set(apply_edit(&world, &on_apply, &e).err());
+            let upstream_error = upstream_error.clone();
+            pending.send(e, move |outcome| upstream_error.set(outcome.err()));
         }))
     };
 
@@ -120,8 +122,8 @@ pub fn NginxEditor(props: &Props) -> Html {
         // Moving or deleting keeps what is typed for a new location; a
         // location being changed is no longer at its place.
         let around = |e: Edit| {
-            let (form, world, on_apply) = (form.clone(), props.world.clone(), props.on_apply.clone());
-            Callback::from(move |_: MouseEvent| form.apply_around(&world, &on_apply, &e))
+            let (form, pending) = (form.clone(), pending.clone());
+            Callback::from(move |_: MouseEvent| form.apply_around(&pending, e.clone()))
         };
         let on_up = around(Edit::MoveLocationUp { index: i });
         let on_delete = around(Edit::DeleteLocation { index: i });

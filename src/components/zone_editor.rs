@@ -6,13 +6,14 @@ use stackscope_core::Scenario;
 use yew::prelude::*;
 
 use crate::components::editors::draft::use_record_form;
+use crate::components::editors::{use_pending, EditLine};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub world: Shared<Scenario>,
-    /// An edited scenario that passed validation.
-    pub on_apply: Callback<Scenario>,
+    /// Where an edit goes to be checked and applied.
+    pub line: EditLine,
 }
 
 /// `(type, value)` as a zone file shows them.
@@ -45,6 +46,7 @@ fn blank() -> RecordFields {
 #[component]
 pub fn ZoneEditor(props: &Props) -> Html {
     let form = use_record_form::<RecordFields, usize>(blank());
+    let pending = use_pending(&props.line);
 
     let Some(zone) = props.world.dns.zones.first() else {
         return html! {
@@ -55,7 +57,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
     let origin = zone.origin.clone();
 
     let submit = {
-        let (world, on_apply) = (props.world.clone(), props.on_apply.clone());
+        let pending = pending.clone();
         form.on_submit(move |form| {
             let f = form.fields().clone();
             let e = Edit::PutRecord {
@@ -67,7 +69,7 @@ pub fn ZoneEditor(props: &Props) -> Html {
                     value: f.value,
                 },
             };
-            form.apply(&world, &on_apply, &e);
+            form.apply(&pending, e);
         })
     };
 
@@ -84,9 +86,9 @@ pub fn ZoneEditor(props: &Props) -> Html {
             },
         );
         let on_delete = {
-            let (form, world, on_apply) = (form.clone(), props.world.clone(), props.on_apply.clone());
+            let (form, pending) = (form.clone(), pending.clone());
             Callback::from(move |_: MouseEvent| {
-                form.apply_around(&world, &on_apply, &Edit::DeleteRecord { index: i })
+                form.apply_around(&pending, Edit::DeleteRecord { index: i })
             })
         };
         let label = format!("{} {t} {v}", r.name);

@@ -1,11 +1,12 @@
 //! The editors' share of the app state, and the world as built (what edits apply to).
 //!
-//! Edits are validated on the page (`edit::apply`, which needs no database);
-//! the simulated server then loads the accepted world and reports what its
-//! database refuses (`Refusal::Edit`).
+//! Edits are checked by the simulated server (`Command::Edit`: `edit::apply`,
+//! with a learner's message, kept out of the page's module); it loads the
+//! accepted world and reports what its database refuses (`Refusal::Edit`).
+//! The page keeps only the world as built, what an edit applies to.
 
 use stackscope_core::server::db::ConsoleResult;
-use stackscope_core::session::Origin;
+use stackscope_core::session::{EditOutcome, Origin};
 use stackscope_core::stored::JsonForm;
 use stackscope_core::{Change, Scenario};
 
@@ -29,6 +30,8 @@ pub struct EditorState {
     pub json: Option<Shared<(JsonForm, String)>>,
     /// Why the stored stack or an imported file could not be read.
     pub unreadable: Option<Shared<(Origin, String)>>,
+    /// What became of the last edit an editor's form sent.
+    pub outcome: Option<Shared<EditOutcome>>,
 }
 
 /// The world as built, without the faults in effect: what edits apply to

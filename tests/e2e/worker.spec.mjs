@@ -78,3 +78,13 @@ test('the page module has no serde_json; the worker writes and reads the stack\'
   expect(page.includes('EOF while parsing a value')).toBe(false);
   expect(worker.includes('EOF while parsing a value')).toBe(true);
 });
+
+test('the page module does not check edits; the worker does', async ({ request }) => {
+  const page = await (await request.get('./stackscope_bg.wasm')).body();
+  const worker = await (await request.get('./worker_bg.wasm')).body();
+  // Two of edit::apply's messages to the learner (the zone's, the Nginx editor's).
+  for (const message of ['A CNAME cannot point at itself.', 'That location cannot move up.']) {
+    expect(page.includes(message), message).toBe(false);
+    expect(worker.includes(message), message).toBe(true);
+  }
+});

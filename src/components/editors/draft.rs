@@ -8,10 +8,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use stackscope_core::edit::Edit;
-use stackscope_core::Scenario;
 use yew::prelude::*;
 
-use crate::components::editors::{apply_edit, form};
+use crate::components::editors::{form, Pending};
 
 /// Reaches one text field of a form's struct.
 pub type Field<F> = fn(&mut F) -> &mut String;
@@ -119,31 +118,28 @@ impl<F: Clone + PartialEq + 'static, K: Clone + PartialEq + 'static> RecordForm<
         self.draft.dispatch(DraftMsg::Fail(Some(message.into())));
     }
 
-    /// Applies `e` to the world: when it is accepted the new world goes to
-    /// `on_apply` and the form is cleared, otherwise it says why. True when
-    /// accepted.
-    pub fn apply(&self, world: &Scenario, on_apply: &Callback<Scenario>, e: &Edit) -> bool {
-        match apply_edit(world, on_apply, e) {
-            Ok(()) => {
-                self.clear();
-                true
-            }
-            Err(m) => {
-                self.fail(m);
-                false
-            }
-        }
+    /// Sends `e` to be applied: once the server accepts it the form is
+    /// cleared, otherwise it says why and keeps what was typed.
+    pub fn apply(&self, pending: &Pending, e: Edit) {
+        let form = self.clone();
+        pending.send(e, move |outcome| match outcome {
+            Ok(()) => form.clear(),
+            Err(m) => form.fail(m),
+        });
     }
 
-    /// Applies an edit that moves or removes records: the error is shown or
+    /// Sends an edit that moves or removes records: the error is shown or
     /// cleared, and a record being changed is let go (it is no longer at its
     /// place), while what is typed for a new one stays.
-    pub fn apply_around(&self, world: &Scenario, on_apply: &Callback<Scenario>, e: &Edit) {
-        match apply_edit(world, on_apply, e) {
-            Ok(()) if self.draft.editing.is_some() => self.clear(),
-            Ok(()) => self.draft.dispatch(DraftMsg::Fail(None)),
-            Err(m) => self.fail(m),
-        }
+    pub fn apply_around(&self, pending: &Pending, e: Edit) {
+        let form = self.clone();
+        // Whether a record was being changed when the edit was sent.
+        let editing = self.draft.editing.is_some();
+        pending.send(e, move |outcome| match outcome {
+            Ok(()) if editing => form.clear(),
+            Ok(()) => form.draft.dispatch(DraftMsg::Fail(None)),
+            Err(m) => form.fail(m),
+        });
     }
 
     /// Loads `fields` as record `key` when clicked.
