@@ -319,9 +319,10 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |i: usize| d.emit(Action::Seek(i)))
     };
-    let action = |a: Action| {
+    // An action that carries nothing (so `Action` needs no `Clone`).
+    let action = |make: fn() -> Action| {
         let d = d.clone();
-        Callback::from(move |()| d.emit(a.clone()))
+        Callback::from(move |()| d.emit(make()))
     };
     let on_speed = {
         let d = d.clone();
@@ -389,7 +390,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |()| d.emit(Action::RunDay))
     });
     let on_day_count = crate::stable::use_stable(on_day_count);
-    let on_sweep = crate::stable::use_stable(action(Action::RunSweep));
+    let on_sweep = crate::stable::use_stable(action(|| Action::RunSweep));
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     let on_load_run = crate::stable::use_stable(on_load_run);
     // The load panel drives its job on the server itself (start, a slice
@@ -497,10 +498,10 @@ pub fn App(props: &AppProps) -> Html {
                         cursor={state.cursor}
                         count={count}
                         speed={state.speed}
-                        on_toggle={action(Action::TogglePlay)}
-                        on_back={action(Action::StepBack)}
-                        on_forward={action(Action::StepForward)}
-                        on_restart={action(Action::Restart)}
+                        on_toggle={action(|| Action::TogglePlay)}
+                        on_back={action(|| Action::StepBack)}
+                        on_forward={action(|| Action::StepForward)}
+                        on_restart={action(|| Action::Restart)}
                         on_seek={on_seek.clone()}
                         on_speed={on_speed}
                     />
@@ -526,7 +527,7 @@ pub fn App(props: &AppProps) -> Html {
                             broken={!faults::active(&state.world).is_empty()}
                             note={state.world_note.clone().map(AttrValue::from)}
                             on_switch={on_switch}
-                            on_restore={action(Action::RestoreAll)}
+                            on_restore={action(|| Action::RestoreAll)}
                             standby={standby}
                             on_standby={on_standby}
                         />

@@ -610,7 +610,7 @@ impl State {
 }
 
 /// Everything the learner (or the playback timer, or the server) can do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum Action {
     /// The address bar's text changed.
     SetInput(String),

@@ -85,16 +85,17 @@ pub fn BackupLive(props: &Props) -> Html {
     let single = matches!(props.world.topology, Topology::Single);
     let disk_failed = props.world.server.disk_failed;
     let wanted = form_schedule(&props.at, &props.every);
-    let emit = |a: Action| {
+    // What a button sends, made when it is clicked (`Action` has no `Clone`).
+    let emit = |make: std::rc::Rc<dyn Fn() -> Action>| {
         let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(a.clone()))
+        Callback::from(move |_: MouseEvent| cb.emit(make()))
     };
     // To the first whole minute past the next dump's start: it has
     // finished by then.
     let to_next = u32::try_from((s.next_s - s.now_s + 59) / 60 + 1).unwrap_or(1);
     let schedule_button = match &wanted {
         Ok(w) if *w != s.schedule => html! {
-            <button type="button" id="live-schedule" onclick={emit(Action::Schedule(*w))}>
+            <button type="button" id="live-schedule" onclick={{ let w = *w; emit(std::rc::Rc::new(move || Action::Schedule(w))) }}>
                 { format!("Run the form's schedule here ({})", schedule_text(w)) }
             </button>
         },
@@ -143,13 +144,13 @@ pub fn BackupLive(props: &Props) -> Html {
                 </p>
             }
             <div class="live-actions">
-                <button type="button" id="live-wait-hour" onclick={emit(Action::Wait(60))}>{ "Wait 1 hour" }</button>
-                <button type="button" id="live-wait-dump" onclick={emit(Action::Wait(to_next))}>
+                <button type="button" id="live-wait-hour" onclick={emit(std::rc::Rc::new(|| Action::Wait(60)))}>{ "Wait 1 hour" }</button>
+                <button type="button" id="live-wait-dump" onclick={emit(std::rc::Rc::new(move || Action::Wait(to_next)))}>
                     { format!("Wait past the next dump ({})", day_clock(s.next_s)) }
                 </button>
                 if single {
                     <button type="button" id="live-disk" class="demo"
-                        onclick={emit(Action::SetFault { change: Change::Disk(true), on: !disk_failed })}>
+                        onclick={emit(std::rc::Rc::new(move || Action::SetFault { change: Change::Disk(true), on: !disk_failed }))}>
                         { if disk_failed { "Replace the disk, load the last dump" } else { "Fail the disk now" } }
                     </button>
                 }
