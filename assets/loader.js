@@ -4,7 +4,7 @@
 //
 // The page's shell (index.html: the header, the honesty note) is painted
 // first; only then is the app's module fetched, so on a slow phone the
-// stylesheets and the first paint never share the line with 470 KB of
+// stylesheets and the first paint never share the line with 440 KB of
 // WebAssembly (the glue, 8 KB, comes at once with this file). The fetch
 // starts in a requestAnimationFrame callback, which runs just before the
 // shell's paint: no answer can arrive before that paint.
