@@ -8,6 +8,12 @@ import { test, expect } from '@playwright/test';
 import { FIRST_FRAME } from './frame.mjs';
 import { returning } from './fixtures.mjs';
 
+/** Waits until app.css applies: a script (Playwright's, here) can lay the
+ *  page out before a render-blocking stylesheet has arrived, and boxes
+ *  measured then are the unstyled page's. */
+const styled = (page) =>
+  page.waitForFunction(() => getComputedStyle(document.body).fontFamily.includes('system-ui'));
+
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
 const hold = async (page) => {
@@ -62,6 +68,7 @@ test('the static frame paints before the module, inert, and the app takes its pl
     await expect(diagram).toBeVisible();
     await expect(page.locator('#app')).toHaveAttribute('inert', '');
     await expect(page.locator('#server-status')).toContainText('Starting the simulated server');
+    await styled(page);
     // Nothing in it takes focus (a click or a key would be lost).
     const focused = await page.evaluate(() => {
       document.getElementById('url-input').focus();
@@ -144,6 +151,7 @@ test('the static frame draws its text in at most 10 font faces', async ({ browse
   const release = await hold(page);
   await page.goto('./');
   await expect(page.locator('#app[inert] svg#diagram')).toBeVisible();
+  await styled(page);
   const faces = await page.evaluate(() => {
     const seen = new Map();
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
