@@ -101,7 +101,8 @@ struct Running {
     /// The job's name in the server's reports.
     tag: u32,
     started_ms: f64,
-    slices: u32,
+    /// Reports received: the start's, then one per slice.
+    reports: u32,
     progress: f64,
     label: String,
 }
@@ -141,7 +142,7 @@ impl Reducible for Panel {
                     kind,
                     tag,
                     started_ms,
-                    slices: 0,
+                    reports: 0,
                     progress: 0.0,
                     label: match kind {
                         Kind::Run => "Simulating".into(),
@@ -158,10 +159,11 @@ impl Reducible for Panel {
                 let Some(r) = p.running.as_mut().filter(|r| r.tag == tag) else {
                     return self;
                 };
-                r.slices += 1;
+                r.reports += 1;
                 let timing = Timing {
                     wall_ms: now_ms - r.started_ms,
-                    slices: r.slices,
+                    // The first report answers the start, which runs no events.
+                    slices: r.reports - 1,
                 };
                 match report {
                     LoadReport::Progress { progress, label } => {
