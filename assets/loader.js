@@ -4,7 +4,7 @@
 //
 // The page's shell (index.html: the header, the honesty note) is painted
 // first; only then is the app's module fetched, so on a slow phone the
-// stylesheets and the first paint never share the line with 440 KB of
+// stylesheets and the first paint never share the line with 390 KB of
 // WebAssembly (the glue, 8 KB, comes at once with this file). The fetch
 // starts in a requestAnimationFrame callback, which runs just before the
 // shell's paint: no answer can arrive before that paint.
@@ -21,6 +21,15 @@ const app = document.getElementById('app');
 if (location.hash.length > 1) app?.replaceChildren();
 
 const { default: init } = await import('./stackscope.js');
+
+// The page's second module (panels/: the load panel), imported when the first
+// asks for it (src/panels/host.rs), once the page is complete; never at start.
+let panels;
+globalThis.stackscopePanels = () =>
+  (panels ??= import('./panels.js').then(async (m) => {
+    await m.default({ module_or_path: './panels_bg.wasm' });
+    return m;
+  }));
 
 const painted = () =>
   new Promise((resolve) => {

@@ -113,8 +113,9 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
 /// 3 the downtime panel, 4 the day and the deploy pipeline, 5 backups, 6 the sweep and the
-/// checklist, 7 the load panel, 8 monitoring, 9 the editors.
-const LAST_STAGE: u8 = 9;
+/// checklist, 7 the second module's panels (the load panel and monitoring,
+/// which load then: `crate::panels`), 8 the editors.
+const LAST_STAGE: u8 = 8;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -158,13 +159,6 @@ pub fn App(props: &AppProps) -> Html {
                 .and_then(crate::components::pipeline_panel::parse_link)
         }
     });
-    let monitor_link = use_memo((), {
-        let l = props.link.clone();
-        move |_| {
-            l.as_deref()
-                .and_then(crate::components::monitor_panel::parse_link)
-        }
-    });
     let backup_link = use_memo((), {
         let l = props.link.clone();
         move |_| {
@@ -179,10 +173,18 @@ pub fn App(props: &AppProps) -> Html {
     };
     let state = {
         let from_link = link.is_some();
+        // `#monitor=…` opens the monitoring panel with its settings (the
+        // panel, in the second module, reads it).
+        let monitor_link = props
+            .link
+            .as_deref()
+            .filter(|l| crate::components::monitor_panel::is_link(l))
+            .map(String::from);
         use_reducer(move || {
             let mut s = State::new(autoplay, prefers_reduced_motion());
             s.first_step = first_step;
             s.from_link = from_link;
+            s.panels = s.panels.with(|p| p.monitor_link = monitor_link);
             s
         })
     };
@@ -392,12 +394,21 @@ pub fn App(props: &AppProps) -> Html {
     let on_day_count = crate::stable::use_stable(on_day_count);
     let on_sweep = crate::stable::use_stable(action(|| Action::RunSweep));
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
-    let on_load_run = crate::stable::use_stable(on_load_run);
-    // The load panel drives its job on the server itself (start, a slice
-    // per reply, cancel): its commands are not actions the page queues.
-    let on_load_command = crate::stable::use_stable({
-        let send = send.clone();
-        Callback::from(move |command: Command| send(command))
+    // The second module's panels: the load panel drives its job on the
+    // server itself (start, a slice per reply, cancel): its commands are
+    // sent as they come, not actions the page queues; a finished run is the
+    // lessons'.
+    let on_panels = crate::stable::use_stable({
+        let (send, d) = (send.clone(), d.clone());
+        Callback::from(move |m: crate::panels::FromPanels| match m {
+            crate::panels::FromPanels::LoadRun(run) => on_load_run.emit(run),
+            crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
+            other => {
+                if let Some(command) = other.command() {
+                    send(command)
+                }
+            }
+        })
     });
     let on_editors = crate::stable::use_stable(d.clone());
     let on_pipeline = crate::stable::use_stable({
@@ -416,10 +427,6 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |on: bool| d.emit(Action::Standby(on)))
     });
     let on_backups = crate::stable::use_stable(d.clone());
-    let on_monitor = crate::stable::use_stable({
-        let d = d.clone();
-        Callback::from(move |spec| d.emit(Action::RunMonitor(spec)))
-    });
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -599,16 +606,9 @@ pub fn App(props: &AppProps) -> Html {
                 />
             }
             if *stage >= 7 {
-                <crate::components::load_panel::LoadPanel costs={state.costs.clone()} on_run={on_load_run}
-                    report={state.load.clone()} send={on_load_command} />
-            }
-            if *stage >= 8 {
-                <crate::components::monitor_panel::MonitorPanel
-                    dashboard={state.monitor.clone()}
-                    running={state.monitor_running}
-                    on_run={on_monitor}
-                    link={(*monitor_link).clone()}
-                />
+                // The page's second module (`crate::panels`): the load panel
+                // and the monitoring dashboard.
+                <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels} />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

@@ -7,6 +7,7 @@ pub mod faults;
 pub mod format;
 pub mod lessons;
 pub mod maintenance;
+pub mod panels;
 pub mod panic;
 pub mod stable;
 pub mod state;

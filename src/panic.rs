@@ -6,11 +6,16 @@ use wasm_bindgen::JsCast;
 /// Installs the panic hook (through Yew, so its renderer keeps it) and wires
 /// the panel's Reload button. Never uses inline scripts.
 pub fn install() {
+    install_hook();
+    wire_reload_button();
+}
+
+/// The hook alone (the page's second module: the first has wired the button).
+pub fn install_hook() {
     yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_panel();
     }));
-    wire_reload_button();
 }
 
 /// Un-hides `#panic-panel`, if the page has one.

@@ -6,11 +6,11 @@
 
 use std::rc::Rc;
 
-use stackscope_core::load::RouteCost;
 use stackscope_core::mistake::MistakeRun;
-use stackscope_core::monitor::{Dashboard, MonitorSpec};
+use stackscope_core::monitor::{MonitorSpec, Seen};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::seed::Design;
+use stackscope_core::session::wire::Packed;
 use stackscope_core::session::{Command, EditOutcome, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::ShareLink;
 use stackscope_core::stream::{StreamResult, SweepRow};
@@ -107,6 +107,21 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
+impl<T: Default> Default for Shared<T> {
+    fn default() -> Self {
+        Shared::new(T::default())
+    }
+}
+
+impl<T: Clone> Shared<T> {
+    /// A new value: this one, changed by `f` (the old one stays as it was).
+    pub fn with(&self, f: impl FnOnce(&mut T)) -> Self {
+        let mut v = (*self.0).clone();
+        f(&mut v);
+        Shared::new(v)
+    }
+}
+
 impl<T> std::ops::Deref for Shared<T> {
     type Target = T;
     fn deref(&self) -> &T {
@@ -184,13 +199,14 @@ pub struct State {
     /// The availability matrix, once computed.
     pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
     pub sweep_running: bool,
-    /// What each route of the load panel's mix costs, measured by the server.
-    pub costs: Option<Shared<Result<Vec<RouteCost>, String>>>,
-    /// The server's last word on the load panel's job: its tag and report.
-    pub load: Option<Shared<(u32, stackscope_core::load::job::LoadReport)>>,
+    /// What the panels of the page's second module show (`crate::panels`):
+    /// the routes' costs and the server's last word on the load panel's
+    /// job, packed, relayed to them unread.
+    pub panels: Shared<crate::panels::ToPanels>,
     /// The monitoring dashboard, once run, and whether one is being run.
-    pub monitor: Option<Shared<Result<Box<Dashboard>, String>>>,
-    pub monitor_running: bool,
+    /// (What the lessons read of it: the dashboard itself is the panel's,
+    /// in `panels`, with whether one is being run.)
+    pub monitor: Option<Shared<Result<Seen, String>>>,
     /// The mistaken-DELETE run (the backup panel), and whether one is running.
     pub mistake: Option<Shared<Result<Box<MistakeRun>, String>>>,
     pub mistake_running: bool,
@@ -251,10 +267,8 @@ impl State {
             day_running: false,
             sweep: None,
             sweep_running: false,
-            costs: None,
-            load: None,
+            panels: Shared::default(),
             monitor: None,
-            monitor_running: false,
             mistake: None,
             mistake_running: false,
             pipeline: None,
@@ -590,10 +604,13 @@ impl State {
                 self.sweep_running = false;
                 self.sweep = Some(Shared::new(rows));
             }
-            Reply::RouteCosts(costs) => self.costs = Some(Shared::new(costs)),
-            Reply::Monitor(d) => {
-                self.monitor_running = false;
-                self.monitor = Some(Shared::new(d));
+            Reply::RouteCosts(costs) => self.panels = self.panels.with(|p| p.costs = Some(costs)),
+            Reply::Monitor { seen, dashboard } => {
+                self.monitor = Some(Shared::new(seen));
+                self.panels = self.panels.with(|p| {
+                    p.monitor_running = false;
+                    p.monitor = Some(dashboard);
+                });
             }
             Reply::Pipeline(r) => {
                 self.pipeline_running = false;
@@ -604,7 +621,9 @@ impl State {
                 self.mistake = Some(Shared::new(r));
             }
             Reply::Json { form, text } => self.editor.json = Some(Shared::new((form, text))),
-            Reply::Load { tag, report } => self.load = Some(Shared::new((tag, report))),
+            Reply::Load { tag, report } => {
+                self.panels = self.panels.with(|p| p.load = Some((tag, report)))
+            }
         }
     }
 }
@@ -649,7 +668,7 @@ pub enum Action {
     /// Run the mistaken statement on the primary, then the restore (the backup panel).
     RunMistake(String),
     /// Run the monitoring dashboard.
-    RunMonitor(MonitorSpec),
+    RunMonitor(Packed<MonitorSpec>),
     /// Build, test and roll out a release.
     RunPipeline(PipelineSpec),
     /// Make this (already validated) scenario the session's world and
@@ -732,7 +751,7 @@ impl Reducible for State {
                     Action::Standby(on) => s.standby_choice = Some(on),
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
-                    Action::RunMonitor(_) => s.monitor_running = true,
+                    Action::RunMonitor(_) => s.panels = s.panels.with(|p| p.monitor_running = true),
                     Action::RunMistake(_) => s.mistake_running = true,
                     Action::RunPipeline(_) => s.pipeline_running = true,
                     Action::RunDay => s.day_running = true,

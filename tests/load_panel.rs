@@ -41,6 +41,7 @@ fn WithServer(h: &Harness) -> Html {
                 let Reply::Load { tag, report } = session.borrow_mut().handle(command) else {
                     panic!("the load panel sent a command that is not its own")
                 };
+                let report = report.open().expect("a load report");
                 let value = Some(Shared::new((tag, report)));
                 let set = set.clone();
                 if deferred {

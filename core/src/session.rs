@@ -41,6 +41,97 @@ pub mod wire {
             Err(e) => panic!("a message between the page and its worker did not decode: {e}"),
         }
     }
+
+    /// A value carried inside a message as its own postcard bytes.
+    ///
+    /// The page's first module only relays these (the load panel's jobs and
+    /// reports, the routes' costs): written as bytes, they need no decoder
+    /// there, and only the side that opens them (the worker, or the page's
+    /// second module, `panels/`) links the code that reads the value.
+    pub struct Packed<T> {
+        bytes: Vec<u8>,
+        kind: std::marker::PhantomData<fn() -> T>,
+    }
+
+    impl<T: Serialize> Packed<T> {
+        /// The value's bytes.
+        pub fn new(value: &T) -> Self {
+            Packed {
+                bytes: encode(value),
+                kind: std::marker::PhantomData,
+            }
+        }
+    }
+
+    impl<T: DeserializeOwned> Packed<T> {
+        /// The value back. Both sides are one build, so this fails only on
+        /// bytes that were never a `T`: the message says so.
+        pub fn open(&self) -> Result<T, String> {
+            postcard::from_bytes(&self.bytes)
+                .map_err(|e| format!("a packed message did not decode: {e}"))
+        }
+    }
+
+    impl<T> Packed<T> {
+        /// How many bytes it takes.
+        pub fn len(&self) -> usize {
+            self.bytes.len()
+        }
+
+        /// Never true for a packed value (postcard writes at least a byte).
+        pub fn is_empty(&self) -> bool {
+            self.bytes.is_empty()
+        }
+    }
+
+    impl<T> Clone for Packed<T> {
+        fn clone(&self) -> Self {
+            Packed {
+                bytes: self.bytes.clone(),
+                kind: std::marker::PhantomData,
+            }
+        }
+    }
+
+    impl<T> PartialEq for Packed<T> {
+        fn eq(&self, other: &Self) -> bool {
+            self.bytes == other.bytes
+        }
+    }
+
+    impl<T> std::fmt::Debug for Packed<T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "Packed({} bytes)", self.bytes.len())
+        }
+    }
+
+    impl<T> Serialize for Packed<T> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(&self.bytes)
+        }
+    }
+
+    impl<'de, T> serde::Deserialize<'de> for Packed<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Bytes;
+            impl<'de> serde::de::Visitor<'de> for Bytes {
+                type Value = Vec<u8>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                    Ok(v.to_vec())
+                }
+                fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                    Ok(v)
+                }
+            }
+            Ok(Packed {
+                bytes: d.deserialize_byte_buf(Bytes)?,
+                kind: std::marker::PhantomData,
+            })
+        }
+    }
 }
 
 /// Virtual time left between two requests of one session, µs.
@@ -109,7 +200,9 @@ pub enum Command {
     /// What each route of a request mix costs (the load panel's input).
     RouteCosts { mix: Vec<(String, u32)> },
     /// The monitoring dashboard of a run with an incident (the seed's site).
-    Monitor { spec: crate::monitor::MonitorSpec },
+    Monitor {
+        spec: wire::Packed<crate::monitor::MonitorSpec>,
+    },
     /// A release built, tested and rolled out (the seed's site).
     Pipeline { spec: crate::pipeline::PipelineSpec },
     /// A mistaken statement replicated, then a restore from the dump (in
@@ -135,7 +228,7 @@ pub enum Command {
     /// first slice waits for a [`Command::LoadStep`].
     LoadStart {
         tag: u32,
-        job: crate::load::job::LoadJob,
+        job: wire::Packed<crate::load::job::LoadJob>,
     },
     /// Advance the job `tag` by up to `events` simulated events (the
     /// worker slices by its own clock instead). Replies its progress, or
@@ -247,8 +340,14 @@ pub enum Reply {
         results: Vec<Result<StreamResult, String>>,
     },
     Sweep(Result<Vec<SweepRow>, String>),
-    RouteCosts(Result<Vec<RouteCost>, String>),
-    Monitor(Result<Box<crate::monitor::Dashboard>, String>),
+    /// Packed: only the load panel (the page's second module) reads them.
+    RouteCosts(wire::Packed<Result<Vec<RouteCost>, String>>),
+    /// The dashboard, packed (only the monitoring panel, in the page's
+    /// second module, reads it), and what the lessons read of it.
+    Monitor {
+        seen: Result<crate::monitor::Seen, String>,
+        dashboard: wire::Packed<Result<Box<crate::monitor::Dashboard>, String>>,
+    },
     Pipeline(Result<Box<crate::pipeline::PipelineResult>, String>),
     Mistake(Result<Box<MistakeRun>, String>),
     /// A stack in the JSON form [`Command::Encode`] asked for.
@@ -256,10 +355,11 @@ pub enum Reply {
         form: crate::stored::JsonForm,
         text: String,
     },
-    /// Where the load job `tag` is ([`Command::LoadStart`]).
+    /// Where the load job `tag` is ([`Command::LoadStart`]). Packed: only
+    /// the load panel (the page's second module) reads it.
     Load {
         tag: u32,
-        report: crate::load::job::LoadReport,
+        report: wire::Packed<crate::load::job::LoadReport>,
     },
 }
 
@@ -440,11 +540,17 @@ mod engine {
                 }
                 Command::RouteCosts { mix } => {
                     let costs = load::route_costs(&seed::simple_stack(), &mix);
-                    return Reply::RouteCosts(costs.map_err(|e| e.to_string()));
+                    return Reply::RouteCosts(wire::Packed::new(&costs.map_err(|e| e.to_string())));
                 }
                 Command::Monitor { spec } => {
-                    let d = crate::monitor::run(&seed::simple_stack(), &spec);
-                    return Reply::Monitor(d.map(Box::new));
+                    let d = spec
+                        .open()
+                        .and_then(|spec| crate::monitor::run(&seed::simple_stack(), &spec))
+                        .map(Box::new);
+                    return Reply::Monitor {
+                        seen: d.as_ref().map(|d| d.seen()).map_err(Clone::clone),
+                        dashboard: wire::Packed::new(&d),
+                    };
                 }
                 Command::Mistake { statement } => {
                     let spec = crate::mistake::MistakeSpec { statement };
@@ -489,14 +595,23 @@ mod engine {
                     u.edit = Some(EditOutcome { tag, refused });
                 }
                 Command::LoadStart { tag, job } => {
-                    let report = self.load_start(tag, job);
-                    return Reply::Load { tag, report };
+                    let report = match job.open() {
+                        Ok(job) => self.load_start(tag, job),
+                        Err(e) => load::job::LoadReport::Failed(e),
+                    };
+                    return Reply::Load {
+                        tag,
+                        report: wire::Packed::new(&report),
+                    };
                 }
                 Command::LoadStep { tag, events } => {
                     let report = self
                         .load_step(tag, events as usize)
                         .unwrap_or_else(|| self.load_progress(tag));
-                    return Reply::Load { tag, report };
+                    return Reply::Load {
+                        tag,
+                        report: wire::Packed::new(&report),
+                    };
                 }
                 Command::LoadCancel { tag } => {
                     if self.load.as_ref().is_some_and(|(t, _)| *t == tag) {
@@ -504,7 +619,7 @@ mod engine {
                     }
                     return Reply::Load {
                         tag,
-                        report: load::job::LoadReport::Cancelled,
+                        report: wire::Packed::new(&load::job::LoadReport::Cancelled),
                     };
                 }
             }

@@ -280,7 +280,7 @@ fn streams_sweeps_and_costs_come_back_whole() {
     assert!(matches!(send(&mut s, Command::Sweep), Reply::Sweep(Ok(rows)) if !rows.is_empty()));
     let mix = stackscope_core::load::LoadSpec::default().mix;
     match send(&mut s, Command::RouteCosts { mix: mix.clone() }) {
-        Reply::RouteCosts(Ok(c)) => assert_eq!(c.len(), mix.len()),
+        Reply::RouteCosts(c) => assert_eq!(c.open().unwrap().unwrap().len(), mix.len()),
         other => panic!("{other:?}"),
     }
 }
@@ -352,7 +352,7 @@ fn an_edit_is_checked_by_the_session_and_answered_with_its_tag() {
 
 fn load(reply: Reply) -> (u32, stackscope_core::load::job::LoadReport) {
     match reply {
-        Reply::Load { tag, report } => (tag, report),
+        Reply::Load { tag, report } => (tag, report.open().expect("a report")),
         other => panic!("expected a load report, got {other:?}"),
     }
 }
@@ -363,6 +363,7 @@ fn start(
     tag: u32,
     job: stackscope_core::load::job::LoadJob,
 ) -> stackscope_core::load::job::LoadReport {
+    let job = stackscope_core::session::wire::Packed::new(&job);
     let (back, report) = load(send(s, Command::LoadStart { tag, job }));
     assert_eq!(back, tag);
     report
@@ -570,7 +571,7 @@ mod any_text {
         let start = (0u32..4, rate, duration, 0u32..70, 0u32..10, knee).prop_map(
             |(tag, rate_per_s, duration_s, cores, servers, knee)| Command::LoadStart {
                 tag,
-                job: LoadJob {
+                job: stackscope_core::session::wire::Packed::new(&LoadJob {
                     spec: LoadSpec {
                         rate_per_s,
                         duration_s,
@@ -579,7 +580,7 @@ mod any_text {
                         ..LoadSpec::default()
                     },
                     knee,
-                },
+                }),
             },
         );
         prop_oneof![
@@ -631,6 +632,7 @@ mod any_text {
                 let Reply::Load { tag, report } = s.handle(c) else {
                     panic!("not a load report")
                 };
+                let report = report.open().expect("a report");
                 prop_assert_eq!(tag, asked);
                 if starts {
                     // A new job replaces every other.
@@ -651,4 +653,28 @@ mod any_text {
             }
         }
     }
+}
+
+#[test]
+fn a_packed_value_reads_back_and_other_bytes_are_refused() {
+    use stackscope_core::load::job::LoadReport;
+    use stackscope_core::session::wire::{self, Packed};
+    let report = LoadReport::Failed("too many requests".into());
+    let packed = Packed::new(&report);
+    assert_eq!(packed.open(), Ok(report.clone()));
+    // Inside a message it is its bytes, length first (postcard's bytes).
+    let reply = Reply::Load {
+        tag: 7,
+        report: packed.clone(),
+    };
+    let back: Reply = wire::decode_or_panic(&wire::encode(&reply));
+    assert_eq!(back, reply);
+    assert_eq!(
+        format!("{packed:?}"),
+        format!("Packed({} bytes)", packed.len())
+    );
+    // A value packed as one type does not open as another.
+    let wrong: Packed<Vec<String>> = wire::decode_or_panic(&wire::encode(&Packed::new(&u64::MAX)));
+    let e = wrong.open().unwrap_err();
+    assert!(e.starts_with("a packed message did not decode"), "{e}");
 }

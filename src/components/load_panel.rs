@@ -419,7 +419,10 @@ pub fn LoadPanel(props: &Props) -> Html {
         move |kind: Kind, job: LoadJob| {
             let tag = panel.last_tag.wrapping_add(1);
             panel.dispatch(Msg::Started(kind, tag, clock::now_ms()));
-            send.emit(Command::LoadStart { tag, job });
+            send.emit(Command::LoadStart {
+                tag,
+                job: stackscope_core::session::wire::Packed::new(&job),
+            });
         }
     };
     let on_run = {

@@ -391,10 +391,10 @@ pub fn observe(s: &State) -> Vec<Fact> {
         }
     }
     if let Some(Ok(d)) = s.monitor.as_ref().map(|m| &*m.0) {
-        if d.alert_times().1.is_some() {
+        if d.fired.is_some() {
             out.push(Fact::SawAlertFire);
         }
-        if d.out_of_rotation.is_some() {
+        if d.out_of_rotation {
             out.push(Fact::SawServerOutOfRotation);
         }
     }
@@ -424,7 +424,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
 }
 
 /// What one load run showed (sent by the load panel when a run finishes).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadRun {
     pub servers: u32,
     pub cores: u32,

@@ -449,12 +449,12 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             let Some(Ok(d)) = s.monitor.as_ref().map(|m| &*m.0) else {
                 return Err("Watch an incident on the monitoring dashboard first: the question is computed from it.".into());
             };
-            let Some((from, _)) = d.incident_window() else {
+            let Some((from, _)) = d.incident else {
                 return Err(
                     "Pick something that goes wrong (not \"nothing\") and watch again.".into(),
                 );
             };
-            let rule = &d.spec.rule;
+            let rule = &d.rule;
             let after = |t: u32| (f64::from(t) - from).round().max(0.0) as u32;
             let say = |s: u32| {
                 if s >= 60 && s % 60 == 0 {
@@ -465,7 +465,7 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
                     format!("{s} s after it began")
                 }
             };
-            let (pending, fired, _) = d.alert_times();
+            let (pending, fired) = (d.pending, d.fired);
             let right = fired.map_or_else(|| "it never fired".to_string(), |f| say(after(f)));
             // Around the run's own delay (or the rule's, when it never fired),
             // in order, so the right one is not given away by its place.

@@ -146,7 +146,7 @@ fn the_monitoring_question_reads_the_dashboard() {
         &MonitorSpec::default(),
     )
     .unwrap();
-    s.monitor = Some(Shared(Rc::new(Ok(Box::new(one)))));
+    s.monitor = Some(Shared(Rc::new(Ok(one.seen()))));
     assert_eq!(answer("monitoring", &s), "1 min 15 s after it began");
     assert!(observe(&s).contains(&Fact::SawAlertFire));
     assert!(!observe(&s).contains(&Fact::SawServerOutOfRotation));
@@ -158,7 +158,7 @@ fn the_monitoring_question_reads_the_dashboard() {
         },
     )
     .unwrap();
-    s.monitor = Some(Shared(Rc::new(Ok(Box::new(two)))));
+    s.monitor = Some(Shared(Rc::new(Ok(two.seen()))));
     // Behind the balancer the alert fires on its failing health checks.
     assert_eq!(answer("monitoring", &s), "1 min 15 s after it began");
     assert!(observe(&s).contains(&Fact::SawServerOutOfRotation));

@@ -78,7 +78,10 @@ impl SessionWorker {
         };
         self.chunk = chunk;
         let report = done.unwrap_or_else(|| self.session.load_progress(tag));
-        Reply::Load { tag, report }
+        Reply::Load {
+            tag,
+            report: stackscope_core::session::wire::Packed::new(&report),
+        }
     }
 }
 

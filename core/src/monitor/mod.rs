@@ -306,7 +306,37 @@ pub fn dashboard(
     d
 }
 
+/// What the lessons read of a dashboard: when the alert changed state,
+/// whether the balancer took the server out, the incident's span and the
+/// rule. The page's first module keeps only this; the dashboard itself goes,
+/// packed, to the panel that draws it (`session::Reply::Monitor`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seen {
+    /// When the alert first became pending, fired, and was resolved (s).
+    pub pending: Option<u32>,
+    pub fired: Option<u32>,
+    pub resolved: Option<u32>,
+    /// The balancer's health checks took the stopped server out.
+    pub out_of_rotation: bool,
+    /// When the incident started and ended (s).
+    pub incident: Option<(f64, f64)>,
+    pub rule: AlertRule,
+}
+
 impl Dashboard {
+    /// What the lessons read of it.
+    pub fn seen(&self) -> Seen {
+        let (pending, fired, resolved) = self.alert_times();
+        Seen {
+            pending,
+            fired,
+            resolved,
+            out_of_rotation: self.out_of_rotation.is_some(),
+            incident: self.incident_window(),
+            rule: self.spec.rule,
+        }
+    }
+
     /// When the alert first became pending, fired, and was resolved after
     /// firing (seconds).
     pub fn alert_times(&self) -> (Option<u32>, Option<u32>, Option<u32>) {

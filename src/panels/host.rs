@@ -1,0 +1,164 @@
+//! The first module's side: fetches the second module once, mounts its panels in an element of their own, and relays messages both ways.
+//!
+//! `assets/loader.js` defines `globalThis.stackscopePanels`, which imports
+//! `panels.js` (the second module's glue, from the `panels/` crate) and
+//! initialises `panels_bg.wasm`. Without it (a test page) the host says the
+//! panels are not available, and nothing else changes.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use stackscope_core::session::wire;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::{FromPanels, ToPanels};
+use crate::state::Shared;
+
+#[wasm_bindgen]
+extern "C" {
+    /// loader.js's: resolves to the second module, initialised.
+    #[wasm_bindgen(js_namespace = globalThis, js_name = stackscopePanels, catch)]
+    fn load_panels() -> Result<js_sys::Promise, JsValue>;
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// What the panels show (sent again whenever it changes).
+    pub message: Shared<ToPanels>,
+    /// What they ask for.
+    pub on_message: Callback<FromPanels>,
+}
+
+/// The mounted second module: its handle and the function it answers through.
+struct Line {
+    handle: JsValue,
+    _to_page: Closure<dyn Fn(JsValue)>,
+}
+
+impl Line {
+    fn call(&self, method: &str, arg: Option<&JsValue>) -> Result<JsValue, JsValue> {
+        let f: js_sys::Function = js_sys::Reflect::get(&self.handle, &method.into())?.dyn_into()?;
+        match arg {
+            Some(a) => f.call1(&self.handle, a),
+            None => f.call0(&self.handle),
+        }
+    }
+
+    fn send(&self, message: &ToPanels) {
+        let bytes = js_sys::Uint8Array::from(wire::encode(message).as_slice());
+        let _ = self.call("send", Some(&bytes.into()));
+    }
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        let _ = self.call("unmount", None);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Mounted,
+    Failed(String),
+}
+
+fn message_of(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Imports and initialises the second module, and mounts its root in `at`.
+async fn open(at: web_sys::Element, on_message: Callback<FromPanels>) -> Result<Line, String> {
+    let promise = load_panels()
+        .map_err(|_| "this page has no second module (its loader did not run)".to_string())?;
+    let module = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| message_of(&e))?;
+    let to_page = Closure::<dyn Fn(JsValue)>::new(move |bytes: JsValue| {
+        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        on_message.emit(wire::decode_or_panic(&bytes));
+    });
+    let mount: js_sys::Function = js_sys::Reflect::get(&module, &"mount".into())
+        .and_then(|m| m.dyn_into())
+        .map_err(|e| message_of(&e))?;
+    let handle = mount
+        .call2(&module, &at, to_page.as_ref())
+        .map_err(|e| message_of(&e))?;
+    Ok(Line {
+        handle,
+        _to_page: to_page,
+    })
+}
+
+/// Where the second module's panels go, and the line to them.
+#[component]
+pub fn Host(props: &Props) -> Html {
+    let at = use_node_ref();
+    let phase = use_state(|| Phase::Loading);
+    let line = use_mut_ref(|| None::<Line>);
+    // The latest callback (the app's may change identity between renders).
+    let on_message = crate::stable::use_stable(props.on_message.clone());
+    {
+        let (at, phase, line) = (at.clone(), phase.clone(), line.clone());
+        use_effect_with((), move |_| {
+            let alive = Rc::new(Cell::new(true));
+            if let Some(el) = at.cast::<web_sys::Element>() {
+                let (alive, line) = (alive.clone(), line.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = open(el, on_message).await;
+                    if !alive.get() {
+                        // Unmounted meanwhile: the line drops (and unmounts).
+                        return;
+                    }
+                    match opened {
+                        Ok(l) => {
+                            *line.borrow_mut() = Some(l);
+                            phase.set(Phase::Mounted);
+                        }
+                        Err(e) => phase.set(Phase::Failed(e)),
+                    }
+                });
+            }
+            move || {
+                alive.set(false);
+                drop(line.borrow_mut().take());
+            }
+        });
+    }
+    // Whatever the panels show, once they are there and whenever it changes.
+    {
+        let line: Rc<RefCell<Option<Line>>> = line.clone();
+        use_effect_with(
+            (props.message.clone(), *phase == Phase::Mounted),
+            move |(message, _)| {
+                if let Some(l) = &*line.borrow() {
+                    l.send(message);
+                }
+            },
+        );
+    }
+    html! {
+        <div class="panels-host">
+            {
+                match &*phase {
+                    Phase::Loading => html! {
+                        <p class="panels-status" role="status">{ "Loading the load simulator…" }</p>
+                    },
+                    Phase::Mounted => html! {},
+                    Phase::Failed(e) => html! {
+                        <p class="panels-status init-error" role="alert">
+                            { format!("✕ The load simulator could not load ({e}). Reload the page to try again.") }
+                        </p>
+                    },
+                }
+            }
+            <div class="panels-root" ref={at}></div>
+        </div>
+    }
+}

@@ -1,0 +1,95 @@
+//! The page's second module: panels drawn by a WebAssembly module of their own, imported once the page is up.
+//!
+//! The page's first module (`stackscope_bg.wasm`) paints the journey; the
+//! load panel and the monitoring dashboard, far below it, are drawn by a
+//! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
+//! page's stages reach them (stage 7), so the first module never carries
+//! their code (their charts, their forms, the decoders of their reports).
+//! The two modules share no memory: they talk in postcard bytes, as the
+//! page talks to its worker.
+//!
+//! ```text
+//!  first module (App, State)                 second module (panels/)
+//!  ─────────────────────────                 ───────────────────────
+//!  Host ── ToPanels (what the panels show) ──► Root ─► LoadPanel, MonitorPanel
+//!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
+//! ```
+//!
+//! The worker's replies for the panels come packed ([`Packed`]): the first
+//! module keeps and relays their bytes and never links their decoders; the
+//! second opens them. [`host`] is the first module's side, [`root`] the
+//! second's; each module links only its own.
+
+pub mod host;
+pub mod root;
+
+use serde::{Deserialize, Serialize};
+use stackscope_core::load::job::{LoadJob, LoadReport};
+use stackscope_core::load::RouteCost;
+use stackscope_core::monitor::{Dashboard, MonitorSpec};
+use stackscope_core::session::wire::Packed;
+use stackscope_core::session::Command;
+
+/// The routes' costs, packed.
+pub type CostsBytes = Packed<Result<Vec<RouteCost>, String>>;
+/// A monitoring dashboard, packed.
+pub type DashboardBytes = Packed<Result<Box<Dashboard>, String>>;
+
+/// What the panels show: the state the first module holds for them, sent
+/// whole whenever it changes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ToPanels {
+    /// What each route costs (the load panel's input), once measured.
+    pub costs: Option<CostsBytes>,
+    /// The server's last report on a load job: its tag and where it is.
+    pub load: Option<(u32, Packed<LoadReport>)>,
+    /// The monitoring dashboard, once run, and whether one is being run.
+    pub monitor: Option<DashboardBytes>,
+    pub monitor_running: bool,
+    /// The fragment the page was opened with, when it is a `#monitor=…` link.
+    pub monitor_link: Option<String>,
+}
+
+/// What the panels ask of the first module: commands for the simulated
+/// server (it sends them), and what the lessons listen for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromPanels {
+    LoadStart {
+        tag: u32,
+        job: Packed<LoadJob>,
+    },
+    LoadStep {
+        tag: u32,
+        events: u32,
+    },
+    LoadCancel {
+        tag: u32,
+    },
+    /// A load run finished (the lessons' checklist listens).
+    LoadRun(crate::lessons::LoadRun),
+    /// Run the monitoring dashboard (an action of the page's: queued while
+    /// the server starts, like a click).
+    Monitor(Packed<MonitorSpec>),
+}
+
+impl FromPanels {
+    /// The server's command it asks for, if it is one.
+    pub fn command(self) -> Option<Command> {
+        match self {
+            FromPanels::LoadStart { tag, job } => Some(Command::LoadStart { tag, job }),
+            FromPanels::LoadStep { tag, events } => Some(Command::LoadStep { tag, events }),
+            FromPanels::LoadCancel { tag } => Some(Command::LoadCancel { tag }),
+            FromPanels::LoadRun(_) | FromPanels::Monitor(_) => None,
+        }
+    }
+
+    /// The message for a command a panel sends (the load panel's three).
+    pub fn of_command(command: Command) -> Option<FromPanels> {
+        match command {
+            Command::LoadStart { tag, job } => Some(FromPanels::LoadStart { tag, job }),
+            Command::LoadStep { tag, events } => Some(FromPanels::LoadStep { tag, events }),
+            Command::LoadCancel { tag } => Some(FromPanels::LoadCancel { tag }),
+            _ => None,
+        }
+    }
+}

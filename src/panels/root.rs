@@ -1,0 +1,159 @@
+//! The second module's side: its root component, which opens what the first module relays and draws the panels from it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use stackscope_core::load::job::LoadReport;
+use stackscope_core::session::wire::Packed;
+use yew::prelude::*;
+
+use super::{CostsBytes, DashboardBytes, FromPanels, ToPanels};
+use crate::components::load_panel::{Costs, LoadPanel, Report};
+use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
+use crate::state::Shared;
+use stackscope_core::monitor::Dashboard;
+
+/// Where the first module's messages arrive: kept until the root is there
+/// to take them, then handed to it as they come.
+#[derive(Clone, Default)]
+pub struct Inbox(Rc<RefCell<InboxState>>);
+
+#[derive(Default)]
+struct InboxState {
+    waiting: Option<ToPanels>,
+    deliver: Option<Callback<ToPanels>>,
+}
+
+impl Inbox {
+    /// A message from the first module.
+    pub fn put(&self, message: ToPanels) {
+        let deliver = self.0.borrow().deliver.clone();
+        match deliver {
+            Some(d) => d.emit(message),
+            None => self.0.borrow_mut().waiting = Some(message),
+        }
+    }
+
+    fn connect(&self, deliver: Callback<ToPanels>) {
+        let waiting = {
+            let mut s = self.0.borrow_mut();
+            s.deliver = Some(deliver.clone());
+            s.waiting.take()
+        };
+        if let Some(m) = waiting {
+            deliver.emit(m);
+        }
+    }
+}
+
+impl PartialEq for Inbox {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub inbox: Inbox,
+    /// To the first module.
+    pub out: Callback<FromPanels>,
+}
+
+/// What the panels show, opened; each value keeps its identity while its
+/// bytes stay the same, so a panel is not drawn again for nothing.
+#[derive(Default, Clone, PartialEq)]
+struct Opened {
+    costs: Option<(CostsBytes, Costs)>,
+    load: Option<(u32, Packed<LoadReport>, Report)>,
+    monitor: Option<(DashboardBytes, Dashboard_)>,
+    monitor_running: bool,
+    monitor_link: Option<Form>,
+    /// The first module's first message has come (the panels read a link's
+    /// settings when they mount, so they wait for it).
+    received: bool,
+}
+
+/// The monitoring panel's dashboard, as its props take it.
+type Dashboard_ = Shared<Result<Box<Dashboard>, String>>;
+
+impl Reducible for Opened {
+    type Action = ToPanels;
+
+    fn reduce(self: Rc<Self>, m: ToPanels) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.costs = m.costs.map(|packed| match &self.costs {
+            Some((old, opened)) if *old == packed => (packed, opened.clone()),
+            _ => {
+                let opened = Shared::new(packed.open().and_then(|r| r));
+                (packed, opened)
+            }
+        });
+        next.load = m.load.map(|(tag, packed)| match &self.load {
+            Some((t, old, opened)) if *t == tag && *old == packed => (tag, packed, opened.clone()),
+            _ => {
+                let report = packed.open().unwrap_or_else(LoadReport::Failed);
+                (tag, packed, Shared::new((tag, report)))
+            }
+        });
+        next.monitor = m.monitor.map(|packed| match &self.monitor {
+            Some((old, opened)) if *old == packed => (packed, opened.clone()),
+            _ => {
+                let opened = Shared::new(packed.open().and_then(|d| d));
+                (packed, opened)
+            }
+        });
+        next.monitor_running = m.monitor_running;
+        next.received = true;
+        next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
+        Rc::new(next)
+    }
+}
+
+/// The panels of the second module.
+#[component]
+pub fn Root(props: &Props) -> Html {
+    let opened = use_reducer(Opened::default);
+    {
+        let (inbox, dispatcher) = (props.inbox.clone(), opened.dispatcher());
+        use_effect_with((), move |_| {
+            inbox.connect(Callback::from(move |m| dispatcher.dispatch(m)));
+        });
+    }
+    let send = {
+        let out = props.out.clone();
+        use_callback((), move |command, _| {
+            if let Some(m) = FromPanels::of_command(command) {
+                out.emit(m);
+            }
+        })
+    };
+    let on_run = {
+        let out = props.out.clone();
+        use_callback((), move |run, _| out.emit(FromPanels::LoadRun(run)))
+    };
+    let on_monitor = {
+        let out = props.out.clone();
+        use_callback((), move |spec, _| {
+            out.emit(FromPanels::Monitor(Packed::new(&spec)))
+        })
+    };
+    if !opened.received {
+        return html! {};
+    }
+    html! {
+        <>
+            <LoadPanel
+                costs={opened.costs.as_ref().map(|(_, c)| c.clone())}
+                report={opened.load.as_ref().map(|(_, _, r)| r.clone())}
+                send={send}
+                on_run={on_run}
+            />
+            <MonitorPanel
+                dashboard={opened.monitor.as_ref().map(|(_, d)| d.clone())}
+                running={opened.monitor_running}
+                on_run={on_monitor}
+                link={opened.monitor_link.clone()}
+            />
+        </>
+    }
+}

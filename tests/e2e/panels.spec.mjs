@@ -1,0 +1,75 @@
+// The page's second module (src/panels/, panels/): the load panel and the
+// monitoring dashboard are drawn by panels_bg.wasm, imported once the page
+// is up; the first module relays their messages. These tests check the
+// split itself; load.spec.mjs and monitor.spec.mjs test the panels.
+import { test as base } from '@playwright/test';
+import { test, expect, liveLoads, returning } from './fixtures.mjs';
+
+test('the panels\' code is in the second module, not in the first', async ({ request }) => {
+  const first = await (await request.get('./stackscope_bg.wasm')).body();
+  const second = await (await request.get('./panels_bg.wasm')).body();
+  // The two panels' titles (html! text is stored as it is written).
+  for (const text of ['Load: where one server stops coping', 'Monitoring: an agent on each server, and an alert']) {
+    expect(first.includes(text), text).toBe(false);
+    expect(second.includes(text), text).toBe(true);
+  }
+  // The second module carries no SQL engine either.
+  expect(second.includes('sqlite_master')).toBe(false);
+});
+
+test('the second module is fetched after the page is up, once, and its panels work', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => {
+    if (/panels(_bg\.wasm|\.js)$/.test(r.url())) fetched.push(r.url().split('/').pop());
+  });
+  await page.goto('./');
+  await expect(page.locator('section#load-panel')).toBeVisible();
+  await expect(page.locator('section#monitor-panel')).toBeVisible();
+  expect(fetched.sort()).toEqual(['panels.js', 'panels_bg.wasm']);
+  await expect(page.locator('.panels-status')).toHaveCount(0);
+});
+
+test('an event in the second module\'s panels is theirs alone', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.locator('#load-capacity')).toContainText('requests/s');
+  // Yew numbers each app's root in each module from 1: the second module's
+  // root must not carry the first's number, or the first module's app would
+  // take the panels' events for its own.
+  const ids = await page.evaluate(() => ({
+    first: document.getElementById('app').__yew_subtree_id,
+    second: document.querySelector('.panels-root').__yew_subtree_id,
+  }));
+  expect(ids.first).toBeGreaterThan(0);
+  expect(ids.second).toBeGreaterThan(0);
+  expect(ids.second).not.toBe(ids.first);
+
+  // A trace on screen, at its first step: clicks in the panels move nothing of it.
+  await page.locator('#go').click();
+  await expect(page.locator('#step-counter')).toContainText('Step 1 of');
+  const before = {
+    counter: await page.locator('#step-counter').textContent(),
+    url: await page.locator('#url-input').inputValue(),
+  };
+  await page.locator('#load-run').click();
+  await expect(page.locator('#load-summary')).toBeVisible();
+  await page.locator('#monitor-run').click();
+  await expect(page.locator('#monitor-note')).toContainText('fired at 4:15');
+  expect(await page.locator('#step-counter').textContent()).toBe(before.counter);
+  expect(await page.locator('#url-input').inputValue()).toBe(before.url);
+});
+
+base('without its second module the page still works, and says what is missing', async ({ context, page }) => {
+  await returning(context);
+  liveLoads(page);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/panels_bg.wasm', (route) => route.abort());
+  await page.goto('./');
+  const status = page.locator('.panels-status');
+  await expect(status).toContainText('could not load');
+  await expect(status).toHaveAttribute('role', 'alert');
+  // The first module's page is untouched: a request runs and plays.
+  await page.locator('#go').click();
+  await expect(page.locator('#step-counter')).toContainText('Step 1 of');
+  expect(errors).toEqual([]);
+});
