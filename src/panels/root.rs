@@ -137,6 +137,21 @@ pub fn Root(props: &Props) -> Html {
             out.emit(FromPanels::Monitor(Packed::new(&spec)))
         })
     };
+    // The monitoring panel a frame after the load panel: each first render
+    // (with the functions WebAssembly compiles on their first call) is a
+    // task of its own, neither long.
+    let stage = use_state(|| 0u8);
+    {
+        let (stage, received) = (stage.clone(), opened.received);
+        use_effect_with((*stage, received), move |&(now, received)| {
+            let frame = (received && now < 1).then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    gloo::timers::callback::Timeout::new(0, move || stage.set(now + 1)).forget();
+                })
+            });
+            move || drop(frame)
+        });
+    }
     if !opened.received {
         return html! {};
     }
@@ -148,12 +163,14 @@ pub fn Root(props: &Props) -> Html {
                 send={send}
                 on_run={on_run}
             />
-            <MonitorPanel
-                dashboard={opened.monitor.as_ref().map(|(_, d)| d.clone())}
-                running={opened.monitor_running}
-                on_run={on_monitor}
-                link={opened.monitor_link.clone()}
-            />
+            if *stage >= 1 {
+                <MonitorPanel
+                    dashboard={opened.monitor.as_ref().map(|(_, d)| d.clone())}
+                    running={opened.monitor_running}
+                    on_run={on_monitor}
+                    link={opened.monitor_link.clone()}
+                />
+            }
         </>
     }
 }
