@@ -507,12 +507,14 @@ impl State {
             from_link,
             backups,
             edit,
+            firewalls,
         } = u;
         if let Some(outcome) = edit {
             self.editor.outcome = Some(Shared::new(outcome));
         }
         self.backups = Some(backups);
         if let Some(world) = world {
+            self.editor.firewalls = firewalls.map(|f| Shared::new(*f));
             if world.topology != self.world.topology {
                 self.info = None;
             }

@@ -324,6 +324,10 @@ pub struct Update {
     pub backups: crate::backup::BackupStatus,
     /// The outcome of an editor's edit, when the command was one.
     pub edit: Option<EditOutcome>,
+    /// Who can connect to what in the world sent with it (with `world`,
+    /// computed here so the page draws the firewall editor's tables without
+    /// reading the rules).
+    pub firewalls: Option<Box<crate::firewall::view::Firewalls>>,
 }
 
 /// What the session answers.
@@ -632,6 +636,10 @@ mod engine {
             if let Some(w) = &world {
                 self.sent = Some(w.clone());
             }
+            let firewalls = world
+                .as_ref()
+                .and_then(crate::firewall::view::firewalls)
+                .map(Box::new);
             Reply::Update(Box::new(Update {
                 world,
                 share: share.link(),
@@ -645,6 +653,7 @@ mod engine {
                 from_link: u.from_link,
                 backups: self.sim.backup_status(self.next_at_us),
                 edit: u.edit,
+                firewalls,
             }))
         }
 

@@ -18,7 +18,7 @@ use gloo::file::{Blob, File, ObjectUrl};
 use stackscope_core::edit::Edit;
 use stackscope_core::session::EditOutcome;
 use stackscope_core::stored::JsonForm;
-use stackscope_core::{Scenario, Topology};
+use stackscope_core::Scenario;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
@@ -387,8 +387,8 @@ pub fn Editors(props: &Props) -> Html {
             <div class="editors-grid">
                 <ZoneEditor world={props.world.clone()} line={line.clone()} />
                 <NginxEditor world={props.world.clone()} line={line.clone()} />
-                if matches!(&props.world.topology, Topology::Redundant(c) if !c.firewalls.is_empty()) {
-                    <FirewallEditor world={props.world.clone()} line={line.clone()} />
+                if let Some(f) = props.editor.firewalls.clone().filter(|f| !f.machines.is_empty()) {
+                    <FirewallEditor firewalls={f} line={line.clone()} />
                 }
                 <DataEditor
                     world={props.world.clone()}

@@ -32,6 +32,9 @@ pub struct EditorState {
     pub unreadable: Option<Shared<(Origin, String)>>,
     /// What became of the last edit an editor's form sent.
     pub outcome: Option<Shared<EditOutcome>>,
+    /// Who can connect to what, computed by the server with the world it
+    /// sent (`None` for one server).
+    pub firewalls: Option<Shared<stackscope_core::firewall::view::Firewalls>>,
 }
 
 /// The world as built, without the faults in effect: what edits apply to

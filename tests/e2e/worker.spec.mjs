@@ -88,3 +88,13 @@ test('the page module does not check edits; the worker does', async ({ request }
     expect(worker.includes(message), message).toBe(true);
   }
 });
+
+test('the page module does not read firewall rules; the worker does', async ({ request }) => {
+  const page = await (await request.get('./stackscope_bg.wasm')).body();
+  const worker = await (await request.get('./worker_bg.wasm')).body();
+  // One of the nftables reader's messages (firewall::parse): who can connect
+  // and the port sweep come computed with the world (firewall::view).
+  const message = 'is not a port number or a service name this simulation knows';
+  expect(page.includes(message)).toBe(false);
+  expect(worker.includes(message)).toBe(true);
+});

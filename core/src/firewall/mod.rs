@@ -16,6 +16,8 @@
 //! is read. The conformance suite loads the same text into a real kernel
 //! with `nft -f` and connects through it.
 
+pub mod view;
+
 use std::net::Ipv4Addr;
 
 /// What a rule (or the policy) does with the packet.
@@ -121,7 +123,7 @@ impl Decision {
 }
 
 /// What a client sees when it connects through a firewall.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Seen {
     /// Connected (a program listens, and the firewall lets it through).
     Open,
