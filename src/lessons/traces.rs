@@ -11,7 +11,12 @@ use std::rc::Rc;
 
 /// Every fact seen while stepping through `url`'s trace, after `changes`.
 fn walk(changes: &[Change], url: &str) -> (State, BTreeSet<Fact>) {
-    let mut sim = Simulator::new(Scenario::default()).unwrap();
+    walk_in(Scenario::default(), changes, url)
+}
+
+/// [`walk`] in another world.
+fn walk_in(world: Scenario, changes: &[Change], url: &str) -> (State, BTreeSet<Fact>) {
+    let mut sim = Simulator::new(world).unwrap();
     for c in changes {
         sim.apply(*c, 0);
     }
@@ -249,4 +254,78 @@ fn the_name_moves_with_its_a_record() {
     // Typed as an address, no name moved anywhere.
     let (_, seen) = walk(&[], "http://203.0.113.80/");
     assert!(!seen.contains(&Fact::SawNameMoved));
+}
+
+#[test]
+fn the_https_lesson_reads_the_handshake_and_the_plain_hop() {
+    use stackscope_core::scenario::CertFault;
+    let secured = stackscope_core::seed::secured_stack;
+    let (s, seen) = walk_in(secured(), &[], "https://www.foobar.com/");
+    for f in [Fact::SawCertificate, Fact::SawPlainBehindBalancer] {
+        assert!(seen.contains(&f), "{f:?} not seen in {seen:?}");
+    }
+    assert!(!seen.contains(&Fact::SawCertificateRefused));
+    assert_eq!(answer("https", &s), "load balancer → web-01");
+    // Over plain HTTP (a 301 to https://) nothing of it is seen.
+    let (s, seen) = walk_in(secured(), &[], "http://www.foobar.com/");
+    assert!(!seen.contains(&Fact::SawCertificate), "{seen:?}");
+    assert!(!seen.contains(&Fact::SawPlainBehindBalancer), "{seen:?}");
+    assert!(for_lesson("https", &s, &Progress::default()).is_err());
+    // A refused certificate: the browser's own code is the answer.
+    for (fault, code) in [
+        (CertFault::Expired, "NET::ERR_CERT_DATE_INVALID"),
+        (CertFault::ApexOnly, "NET::ERR_CERT_COMMON_NAME_INVALID"),
+    ] {
+        let (s, seen) = walk_in(
+            secured(),
+            &[Change::Certificate(Some(fault))],
+            "https://www.foobar.com/",
+        );
+        assert!(seen.contains(&Fact::SawCertificateRefused), "{seen:?}");
+        assert!(!seen.contains(&Fact::SawPlainBehindBalancer), "{seen:?}");
+        assert_eq!(answer("https", &s), code);
+    }
+}
+
+#[test]
+fn the_firewall_lesson_tells_a_drop_from_a_reject() {
+    use stackscope_core::{firewall, Topology};
+    let with_balancer_rules = |rules: &str| {
+        let mut w = stackscope_core::seed::secured_stack();
+        let Topology::Redundant(c) = &mut w.topology else {
+            panic!("the secured design has a cluster")
+        };
+        let lb = c.lb.hostname.clone();
+        let f = c.firewalls.iter_mut().find(|f| f.host == lb).unwrap();
+        let old = firewall::balancer_rules();
+        assert_eq!(f.rules, old);
+        f.rules = old.replace("tcp dport { 80, 443 } accept", rules);
+        w
+    };
+    // The defaults let HTTPS through: nothing to ask.
+    let (s, seen) = walk_in(
+        stackscope_core::seed::secured_stack(),
+        &[],
+        "https://www.foobar.com/",
+    );
+    assert!(!seen.contains(&Fact::SawFirewallDrop) && !seen.contains(&Fact::SawFirewallReject));
+    assert!(for_lesson("firewall", &s, &Progress::default()).is_err());
+    // 443 left to the policy (drop): the browser waits for minutes.
+    let (s, seen) = walk_in(
+        with_balancer_rules("tcp dport 80 accept"),
+        &[],
+        "https://www.foobar.com/",
+    );
+    assert!(seen.contains(&Fact::SawFirewallDrop), "{seen:?}");
+    assert!(!seen.contains(&Fact::SawFirewallReject), "{seen:?}");
+    assert_eq!(answer("firewall", &s), "more than two minutes");
+    // Rejected: refused at once.
+    let (s, seen) = walk_in(
+        with_balancer_rules("tcp dport 443 reject with tcp reset\n        tcp dport 80 accept"),
+        &[],
+        "https://www.foobar.com/",
+    );
+    assert!(seen.contains(&Fact::SawFirewallReject), "{seen:?}");
+    assert!(!seen.contains(&Fact::SawFirewallDrop), "{seen:?}");
+    assert_eq!(answer("firewall", &s), "well under a second");
 }
