@@ -37,7 +37,9 @@ fn table(id: &str, caption: String, rows: &[Row]) -> Html {
     html! {
         <>
         <p class="fw-caption" id={format!("{id}-caption")}>{ caption }</p>
-        <div class="table-scroll">
+        // Wider than the editor's column: the box scrolls, so it takes the
+        // keyboard's focus (arrow keys scroll it) and is named by the caption.
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby={format!("{id}-caption")}>
             <table class="result fw-table" id={id.to_string()} aria-labelledby={format!("{id}-caption")}>
                 <thead>
                     <tr>

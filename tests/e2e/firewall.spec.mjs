@@ -2,6 +2,12 @@
 // and a port sweep with and without the balancer's firewall; edited rules
 // change the next trace; rules that do not read say which line.
 import { test, expect, openSecured, stepRow } from './fixtures.mjs';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
 const row = stepRow;
 
@@ -49,3 +55,36 @@ test('closing 443 on the balancer times the browser out; a bad rule names its li
   await expect(page.locator('#reason-badge')).toContainText('ERR_CONNECTION_REFUSED');
   await expect(row(page, 'Rejected by the firewall')).toHaveCount(1);
 });
+
+for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
+  test(`the firewall editor at ${w}x${h}: nothing overlaps, nothing sticks out, axe finds nothing`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await secured(page);
+    // The tables are wider than a phone: they scroll inside their own box.
+    const bad = await page.evaluate(() => {
+      const p = document.querySelector('#firewall-editor').getBoundingClientRect();
+      const out = [];
+      for (const el of document.querySelectorAll('#firewall-editor select, #firewall-editor textarea, #firewall-editor button, #firewall-editor .table-scroll, #firewall-editor p')) {
+        const r = el.getBoundingClientRect();
+        if (r.left < p.left - 1 || r.right > p.right + 1) out.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
+      }
+      const controls = [...document.querySelectorAll('#firewall-editor select, #firewall-editor textarea, #firewall-editor button, #firewall-editor label')].map((e) => e.getBoundingClientRect());
+      for (let i = 0; i < controls.length; i++)
+        for (let j = i + 1; j < controls.length; j++) {
+          const [a, b] = [controls[i], controls[j]];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) out.push(`controls ${i} and ${j} overlap`);
+        }
+      return out;
+    });
+    expect(bad).toEqual([]);
+    const scrollX = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(scrollX, 'no sideways scroll').toBeLessThanOrEqual(0);
+    const axe = await new AxeBuilder({ page })
+      .include('#firewall-editor')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.locator('#firewall-editor').screenshot({ path: path.join(SHOTS, `firewall-${w}x${h}.png`) });
+  });
+}
