@@ -286,6 +286,31 @@ fn charts(d: &Dashboard) -> Html {
     let errors = per_agent(d, |s| s.error_share);
     let latency = per_agent(d, |s| s.p95_us.map(|u| u as f64));
     let busy = per_agent(d, |s| Some(s.busy));
+    // The first agent's percentiles side by side: the median moves little
+    // while the slowest answers (p99) show the trouble first.
+    let first = d.agents.first();
+    let first_host = first.map_or("web-01", |a| a.host.as_str()).to_string();
+    let percentile =
+        |label: &'static str, class: &'static str, f: fn(&Scrape) -> Option<u64>| Series {
+            label: label.into(),
+            class,
+            side: Side::Left,
+            points: first
+                .map(|a| {
+                    a.scrapes
+                        .iter()
+                        .skip(1)
+                        .map(|s| (f64::from(s.at_s), f(s).map(|u| u as f64)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            markers: false,
+        };
+    let percentiles = Rc::new(vec![
+        percentile("p50 (median)", "s-p50", |s| s.p50_us),
+        percentile("p95", "s-p95", |s| s.p95_us),
+        percentile("p99", "s-p99", |s| s.p99_us),
+    ]);
     let threshold = d.spec.rule.threshold;
     let mut errors_with_rule = (*errors).clone();
     errors_with_rule.push(Series {
@@ -302,7 +327,7 @@ fn charts(d: &Dashboard) -> Html {
         .collect::<Vec<_>>()
         .join(" and ");
     let summary = |what: &str| format!("{what} for {hosts}, every 15 s, from each server's agent.");
-    let lat_top = top(&latency, 1000.0);
+    let lat_top = top(&latency, 1000.0).max(top(&percentiles, 1000.0));
     let yaxis = |label: &'static str, unit: Unit, min: f64, max: f64, log: bool| Axis {
         label: label.into(),
         unit,
@@ -315,36 +340,43 @@ fn charts(d: &Dashboard) -> Html {
         (
             "monitor-qps",
             "Requests per second (stub_status)",
-            "Requests per second",
+            summary("Requests per second"),
             yaxis("requests/s", Unit::PerSecond, 0.0, top(&qps, 1.0), false),
             qps,
         ),
         (
             "monitor-errors",
             "Share of 5xx answers (access log)",
-            "The share of 5xx answers",
+            summary("The share of 5xx answers"),
             yaxis("5xx share", Unit::Share, 0.0, errors_top, false),
             Rc::new(errors_with_rule),
         ),
         (
             "monitor-latency",
             "Latency, 95th percentile (access log)",
-            "The 95th percentile of the answers' time",
+            summary("The 95th percentile of the answers' time"),
             yaxis("p95", Unit::Us, 100.0, lat_top, true),
             latency,
         ),
         (
+            "monitor-percentiles",
+            "Latency percentiles of the first server (access log)",
+            format!("The median, 95th and 99th percentiles of {first_host}'s answer times, every 15 s, from its agent."),
+            yaxis("latency", Unit::Us, 100.0, lat_top, true),
+            percentiles,
+        ),
+        (
             "monitor-busy",
             "Application workers busy",
-            "The share of the application's workers busy (one a core)",
+            summary("The share of the application's workers busy (one a core)"),
             yaxis("busy", Unit::Share, 0.0, 1.0, false),
             busy,
         ),
     ];
     html! {
         <div class="load-charts monitor-charts">
-            { for charts.into_iter().map(|(id, title, what, y, series)| html! {
-                <LineChart id={id} title={title} summary={summary(what)} x={x.clone()} y={y} series={series} markers={marks.clone()} />
+            { for charts.into_iter().map(|(id, title, summary, y, series)| html! {
+                <LineChart id={id} title={title} summary={summary} x={x.clone()} y={y} series={series} markers={marks.clone()} />
             }) }
         </div>
     }
