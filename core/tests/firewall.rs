@@ -207,3 +207,23 @@ mod properties {
                 .is_none_or(|p| p.iter().any(|(a, b)| (*a..=*b).contains(&port)))
     }
 }
+
+#[test]
+fn a_link_carries_edited_rules_and_replays_their_refusal() {
+    use stackscope_core::share::{Event, Share};
+    let reject443 = format!("{CHAIN_HEAD}        ct state established,related accept\n        tcp dport 443 reject with tcp reset\n    }}\n}}\n");
+    let edited = with_rules("lb-01", &reject443);
+    let url = "https://www.foobar.com/";
+    let events = [Event::Request {
+        url: url.into(),
+        at_us: 0,
+    }];
+    let (share, left_out) = Share::new(&edited, &events, 0);
+    assert!(!left_out, "a firewall edit is small enough for a link");
+    let back = Share::decode(&share.encode()).unwrap();
+    assert_eq!(back.baseline(), edited, "the link holds the edited rules");
+    let (_, trace) = back.replay().unwrap();
+    let t = trace.unwrap();
+    assert_eq!(code(&t), "ERR_CONNECTION_REFUSED");
+    assert_eq!(t, Simulator::new(edited).expect("builds").request(url, 0));
+}

@@ -284,6 +284,58 @@ fn bad_certificate_data_is_refused_with_a_message() {
     }
 }
 
+#[test]
+fn an_imported_or_stored_stack_with_a_bad_certificate_date_is_refused_with_the_date() {
+    use stackscope_core::stored::{self, JsonForm};
+    let mut s = seed::secured_stack();
+    if let Topology::Redundant(c) = &mut s.topology {
+        c.lb.https.as_mut().expect("https").certificate.not_after = "2026-02-30".into();
+    }
+    // Written as the page writes it (an export, the stored copy), read back.
+    for form in [JsonForm::Export, JsonForm::Stored] {
+        let text = stored::write(&s, form);
+        let e = stored::import(&text).expect_err("refused");
+        assert!(e.contains("has no day 30"), "{form:?}: {e}");
+    }
+    let e = stored::decode(&stored::write(&s, JsonForm::Stored)).expect_err("refused");
+    assert!(
+        e.starts_with("The saved stack could not be loaded:") && e.contains("has no day 30"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_link_replays_a_certificate_fault_in_the_secured_design() {
+    use stackscope_core::share::{Event, Share};
+    let url = "https://www.foobar.com/";
+    let events = [
+        Event::Request {
+            url: url.into(),
+            at_us: 0,
+        },
+        Event::Change {
+            change: Fault::CertificateExpired.change(),
+            at_us: 1_000_000,
+        },
+        Event::Request {
+            url: url.into(),
+            at_us: 2_000_000,
+        },
+    ];
+    let (share, left_out) = Share::new(&seed::secured_stack(), &events, 0);
+    assert!(!left_out);
+    assert!(share.secured && share.scenario.is_none());
+    let back = Share::decode(&share.encode()).unwrap();
+    let (_, trace) = back.replay().unwrap();
+    let mut sim = secured();
+    let _ = sim.request(url, 0);
+    sim.apply(Fault::CertificateExpired.change(), 1_000_000);
+    let direct = sim.request(url, 2_000_000);
+    let t = trace.unwrap();
+    assert_eq!(error_code(&t), Some("NET::ERR_CERT_DATE_INVALID"));
+    assert_eq!(t, direct, "the link's replay is the session's own trace");
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
