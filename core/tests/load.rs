@@ -608,3 +608,43 @@ mod properties {
         }
     }
 }
+
+/// The CPU an agent reads follows the utilisation law (U = X·S, per core):
+/// a worker waiting for the database is busy but not computing, so with
+/// half of each request in the database the workers are about twice as
+/// busy as the CPU.
+#[test]
+fn cpu_is_the_cores_computing_not_the_workers_waiting() {
+    let (rate, cores) = (400.0, 4);
+    let (nginx_us, app_us, db_us) = (200.0, 2_000.0, 2_000.0);
+    let spec = LoadSpec {
+        per_server: true,
+        db_connections: 64,
+        ..queue_spec(cores, rate, 60.0, 11)
+    };
+    let costs = vec![RouteCost {
+        url: "queue".into(),
+        weight: 1,
+        is_static: false,
+        nginx_us,
+        app_us,
+        db_us,
+        queries: 1,
+        lb_us: 450.0,
+    }];
+    let mut sim = LoadSim::with_costs(spec, costs);
+    while !sim.step(100_000) {}
+    let r = sim.result();
+    let ivs = &r.per_server[0];
+    let mean =
+        |f: fn(&load::ServerInterval) -> f64| ivs.iter().map(f).sum::<f64>() / ivs.len() as f64;
+    let per_core = |us: f64| rate * us / 1e6 / f64::from(cores);
+    close(mean(|i| i.cpu), per_core(nginx_us + app_us), 0.1, "CPU");
+    close(
+        mean(|i| i.busy),
+        per_core(app_us + db_us),
+        0.1,
+        "workers busy",
+    );
+    assert!(ivs.iter().all(|i| (0.0..=1.0).contains(&i.cpu)));
+}

@@ -286,6 +286,7 @@ fn charts(d: &Dashboard) -> Html {
     let errors = per_agent(d, |s| s.error_share);
     let latency = per_agent(d, |s| s.p95_us.map(|u| u as f64));
     let busy = per_agent(d, |s| Some(s.busy));
+    let cpu = per_agent(d, |s| Some(s.cpu));
     // The first agent's percentiles side by side: the median moves little
     // while the slowest answers (p99) show the trouble first.
     let first = d.agents.first();
@@ -364,6 +365,13 @@ fn charts(d: &Dashboard) -> Html {
             format!("The median, 95th and 99th percentiles of {first_host}'s answer times, every 15 s, from its agent."),
             yaxis("latency", Unit::Us, 100.0, lat_top, true),
             percentiles,
+        ),
+        (
+            "monitor-cpu",
+            "CPU (the machine's cores computing)",
+            summary("The share of the machine's cores computing: Nginx's work and the application's, not its waits for the database (modelled)"),
+            yaxis("CPU", Unit::Share, 0.0, 1.0, false),
+            cpu,
         ),
         (
             "monitor-busy",

@@ -16,8 +16,8 @@ test('one server: its application stops, and the alert fires 75 s later', async 
   await expect(note).toContainText('The application on web-01 stopped at 3:00 and came back at 5:00');
   await expect(note).toContainText('fired at 4:15, 75 s after the incident began');
   await expect(page.locator('#monitor-alert')).toHaveAttribute('aria-label', /firing from 4:15 to 6:00/);
-  // Five charts, each with a text summary; web-01 only.
-  for (const id of ['monitor-qps', 'monitor-errors', 'monitor-latency', 'monitor-percentiles', 'monitor-busy']) {
+  // Six charts, each with a text summary; web-01 only.
+  for (const id of ['monitor-qps', 'monitor-errors', 'monitor-latency', 'monitor-percentiles', 'monitor-cpu', 'monitor-busy']) {
     await expect(page.locator(`svg#${id}`)).toBeVisible();
   }
   // The first server's latency percentiles: three lines, the median below the p99.

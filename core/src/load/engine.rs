@@ -48,6 +48,8 @@ struct Server {
     nginx_busy: u32,
     nginx_queue: VecDeque<u32>,
     workers_busy: u32,
+    /// Of its busy workers, those computing (not waiting for the database).
+    computing: u32,
     app_queue: VecDeque<u32>,
 }
 
@@ -65,6 +67,8 @@ struct SrvAcc {
     /// each), integrated.
     busy: f64,
     cores: f64,
+    /// Its cores computing (Nginx's work and the workers' own), integrated.
+    cpu: f64,
     active_at_end: u32,
     in_rotation: bool,
 }
@@ -377,6 +381,7 @@ impl LoadSim {
                 if let Some(s) = self.servers.get(k) {
                     sa.busy += dt * f64::from(s.workers_busy);
                     sa.cores += dt * f64::from(s.cores);
+                    sa.cpu += dt * f64::from((s.computing + s.nginx_busy).min(s.cores));
                     if ends {
                         sa.active_at_end = s.conns;
                         sa.in_rotation = in_rotation[k];
@@ -501,6 +506,7 @@ impl LoadSim {
                 continue;
             }
             self.servers[s].workers_busy += 1;
+            self.servers[s].computing += 1;
             self.workers_busy += 1;
             let c = &self.costs[usize::from(r.route)];
             let cpu = if c.queries == 0 {
@@ -700,6 +706,8 @@ impl LoadSim {
                 }
             }
             CPU1_DONE => {
+                let s = usize::from(self.reqs[id as usize].server);
+                self.servers[s].computing -= 1;
                 self.db_queue.push_back(id);
                 self.max_db_queue = self.max_db_queue.max(self.db_queue.len() as u64);
                 self.feed_db(t_ns);
@@ -707,7 +715,9 @@ impl LoadSim {
             DB_DONE => {
                 self.db_busy -= 1;
                 self.feed_db(t_ns);
-                let c = &self.costs[usize::from(self.reqs[id as usize].route)];
+                let r = self.reqs[id as usize];
+                self.servers[usize::from(r.server)].computing += 1;
+                let c = &self.costs[usize::from(r.route)];
                 let d = exp_ns(&mut self.rng, c.app_us / 2.0);
                 self.push(t_ns + d, CPU2_DONE, id);
             }
@@ -715,6 +725,7 @@ impl LoadSim {
                 let r = self.reqs[id as usize];
                 let s = usize::from(r.server);
                 self.servers[s].workers_busy -= 1;
+                self.servers[s].computing -= 1;
                 self.workers_busy -= 1;
                 let end = if self.app_is_down(s, t_ns) {
                     // The application stopped while it worked on this page.
@@ -875,6 +886,7 @@ impl LoadSim {
                                 busy: share(x.busy, x.cores),
                                 active_at_end: x.active_at_end,
                                 in_rotation: x.in_rotation,
+                                cpu: share(x.cpu, x.cores),
                             }
                         })
                         .collect()

@@ -568,6 +568,11 @@ pub struct ServerInterval {
     pub active_at_end: u32,
     /// In the balancer's rotation at the interval's end.
     pub in_rotation: bool,
+    /// Its CPU, 0..=1: the share of its cores computing, Nginx's work and
+    /// the workers' own (a worker waiting for the database is busy but not
+    /// computing). The model lets Nginx and the application each run on
+    /// every core; their sum is capped at the cores.
+    pub cpu: f64,
 }
 
 /// After the last arrival: the requests still in the system are answered

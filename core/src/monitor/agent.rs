@@ -15,6 +15,9 @@
 //!   read for latency percentiles. The status page itself is not logged
 //!   (`access_log off` in its location).
 //! - **The application's workers**: their busy share (one worker a core).
+//! - **The CPU**, as `top` or node_exporter reads it: the share of the
+//!   machine's cores computing (Nginx's work and the workers' own; a worker
+//!   waiting for the database is busy, not computing).
 //!
 //! Behind the balancer, its health checks (`GET /health` every `inter`)
 //! reach each server's Nginx and application like any request: they are in
@@ -129,6 +132,9 @@ pub struct Scrape {
     pub busy: f64,
     /// In the balancer's rotation when read.
     pub in_rotation: bool,
+    /// The machine's CPU since the previous reading: the share of its cores
+    /// computing (modelled: `ServerInterval::cpu`).
+    pub cpu: f64,
 }
 
 /// The balancer's health checks of one server in one interval: how many,
@@ -171,6 +177,7 @@ pub fn readings(
         p99_us: None,
         busy: 0.0,
         in_rotation: true,
+        cpu: 0.0,
     });
     let (mut site, mut responses, mut errors) = (0u64, 0u64, 0u64);
     for (k, iv) in intervals.iter().enumerate() {
@@ -204,6 +211,7 @@ pub fn readings(
             p99_us: iv.p99_us,
             busy: iv.busy,
             in_rotation: iv.in_rotation,
+            cpu: iv.cpu,
         });
     }
     out
