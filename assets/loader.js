@@ -22,14 +22,32 @@ if (location.hash.length > 1) app?.replaceChildren();
 
 const { default: init } = await import('./stackscope.js');
 
-// The page's second module (panels/: the load panel), imported when the first
-// asks for it (src/panels/host.rs), once the page is complete; never at start.
+// The page's second module (panels/: the load panel and the monitoring
+// dashboard), imported on demand (src/panels/host.rs): once `near`, the
+// panels' placeholder, comes within 1000 px of the viewport (scrolled to, or
+// a lesson's link to it), or at once without one (a #monitor= link). Never
+// during start-up, unless a link asks for it.
 let panels;
-globalThis.stackscopePanels = () =>
-  (panels ??= import('./panels.js').then(async (m) => {
-    await m.default({ module_or_path: './panels_bg.wasm' });
-    return m;
-  }));
+globalThis.stackscopePanels = (near) =>
+  new Promise((resolve) => {
+    if (!near || !('IntersectionObserver' in globalThis)) return resolve();
+    const seen = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          seen.disconnect();
+          resolve();
+        }
+      },
+      { rootMargin: '1000px 0px' },
+    );
+    seen.observe(near);
+  }).then(
+    () =>
+      (panels ??= import('./panels.js').then(async (m) => {
+        await m.default({ module_or_path: './panels_bg.wasm' });
+        return m;
+      })),
+  );
 
 const painted = () =>
   new Promise((resolve) => {

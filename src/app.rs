@@ -608,7 +608,8 @@ pub fn App(props: &AppProps) -> Html {
             if *stage >= 7 {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
-                <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels} />
+                <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels}
+                    eager={state.panels.monitor_link.is_some()} />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

@@ -2,7 +2,8 @@
 //!
 //! Trunk builds it as `panels.js` + `panels_bg.wasm` (`index.html`, a
 //! `data-type="worker"` asset with ES-module glue: nothing is injected into
-//! the page); `assets/loader.js` imports it when the first module asks.
+//! the page); `assets/loader.js` imports it when the first module asks
+//! (when the learner comes near the panels).
 
 use stackscope::panels::root::{Inbox, Props, Root};
 use stackscope::panels::FromPanels;

@@ -18,9 +18,10 @@ use crate::state::Shared;
 
 #[wasm_bindgen]
 extern "C" {
-    /// loader.js's: resolves to the second module, initialised.
+    /// loader.js's: resolves to the second module, initialised, once `near`
+    /// comes near the viewport (at once when it is null).
     #[wasm_bindgen(js_namespace = globalThis, js_name = stackscopePanels, catch)]
-    fn load_panels() -> Result<js_sys::Promise, JsValue>;
+    fn load_panels(near: &JsValue) -> Result<js_sys::Promise, JsValue>;
 }
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,10 @@ pub struct Props {
     pub message: Shared<ToPanels>,
     /// What they ask for.
     pub on_message: Callback<FromPanels>,
+    /// Load at once (a `#monitor=` link opens the dashboard), not when the
+    /// learner comes near the panels.
+    #[prop_or_default]
+    pub eager: bool,
 }
 
 /// The mounted second module: its handle and the function it answers through.
@@ -73,9 +78,15 @@ fn message_of(e: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Imports and initialises the second module, and mounts its root in `at`.
-async fn open(at: web_sys::Element, on_message: Callback<FromPanels>) -> Result<Line, String> {
-    let promise = load_panels()
+/// Imports and initialises the second module once `near` is near the
+/// viewport (`None`: at once), and mounts its root in `at`.
+async fn open(
+    at: web_sys::Element,
+    near: Option<web_sys::Element>,
+    on_message: Callback<FromPanels>,
+) -> Result<Line, String> {
+    let near = near.map_or(JsValue::NULL, JsValue::from);
+    let promise = load_panels(&near)
         .map_err(|_| "this page has no second module (its loader did not run)".to_string())?;
     let module = wasm_bindgen_futures::JsFuture::from(promise)
         .await
@@ -100,18 +111,21 @@ async fn open(at: web_sys::Element, on_message: Callback<FromPanels>) -> Result<
 #[component]
 pub fn Host(props: &Props) -> Html {
     let at = use_node_ref();
+    let near = use_node_ref();
     let phase = use_state(|| Phase::Loading);
     let line = use_mut_ref(|| None::<Line>);
     // The latest callback (the app's may change identity between renders).
     let on_message = crate::stable::use_stable(props.on_message.clone());
     {
         let (at, phase, line) = (at.clone(), phase.clone(), line.clone());
+        let near = (!props.eager).then(|| near.clone());
         use_effect_with((), move |_| {
             let alive = Rc::new(Cell::new(true));
             if let Some(el) = at.cast::<web_sys::Element>() {
                 let (alive, line) = (alive.clone(), line.clone());
+                let near = near.and_then(|n| n.cast::<web_sys::Element>());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let opened = open(el, on_message).await;
+                    let opened = open(el, near, on_message).await;
                     if !alive.get() {
                         // Unmounted meanwhile: the line drops (and unmounts).
                         return;
@@ -146,14 +160,21 @@ pub fn Host(props: &Props) -> Html {
     html! {
         <div class="panels-host">
             {
+                // Until the panels are there, their anchors are: a lesson's
+                // link to them scrolls here, which loads them.
                 match &*phase {
                     Phase::Loading => html! {
-                        <p class="panels-status" role="status">{ "Loading the load simulator…" }</p>
+                        <>
+                        <p id="load-panel" class="panels-status" ref={near}>
+                            { "The load simulation and the monitoring dashboard load when you reach them…" }
+                        </p>
+                        <div id="monitor-panel" class="panels-anchor"></div>
+                        </>
                     },
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
-                        <p class="panels-status init-error" role="alert">
-                            { format!("✕ The load simulator could not load ({e}). Reload the page to try again.") }
+                        <p id="load-panel" class="panels-status init-error" role="alert">
+                            { format!("✕ The load simulation and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

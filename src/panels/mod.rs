@@ -1,10 +1,11 @@
-//! The page's second module: panels drawn by a WebAssembly module of their own, imported once the page is up.
+//! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
 //! load panel and the monitoring dashboard, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
-//! page's stages reach them (stage 7), so the first module never carries
-//! their code (their charts, their forms, the decoders of their reports).
+//! learner comes near them (or a `#monitor=` link opens the dashboard), so
+//! the first module never carries their code (their charts, their forms,
+//! the decoders of their reports).
 //! The two modules share no memory: they talk in postcard bytes, as the
 //! page talks to its worker.
 //!

@@ -152,6 +152,25 @@ pub fn Root(props: &Props) -> Html {
             move || drop(frame)
         });
     }
+    // A link to a panel (a lesson's "Go to…") that was followed before the
+    // panels were here scrolled to its placeholder; once both are drawn,
+    // the panel it names is shown.
+    {
+        let drawn = opened.received && *stage >= 1;
+        use_effect_with(drawn, move |&drawn| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+            if let (true, Some(doc), Some(hash)) = (drawn, doc, hash) {
+                if let Some(el) = ["#load-panel", "#monitor-panel"]
+                    .into_iter()
+                    .find(|id| hash == *id)
+                    .and_then(|id| doc.get_element_by_id(&id[1..]))
+                {
+                    el.scroll_into_view();
+                }
+            }
+        });
+    }
     if !opened.received {
         return html! {};
     }

@@ -68,6 +68,8 @@ test('no axe violations: a failed request', async ({ page }) => {
 
 test('no axe violations: load panel after a run', async ({ page }) => {
   await openApp(page);
+  // The panel's module loads when the learner comes near it.
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   const run = page.locator('#load-run');
   await run.scrollIntoViewIfNeeded();
   await run.click();

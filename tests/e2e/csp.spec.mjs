@@ -48,7 +48,8 @@ test('the app runs under its strict CSP with no violations', async ({ page }) =>
   expect(left).toMatch(/%$/);
   await page.locator('#deploy-rolling').click();
   await expect(page.locator('#deploy-summary')).toContainText('0 of 150');
-  // The load panel.
+  // The load panel (its module loads when the learner comes near it).
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await page.locator('#load-run').click();
   await expect(page.locator('#load-summary')).not.toBeEmpty({ timeout: 30_000 });
 

@@ -123,7 +123,9 @@ const LESSONS = [
     await p.locator('#deploy-rolling').click();
   }],
   ['scaling', async (p) => {
-    // The panel opens on a surge one server cannot take.
+    // The panel opens on a surge one server cannot take (its module loads
+    // when the learner comes near it).
+    await p.locator('#load-panel').scrollIntoViewIfNeeded();
     await p.locator('#load-run').click();
     await expect(p.locator('#load-summary')).toContainText('of requests failed');
     expect(await ticked(p, 'scaling'), 'not scaled out yet').toBe(false);

@@ -30,6 +30,8 @@ async function observeLongTasks(page) {
 async function openPanel(page) {
   const res = await page.goto('./');
   expect(res?.status()).toBe(200);
+  // The panel's module loads when the learner comes near it.
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await expect(page.locator('section#load-panel')).toBeVisible();
   await expect(page.locator('#load-capacity')).toContainText('requests/s');
 }

@@ -1,6 +1,7 @@
 // The page's second module (src/panels/, panels/): the load panel and the
-// monitoring dashboard are drawn by panels_bg.wasm, imported once the page
-// is up; the first module relays their messages. These tests check the
+// monitoring dashboard are drawn by panels_bg.wasm, imported when the learner
+// comes near them (or a #monitor= link opens the dashboard); the first module
+// relays their messages. These tests check the
 // split itself; load.spec.mjs and monitor.spec.mjs test the panels.
 import { test as base } from '@playwright/test';
 import { test, expect, liveLoads, returning } from './fixtures.mjs';
@@ -17,20 +18,37 @@ test('the panels\' code is in the second module, not in the first', async ({ req
   expect(second.includes('sqlite_master')).toBe(false);
 });
 
-test('the second module is fetched after the page is up, once, and its panels work', async ({ page }) => {
+test('the second module is fetched on demand, once, and its panels work', async ({ page }) => {
   const fetched = [];
   page.on('request', (r) => {
     if (/panels(_bg\.wasm|\.js)$/.test(r.url())) fetched.push(r.url().split('/').pop());
   });
   await page.goto('./');
+  // The page is up and settled: the panels, far below, are not loaded yet.
+  await expect(page.locator('#editors')).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(fetched).toEqual([]);
+  await expect(page.locator('p#load-panel')).toContainText('load when you reach them');
+  // Coming near them loads them.
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await expect(page.locator('section#load-panel')).toBeVisible();
   await expect(page.locator('section#monitor-panel')).toBeVisible();
   expect(fetched.sort()).toEqual(['panels.js', 'panels_bg.wasm']);
   await expect(page.locator('.panels-status')).toHaveCount(0);
 });
 
+test('a lesson\'s link to the dashboard loads it and scrolls to it', async ({ page }) => {
+  await page.goto('./#lesson=15.2');
+  // Once the page's stages have drawn the panels' placeholder (its anchor).
+  await page.locator('#monitor-panel').waitFor({ state: 'attached' });
+  await page.locator('a.lesson-goto').click();
+  await expect(page.locator('section#monitor-panel')).toBeVisible();
+  await expect(page.locator('#monitor-run')).toBeInViewport();
+});
+
 test('an event in the second module\'s panels is theirs alone', async ({ page }) => {
   await page.goto('./');
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await expect(page.locator('#load-capacity')).toContainText('requests/s');
   // Yew numbers each app's root in each module from 1: the second module's
   // root must not carry the first's number, or the first module's app would
@@ -65,6 +83,7 @@ base('without its second module the page still works, and says what is missing',
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/panels_bg.wasm', (route) => route.abort());
   await page.goto('./');
+  await page.locator('#load-panel').scrollIntoViewIfNeeded();
   const status = page.locator('.panels-status');
   await expect(status).toContainText('could not load');
   await expect(status).toHaveAttribute('role', 'alert');

@@ -30,6 +30,7 @@ try {
     ['day', '#window=03:00', async (p) => { await p.locator('#day-table').scrollIntoViewIfNeeded(); }],
     ['backup', '#backup=02:00&every=24&fail=18:00', async (p) => { await p.locator('#backup-rpo').waitFor(); }],
     ['load', '', async (p) => {
+      await p.locator('#load-panel').scrollIntoViewIfNeeded();
       await p.locator('#load-autoscale').check();
       await p.locator('#load-run').click();
       await p.locator('#load-status', { hasText: 'Done' }).waitFor({ timeout: 30000 });
