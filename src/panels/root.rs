@@ -8,6 +8,7 @@ use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
 use super::{CostsBytes, DashboardBytes, FromPanels, ToPanels};
+use crate::components::day_field::use_into_view_when_linked_result;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
 use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
 use crate::state::Shared;
@@ -155,22 +156,14 @@ pub fn Root(props: &Props) -> Html {
     // A link to a panel (a lesson's "Go to…") that was followed before the
     // panels were here scrolled to its placeholder; once both are drawn,
     // the panel it names is shown.
-    {
-        let drawn = opened.received && *stage >= 1;
-        use_effect_with(drawn, move |&drawn| {
-            let doc = web_sys::window().and_then(|w| w.document());
-            let hash = web_sys::window().and_then(|w| w.location().hash().ok());
-            if let (true, Some(doc), Some(hash)) = (drawn, doc, hash) {
-                if let Some(el) = ["#load-panel", "#monitor-panel"]
-                    .into_iter()
-                    .find(|id| hash == *id)
-                    .and_then(|id| doc.get_element_by_id(&id[1..]))
-                {
-                    el.scroll_into_view();
-                }
-            }
-        });
-    }
+    let hash = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
+    });
+    let drawn = opened.received && *stage >= 1;
+    use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
+    use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
     if !opened.received {
         return html! {};
     }
