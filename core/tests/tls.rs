@@ -371,3 +371,44 @@ mod properties {
         }
     }
 }
+
+/// The reader checks the handshake's two proofs itself, from the transcript
+/// it read (RFC 8446 §4.4): the server's signature with the certificate's
+/// public key, and both Finished HMACs with the session's secrets. rustls
+/// accepted the same bytes, so this is a second implementation agreeing.
+#[test]
+fn the_reader_checks_certificate_verify_and_both_finished_messages() {
+    for seed_value in [1, 7, 99] {
+        let mut s: Scenario = seed::secured_stack();
+        s.seed = seed_value;
+        let t = Simulator::new(s)
+            .expect("builds")
+            .request("https://www.foobar.com/", 0);
+        let inner: Vec<&ByteField> = tls_records(&t)
+            .iter()
+            .filter_map(|(_, r)| r.decrypted.as_ref())
+            .flat_map(|p| p.fields.iter())
+            .collect();
+        let named = |name: &str| -> Vec<&str> {
+            inner
+                .iter()
+                .filter(|f| f.name == name)
+                .map(|f| f.value.as_str())
+                .collect()
+        };
+        let signatures = named("Signature");
+        assert_eq!(signatures.len(), 1, "one CertificateVerify");
+        assert!(
+            signatures[0].ends_with("with the certificate's public key: valid."),
+            "{}",
+            signatures[0]
+        );
+        let finished = named("Verify data");
+        assert_eq!(finished.len(), 2, "the server's Finished and the browser's");
+        assert!(finished[0].contains("the server's finished key"));
+        assert!(finished[1].contains("the browser's finished key"));
+        for f in &finished {
+            assert!(f.ends_with(": it matches."), "{f}");
+        }
+    }
+}

@@ -386,3 +386,77 @@ impl Session {
         (records, String::from_utf8_lossy(&got).into_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Topology;
+
+    type Secrets = BTreeMap<String, Vec<u8>>;
+
+    /// One handshake driven by hand: its three flights and the secrets.
+    fn flights() -> (Vec<u8>, Vec<u8>, Vec<u8>, Secrets) {
+        let Topology::Redundant(c) = crate::seed::secured_stack().topology else {
+            panic!("the secured design is a redundant one")
+        };
+        let https = c.lb.https.expect("the secured design serves HTTPS");
+        provider::seed(1);
+        let keys = Arc::new(KeyLog::default());
+        let mut ccfg = client_config(VIRTUAL_EPOCH_S).expect("client");
+        ccfg.key_log = keys.clone();
+        let mut scfg = server_config(&https, VIRTUAL_EPOCH_S).expect("server");
+        scfg.key_log = keys.clone();
+        let name = ServerName::try_from("www.foobar.com").expect("a name");
+        let mut client = ClientConnection::new(Arc::new(ccfg), name).expect("client");
+        let mut server = ServerConnection::new(Arc::new(scfg)).expect("server");
+        let hello = drain(&mut client);
+        server.read_tls(&mut &hello[..]).expect("read");
+        server.process_new_packets().expect("the server accepts");
+        let flight = drain(&mut server);
+        client.read_tls(&mut &flight[..]).expect("read");
+        client.process_new_packets().expect("the browser accepts");
+        let answer = drain(&mut client);
+        (hello, flight, answer, keys.snapshot())
+    }
+
+    /// What the reader says of CertificateVerify and of both Finished.
+    fn verdicts(
+        hello: &[u8],
+        flight: &[u8],
+        answer: &[u8],
+        secrets: &BTreeMap<String, Vec<u8>>,
+    ) -> Vec<String> {
+        let mut reader = records::Session::new(VIRTUAL_EPOCH_S);
+        reader.secrets = secrets.clone();
+        let mut records = reader.read(hello, Direction::ClientToServer);
+        records.extend(reader.read(flight, Direction::ServerToClient));
+        records.extend(reader.read(answer, Direction::ClientToServer));
+        records
+            .iter()
+            .filter_map(|r| r.decrypted.as_ref())
+            .flat_map(|p| p.fields.iter())
+            .filter(|f| f.name == "Signature" || f.name == "Verify data")
+            .map(|f| f.value.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_proofs_hold_for_the_real_bytes_and_fail_for_another_transcript() {
+        let (mut hello, flight, answer, secrets) = flights();
+        let good = verdicts(&hello, &flight, &answer, &secrets);
+        assert_eq!(good.len(), 3, "{good:?}");
+        assert!(good[0].ends_with(": valid."), "{}", good[0]);
+        assert!(good[1].ends_with(": it matches."), "{}", good[1]);
+        assert!(good[2].ends_with(": it matches."), "{}", good[2]);
+
+        // One bit of the ClientHello's random (after the record header, the
+        // handshake header and the version), as if changed on the way: the
+        // records still open, but the transcript is not the one signed.
+        hello[5 + 4 + 2] ^= 1;
+        let bad = verdicts(&hello, &flight, &answer, &secrets);
+        assert_eq!(bad.len(), 3, "{bad:?}");
+        assert!(bad[0].contains("NOT valid"), "{}", bad[0]);
+        assert!(bad[1].contains("does NOT match"), "{}", bad[1]);
+        assert!(bad[2].contains("does NOT match"), "{}", bad[2]);
+    }
+}

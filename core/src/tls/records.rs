@@ -8,10 +8,15 @@
 //! ring's AEAD (nonce = IV xor sequence number, the header as additional
 //! data, §5.2–5.3) and names the messages inside. A record it cannot open
 //! says so; nothing here panics on odd bytes.
+//!
+//! It also checks the handshake's two proofs itself, from the transcript it
+//! read (§4.4.1): CertificateVerify's signature against the certificate's
+//! public key (§4.4.3), and each Finished's HMAC with the sender's finished
+//! key (§4.4.4). Each field says whether it holds.
 
 use std::collections::BTreeMap;
 
-use ring::{aead, hkdf};
+use ring::{aead, digest, hkdf, hmac, signature};
 
 use crate::trace::{ByteField, CertView, TlsPlaintext, TlsRecord};
 
@@ -373,8 +378,9 @@ fn handshakes(
     len: usize,
     out: &mut Vec<ByteField>,
     certs: &mut Vec<CertView>,
-    now_s: u64,
+    proof: &mut Proof,
 ) -> Vec<&'static str> {
+    let now_s = proof.now_s;
     let mut names = Vec::new();
     let mut r = Reader::new(bytes, base);
     let end = base.saturating_add(len).min(bytes.len());
@@ -397,7 +403,7 @@ fn handshakes(
             1 => hello(&mut r, out, false),
             2 => hello(&mut r, out, true),
             8 => extensions(&mut r, out, true),
-            11 => certificate(&mut r, out, certs, now_s),
+            11 => certificate(&mut r, out, certs, now_s, proof.leaf_key),
             15 => (|| {
                 let at = r.pos;
                 let s = r.uint(2)?;
@@ -405,17 +411,17 @@ fn handshakes(
                 let at = r.pos;
                 let k = r.uint(2)?;
                 let sig = r.take(k)?;
-                push(out, at, 2 + k, "Signature", format!("{} over the handshake so far, made with the certificate's private key: proof that the server holds it", hex_clip(sig, 12)));
+                let verdict = proof.signature(s, sig);
+                push(out, at, 2 + k, "Signature", format!("{} over the handshake so far, made with the certificate's private key: proof that the server holds it. {verdict}", hex_clip(sig, 12)));
                 Some(())
             })(),
-            20 => {
-                (|| {
-                    let at = r.pos;
-                    let v = r.take(n)?;
-                    push(out, at, n, "Verify data", format!("{}: an HMAC of the whole handshake; any tampering would make it differ", hex_clip(v, 12)));
-                    Some(())
-                })()
-            }
+            20 => (|| {
+                let at = r.pos;
+                let v = r.take(n)?;
+                let verdict = proof.finished(v);
+                push(out, at, n, "Verify data", format!("{}: an HMAC of the whole handshake so far with the {}'s finished key; any tampering would make it differ. {verdict}", hex_clip(v, 12), if proof.from_server { "server" } else { "browser" }));
+                Some(())
+            })(),
             4 => {
                 (|| {
                     let at = r.pos;
@@ -443,6 +449,13 @@ fn handshakes(
             }
             _ => None,
         };
+        // The transcript holds the handshake proper, not what follows it
+        // (NewSessionTicket, KeyUpdate: §4.4.1).
+        if !matches!(t, 4 | 24) {
+            if let Some(m) = bytes.get(at..body_end.min(end)) {
+                proof.transcript.extend_from_slice(m);
+            }
+        }
         if ok.is_none() || r.pos != body_end {
             if body_end > r.pos && body_end <= end {
                 push(
@@ -464,6 +477,7 @@ fn certificate(
     out: &mut Vec<ByteField>,
     certs: &mut Vec<CertView>,
     now_s: u64,
+    leaf_key: &mut Option<Vec<u8>>,
 ) -> Option<()> {
     let at = r.pos;
     let k = r.uint(1)?;
@@ -491,6 +505,9 @@ fn certificate(
         let n = r.uint(3)?;
         let der = r.take(n)?;
         let view = read_certificate(der, now_s);
+        if i == 0 {
+            *leaf_key = public_key(der);
+        }
         let subject = view
             .rows
             .iter()
@@ -527,6 +544,83 @@ fn certificate(
         i += 1;
     }
     Some(())
+}
+
+/// The subject's public key (the bits of subjectPublicKeyInfo).
+fn public_key(der: &[u8]) -> Option<Vec<u8>> {
+    use x509_cert::der::Decode;
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    spki.subject_public_key.as_bytes().map(<[u8]>::to_vec)
+}
+
+/// What checking the handshake's proofs needs, as the reader goes.
+struct Proof<'a> {
+    /// Every handshake message so far, headers included (§4.4.1).
+    transcript: &'a mut Vec<u8>,
+    /// The site's public key, once its certificate has been read.
+    leaf_key: &'a mut Option<Vec<u8>>,
+    suite: Option<usize>,
+    secrets: &'a BTreeMap<String, Vec<u8>>,
+    /// Who sent the messages being read.
+    from_server: bool,
+    now_s: u64,
+}
+
+impl Proof<'_> {
+    /// The suite's hash: SHA-384 for TLS_AES_256_GCM_SHA384, else SHA-256.
+    fn hash(&self) -> Option<(&'static digest::Algorithm, hkdf::Algorithm, hmac::Algorithm)> {
+        match self.suite? {
+            0x1301 | 0x1303 => Some((&digest::SHA256, hkdf::HKDF_SHA256, hmac::HMAC_SHA256)),
+            0x1302 => Some((&digest::SHA384, hkdf::HKDF_SHA384, hmac::HMAC_SHA384)),
+            _ => None,
+        }
+    }
+
+    /// CertificateVerify (§4.4.3): the signature covers 64 spaces, the
+    /// server's context string, a zero byte and the transcript hash up to
+    /// the Certificate.
+    fn signature(&self, scheme: usize, sig: &[u8]) -> String {
+        let (Some((h, _, _)), Some(key)) = (self.hash(), self.leaf_key.as_ref()) else {
+            return "Not checked: the certificate was not read.".into();
+        };
+        let alg: &dyn signature::VerificationAlgorithm = match scheme {
+            0x0403 => &signature::ECDSA_P256_SHA256_ASN1,
+            0x0503 => &signature::ECDSA_P384_SHA384_ASN1,
+            0x0807 => &signature::ED25519,
+            0x0804 => &signature::RSA_PSS_2048_8192_SHA256,
+            _ => return "Not checked: Stackscope does not read this scheme.".into(),
+        };
+        let mut signed = vec![0x20u8; 64];
+        signed.extend_from_slice(b"TLS 1.3, server CertificateVerify\0");
+        signed.extend_from_slice(digest::digest(h, self.transcript).as_ref());
+        match signature::UnparsedPublicKey::new(alg, key).verify(&signed, sig) {
+            Ok(()) => "Stackscope checked it with the certificate's public key: valid.".into(),
+            Err(_) => "Stackscope checked it with the certificate's public key: NOT valid; a browser would end the handshake.".into(),
+        }
+    }
+
+    /// Finished (§4.4.4): HMAC(finished_key, transcript hash), the key
+    /// expanded from the sender's handshake traffic secret.
+    fn finished(&self, verify: &[u8]) -> String {
+        let name = if self.from_server {
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET"
+        } else {
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET"
+        };
+        let (Some((h, kdf, mac)), Some(secret)) = (self.hash(), self.secrets.get(name)) else {
+            return "Not checked: the session's secret is not known.".into();
+        };
+        let Some(key) = expand_label(kdf, secret, "finished", h.output_len()) else {
+            return "Not checked: the finished key could not be derived.".into();
+        };
+        let hash = digest::digest(h, self.transcript);
+        let key = hmac::Key::new(mac, &key);
+        match hmac::verify(&key, hash.as_ref(), verify) {
+            Ok(()) => "Stackscope recomputed it from the session's secrets: it matches.".into(),
+            Err(_) => "Stackscope recomputed it from the session's secrets: it does NOT match; the other side would end the handshake.".into(),
+        }
+    }
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for seconds since 1970.
@@ -765,6 +859,9 @@ pub fn split(bytes: &[u8]) -> Vec<&[u8]> {
 pub struct Session {
     pub suite: Option<usize>,
     pub secrets: BTreeMap<String, Vec<u8>>,
+    /// The handshake messages read so far, for the proofs.
+    transcript: Vec<u8>,
+    leaf_key: Option<Vec<u8>>,
     pub c2s: Opener,
     pub s2c: Opener,
     /// The virtual time, for certificate validity.
@@ -776,6 +873,8 @@ impl Session {
         Session {
             suite: None,
             secrets: BTreeMap::new(),
+            transcript: Vec::new(),
+            leaf_key: None,
             c2s: Opener::new(Direction::ClientToServer),
             s2c: Opener::new(Direction::ServerToClient),
             now_s,
@@ -805,9 +904,17 @@ impl Session {
         push(&mut fields, 1, 2, "Legacy record version", version_name(v));
         push(&mut fields, 3, 2, "Length", format!("{len} bytes"));
         let mut certs = Vec::new();
+        let mut proof = Proof {
+            transcript: &mut self.transcript,
+            leaf_key: &mut self.leaf_key,
+            suite: self.suite,
+            secrets: &self.secrets,
+            from_server: direction == Direction::ServerToClient,
+            now_s: self.now_s,
+        };
         match t {
             22 => {
-                let names = handshakes(bytes, 5, len, &mut fields, &mut certs, self.now_s);
+                let names = handshakes(bytes, 5, len, &mut fields, &mut certs, &mut proof);
                 if names.first() == Some(&"ServerHello") {
                     self.suite = fields
                         .iter()
@@ -888,7 +995,7 @@ impl Session {
                             content.len(),
                             &mut inner_fields,
                             &mut certs,
-                            self.now_s,
+                            &mut proof,
                         );
                         if names.contains(&"Finished") {
                             opener.epoch += 1;
