@@ -317,6 +317,45 @@ fn primary_database_failure_fails_writes_until_the_replica_is_promoted() {
     );
 }
 
+/// Why one database writer is still a single point of failure, in every
+/// design with a replica: after the promotion the promoted replica is the
+/// only writer, so its failure stops every write, and repairing the old
+/// primary does not give the role back.
+#[test]
+fn after_a_promotion_the_promoted_replica_is_the_only_writer() {
+    for design in [
+        stackscope_core::seed::Design::Redundant,
+        stackscope_core::seed::Design::ScaledUp,
+    ] {
+        let post = "http://www.foobar.com/posts/hello-world";
+        let mut sim = Simulator::new(design.stack()).unwrap();
+        sim.apply(Change::Database(ProcessState::Stopped), 0);
+        let url = |u: &str| match design {
+            stackscope_core::seed::Design::ScaledUp => u.replacen("http://", "https://", 1),
+            _ => u.to_string(),
+        };
+        assert_eq!(sim.request(&url(post), 1_000_000).outcome.short(), "500");
+        let t = sim.request(&url(post), 11_000_000);
+        assert!(sim.replica_promoted(), "{design:?}");
+        assert!(t.outcome.short() == "200", "{design:?}: {:?}", t.outcome);
+        // The primary comes back: still the replica's writes.
+        sim.apply(Change::Database(ProcessState::Running), 12_000_000);
+        sim.apply(Change::Replica(ProcessState::Stopped), 13_000_000);
+        let t = sim.request(&url(post), 30_000_000);
+        assert_eq!(
+            t.outcome.short(),
+            "500",
+            "{design:?}: the one writer is down"
+        );
+        let fail = t
+            .steps
+            .iter()
+            .find(|s| s.status == stackscope_core::Status::Fail)
+            .unwrap();
+        assert!(fail.explanation.contains("db-02"), "{}", fail.explanation);
+    }
+}
+
 #[test]
 fn the_sweep_matrix_shows_the_single_points_of_failure() {
     use stackscope_core::seed::Design::{self, *};

@@ -165,8 +165,25 @@ pub fn later_designs_sentence(rows: &[SweepRow]) -> String {
             )
         })
         .unwrap_or_default();
+    let writer = rows
+        .iter()
+        .find(|r| r.failure == "Primary database stopped")
+        .and_then(|r| r.effect(Design::ScaledUp))
+        .and_then(|e| match e {
+            Effect::Detected {
+                lost,
+                after_us,
+                how: Some(o),
+                ..
+            } if o.what == Noticed::ReplicaPromoted => Some(format!(
+                " The database still has one writer: with the primary stopped, each post page (it counts a view, a write) failed until the replica was promoted ({}): {lost} lost. The promoted replica is then the only writer, so its own failure stops every write.",
+                secs(*after_us)
+            )),
+            _ => None,
+        })
+        .unwrap_or_default();
     format!(
-        "Single points of failure left in {}. HTTPS and firewalls protect the traffic, not the service's availability.{moved}{tiers}",
+        "Single points of failure left in {}. HTTPS and firewalls protect the traffic, not the service's availability.{moved}{tiers}{writer}",
         parts.join("; ")
     )
 }
@@ -344,6 +361,10 @@ mod tests {
         assert!(later.contains("lb-02 takes 8.8.8.8 over"), "{later}");
         assert!(
             later.contains("With split tiers, losing app-01 lost no request"),
+            "{later}"
+        );
+        assert!(
+            later.contains("each post page (it counts a view, a write) failed until the replica was promoted (10"),
             "{later}"
         );
     }
