@@ -133,10 +133,73 @@ const LESSONS = [
     await p.locator('#load-run').click();
     await expect(p.locator('#load-status')).toContainText('Done');
   }],
+  ['automation', async (p) => {
+    await deploy(p, 'v2');
+    expect(await ticked(p, 'automation'), 'no rollback yet').toBe(false);
+    await deploy(p, 'v3');
+  }],
+  ['https', async (p) => {
+    await stepTo(p, 'TLS ServerHello');
+    expect(await ticked(p, 'https'), 'only the certificate').toBe(false);
+    await stepTo(p, 'Forward to web-0');
+    expect(await ticked(p, 'https'), 'no refusal yet').toBe(false);
+    await p.getByRole('button', { name: 'Let the certificate expire', exact: true }).click();
+    await expect(p.locator('#reason-badge')).toContainText('NET::ERR_CERT_DATE_INVALID');
+  }],
+  ['firewall', async (p) => {
+    await p.locator('#lesson a', { hasText: 'Go to the firewall editor' }).click();
+    const rules = p.locator('#fw-rules');
+    const text = await rules.inputValue();
+    await rules.fill(text.replace('tcp dport { 80, 443 } accept', 'tcp dport 80 accept'));
+    await p.locator('#fw-apply').click();
+    await expect(p.locator('#reason-badge')).toContainText('ERR_CONNECTION_TIMED_OUT');
+    expect(await ticked(p, 'firewall'), 'no reject yet').toBe(false);
+    await rules.fill(text.replace('tcp dport { 80, 443 } accept', 'tcp dport { 80, 443 } reject'));
+    await p.locator('#fw-apply').click();
+    await expect(p.locator('#reason-badge')).toContainText('ERR_CONNECTION_REFUSED');
+  }],
+  ['monitoring', async (p) => {
+    await p.locator('#lesson a', { hasText: 'Go to the monitoring dashboard' }).click();
+    await p.locator('#monitor-run').click();
+    await expect(p.locator('#monitor-note')).toContainText('fired', { timeout: 20_000 });
+    expect(await ticked(p, 'monitoring'), 'one server only').toBe(false);
+    await p.locator('#monitor-servers').selectOption('2');
+    await p.locator('#monitor-run').click();
+    await expect(p.locator('#monitor-note')).toContainText('out of rotation', { timeout: 20_000 });
+  }],
+  ['backups', async (p) => {
+    await p.locator('#lesson a', { hasText: 'Go to the backups' }).click();
+    await p.locator('#mistake-sql').fill('DELETE FROM posts WHERE id = 1');
+    expect(await ticked(p, 'backups'), 'not run yet').toBe(false);
+    await p.locator('#mistake-run').click();
+  }],
+  ['lb-pair', async (p) => {
+    await p.locator('#fault-lb-power').click();
+    await expect(p.locator('table#steps')).toContainText('is changing hands');
+    await pause(p);
+    expect(await ticked(p, 'lb-pair'), 'no sweep yet').toBe(false);
+    await p.locator('#run-sweep').click();
+    await expect(p.locator('#availability-matrix thead th')).toHaveCount(5, { timeout: 60_000 });
+  }],
+  ['tiers', async (p) => {
+    await p.locator('#fault-app-power-0').click();
+    await expect(p.locator('table#steps')).toContainText('app-01 does not take the connection');
+  }],
 ];
+
+/** The lesson's place, the deploy pipeline: this release on two servers. */
+async function deploy(page, release) {
+  await page.locator('#lesson a', { hasText: 'Go to the deploy pipeline' }).click();
+  await page.locator('#pipeline-release').selectOption(release);
+  await page.locator('#pipeline-how').selectOption('pipeline');
+  await page.locator('#pipeline-servers').selectOption('2');
+  await page.locator('#pipeline-run').click();
+  await expect(page.locator('#pipeline-note')).toContainText(release, { timeout: 20_000 });
+}
 
 for (const [i, [id, show]] of LESSONS.entries()) {
   test(`lesson ${i + 1} (${id}): its item ticks only after the action`, async ({ page }) => {
+    test.setTimeout(90_000);
     await openLesson(page, i + 1);
     await expect(page.locator('#checklist-title')).toContainText('0 of 18');
     await setup(page);
