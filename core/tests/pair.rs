@@ -78,6 +78,22 @@ fn losing_the_active_balancer_delays_requests_until_the_standby_takes_over() {
         .explanation
         .contains("lb-02 takes the address over at 8.609 s"));
     assert!(t.total_us() >= warm + 3_000_000 - 200_000);
+    // The adverts behind it, after the SYNs: lb-01's last (at 5 s, about a
+    // second before the first SYN) and lb-02's first as Master (8.609 s).
+    let Payload::Tcp { segments } = &wait.payload else {
+        panic!("{:?}", wait.payload)
+    };
+    let at = segments
+        .iter()
+        .position(|l| l.starts_with("Meanwhile, between the two balancers (VRRP"))
+        .expect("the adverts are told apart from the segments");
+    assert!(segments[..at].iter().all(|l| l.contains("[SYN]")));
+    let (last, first) = (&segments[at + 1], &segments[at + 2]);
+    assert!(last.starts_with("−1.0"), "{last}");
+    assert!(last.contains("  lb-01 10.0.0.2 → 224.0.0.18 VRRPv3 Advertisement, vrid 51, prio 150, intvl 100cs, addrs: 8.8.8.8 (the last one lb-01 sent before it went dark); bytes 45 00 00 20 "), "{last}");
+    assert!(first.starts_with("+2.597 s"), "{first}");
+    assert!(first.contains("  lb-02 10.0.0.3 → 224.0.0.18 VRRPv3 Advertisement, vrid 51, prio 100, intvl 100cs, addrs: 8.8.8.8 (lb-02's first as Master, with a gratuitous ARP for 8.8.8.8); bytes "), "{first}");
+    assert_eq!(segments.len(), at + 3);
     // After the takeover, lb-02 answers at once.
     let after = sim.request(URL, 10_000_000);
     assert_eq!(status(&after), "200");

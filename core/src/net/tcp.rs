@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 use crate::browser::Target;
 use crate::firewall::Verdict;
 use crate::net::vrrp::{self, Holder};
-use crate::scenario::{OtherHost, ProcessState, Topology};
+use crate::scenario::{OtherHost, ProcessState, Topology, LB_INSIDE_IP};
 use crate::sim::{spec, Ctx, Ending};
 use crate::trace::{Component, Payload, Phase, Status};
 
@@ -243,6 +243,46 @@ pub fn connect<'a>(ctx: &mut Ctx<'a>, target: &Target, ip: Ipv4Addr) -> Connecte
                     p.priority_active,
                 ),
             };
+            // The adverts, after the SYNs: the last one the Master sent
+            // before it went dark, and the new Master's first (RFC 5798
+            // §6.4.2), each at its time from the first SYN.
+            let active = vrrp::Advert {
+                host: c.lb.hostname.as_str(),
+                src: LB_INSIDE_IP,
+                priority: p.priority_active,
+            };
+            let standby = vrrp::Advert {
+                host: p.hostname.as_str(),
+                src: p.inside_ip,
+                priority: p.priority_standby,
+            };
+            let adv = p.advert_interval_us.max(1);
+            let rel = |at: u64| {
+                let d = at as f64 - now as f64;
+                format!("{}{:.3} s", if d < 0.0 { "−" } else { "+" }, d.abs() / 1e6)
+            };
+            let (new, old) = match h {
+                Holder::Standby => (&standby, &active),
+                _ => (&active, &standby),
+            };
+            let was_master = gone_at.filter(|&g| {
+                h == Holder::Standby
+                    && g > 0
+                    && ctx.vrrp.holder(p, true, p.powered_on, g - 1) == Holder::Active
+            });
+            segments.push(
+                "Meanwhile, between the two balancers (VRRP, IP protocol 112, not TCP):".into(),
+            );
+            if let Some(g) = was_master {
+                let last = g / adv * adv;
+                let note = format!("the last one {} sent before it went dark", old.host);
+                segments.push(format!("{}  {}", rel(last), old.line(c.lb.ip, adv, &note)));
+            }
+            let note = format!(
+                "{}'s first as Master, with a gratuitous ARP for {ip}",
+                new.host
+            );
+            segments.push(format!("{}  {}", rel(t), new.line(c.lb.ip, adv, &note)));
             let mdi = vrrp::master_down_interval_us(p.advert_interval_us, prio);
             let since = gone_at.map_or(String::new(), |g| {
                 format!(" ({gone} went dark at {:.1} s)", g as f64 / 1e6)

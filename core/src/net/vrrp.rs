@@ -15,9 +15,98 @@
 //! Everything here is a pure function of the times the two machines lost or
 //! regained power: the simulation passes time in and never reads a clock.
 
+use std::net::Ipv4Addr;
+
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::LbPair;
+
+/// keepalived's `virtual_router_id` for the pair. It has no default; 51 is
+/// the value in keepalived's sample configuration. Modelled: not part of
+/// the scenario.
+pub const VRID: u8 = 51;
+/// Where advertisements go: the VRRP multicast group (RFC 5798 §5.1.1.2).
+pub const GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 18);
+/// VRRP's IP protocol number (RFC 5798 §5.1.1.4).
+pub const PROTOCOL: u8 = 112;
+
+/// The Internet checksum (RFC 1071) of these byte runs, taken together.
+fn checksum(parts: &[&[u8]]) -> u16 {
+    let mut sum: u32 = 0;
+    for part in parts {
+        for pair in part.chunks(2) {
+            let word = u16::from_be_bytes([pair[0], pair.get(1).copied().unwrap_or(0)]);
+            sum += u32::from(word);
+        }
+    }
+    while sum >> 16 != 0 {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// One VRRPv3 advertisement, as the IPv4 packet a Master multicasts every
+/// `Advertisement_Interval`: a 20-byte IP header (TTL 255, protocol 112, to
+/// 224.0.0.18: RFC 5798 §5.1.1; no options, DSCP 0, no fragment flags), then
+/// the 12-byte message (§5.2): version 3 and type 1 (Advertisement), the
+/// VRID, the sender's priority, one address, the interval in centiseconds
+/// (12 bits), the checksum over an IPv4 pseudo-header and the message
+/// (§5.2.8), and the address the sender holds.
+pub fn advert(src: Ipv4Addr, vip: Ipv4Addr, priority: u8, interval_us: u64) -> [u8; 32] {
+    let centis = (interval_us / 10_000).clamp(1, 0x0fff) as u16;
+    let mut vrrp = [0u8; 12];
+    vrrp[0] = 0x31;
+    vrrp[1] = VRID;
+    vrrp[2] = priority;
+    vrrp[3] = 1;
+    vrrp[4..6].copy_from_slice(&centis.to_be_bytes());
+    vrrp[8..12].copy_from_slice(&vip.octets());
+    let pseudo = [
+        &src.octets()[..],
+        &GROUP.octets()[..],
+        &[0, PROTOCOL, 0, vrrp.len() as u8][..],
+    ]
+    .concat();
+    let sum = checksum(&[&pseudo, &vrrp]);
+    vrrp[6..8].copy_from_slice(&sum.to_be_bytes());
+    let mut ip = [0u8; 20];
+    ip[0] = 0x45;
+    ip[2..4].copy_from_slice(&32u16.to_be_bytes());
+    ip[8] = 255;
+    ip[9] = PROTOCOL;
+    ip[12..16].copy_from_slice(&src.octets());
+    ip[16..20].copy_from_slice(&GROUP.octets());
+    let sum = checksum(&[&ip]);
+    ip[10..12].copy_from_slice(&sum.to_be_bytes());
+    let mut out = [0u8; 32];
+    out[..20].copy_from_slice(&ip);
+    out[20..].copy_from_slice(&vrrp);
+    out
+}
+
+/// One advertisement's sender: its name, its own address, its priority.
+pub struct Advert<'a> {
+    pub host: &'a str,
+    pub src: Ipv4Addr,
+    pub priority: u8,
+}
+
+impl Advert<'_> {
+    /// The advertisement as one line of the trace: what it says (in the
+    /// words tcpdump prints), a note, and its bytes.
+    pub fn line(&self, vip: Ipv4Addr, interval_us: u64, note: &str) -> String {
+        let bytes = advert(self.src, vip, self.priority, interval_us);
+        let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{} {} → {GROUP} VRRPv3 Advertisement, vrid {VRID}, prio {}, intvl {}cs, addrs: {vip} ({note}); bytes {}",
+            self.host,
+            self.src,
+            self.priority,
+            (interval_us / 10_000).clamp(1, 0x0fff),
+            hex.join(" ")
+        )
+    }
+}
 
 /// Who holds the floating address at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +256,30 @@ mod tests {
 
     fn pair() -> LbPair {
         LbPair::standard()
+    }
+
+    #[test]
+    fn an_advert_checks_out_and_names_the_address() {
+        let a = advert(
+            Ipv4Addr::new(10, 0, 0, 2),
+            Ipv4Addr::new(8, 8, 8, 8),
+            150,
+            1_000_000,
+        );
+        // Both checksums verify: the sum over what they cover is all ones.
+        assert_eq!(checksum(&[&a[..20]]), 0);
+        let pseudo = [10, 0, 0, 2, 224, 0, 0, 18, 0, 112, 0, 12];
+        assert_eq!(checksum(&[&pseudo, &a[20..]]), 0);
+        assert_eq!(&a[20..26], &[0x31, 51, 150, 1, 0, 100]);
+        assert_eq!(&a[28..], &[8, 8, 8, 8]);
+        assert_eq!((a[8], a[9]), (255, 112));
+        let line = Advert {
+            host: "lb-01",
+            src: Ipv4Addr::new(10, 0, 0, 2),
+            priority: 150,
+        }
+        .line(Ipv4Addr::new(8, 8, 8, 8), 1_000_000, "a note");
+        assert!(line.starts_with("lb-01 10.0.0.2 → 224.0.0.18 VRRPv3 Advertisement, vrid 51, prio 150, intvl 100cs, addrs: 8.8.8.8 (a note); bytes 45 00 00 20"), "{line}");
     }
 
     #[test]

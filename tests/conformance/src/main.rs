@@ -7,7 +7,8 @@
 //! ```
 //!
 //! The real programs (Debian's nginx, Knot DNS, MariaDB, Python's `h11` and
-//! OpenSSL's `s_client`, and the kernel's nftables in network namespaces)
+//! OpenSSL's `s_client`, the kernel's nftables in network namespaces, and
+//! tcpdump)
 //! are installed by `scripts/install.sh`; each runs as a child of this
 //! process on 127.0.0.1 (or a Unix socket) in its own temporary directory and
 //! is stopped by its pid. It prints one row per check (cases, agree,
@@ -23,12 +24,13 @@ mod report;
 mod sql;
 mod tls;
 mod upstream;
+mod vrrp;
 
 use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 8] = [
+const CHECKS: [Check; 9] = [
     ("nginx", nginx::run),
     ("upstream", upstream::run),
     ("dns", dns::run),
@@ -37,6 +39,7 @@ const CHECKS: [Check; 8] = [
     ("tls", tls::run),
     ("firewall", firewall::run_check),
     ("monitor", monitor::run),
+    ("vrrp", vrrp::run),
 ];
 
 fn main() {
