@@ -29,6 +29,11 @@ test('lb-01 off: the request waits for lb-02 to take the address over, then lb-0
   await wait.first().locator('button.step-go').click();
   await expect(page.locator('#inspector')).toContainText('lb-02 takes the address over at');
   await expect(page.locator('#inspector')).toContainText('RFC 5798');
+  // The adverts behind the wait, with their bytes.
+  await expect(page.locator('#inspector')).toContainText('lb-01 10.0.0.2 → 224.0.0.18 VRRPv3 Advertisement, vrid 51, prio 150');
+  await expect(page.locator('#inspector')).toContainText("(lb-02's first as Master, with a gratuitous ARP for 8.8.8.8); bytes 45 00 00 20");
+  mkdirSync(SHOTS, { recursive: true });
+  await page.locator('#inspector').screenshot({ path: path.join(SHOTS, 'pair-vrrp-adverts.png') });
   // The step's far end is lb-02: lit, and lb-01 not.
   await expect(lbBox(page, 1)).toHaveClass(/\bactive\b/);
   await expect(lbBox(page, 0)).not.toHaveClass(/\bactive\b/);
