@@ -112,9 +112,10 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 the day and the deploy pipeline, 5 backups, 6 the sweep and the
-/// checklist, 7 the second module's panels (the load panel and monitoring,
-/// which load then: `crate::panels`), 8 the editors.
+/// 3 the downtime panel, 4 the day, 5 backups, 6 the sweep and the
+/// checklist, 7 the second module's panels (the load panel, the deploy
+/// pipeline and monitoring, loaded when the learner nears them:
+/// `crate::panels`), 8 the editors.
 const LAST_STAGE: u8 = 8;
 
 /// What the status line says of clicks made while the server starts.
@@ -152,13 +153,6 @@ pub fn App(props: &AppProps) -> Html {
                 .and_then(crate::components::mistake_run::parse_link)
         }
     });
-    let pipeline_link = use_memo((), {
-        let l = props.link.clone();
-        move |_| {
-            l.as_deref()
-                .and_then(crate::components::pipeline_panel::parse_link)
-        }
-    });
     let backup_link = use_memo((), {
         let l = props.link.clone();
         move |_| {
@@ -180,11 +174,20 @@ pub fn App(props: &AppProps) -> Html {
             .as_deref()
             .filter(|l| crate::components::monitor_panel::is_link(l))
             .map(String::from);
+        // `#pipeline=…` likewise opens the deploy pipeline.
+        let pipeline_link = props
+            .link
+            .as_deref()
+            .filter(|l| crate::components::pipeline_panel::is_link(l))
+            .map(String::from);
         use_reducer(move || {
             let mut s = State::new(autoplay, prefers_reduced_motion());
             s.first_step = first_step;
             s.from_link = from_link;
-            s.panels = s.panels.with(|p| p.monitor_link = monitor_link);
+            s.panels = s.panels.with(|p| {
+                p.monitor_link = monitor_link;
+                p.pipeline_link = pipeline_link;
+            });
             s
         })
     };
@@ -403,6 +406,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |m: crate::panels::FromPanels| match m {
             crate::panels::FromPanels::LoadRun(run) => on_load_run.emit(run),
             crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
+            crate::panels::FromPanels::Pipeline(spec) => d.emit(Action::RunPipeline(spec)),
             other => {
                 if let Some(command) = other.command() {
                     send(command)
@@ -411,10 +415,6 @@ pub fn App(props: &AppProps) -> Html {
         })
     });
     let on_editors = crate::stable::use_stable(d.clone());
-    let on_pipeline = crate::stable::use_stable({
-        let d = d.clone();
-        Callback::from(move |spec| d.emit(Action::RunPipeline(spec)))
-    });
     let on_mistake = crate::stable::use_stable({
         let d = d.clone();
         Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
@@ -574,12 +574,6 @@ pub fn App(props: &AppProps) -> Html {
                         link={(*window_link).clone()}
                         on_count={on_day_count}
                     />
-                    <crate::components::pipeline_panel::PipelinePanel
-                        result={state.pipeline.clone()}
-                        running={state.pipeline_running}
-                        on_run={on_pipeline}
-                        link={*pipeline_link}
-                    />
                 }
                 if *stage >= 5 {
                     <crate::components::backup_panel::BackupPanel
@@ -609,7 +603,7 @@ pub fn App(props: &AppProps) -> Html {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
                 <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels}
-                    eager={state.panels.monitor_link.is_some()} />
+                    eager={state.panels.linked()} />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

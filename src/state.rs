@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use stackscope_core::mistake::MistakeRun;
 use stackscope_core::monitor::{MonitorSpec, Seen};
-use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
+use stackscope_core::pipeline::{PipelineSpec, Seen as PipelineSeen};
 use stackscope_core::seed::Design;
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::{Command, EditOutcome, Note, Refusal, Reply, Show, Update};
@@ -210,9 +210,9 @@ pub struct State {
     /// The mistaken-DELETE run (the backup panel), and whether one is running.
     pub mistake: Option<Shared<Result<Box<MistakeRun>, String>>>,
     pub mistake_running: bool,
-    /// The last deploy of the pipeline panel, and whether one is running.
-    pub pipeline: Option<Shared<Result<Box<PipelineResult>, String>>>,
-    pub pipeline_running: bool,
+    /// What the lessons read of the pipeline panel's last deploy (the
+    /// panel, in the second module, gets the whole result in `panels`).
+    pub pipeline: Option<Shared<Result<PipelineSeen, String>>>,
     /// The editors: console results, browsed table, accepted changes.
     pub editor: EditorState,
     /// The session was opened from a deep link (so the stored stack is not loaded).
@@ -272,7 +272,6 @@ impl State {
             mistake: None,
             mistake_running: false,
             pipeline: None,
-            pipeline_running: false,
             editor: EditorState::default(),
             from_link: false,
             share: None,
@@ -394,7 +393,7 @@ impl State {
             Action::RunMistake(statement) => Command::Mistake {
                 statement: statement.clone(),
             },
-            Action::RunPipeline(spec) => Command::Pipeline { spec: *spec },
+            Action::RunPipeline(spec) => Command::Pipeline { spec: spec.clone() },
             Action::ReplaceScenario {
                 scenario,
                 keep_faults,
@@ -614,9 +613,12 @@ impl State {
                     p.monitor = Some(dashboard);
                 });
             }
-            Reply::Pipeline(r) => {
-                self.pipeline_running = false;
-                self.pipeline = Some(Shared::new(r));
+            Reply::Pipeline { seen, result } => {
+                self.pipeline = Some(Shared::new(seen));
+                self.panels = self.panels.with(|p| {
+                    p.pipeline_running = false;
+                    p.pipeline = Some(result);
+                });
             }
             Reply::Mistake(r) => {
                 self.mistake_running = false;
@@ -672,7 +674,7 @@ pub enum Action {
     /// Run the monitoring dashboard.
     RunMonitor(Packed<MonitorSpec>),
     /// Build, test and roll out a release.
-    RunPipeline(PipelineSpec),
+    RunPipeline(Packed<PipelineSpec>),
     /// Make this (already validated) scenario the session's world and
     /// request the current address again; `keep_faults` injects the faults
     /// in effect again.
@@ -755,7 +757,9 @@ impl Reducible for State {
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.panels = s.panels.with(|p| p.monitor_running = true),
                     Action::RunMistake(_) => s.mistake_running = true,
-                    Action::RunPipeline(_) => s.pipeline_running = true,
+                    Action::RunPipeline(_) => {
+                        s.panels = s.panels.with(|p| p.pipeline_running = true)
+                    }
                     Action::RunDay => s.day_running = true,
                     _ => {}
                 }

@@ -99,6 +99,34 @@ pub struct PipelineResult {
     pub notes: Vec<String>,
 }
 
+/// What the lessons read of a deploy: the page's first module keeps only
+/// this; the whole result goes, packed, to the panel that draws it
+/// (`session::Reply::Pipeline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    pub rolled_back: bool,
+    /// When both releases answered (µs), as [`PipelineResult::skew_us`].
+    pub skew_us: Option<(u64, u64)>,
+    /// Visitors' requests meanwhile, and those that failed.
+    pub requests: usize,
+    pub failed: usize,
+    /// What the rollback did, in a sentence (empty without one).
+    pub rollback: String,
+}
+
+impl PipelineResult {
+    /// What the lessons read of it.
+    pub fn seen(&self) -> Seen {
+        Seen {
+            rolled_back: self.rolled_back,
+            skew_us: self.skew_us,
+            requests: self.stream.points.len(),
+            failed: self.stream.failed,
+            rollback: self.notes.get(2).cloned().unwrap_or_default(),
+        }
+    }
+}
+
 #[cfg(feature = "engine")]
 pub use self::engine::{check_passes, run};
 

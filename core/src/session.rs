@@ -204,7 +204,9 @@ pub enum Command {
         spec: wire::Packed<crate::monitor::MonitorSpec>,
     },
     /// A release built, tested and rolled out (the seed's site).
-    Pipeline { spec: crate::pipeline::PipelineSpec },
+    Pipeline {
+        spec: wire::Packed<crate::pipeline::PipelineSpec>,
+    },
     /// A mistaken statement replicated, then a restore from the dump (in
     /// the world, when it is the redundant design).
     Mistake { statement: String },
@@ -352,7 +354,12 @@ pub enum Reply {
         seen: Result<crate::monitor::Seen, String>,
         dashboard: wire::Packed<Result<Box<crate::monitor::Dashboard>, String>>,
     },
-    Pipeline(Result<Box<crate::pipeline::PipelineResult>, String>),
+    /// The deploy, packed (only the pipeline panel, in the page's second
+    /// module, reads it), and what the lessons read of it.
+    Pipeline {
+        seen: Result<crate::pipeline::Seen, String>,
+        result: wire::Packed<Result<Box<crate::pipeline::PipelineResult>, String>>,
+    },
     Mistake(Result<Box<MistakeRun>, String>),
     /// A stack in the JSON form [`Command::Encode`] asked for.
     Json {
@@ -562,8 +569,15 @@ mod engine {
                     return Reply::Mistake(r.map(Box::new));
                 }
                 Command::Pipeline { spec } => {
-                    let r = crate::pipeline::run(&seed::simple_stack(), &spec);
-                    return Reply::Pipeline(r.map(Box::new).map_err(|e| e.to_string()));
+                    let r = spec.open().and_then(|spec| {
+                        crate::pipeline::run(&seed::simple_stack(), &spec)
+                            .map(Box::new)
+                            .map_err(|e| e.to_string())
+                    });
+                    return Reply::Pipeline {
+                        seen: r.as_ref().map(|p| p.seen()).map_err(Clone::clone),
+                        result: wire::Packed::new(&r),
+                    };
                 }
                 Command::Wait { minutes } => self.wait(minutes),
                 Command::Schedule(schedule) => self.schedule(schedule, &mut u),

@@ -407,7 +407,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
         if p.skew_us.is_some() {
             out.push(Fact::SawVersionSkew);
         }
-        if p.rolled_back && p.stream.failed == 0 {
+        if p.rolled_back && p.failed == 0 {
             out.push(Fact::SawAutoRollback);
         }
     }

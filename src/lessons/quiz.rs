@@ -425,13 +425,13 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             let Some(Ok(p)) = s.pipeline.as_ref().map(|p| &*p.0) else {
                 return Err("Deploy a release on the pipeline panel first: the question is computed from it.".into());
             };
-            let failed = p.stream.failed;
+            let failed = p.failed;
             if p.rolled_back {
                 Ok(question(
                     "While the pipeline tried v3 on a server and rolled it back, how many visitors' requests failed?".into(),
                     around(failed),
                     failed.to_string(),
-                    format!("{failed} of {} failed. {}", p.stream.points.len(), p.notes.get(2).cloned().unwrap_or_default()),
+                    format!("{failed} of {} failed. {}", p.requests, p.rollback),
                 ))
             } else if let Some((from, to)) = p.skew_us {
                 let secs = ((to - from) as f64 / 1e6).round() as usize;

@@ -30,8 +30,8 @@ pub struct Props {
     pub message: Shared<ToPanels>,
     /// What they ask for.
     pub on_message: Callback<FromPanels>,
-    /// Load at once (a `#monitor=` link opens the dashboard), not when the
-    /// learner comes near the panels.
+    /// Load at once (a `#monitor=` or `#pipeline=` link opens its panel),
+    /// not when the learner comes near the panels.
     #[prop_or_default]
     pub eager: bool,
 }
@@ -166,15 +166,16 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Loading => html! {
                         <>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The load simulation and the monitoring dashboard load when you reach them…" }
+                            { "The load simulation, the deploy pipeline and the monitoring dashboard load when you reach them…" }
                         </p>
+                        <div id="pipeline-panel" class="panels-anchor"></div>
                         <div id="monitor-panel" class="panels-anchor"></div>
                         </>
                     },
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The load simulation and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The load simulation, the deploy pipeline and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

@@ -1,7 +1,8 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! load panel and the monitoring dashboard, far below it, are drawn by a
+//! load panel, the deploy pipeline and the monitoring dashboard, far below
+//! it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
 //! learner comes near them (or a `#monitor=` link opens the dashboard), so
 //! the first module never carries their code (their charts, their forms,
@@ -12,7 +13,7 @@
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► LoadPanel, MonitorPanel
+//!  Host ── ToPanels (what the panels show) ──► Root ─► LoadPanel, PipelinePanel, MonitorPanel
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use stackscope_core::load::job::{LoadJob, LoadReport};
 use stackscope_core::load::RouteCost;
 use stackscope_core::monitor::{Dashboard, MonitorSpec};
+use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::Command;
 
@@ -35,6 +37,8 @@ use stackscope_core::session::Command;
 pub type CostsBytes = Packed<Result<Vec<RouteCost>, String>>;
 /// A monitoring dashboard, packed.
 pub type DashboardBytes = Packed<Result<Box<Dashboard>, String>>;
+/// A deploy of the pipeline panel, packed.
+pub type PipelineBytes = Packed<Result<Box<PipelineResult>, String>>;
 
 /// What the panels show: the state the first module holds for them, sent
 /// whole whenever it changes.
@@ -49,6 +53,18 @@ pub struct ToPanels {
     pub monitor_running: bool,
     /// The fragment the page was opened with, when it is a `#monitor=…` link.
     pub monitor_link: Option<String>,
+    /// The last deploy of the pipeline panel, and whether one is running.
+    pub pipeline: Option<PipelineBytes>,
+    pub pipeline_running: bool,
+    /// The fragment the page was opened with, when it is a `#pipeline=…` link.
+    pub pipeline_link: Option<String>,
+}
+
+impl ToPanels {
+    /// A link opens one of the panels: the module loads at once.
+    pub fn linked(&self) -> bool {
+        self.monitor_link.is_some() || self.pipeline_link.is_some()
+    }
 }
 
 /// What the panels ask of the first module: commands for the simulated
@@ -71,6 +87,8 @@ pub enum FromPanels {
     /// Run the monitoring dashboard (an action of the page's: queued while
     /// the server starts, like a click).
     Monitor(Packed<MonitorSpec>),
+    /// Deploy a release with the pipeline panel (an action too).
+    Pipeline(Packed<PipelineSpec>),
 }
 
 impl FromPanels {
@@ -80,7 +98,7 @@ impl FromPanels {
             FromPanels::LoadStart { tag, job } => Some(Command::LoadStart { tag, job }),
             FromPanels::LoadStep { tag, events } => Some(Command::LoadStep { tag, events }),
             FromPanels::LoadCancel { tag } => Some(Command::LoadCancel { tag }),
-            FromPanels::LoadRun(_) | FromPanels::Monitor(_) => None,
+            FromPanels::LoadRun(_) | FromPanels::Monitor(_) | FromPanels::Pipeline(_) => None,
         }
     }
 

@@ -7,12 +7,14 @@ use stackscope_core::load::job::LoadReport;
 use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
-use super::{CostsBytes, DashboardBytes, FromPanels, ToPanels};
+use super::{CostsBytes, DashboardBytes, FromPanels, PipelineBytes, ToPanels};
 use crate::components::day_field::use_into_view_when_linked_result;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
 use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
+use crate::components::pipeline_panel::{self, PipelinePanel};
 use crate::state::Shared;
 use stackscope_core::monitor::Dashboard;
+use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 
 /// Where the first module's messages arrive: kept until the root is there
 /// to take them, then handed to it as they come.
@@ -69,6 +71,9 @@ struct Opened {
     monitor: Option<(DashboardBytes, Dashboard_)>,
     monitor_running: bool,
     monitor_link: Option<Form>,
+    pipeline: Option<(PipelineBytes, Pipeline_)>,
+    pipeline_running: bool,
+    pipeline_link: Option<PipelineSpec>,
     /// The first module's first message has come (the panels read a link's
     /// settings when they mount, so they wait for it).
     received: bool,
@@ -76,6 +81,8 @@ struct Opened {
 
 /// The monitoring panel's dashboard, as its props take it.
 type Dashboard_ = Shared<Result<Box<Dashboard>, String>>;
+/// The pipeline panel's deploy, as its props take it.
+type Pipeline_ = Shared<Result<Box<PipelineResult>, String>>;
 
 impl Reducible for Opened {
     type Action = ToPanels;
@@ -104,6 +111,15 @@ impl Reducible for Opened {
             }
         });
         next.monitor_running = m.monitor_running;
+        next.pipeline = m.pipeline.map(|packed| match &self.pipeline {
+            Some((old, opened)) if *old == packed => (packed, opened.clone()),
+            _ => {
+                let opened = Shared::new(packed.open().and_then(|d| d));
+                (packed, opened)
+            }
+        });
+        next.pipeline_running = m.pipeline_running;
+        next.pipeline_link = m.pipeline_link.as_deref().and_then(pipeline_panel::parse_link);
         next.received = true;
         next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
         Rc::new(next)
@@ -132,20 +148,26 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |run, _| out.emit(FromPanels::LoadRun(run)))
     };
+    let on_pipeline = {
+        let out = props.out.clone();
+        use_callback((), move |spec, _| {
+            out.emit(FromPanels::Pipeline(Packed::new(&spec)))
+        })
+    };
     let on_monitor = {
         let out = props.out.clone();
         use_callback((), move |spec, _| {
             out.emit(FromPanels::Monitor(Packed::new(&spec)))
         })
     };
-    // The monitoring panel a frame after the load panel: each first render
-    // (with the functions WebAssembly compiles on their first call) is a
-    // task of its own, neither long.
+    // The pipeline a frame after the load panel, the monitoring panel a
+    // frame after that: each first render (with the functions WebAssembly
+    // compiles on their first call) is a task of its own, none long.
     let stage = use_state(|| 0u8);
     {
         let (stage, received) = (stage.clone(), opened.received);
         use_effect_with((*stage, received), move |&(now, received)| {
-            let frame = (received && now < 1).then(|| {
+            let frame = (received && now < 2).then(|| {
                 gloo::render::request_animation_frame(move |_| {
                     gloo::timers::callback::Timeout::new(0, move || stage.set(now + 1)).forget();
                 })
@@ -161,8 +183,9 @@ pub fn Root(props: &Props) -> Html {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default()
     });
-    let drawn = opened.received && *stage >= 1;
+    let drawn = opened.received && *stage >= 2;
     use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
+    use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
     if !opened.received {
         return html! {};
@@ -176,6 +199,14 @@ pub fn Root(props: &Props) -> Html {
                 on_run={on_run}
             />
             if *stage >= 1 {
+                <PipelinePanel
+                    result={opened.pipeline.as_ref().map(|(_, p)| p.clone())}
+                    running={opened.pipeline_running}
+                    on_run={on_pipeline}
+                    link={opened.pipeline_link}
+                />
+            }
+            if *stage >= 2 {
                 <MonitorPanel
                     dashboard={opened.monitor.as_ref().map(|(_, d)| d.clone())}
                     running={opened.monitor_running}

@@ -2,7 +2,12 @@
 // releases answering for a while, a release that cannot start rolled back
 // by itself, the same release by hand taking the site down, links, the
 // lesson's items, and the panel's layout at three sizes.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.mjs';
+
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
 async function deploy(page, { release = 'v2', how = 'pipeline', servers = '2' } = {}) {
   await page.locator('#pipeline-panel').scrollIntoViewIfNeeded();
@@ -77,6 +82,8 @@ for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
       return out;
     });
     expect(bad).toEqual([]);
+    mkdirSync(SHOTS, { recursive: true });
+    await panel.screenshot({ path: path.join(SHOTS, `pipeline-${w}x${h}.png`) });
     const scrollX = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(scrollX, 'no sideways scroll').toBeLessThanOrEqual(0);
   });
