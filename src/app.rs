@@ -22,7 +22,6 @@ use crate::components::{
     reason_badge::ReasonBadge,
     shortcuts::{Key, Legend, LessonsButton, Shortcuts},
     step_list::StepList,
-    sweep_panel::SweepPanel,
     topology::TopologySwitch,
     url_bar::UrlBar,
     waterfall::Waterfall,
@@ -112,9 +111,9 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 the day, 5 backups, 6 the sweep and the
-/// checklist, 7 the second module's panels (the load panel, the deploy
-/// pipeline and monitoring, loaded when the learner nears them:
+/// 3 the downtime panel, 4 the day, 5 backups, 6 the checklist, 7 the
+/// second module's panels (the availability sweep, the load panel, the
+/// deploy pipeline and monitoring, loaded when the learner nears them:
 /// `crate::panels`), 8 the editors.
 const LAST_STAGE: u8 = 8;
 
@@ -395,7 +394,6 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |()| d.emit(Action::RunDay))
     });
     let on_day_count = crate::stable::use_stable(on_day_count);
-    let on_sweep = crate::stable::use_stable(action(|| Action::RunSweep));
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     // The second module's panels: the load panel drives its job on the
     // server itself (start, a slice per reply, cancel): its commands are
@@ -407,6 +405,7 @@ pub fn App(props: &AppProps) -> Html {
             crate::panels::FromPanels::LoadRun(run) => on_load_run.emit(run),
             crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
             crate::panels::FromPanels::Pipeline(spec) => d.emit(Action::RunPipeline(spec)),
+            crate::panels::FromPanels::Sweep => d.emit(Action::RunSweep),
             other => {
                 if let Some(command) = other.command() {
                     send(command)
@@ -586,9 +585,6 @@ pub fn App(props: &AppProps) -> Html {
                         backups={state.backups.clone()}
                         on_action={on_backups}
                     />
-                }
-                if *stage >= 6 {
-                    <SweepPanel sweep={state.sweep.clone()} on_run={on_sweep} />
                 }
             </div>
             if *stage >= 6 {

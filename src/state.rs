@@ -13,7 +13,7 @@ use stackscope_core::seed::Design;
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::{Command, EditOutcome, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::ShareLink;
-use stackscope_core::stream::{StreamResult, SweepRow};
+use stackscope_core::stream::{StreamResult, SweepSeen};
 use stackscope_core::{Change, Component, Outcome, Scenario, Trace};
 use yew::Reducible;
 
@@ -196,8 +196,9 @@ pub struct State {
     /// The maintenance window's two deploys, once run, and whether asked for.
     pub day: Option<Shared<Result<crate::maintenance::DayRuns, String>>>,
     pub day_running: bool,
-    /// The availability matrix, once computed.
-    pub sweep: Option<Shared<Result<Vec<SweepRow>, String>>>,
+    /// What the lessons read of the availability sweep, once computed (the
+    /// panel, in the second module, gets the rows in `panels`).
+    pub sweep: Option<Shared<Result<SweepSeen, String>>>,
     pub sweep_running: bool,
     /// What the panels of the page's second module show (`crate::panels`):
     /// the routes' costs and the server's last word on the load panel's
@@ -601,9 +602,10 @@ impl State {
                     )));
                 }
             }
-            Reply::Sweep(rows) => {
+            Reply::Sweep { seen, rows } => {
                 self.sweep_running = false;
-                self.sweep = Some(Shared::new(rows));
+                self.sweep = Some(Shared::new(seen));
+                self.panels = self.panels.with(|p| p.sweep = Some(rows));
             }
             Reply::RouteCosts(costs) => self.panels = self.panels.with(|p| p.costs = Some(costs)),
             Reply::Monitor { seen, dashboard } => {

@@ -15,7 +15,7 @@ use crate::mistake::MistakeRun;
 use crate::scenario::{Change, Scenario};
 use crate::server::db::ConsoleResult;
 use crate::share::ShareLink;
-use crate::stream::{Event as StreamEvent, StreamResult, StreamSpec, SweepRow};
+use crate::stream::{Event as StreamEvent, StreamResult, StreamSpec, SweepRow, SweepSeen};
 use crate::trace::Trace;
 
 /// How commands and replies cross between the page and its worker: JSON
@@ -345,7 +345,12 @@ pub enum Reply {
         tag: u32,
         results: Vec<Result<StreamResult, String>>,
     },
-    Sweep(Result<Vec<SweepRow>, String>),
+    /// The rows, packed (only the sweep panel, in the page's second
+    /// module, reads them), and what the lessons read of them.
+    Sweep {
+        seen: Result<SweepSeen, String>,
+        rows: wire::Packed<Result<Vec<SweepRow>, String>>,
+    },
     /// Packed: only the load panel (the page's second module) reads them.
     RouteCosts(wire::Packed<Result<Vec<RouteCost>, String>>),
     /// The dashboard, packed (only the monitoring panel, in the page's
@@ -546,8 +551,11 @@ mod engine {
                 Command::Sweep => {
                     let worlds: Vec<Scenario> =
                         seed::Design::ALL.iter().map(|d| d.stack()).collect();
-                    let rows = stream::sweep(&worlds);
-                    return Reply::Sweep(rows.map_err(|e| e.to_string()));
+                    let rows = stream::sweep(&worlds).map_err(|e| e.to_string());
+                    return Reply::Sweep {
+                        seen: rows.as_deref().map(SweepSeen::of).map_err(Clone::clone),
+                        rows: wire::Packed::new(&rows),
+                    };
                 }
                 Command::RouteCosts { mix } => {
                     let costs = load::route_costs(&seed::simple_stack(), &mix);

@@ -479,6 +479,26 @@ pub struct SweepCell {
     pub observed: Vec<Observed>,
 }
 
+/// What the lessons read of a sweep: the failures that stop the one-server
+/// design. The page's first module keeps only this; the rows go, packed,
+/// to the panel that draws them (`session::Reply::Sweep`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepSeen {
+    pub stops_one_server: Vec<String>,
+}
+
+impl SweepSeen {
+    pub fn of(rows: &[SweepRow]) -> Self {
+        SweepSeen {
+            stops_one_server: rows
+                .iter()
+                .filter(|r| r.effect(Design::OneServer).is_some_and(Effect::is_spof))
+                .map(|r| r.failure.clone())
+                .collect(),
+        }
+    }
+}
+
 /// One row of the availability matrix: one failure, every design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepRow {

@@ -277,7 +277,19 @@ fn streams_sweeps_and_costs_come_back_whole() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(send(&mut s, Command::Sweep), Reply::Sweep(Ok(rows)) if !rows.is_empty()));
+    match send(&mut s, Command::Sweep) {
+        Reply::Sweep { seen, rows } => {
+            let rows = rows.open().unwrap().unwrap();
+            assert!(!rows.is_empty());
+            // What the lessons keep: the one-server design's stopping parts.
+            let seen = seen.unwrap();
+            assert_eq!(seen, stackscope_core::stream::SweepSeen::of(&rows));
+            assert!(seen
+                .stops_one_server
+                .contains(&"A web server powered off".to_string()));
+        }
+        other => panic!("{other:?}"),
+    }
     let mix = stackscope_core::load::LoadSpec::default().mix;
     match send(&mut s, Command::RouteCosts { mix: mix.clone() }) {
         Reply::RouteCosts(c) => assert_eq!(c.open().unwrap().unwrap().len(), mix.len()),

@@ -7,8 +7,6 @@ use crate::faults::{self, Demo};
 use crate::state::State;
 use serde::{Deserialize, Serialize};
 use stackscope_core::scenario::Topology;
-use stackscope_core::seed::Design;
-use stackscope_core::stream::Effect;
 use stackscope_core::{Change, Component, Outcome, Payload, Phase, Status, Step, Trace};
 
 /// One thing the learner did and saw.
@@ -382,11 +380,8 @@ pub fn observe(s: &State) -> Vec<Fact> {
             out.push(Fact::RedundantSurvivedFault);
         }
     }
-    if let Some(Ok(rows)) = s.sweep.as_ref().map(|r| &*r.0) {
-        if rows
-            .iter()
-            .any(|r| matches!(r.effect(Design::OneServer), Some(Effect::Stops { .. })))
-        {
+    if let Some(Ok(seen)) = s.sweep.as_ref().map(|r| &*r.0) {
+        if !seen.stops_one_server.is_empty() {
             out.push(Fact::SweepShowsSpof);
         }
     }

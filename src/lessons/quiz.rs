@@ -7,8 +7,6 @@ use super::observe::{self, answers, record, url};
 use super::progress::Progress;
 use crate::format::duration as fmt_us;
 use crate::state::State;
-use stackscope_core::seed::Design;
-use stackscope_core::stream::Effect;
 use stackscope_core::{Component, Outcome, Payload, Phase, Trace};
 
 /// A multiple-choice question.
@@ -281,16 +279,12 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
             ))
         }
         "spof" => {
-            let Some(Ok(rows)) = s.sweep.as_ref().map(|r| &*r.0) else {
+            let Some(Ok(seen)) = s.sweep.as_ref().map(|r| &*r.0) else {
                 return Err(
                     "Run the availability sweep first (its button is in the sweep panel).".into(),
                 );
             };
-            let stops: Vec<&str> = rows
-                .iter()
-                .filter(|r| matches!(r.effect(Design::OneServer), Some(Effect::Stops { .. })))
-                .map(|r| r.failure.as_str())
-                .collect();
+            let stops = &seen.stops_one_server;
             let n = stops.len();
             Ok(question(
                 "In your sweep, how many of the single server's parts stop the site when they fail?".into(),

@@ -165,8 +165,9 @@ pub fn Host(props: &Props) -> Html {
                 match &*phase {
                     Phase::Loading => html! {
                         <>
+                        <div id="sweep-panel" class="panels-anchor"></div>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The load simulation, the deploy pipeline and the monitoring dashboard load when you reach them…" }
+                            { "The availability sweep, the load simulation, the deploy pipeline and the monitoring dashboard load when you reach them…" }
                         </p>
                         <div id="pipeline-panel" class="panels-anchor"></div>
                         <div id="monitor-panel" class="panels-anchor"></div>
@@ -175,7 +176,7 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The load simulation, the deploy pipeline and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The availability sweep, the load simulation, the deploy pipeline and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

@@ -1,8 +1,8 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! load panel, the deploy pipeline and the monitoring dashboard, far below
-//! it, are drawn by a
+//! availability sweep, the load panel, the deploy pipeline and the
+//! monitoring dashboard, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
 //! learner comes near them (or a `#monitor=` link opens the dashboard), so
 //! the first module never carries their code (their charts, their forms,
@@ -13,7 +13,7 @@
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► LoadPanel, PipelinePanel, MonitorPanel
+//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Pipeline, Monitor panels
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -32,11 +32,14 @@ use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::Command;
+use stackscope_core::stream::SweepRow;
 
 /// The routes' costs, packed.
 pub type CostsBytes = Packed<Result<Vec<RouteCost>, String>>;
 /// A monitoring dashboard, packed.
 pub type DashboardBytes = Packed<Result<Box<Dashboard>, String>>;
+/// The availability sweep's rows, packed.
+pub type SweepBytes = Packed<Result<Vec<SweepRow>, String>>;
 /// A deploy of the pipeline panel, packed.
 pub type PipelineBytes = Packed<Result<Box<PipelineResult>, String>>;
 
@@ -58,6 +61,8 @@ pub struct ToPanels {
     pub pipeline_running: bool,
     /// The fragment the page was opened with, when it is a `#pipeline=…` link.
     pub pipeline_link: Option<String>,
+    /// The last availability sweep, once run.
+    pub sweep: Option<SweepBytes>,
 }
 
 impl ToPanels {
@@ -89,6 +94,8 @@ pub enum FromPanels {
     Monitor(Packed<MonitorSpec>),
     /// Deploy a release with the pipeline panel (an action too).
     Pipeline(Packed<PipelineSpec>),
+    /// Run the availability sweep (an action too).
+    Sweep,
 }
 
 impl FromPanels {
@@ -98,7 +105,10 @@ impl FromPanels {
             FromPanels::LoadStart { tag, job } => Some(Command::LoadStart { tag, job }),
             FromPanels::LoadStep { tag, events } => Some(Command::LoadStep { tag, events }),
             FromPanels::LoadCancel { tag } => Some(Command::LoadCancel { tag }),
-            FromPanels::LoadRun(_) | FromPanels::Monitor(_) | FromPanels::Pipeline(_) => None,
+            FromPanels::LoadRun(_)
+            | FromPanels::Monitor(_)
+            | FromPanels::Pipeline(_)
+            | FromPanels::Sweep => None,
         }
     }
 

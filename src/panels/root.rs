@@ -7,14 +7,16 @@ use stackscope_core::load::job::LoadReport;
 use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
-use super::{CostsBytes, DashboardBytes, FromPanels, PipelineBytes, ToPanels};
+use super::{CostsBytes, DashboardBytes, FromPanels, PipelineBytes, SweepBytes, ToPanels};
 use crate::components::day_field::use_into_view_when_linked_result;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
 use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
 use crate::components::pipeline_panel::{self, PipelinePanel};
+use crate::components::sweep_panel::SweepPanel;
 use crate::state::Shared;
 use stackscope_core::monitor::Dashboard;
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
+use stackscope_core::stream::SweepRow;
 
 /// Where the first module's messages arrive: kept until the root is there
 /// to take them, then handed to it as they come.
@@ -74,6 +76,7 @@ struct Opened {
     pipeline: Option<(PipelineBytes, Pipeline_)>,
     pipeline_running: bool,
     pipeline_link: Option<PipelineSpec>,
+    sweep: Option<(SweepBytes, Sweep_)>,
     /// The first module's first message has come (the panels read a link's
     /// settings when they mount, so they wait for it).
     received: bool,
@@ -83,19 +86,33 @@ struct Opened {
 type Dashboard_ = Shared<Result<Box<Dashboard>, String>>;
 /// The pipeline panel's deploy, as its props take it.
 type Pipeline_ = Shared<Result<Box<PipelineResult>, String>>;
+/// The sweep panel's rows, as its props take them.
+type Sweep_ = Shared<Result<Vec<SweepRow>, String>>;
+
+/// A panel's result as received, and opened.
+type Kept<T> = (Packed<Result<T, String>>, Shared<Result<T, String>>);
+
+/// A panel's result, opened: the value opened before while its bytes are
+/// the same (so its panel is not drawn again for nothing), else opened anew.
+fn reopen<T: serde::de::DeserializeOwned>(
+    before: &Option<Kept<T>>,
+    packed: Packed<Result<T, String>>,
+) -> Kept<T> {
+    match before {
+        Some((old, opened)) if *old == packed => (packed, opened.clone()),
+        _ => {
+            let opened = Shared::new(packed.open().and_then(|r| r));
+            (packed, opened)
+        }
+    }
+}
 
 impl Reducible for Opened {
     type Action = ToPanels;
 
     fn reduce(self: Rc<Self>, m: ToPanels) -> Rc<Self> {
         let mut next = (*self).clone();
-        next.costs = m.costs.map(|packed| match &self.costs {
-            Some((old, opened)) if *old == packed => (packed, opened.clone()),
-            _ => {
-                let opened = Shared::new(packed.open().and_then(|r| r));
-                (packed, opened)
-            }
-        });
+        next.costs = m.costs.map(|packed| reopen(&self.costs, packed));
         next.load = m.load.map(|(tag, packed)| match &self.load {
             Some((t, old, opened)) if *t == tag && *old == packed => (tag, packed, opened.clone()),
             _ => {
@@ -103,23 +120,15 @@ impl Reducible for Opened {
                 (tag, packed, Shared::new((tag, report)))
             }
         });
-        next.monitor = m.monitor.map(|packed| match &self.monitor {
-            Some((old, opened)) if *old == packed => (packed, opened.clone()),
-            _ => {
-                let opened = Shared::new(packed.open().and_then(|d| d));
-                (packed, opened)
-            }
-        });
+        next.monitor = m.monitor.map(|packed| reopen(&self.monitor, packed));
         next.monitor_running = m.monitor_running;
-        next.pipeline = m.pipeline.map(|packed| match &self.pipeline {
-            Some((old, opened)) if *old == packed => (packed, opened.clone()),
-            _ => {
-                let opened = Shared::new(packed.open().and_then(|d| d));
-                (packed, opened)
-            }
-        });
+        next.pipeline = m.pipeline.map(|packed| reopen(&self.pipeline, packed));
         next.pipeline_running = m.pipeline_running;
-        next.pipeline_link = m.pipeline_link.as_deref().and_then(pipeline_panel::parse_link);
+        next.sweep = m.sweep.map(|packed| reopen(&self.sweep, packed));
+        next.pipeline_link = m
+            .pipeline_link
+            .as_deref()
+            .and_then(pipeline_panel::parse_link);
         next.received = true;
         next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
         Rc::new(next)
@@ -148,6 +157,10 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |run, _| out.emit(FromPanels::LoadRun(run)))
     };
+    let on_sweep = {
+        let out = props.out.clone();
+        use_callback((), move |(), _| out.emit(FromPanels::Sweep))
+    };
     let on_pipeline = {
         let out = props.out.clone();
         use_callback((), move |spec, _| {
@@ -160,8 +173,8 @@ pub fn Root(props: &Props) -> Html {
             out.emit(FromPanels::Monitor(Packed::new(&spec)))
         })
     };
-    // The pipeline a frame after the load panel, the monitoring panel a
-    // frame after that: each first render (with the functions WebAssembly
+    // The sweep and the load panel first, the pipeline a frame later, the
+    // monitoring panel a frame after that: each first render (with the functions WebAssembly
     // compiles on their first call) is a task of its own, none long.
     let stage = use_state(|| 0u8);
     {
@@ -184,6 +197,7 @@ pub fn Root(props: &Props) -> Html {
             .unwrap_or_default()
     });
     let drawn = opened.received && *stage >= 2;
+    use_into_view_when_linked_result("sweep-panel", *hash == "#sweep-panel", drawn);
     use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
@@ -192,6 +206,7 @@ pub fn Root(props: &Props) -> Html {
     }
     html! {
         <>
+            <SweepPanel sweep={opened.sweep.as_ref().map(|(_, r)| r.clone())} on_run={on_sweep} />
             <LoadPanel
                 costs={opened.costs.as_ref().map(|(_, c)| c.clone())}
                 report={opened.load.as_ref().map(|(_, _, r)| r.clone())}

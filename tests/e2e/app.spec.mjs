@@ -236,6 +236,8 @@ test('deploys: one server loses requests, the rolling deploy loses none', async 
 
 test('the SPOF sweep fills the availability matrix', async ({ page }) => {
   await openApp(page);
+  // The sweep is the second module's: it loads as the learner comes near.
+  await page.locator('#sweep-panel').scrollIntoViewIfNeeded();
   await page.locator('#run-sweep').click();
   const matrix = page.locator('table#availability-matrix');
   await expect(matrix.locator('tbody tr')).toHaveCount(9);
@@ -269,6 +271,7 @@ for (const vp of [
     await page.locator('#deploy-panel').screenshot({ path: file('13-deploy-rolling') });
     await page.locator('#failover-db').click();
     await page.locator('#deploy-panel').screenshot({ path: file('14-failover-db') });
+    await page.locator('#sweep-panel').scrollIntoViewIfNeeded();
     await page.locator('#run-sweep').click();
     await expect(page.locator('table#availability-matrix')).toBeVisible();
     await page.locator('#sweep-panel').screenshot({ path: file('15-sweep') });

@@ -106,6 +106,7 @@ const LESSONS = [
     await p.locator('#fault-server-power').click();
     await expect(p.locator('table#steps')).toContainText('no answer');
     expect(await ticked(p, 'spof'), 'no sweep yet').toBe(false);
+    await p.locator('#lesson a', { hasText: 'Go to the availability sweep' }).click();
     await p.locator('#run-sweep').click();
     await expect(p.locator('#availability-matrix')).toBeVisible();
     expect(await ticked(p, 'spof'), 'not yet survived').toBe(false);
@@ -178,6 +179,7 @@ const LESSONS = [
     await expect(p.locator('table#steps')).toContainText('is changing hands');
     await pause(p);
     expect(await ticked(p, 'lb-pair'), 'no sweep yet').toBe(false);
+    await p.locator('#sweep-panel').scrollIntoViewIfNeeded();
     await p.locator('#run-sweep').click();
     await expect(p.locator('#availability-matrix thead th')).toHaveCount(5, { timeout: 60_000 });
   }],

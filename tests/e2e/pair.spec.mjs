@@ -53,6 +53,7 @@ test('the sweep compares four designs and the pair leaves only DNS', async ({ pa
   test.setTimeout(90_000);
   await page.goto('./');
   await page.locator('#play').waitFor();
+  await page.locator('#sweep-panel').scrollIntoViewIfNeeded();
   await page.locator('#run-sweep').click();
   const matrix = page.locator('table#availability-matrix');
   await expect(matrix.locator('thead th')).toHaveCount(5, { timeout: 60_000 });

@@ -1,5 +1,6 @@
-// The page's second module (src/panels/, panels/): the load panel, the deploy
-// pipeline and the monitoring dashboard are drawn by panels_bg.wasm, imported
+// The page's second module (src/panels/, panels/): the availability sweep, the
+// load panel, the deploy pipeline and the monitoring dashboard are drawn by
+// panels_bg.wasm, imported
 // when the learner comes near them (or a #monitor= or #pipeline= link opens
 // its panel); the first module
 // relays their messages. These tests check the
@@ -10,8 +11,8 @@ import { test, expect, liveLoads, returning } from './fixtures.mjs';
 test('the panels\' code is in the second module, not in the first', async ({ request }) => {
   const first = await (await request.get('./stackscope_bg.wasm')).body();
   const second = await (await request.get('./panels_bg.wasm')).body();
-  // The three panels' titles (html! text is stored as it is written).
-  for (const text of ['Load: where one server stops coping', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert']) {
+  // The four panels' titles (html! text is stored as it is written).
+  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert']) {
     expect(first.includes(text), text).toBe(false);
     expect(second.includes(text), text).toBe(true);
   }
@@ -32,6 +33,7 @@ test('the second module is fetched on demand, once, and its panels work', async 
   await expect(page.locator('p#load-panel')).toContainText('load when you reach them');
   // Coming near them loads them.
   await page.locator('#load-panel').scrollIntoViewIfNeeded();
+  await expect(page.locator('section#sweep-panel')).toBeVisible();
   await expect(page.locator('section#load-panel')).toBeVisible();
   await expect(page.locator('section#pipeline-panel')).toBeVisible();
   await expect(page.locator('section#monitor-panel')).toBeVisible();
