@@ -136,8 +136,11 @@ pub fn App(props: &AppProps) -> Html {
         let l = props.link.clone();
         move |_| l.as_deref().and_then(crate::maintenance::parse_link)
     });
+    // A fragment without `=` names a place in the page (a lesson's "Go to
+    // the sweep ↓" leaves `#sweep-panel` in the address), not a link.
     let link = props.link.clone().filter(|l| {
         l.len() > 1
+            && l.contains('=')
             && lesson_fragment.is_none()
             && !crate::maintenance::is_link(l)
             && !crate::components::backup_panel::is_link(l)
@@ -599,7 +602,7 @@ pub fn App(props: &AppProps) -> Html {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
                 <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels}
-                    eager={state.panels.linked()} />
+                    eager={state.panels.linked() || crate::panels::is_anchor(props.link.as_deref())} />
             }
             if *stage >= LAST_STAGE {
             <crate::components::editors::Editors

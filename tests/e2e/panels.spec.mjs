@@ -96,3 +96,13 @@ base('without its second module the page still works, and says what is missing',
   await expect(page.locator('#step-counter')).toContainText('Step 1 of');
   expect(errors).toEqual([]);
 });
+
+test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
+  for (const id of ['sweep-panel', 'pipeline-panel']) {
+    await page.goto(`./#${id}`);
+    await expect(page.locator(`section#${id}`)).toBeInViewport({ timeout: 15_000 });
+    await expect(page.locator('#link-error')).toHaveCount(0);
+    // The page itself started as usual.
+    await expect(page.locator('svg#diagram')).toBeVisible();
+  }
+});
