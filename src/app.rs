@@ -140,7 +140,7 @@ pub fn App(props: &AppProps) -> Html {
     // the sweep ↓" leaves `#sweep-panel` in the address), not a link.
     let link = props.link.clone().filter(|l| {
         l.len() > 1
-            && l.contains('=')
+            && l.as_bytes().contains(&b'=')
             && lesson_fragment.is_none()
             && !crate::maintenance::is_link(l)
             && !crate::components::backup_panel::is_link(l)

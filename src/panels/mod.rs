@@ -77,7 +77,7 @@ pub const ANCHORS: [&str; 4] = [
 
 /// The page's fragment names one of [`ANCHORS`].
 pub fn is_anchor(fragment: Option<&str>) -> bool {
-    fragment.is_some_and(|f| ANCHORS.contains(&f))
+    fragment.is_some_and(|f| ANCHORS.iter().any(|a| *a == f))
 }
 
 impl ToPanels {
