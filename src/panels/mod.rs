@@ -65,19 +65,14 @@ pub struct ToPanels {
     pub sweep: Option<SweepBytes>,
 }
 
-/// The second module's panels' anchors: a page opened at one of them (a
-/// reload after a lesson's "Go to…") loads the module at once, and its root
-/// scrolls there once drawn.
-pub const ANCHORS: [&str; 4] = [
-    "#sweep-panel",
-    "#load-panel",
-    "#pipeline-panel",
-    "#monitor-panel",
-];
-
-/// The page's fragment names one of [`ANCHORS`].
+/// The page's fragment names one of the second module's panels' anchors:
+/// a page opened there (a reload after a lesson's "Go to…") loads the
+/// module at once, and its root scrolls there once drawn.
 pub fn is_anchor(fragment: Option<&str>) -> bool {
-    fragment.is_some_and(|f| ANCHORS.iter().any(|a| *a == f))
+    matches!(
+        fragment,
+        Some("#sweep-panel" | "#load-panel" | "#pipeline-panel" | "#monitor-panel")
+    )
 }
 
 impl ToPanels {
