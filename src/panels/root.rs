@@ -125,12 +125,15 @@ impl Reducible for Opened {
         next.pipeline = m.pipeline.map(|packed| reopen(&self.pipeline, packed));
         next.pipeline_running = m.pipeline_running;
         next.sweep = m.sweep.map(|packed| reopen(&self.sweep, packed));
-        next.pipeline_link = m
-            .pipeline_link
-            .as_deref()
-            .and_then(pipeline_panel::parse_link);
+        // The links are the page's first fragment: read once.
+        if !self.received {
+            next.pipeline_link = m
+                .pipeline_link
+                .as_deref()
+                .and_then(pipeline_panel::parse_link);
+            next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
+        }
         next.received = true;
-        next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
         Rc::new(next)
     }
 }

@@ -1,7 +1,7 @@
 // Firewalls in the secured design: the editor shows who may connect where
 // and a port sweep with and without the balancer's firewall; edited rules
 // change the next trace; rules that do not read say which line.
-import { test, expect, openSecured, stepRow } from './fixtures.mjs';
+import { test, expect, openSecured, panelFaults, stepRow } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -61,21 +61,9 @@ for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
     await page.setViewportSize({ width: w, height: h });
     await secured(page);
     // The tables are wider than a phone: they scroll inside their own box.
-    const bad = await page.evaluate(() => {
-      const p = document.querySelector('#firewall-editor').getBoundingClientRect();
-      const out = [];
-      for (const el of document.querySelectorAll('#firewall-editor select, #firewall-editor textarea, #firewall-editor button, #firewall-editor .table-scroll, #firewall-editor p')) {
-        const r = el.getBoundingClientRect();
-        if (r.left < p.left - 1 || r.right > p.right + 1) out.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
-      }
-      const controls = [...document.querySelectorAll('#firewall-editor select, #firewall-editor textarea, #firewall-editor button, #firewall-editor label')].map((e) => e.getBoundingClientRect());
-      for (let i = 0; i < controls.length; i++)
-        for (let j = i + 1; j < controls.length; j++) {
-          const [a, b] = [controls[i], controls[j]];
-          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) out.push(`controls ${i} and ${j} overlap`);
-        }
-      return out;
-    });
+    const bad = await panelFaults(page, '#firewall-editor',
+      ['select', 'textarea', 'button', '.table-scroll', 'p'],
+      ['select', 'textarea', 'button', 'label']);
     expect(bad).toEqual([]);
     const scrollX = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(scrollX, 'no sideways scroll').toBeLessThanOrEqual(0);

@@ -112,3 +112,31 @@ export async function buttonsOverDownWord(page) {
       .map(([id]) => id);
   });
 }
+
+/**
+ * What sticks out of a panel or overlaps in it, from bounding boxes: every
+ * element matching `inner` (inside `panel`) must lie within the panel's
+ * left and right edges (an element of no size, inside a closed <details>,
+ * is skipped), and no two elements matching `controls` may overlap.
+ * Returns one line per fault; [] when the layout holds.
+ */
+export async function panelFaults(page, panel, inner, controls) {
+  return page.evaluate(([panel, inner, controls]) => {
+    const p = document.querySelector(panel).getBoundingClientRect();
+    const bad = [];
+    for (const el of document.querySelectorAll(inner.map((s) => `${panel} ${s}`).join(', '))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < p.left - 1 || r.right > p.right + 1) bad.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
+    }
+    const boxes = controls.length
+      ? [...document.querySelectorAll(controls.map((s) => `${panel} ${s}`).join(', '))].map((e) => e.getBoundingClientRect())
+      : [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) bad.push(`controls ${i} and ${j} overlap`);
+      }
+    return bad;
+  }, [panel, inner, controls]);
+}

@@ -1,7 +1,7 @@
 // Monitoring: the dashboard of an incident on one server and on two, the
 // QPS from two stub_status readings, bad settings refused, links, the
 // lesson's checklist items, and the panel's layout at three sizes.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, panelFaults } from './fixtures.mjs';
 
 async function watch(page) {
   await page.locator('#monitor-panel').scrollIntoViewIfNeeded();
@@ -96,23 +96,10 @@ for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
     const panel = page.locator('#monitor-panel');
     await panel.scrollIntoViewIfNeeded();
     const box = await panel.boundingBox();
-    const inside = await page.evaluate(() => {
-      const p = document.querySelector('#monitor-panel').getBoundingClientRect();
-      const bad = [];
-      for (const el of document.querySelectorAll('#monitor-panel svg, #monitor-panel pre, #monitor-panel select, #monitor-panel input, #monitor-panel button')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue; // inside a closed <details>
-        if (r.left < p.left - 1 || r.right > p.right + 1) bad.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
-      }
-      // The form's controls never overlap each other.
-      const controls = [...document.querySelectorAll('#monitor-panel form .day-field, #monitor-panel form button, #monitor-panel form a')].map((e) => e.getBoundingClientRect());
-      for (let i = 0; i < controls.length; i++)
-        for (let j = i + 1; j < controls.length; j++) {
-          const [a, b] = [controls[i], controls[j]];
-          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) bad.push(`controls ${i} and ${j} overlap`);
-        }
-      return bad;
-    });
+    // Nothing sticks out; the form's controls never overlap each other.
+    const inside = await panelFaults(page, '#monitor-panel',
+      ['svg', 'pre', 'select', 'input', 'button'],
+      ['form .day-field', 'form button', 'form a']);
     expect(inside).toEqual([]);
     expect(box.width).toBeLessThanOrEqual(w);
     const scrollX = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

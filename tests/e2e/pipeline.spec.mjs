@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, panelFaults } from './fixtures.mjs';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
@@ -71,16 +71,7 @@ for (const [w, h] of [[1280, 800], [1024, 768], [390, 844]]) {
     await expect(page.locator('#pipeline-note')).toBeVisible({ timeout: 20000 });
     const panel = page.locator('#pipeline-panel');
     await panel.scrollIntoViewIfNeeded();
-    const bad = await page.evaluate(() => {
-      const p = document.querySelector('#pipeline-panel').getBoundingClientRect();
-      const out = [];
-      for (const el of document.querySelectorAll('#pipeline-panel svg, #pipeline-panel table, #pipeline-panel select, #pipeline-panel button')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue;
-        if (r.left < p.left - 1 || r.right > p.right + 1) out.push(`${el.tagName}#${el.id} ${r.left}-${r.right} outside ${p.left}-${p.right}`);
-      }
-      return out;
-    });
+    const bad = await panelFaults(page, '#pipeline-panel', ['svg', 'table', 'select', 'button'], []);
     expect(bad).toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await panel.screenshot({ path: path.join(SHOTS, `pipeline-${w}x${h}.png`) });
