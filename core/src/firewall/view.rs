@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 
 use super::{Ruleset, Seen, ADMIN_IP};
-use crate::scenario::{Cluster, Scenario, Topology, APP_PORT, LB_INSIDE_IP};
+use crate::scenario::{Cluster, HostFirewall, Scenario, Topology, APP_PORT, LB_INSIDE_IP};
 
 /// The ports a sweep tries (and the editor's tables show).
 pub const PORTS: [u16; 6] = [22, 80, 443, 3306, 8000, 8080];
@@ -115,17 +115,29 @@ pub fn firewalls(world: &Scenario) -> Option<Firewalls> {
     let Topology::Redundant(c) = &world.topology else {
         return None;
     };
-    let machines = c
+    // Each machine's rules, read once: the table and the sweep share the
+    // balancer's (the first firewall of a host, as `Cluster::firewall`).
+    let parsed: Vec<(&HostFirewall, Option<Ruleset>)> = c
         .firewalls
         .iter()
-        .map(|f| {
-            let rules = c.firewall(&f.host);
+        .map(|f| (f, crate::firewall::parse(&f.rules).ok()))
+        .collect();
+    let rules_of = |host: &str| {
+        parsed
+            .iter()
+            .find(|(f, _)| f.host == host)
+            .and_then(|(_, r)| r.as_ref())
+    };
+    let machines = parsed
+        .iter()
+        .map(|(f, _)| {
+            let rules = rules_of(&f.host);
             let open = listening(c, &f.host);
             let who = sources(world, c, &f.host)
                 .into_iter()
                 .map(|(from, ip)| Row {
                     from,
-                    seen: seen(rules.as_ref(), ip, &open),
+                    seen: seen(rules, ip, &open),
                 })
                 .collect();
             Machine {
@@ -144,7 +156,7 @@ pub fn firewalls(world: &Scenario) -> Option<Firewalls> {
         },
         Row {
             from: format!("{STRANGER}, with it"),
-            seen: seen(c.firewall(&c.lb.hostname).as_ref(), STRANGER, &lb_open),
+            seen: seen(rules_of(&c.lb.hostname), STRANGER, &lb_open),
         },
     ];
     Some(Firewalls {
