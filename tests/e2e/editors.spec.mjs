@@ -2,7 +2,7 @@
 // served from /stackscope/: edits show in the next trace, hostile content is
 // text, the search's parameter is bound, and the stack is saved, exported,
 // imported and reset. The console-error guard is in fixtures.mjs.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, settledReload } from './fixtures.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,7 @@ test('DNS: www as an A record to 203.0.113.80 shows in the next trace and the pr
   expect(JSON.parse(saved).version).toBe(1);
   expect(saved).toContain('203.0.113.80');
   // A reload keeps the edit.
-  await page.reload();
+  await settledReload(page);
   await expect(page.locator('#zone-records')).toContainText('203.0.113.80');
 });
 
@@ -214,7 +214,7 @@ test('export, import (good and bad files), corrupt storage and reset', async ({ 
 
   // Corrupt stored data: a message, the defaults, and the old data to download.
   await page.evaluate((k) => localStorage.setItem(k, '{"version": 7, "scenario": {}}'), KEY);
-  await page.reload();
+  await settledReload(page);
   await expect(page.locator('#storage-message')).toContainText('version 7');
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:8000');
   const { file: kept } = await downloadFrom(page, '#storage-backup', 'previous-data.json');

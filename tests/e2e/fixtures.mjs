@@ -140,3 +140,14 @@ export async function panelFaults(page, panel, inner, controls) {
     return bad;
   }, [panel, inner, controls]);
 }
+
+/**
+ * Reloads once the page's downloads are done: a test that scrolled near the
+ * second module's panels started fetching it, and a reload mid-download
+ * aborts that fetch, which the problem guard would count (a CI run of
+ * 2026-12-05 saw it once). A learner's reload there is harmless.
+ */
+export async function settledReload(page) {
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+}

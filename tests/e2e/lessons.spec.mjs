@@ -5,7 +5,7 @@
 // start; the keyboard shortcuts and presenter mode; a lesson's screen fits
 // the first viewport at 1280×800, 1024×768 and 390×844 (bounding boxes);
 // axe finds nothing on any lesson screen.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, settledReload } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 
 const KEY = 'stackscope.lessons.v1';
@@ -34,7 +34,7 @@ async function setup(page) {
 /** Reloads once the simulated server is up (a reload mid-download aborts its fetch). */
 async function reload(page) {
   await expect(page.locator('#server-status')).toHaveCount(0);
-  await page.reload();
+  await settledReload(page);
   await expect(page.locator('#checklist')).toBeVisible();
   await expect(page.locator('#server-status')).toHaveCount(0);
 }
