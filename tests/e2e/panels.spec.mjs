@@ -98,9 +98,11 @@ base('without its second module the page still works, and says what is missing',
 });
 
 test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
-  for (const id of ['sweep-panel', 'pipeline-panel']) {
+  // Two of the second module's, and two of the first's (the browser finds
+  // those itself once they are drawn).
+  for (const id of ['sweep-panel', 'pipeline-panel', 'deploy-panel', 'mistake']) {
     await page.goto(`./#${id}`);
-    await expect(page.locator(`section#${id}`)).toBeInViewport({ timeout: 15_000 });
+    await expect(page.locator(`#${id}`)).toBeInViewport({ timeout: 15_000 });
     await expect(page.locator('#link-error')).toHaveCount(0);
     // The page itself started as usual.
     await expect(page.locator('svg#diagram')).toBeVisible();
