@@ -490,13 +490,21 @@ pub struct SweepSeen {
 impl SweepSeen {
     pub fn of(rows: &[SweepRow]) -> Self {
         SweepSeen {
-            stops_one_server: rows
-                .iter()
-                .filter(|r| r.effect(Design::OneServer).is_some_and(Effect::is_spof))
-                .map(|r| r.failure.clone())
+            stops_one_server: spofs(rows, Design::OneServer)
+                .into_iter()
+                .map(String::from)
                 .collect(),
         }
     }
+}
+
+/// The failures that stop the service in `design`: its single points of
+/// failure, as the sweep measured them.
+pub fn spofs(rows: &[SweepRow], design: Design) -> Vec<&str> {
+    rows.iter()
+        .filter(|r| r.effect(design).is_some_and(Effect::is_spof))
+        .map(|r| r.failure.as_str())
+        .collect()
 }
 
 /// One row of the availability matrix: one failure, every design.

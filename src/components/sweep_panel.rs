@@ -1,7 +1,7 @@
 //! The single-point-of-failure sweep: every part failed in turn, in every design.
 
 use stackscope_core::seed::Design;
-use stackscope_core::stream::{Effect, Noticed, SweepCell, SweepRow};
+use stackscope_core::stream::{spofs, Effect, Noticed, SweepCell, SweepRow};
 use yew::prelude::*;
 
 use crate::format::secs;
@@ -108,14 +108,6 @@ fn cell(c: Option<&SweepCell>) -> Html {
             }
         }
     }
-}
-
-/// The parts whose failure stops the service in a design.
-fn spofs(rows: &[SweepRow], d: Design) -> Vec<&str> {
-    rows.iter()
-        .filter(|r| r.effect(d).is_some_and(Effect::is_spof))
-        .map(|r| r.failure.as_str())
-        .collect()
 }
 
 /// Design by design after the redundant one: what each still cannot

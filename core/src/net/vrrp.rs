@@ -30,6 +30,11 @@ pub const GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 18);
 /// VRRP's IP protocol number (RFC 5798 §5.1.1.4).
 pub const PROTOCOL: u8 = 112;
 
+/// `Max Adver Int` (§5.2.7): the interval in centiseconds, in 12 bits.
+fn centis(interval_us: u64) -> u16 {
+    (interval_us / 10_000).clamp(1, 0x0fff) as u16
+}
+
 /// The Internet checksum (RFC 1071) of these byte runs, taken together.
 fn checksum(parts: &[&[u8]]) -> u16 {
     let mut sum: u32 = 0;
@@ -53,13 +58,12 @@ fn checksum(parts: &[&[u8]]) -> u16 {
 /// (12 bits), the checksum over an IPv4 pseudo-header and the message
 /// (§5.2.8), and the address the sender holds.
 pub fn advert(src: Ipv4Addr, vip: Ipv4Addr, priority: u8, interval_us: u64) -> [u8; 32] {
-    let centis = (interval_us / 10_000).clamp(1, 0x0fff) as u16;
     let mut vrrp = [0u8; 12];
     vrrp[0] = 0x31;
     vrrp[1] = VRID;
     vrrp[2] = priority;
     vrrp[3] = 1;
-    vrrp[4..6].copy_from_slice(&centis.to_be_bytes());
+    vrrp[4..6].copy_from_slice(&centis(interval_us).to_be_bytes());
     vrrp[8..12].copy_from_slice(&vip.octets());
     let pseudo = [
         &src.octets()[..],
@@ -102,7 +106,7 @@ impl Advert<'_> {
             self.host,
             self.src,
             self.priority,
-            (interval_us / 10_000).clamp(1, 0x0fff),
+            centis(interval_us),
             hex.join(" ")
         )
     }

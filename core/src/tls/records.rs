@@ -504,9 +504,9 @@ fn certificate(
         let at = r.pos;
         let n = r.uint(3)?;
         let der = r.take(n)?;
-        let view = read_certificate(der, now_s);
+        let (view, key) = read_certificate(der, now_s);
         if i == 0 {
-            *leaf_key = public_key(der);
+            *leaf_key = key;
         }
         let subject = view
             .rows
@@ -544,14 +544,6 @@ fn certificate(
         i += 1;
     }
     Some(())
-}
-
-/// The subject's public key (the bits of subjectPublicKeyInfo).
-fn public_key(der: &[u8]) -> Option<Vec<u8>> {
-    use x509_cert::der::Decode;
-    let cert = x509_cert::Certificate::from_der(der).ok()?;
-    let spki = &cert.tbs_certificate.subject_public_key_info;
-    spki.subject_public_key.as_bytes().map(<[u8]>::to_vec)
 }
 
 /// What checking the handshake's proofs needs, as the reader goes.
@@ -646,15 +638,16 @@ pub fn utc_text(s: u64) -> String {
 }
 
 /// A certificate's fields, read with `x509-cert`, and where the virtual
-/// time `now_s` falls in its validity.
-pub fn read_certificate(der: &[u8], now_s: u64) -> CertView {
+/// time `now_s` falls in its validity; and the subject's public key (the
+/// bits of subjectPublicKeyInfo), for checking what it signed.
+pub fn read_certificate(der: &[u8], now_s: u64) -> (CertView, Option<Vec<u8>>) {
     use x509_cert::der::Decode;
     let mut rows = Vec::new();
     let cert = match x509_cert::Certificate::from_der(der) {
         Ok(c) => c,
         Err(e) => {
             rows.push(("Unreadable".into(), e.to_string()));
-            return CertView { rows };
+            return (CertView { rows }, None);
         }
     };
     let tbs = &cert.tbs_certificate;
@@ -736,7 +729,12 @@ pub fn read_certificate(der: &[u8], now_s: u64) -> CertView {
             other => other.to_string(),
         },
     ));
-    CertView { rows }
+    let key = tbs
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .map(<[u8]>::to_vec);
+    (CertView { rows }, key)
 }
 
 /// Which secrets protect one direction, in order.
