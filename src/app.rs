@@ -60,6 +60,10 @@ pub struct AppProps {
     /// Tests turn it off to start from an empty page.
     #[prop_or(true)]
     pub first_request: bool,
+    /// Mount the second module's panels in this module, at once (the
+    /// browser tests: their page has no second module).
+    #[prop_or_default]
+    pub panels_here: Option<crate::panels::host::MountHere>,
 }
 
 impl Default for AppProps {
@@ -72,6 +76,7 @@ impl Default for AppProps {
             connect: Connect::worker(),
             defer_panels: true,
             first_request: true,
+            panels_here: None,
         }
     }
 }
@@ -409,6 +414,7 @@ pub fn App(props: &AppProps) -> Html {
             crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
             crate::panels::FromPanels::Pipeline(spec) => d.emit(Action::RunPipeline(spec)),
             crate::panels::FromPanels::Sweep => d.emit(Action::RunSweep),
+            crate::panels::FromPanels::Editor(ask) => d.emit(ask.action()),
             other => {
                 if let Some(command) = other.command() {
                     send(command)
@@ -444,6 +450,8 @@ pub fn App(props: &AppProps) -> Html {
             />
         }
     });
+
+    let to_panels = crate::panels::editors::use_to_panels(&state);
 
     let trace = state.trace.clone();
     let count = state.step_count();
@@ -601,11 +609,12 @@ pub fn App(props: &AppProps) -> Html {
             if *stage >= 7 {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
-                <crate::panels::host::Host message={state.panels.clone()} on_message={on_panels}
-                    eager={state.panels.linked() || crate::panels::is_anchor(props.link.as_deref())} />
+                <crate::panels::host::Host message={to_panels} on_message={on_panels}
+                    eager={state.panels.linked() || crate::panels::is_anchor(props.link.as_deref())}
+                    here={props.panels_here.clone()} />
             }
             if *stage >= LAST_STAGE {
-            <crate::components::editors::Editors
+            <crate::components::editors::stored::StoredStack
                 world={state.world.clone()}
                 editor={state.editor.clone()}
                 skip_stored={state.from_link}

@@ -514,7 +514,7 @@ impl State {
         }
         self.backups = Some(backups);
         if let Some(world) = world {
-            self.editor.firewalls = firewalls.map(|f| Shared::new(*f));
+            self.editor.firewalls = firewalls;
             if world.topology != self.world.topology {
                 self.info = None;
             }
@@ -559,10 +559,10 @@ impl State {
             self.editor.origin = origin;
         }
         if let Some(c) = console {
-            self.editor.console = Some(Shared::new(c));
+            self.editor.console = Some(c);
         }
         if let Some((table, rows)) = browse {
-            self.editor.browse = Some((table, Shared::new(rows)));
+            self.editor.browse = Some((table, rows));
         }
         if from_link {
             self.from_link = true;
@@ -711,6 +711,9 @@ pub enum Action {
         tag: u32,
         edit: stackscope_core::edit::Edit,
     },
+    /// The stack kept in this browser could not be read or saved (or the
+    /// learner dismissed the note).
+    StorageNote(Option<crate::panels::editors::StorageNote>),
     /// This action's command was sent to the server.
     Sent(Box<Action>),
     /// The server answered a command.
@@ -816,6 +819,7 @@ impl Reducible for State {
             Action::SetSpeed(speed) => s.speed = speed,
             Action::ShowInfo(c) => s.info = Some(c),
             Action::CloseInfo => s.info = None,
+            Action::StorageNote(note) => s.editor.storage = note,
             // Commands for the server: `State::command`, then `Sent`.
             Action::Run(_)
             | Action::SetDesign(_)

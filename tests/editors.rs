@@ -22,10 +22,11 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
-/// Mounts a fresh app (autoplay off) in its own div.
+/// Mounts a fresh app (autoplay off) in its own div, with its editors
+/// (the second module's last panel, mounted in this test's module).
 async fn mount() -> Element {
-    let root = common::mount_app(common::test_props()).await;
-    yew::scheduler::flush().await;
+    let root = common::mount_app(common::with_panels(common::test_props())).await;
+    common::until(&root, "#editors .editors-grid").await;
     root
 }
 

@@ -317,9 +317,10 @@ pub struct Update {
     /// The world was replaced (or its data written by the console).
     pub replaced: Option<Origin>,
     /// The console's result, when the command was a statement.
-    pub console: Option<ConsoleResult>,
-    /// The browsed table, refreshed.
-    pub browse: Option<(String, ConsoleResult)>,
+    /// (Packed: the page relays it to the editors, which open it.)
+    pub console: Option<wire::Packed<ConsoleResult>>,
+    /// The browsed table, refreshed (packed too).
+    pub browse: Option<(String, wire::Packed<ConsoleResult>)>,
     /// The session now comes from a deep link.
     pub from_link: bool,
     /// What the running world's backups hold, on its clock.
@@ -329,7 +330,8 @@ pub struct Update {
     /// Who can connect to what in the world sent with it (with `world`,
     /// computed here so the page draws the firewall editor's tables without
     /// reading the rules).
-    pub firewalls: Option<Box<crate::firewall::view::Firewalls>>,
+    /// Packed: only the editors (the page's second module) open it.
+    pub firewalls: Option<wire::Packed<crate::firewall::view::Firewalls>>,
 }
 
 /// What the session answers.
@@ -661,7 +663,7 @@ mod engine {
             let firewalls = world
                 .as_ref()
                 .and_then(crate::firewall::view::firewalls)
-                .map(Box::new);
+                .map(|f| wire::Packed::new(&f));
             Reply::Update(Box::new(Update {
                 world,
                 share: share.link(),
@@ -670,8 +672,8 @@ mod engine {
                 note: u.note,
                 refused: u.refused,
                 replaced: u.replaced,
-                console: u.console,
-                browse: u.browse,
+                console: u.console.map(|c| wire::Packed::new(&c)),
+                browse: u.browse.map(|(t, rows)| (t, wire::Packed::new(&rows))),
                 from_link: u.from_link,
                 backups: self.sim.backup_status(self.next_at_us),
                 edit: u.edit,

@@ -158,16 +158,16 @@ fn console_writes_and_browsing_stay_in_step() {
             table: "users".into(),
         },
     ));
-    let before = b.browse.unwrap().1.rows.len();
+    let before = b.browse.unwrap().1.open().unwrap().rows.len();
     let u = update(send(
         &mut s,
         Command::Console {
             sql: "INSERT INTO users (id, name, bio) VALUES (99, 'Zoe', 'hi')".into(),
         },
     ));
-    assert!(u.console.unwrap().wrote);
+    assert!(u.console.unwrap().open().unwrap().wrote);
     assert_eq!(u.replaced, Some(Origin::Edit));
-    assert_eq!(u.browse.unwrap().1.rows.len(), before + 1);
+    assert_eq!(u.browse.unwrap().1.open().unwrap().rows.len(), before + 1);
     assert!(u.trace.is_some(), "a write requests the page again");
     // Browsing a table that is not offered is ignored.
     let none = update(send(

@@ -4,11 +4,16 @@
 //! with `stackscope_core::edit::apply` (a learner's message when it is
 //! wrong) before it becomes the session's world; the form that sent it
 //! hears the outcome (`use_pending`). The checks stay out of the page's
-//! module.
+//! modules.
+//!
+//! The panel is drawn by the page's second module (`panels::root`): it sees
+//! what the first sends ([`EditorView`]) and asks through [`EditorAsk`]s.
+//! Keeping the stack in this browser is the first module's ([`stored`]).
 
 pub mod draft;
 pub mod form;
 pub mod persist;
+pub mod stored;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -27,18 +32,16 @@ use crate::components::firewall_editor::FirewallEditor;
 use crate::components::nginx_editor::NginxEditor;
 use crate::components::sql_console::SqlConsole;
 use crate::components::zone_editor::ZoneEditor;
-use crate::state::{base_of, Action, EditorState, Origin, Shared};
+use crate::panels::editors::{EditorAsk, EditorView};
+use crate::state::{base_of, Origin, Shared};
+use stored::use_answer;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// The running world (faults included).
-    pub world: Shared<Scenario>,
-    pub editor: EditorState,
-    /// Sends `ReplaceScenario`, `Console` and `Browse` to the app's reducer.
-    pub on_action: Callback<Action>,
-    /// The session came from a deep link: its world wins over the stored one.
-    #[prop_or_default]
-    pub skip_stored: bool,
+    /// The running world and the server's answers, as the first module sent them.
+    pub view: EditorView,
+    /// What the editors ask of the page.
+    pub on_ask: Callback<EditorAsk>,
 }
 
 /// Where the editors send an edit (with its tag), and the server's last
@@ -114,126 +117,27 @@ fn seed_of(world: &Scenario) -> Scenario {
     stackscope_core::seed::Design::of(world).stack()
 }
 
-/// A problem with what was stored, and the old data as a download.
-#[derive(Clone)]
-struct StorageProblem {
-    message: String,
-    backup: Option<ObjectUrl>,
-}
-
-impl PartialEq for StorageProblem {
-    fn eq(&self, other: &Self) -> bool {
-        self.message == other.message
-    }
-}
-
 fn json_url(text: &str) -> ObjectUrl {
     ObjectUrl::from(Blob::new_with_options(text, Some("application/json")))
 }
 
-/// Why the stack was not saved in this browser (no old data to download).
-fn not_saved(message: &str) -> StorageProblem {
-    StorageProblem {
-        message: format!("Not saved in this browser: {message}"),
-        backup: None,
-    }
-}
-
-/// Runs `on_answer` for each answer of the server that arrives while the
-/// component is mounted; the one there at mount is old (a later mount
-/// must not save, download or forget again on it).
-#[hook]
-fn use_answer<T: 'static>(answer: Option<Shared<T>>, on_answer: impl Fn(&T) + 'static) {
-    let handled = use_mut_ref(|| answer.clone());
-    use_effect_with(answer, move |answer| {
-        if *handled.borrow() != *answer {
-            *handled.borrow_mut() = answer.clone();
-            if let Some(a) = answer {
-                on_answer(a);
-            }
-        }
-    });
-}
-
 #[component]
 pub fn Editors(props: &Props) -> Html {
-    let problem = use_state(|| None::<StorageProblem>);
     let import_error = use_state(|| None::<String>);
     let reader = use_mut_ref(|| None::<FileReader>);
+    let world = props.view.world.clone();
 
-    // At start: have the server read the stored stack (a refusal says why
-    // it cannot be loaded). A deep link wins; if it turns out broken,
-    // `skip_stored` drops to false and the stored stack loads then (once).
-    let stored_raw = use_mut_ref(|| None::<String>);
-    {
-        let on_action = props.on_action.clone();
-        let stored_raw = stored_raw.clone();
-        let loaded = use_mut_ref(|| false);
-        use_effect_with(props.skip_stored, move |skip| {
-            if *skip || std::mem::replace(&mut *loaded.borrow_mut(), true) {
-                return;
-            }
-            if let Some(raw) = persist::load_raw() {
-                *stored_raw.borrow_mut() = Some(raw.clone());
-                on_action.emit(Action::Load {
-                    text: raw,
-                    origin: Origin::Stored,
-                });
-            }
-        });
-    }
-
-    // Unreadable: the stored stack is forgotten, and kept as a download;
-    // an imported file is named in the message.
+    // A refused import is named in the message.
     let import_name = use_mut_ref(String::new);
     {
-        let problem = problem.clone();
         let import_error = import_error.clone();
         let import_name = import_name.clone();
-        use_answer(props.editor.unreadable.clone(), move |(origin, message)| {
-            if *origin == Origin::Stored {
-                let raw = stored_raw.borrow_mut().take().unwrap_or_default();
-                persist::remove();
-                problem.set(Some(StorageProblem {
-                    message: format!(
-                        "{message} The seed stack is in use instead. \
-                         Your previous data is kept in the download below."
-                    ),
-                    backup: Some(json_url(&raw)),
-                }));
-            } else {
-                import_error.set(Some(format!(
-                    "\"{}\" was not imported. {message}",
-                    import_name.borrow()
-                )));
-            }
-        });
-    }
-
-    // After every accepted change: save (or forget, after a reset). The
-    // server writes the stored form; the effect below keeps it.
-    {
-        let world = props.world.clone();
-        let origin = props.editor.origin;
-        let problem = problem.clone();
-        let import_error = import_error.clone();
-        let on_action = props.on_action.clone();
-        use_effect_with(props.editor.rev, move |rev| {
-            if *rev > 0 {
-                match origin {
-                    Origin::Reset => persist::remove(),
-                    Origin::Edit | Origin::Import => match base_of(&world) {
-                        Ok(base) => {
-                            on_action.emit(Action::Encode(Box::new(base), JsonForm::Stored))
-                        }
-                        Err(message) => problem.set(Some(not_saved(&message))),
-                    },
-                    Origin::Stored | Origin::None => {}
-                }
-                if origin == Origin::Import {
-                    import_error.set(None);
-                }
-            }
+        let refused = props.view.import_refused.as_ref().map(|(_, m)| m.clone());
+        use_answer(refused, move |message| {
+            import_error.set(Some(format!(
+                "\"{}\" was not imported. {message}",
+                import_name.borrow()
+            )));
         });
     }
 
@@ -244,30 +148,23 @@ pub fn Editors(props: &Props) -> Html {
     let export_link = use_node_ref();
     let following = use_mut_ref(|| false);
     {
-        let problem = problem.clone();
         let export_link = export_link.clone();
         let following = following.clone();
         let file = use_mut_ref(|| None::<ObjectUrl>);
-        use_answer(props.editor.json.clone(), move |(form, text)| match form {
-            JsonForm::Stored => {
-                if let Err(message) = persist::save(text) {
-                    problem.set(Some(not_saved(&message)));
-                }
-            }
-            JsonForm::Export => {
-                if let Some(link) = export_link.cast::<HtmlElement>() {
-                    let url = json_url(text);
-                    let _ = link.set_attribute("href", &url);
-                    *file.borrow_mut() = Some(url);
-                    *following.borrow_mut() = true;
-                    link.click();
-                }
+        let export = props.view.export.as_ref().map(|(_, text)| text.clone());
+        use_answer(export, move |text| {
+            if let Some(link) = export_link.cast::<HtmlElement>() {
+                let url = json_url(text);
+                let _ = link.set_attribute("href", &url);
+                *file.borrow_mut() = Some(url);
+                *following.borrow_mut() = true;
+                link.click();
             }
         });
     }
     let on_export = {
-        let world = props.world.clone();
-        let on_action = props.on_action.clone();
+        let world = world.clone();
+        let on_ask = props.on_ask.clone();
         Callback::from(move |e: MouseEvent| {
             if std::mem::take(&mut *following.borrow_mut()) {
                 // The file is ready: the browser follows the link.
@@ -275,23 +172,23 @@ pub fn Editors(props: &Props) -> Html {
             }
             e.prevent_default();
             let s = base_of(&world).unwrap_or_else(|_| (*world).clone());
-            on_action.emit(Action::Encode(Box::new(s), JsonForm::Export));
+            on_ask.emit(EditorAsk::Encode(Box::new(s), JsonForm::Export));
         })
     };
 
-    let base = use_memo(props.world.clone(), |w| base_of(w));
+    let base = use_memo(world.clone(), |w| base_of(w));
 
     let line = EditLine {
         send: props
-            .on_action
-            .reform(|(tag, edit)| Action::Edit { tag, edit }),
-        outcome: props.editor.outcome.clone(),
+            .on_ask
+            .reform(|(tag, edit)| EditorAsk::Edit { tag, edit }),
+        outcome: props.view.outcome.clone(),
     };
     let on_reset = {
-        let cb = props.on_action.clone();
-        let world = props.world.clone();
+        let cb = props.on_ask.clone();
+        let world = world.clone();
         Callback::from(move |_: MouseEvent| {
-            cb.emit(Action::ReplaceScenario {
+            cb.emit(EditorAsk::Replace {
                 scenario: Box::new(seed_of(&world)),
                 keep_faults: false,
                 origin: Origin::Reset,
@@ -299,7 +196,7 @@ pub fn Editors(props: &Props) -> Html {
         })
     };
     let on_import = {
-        let cb = props.on_action.clone();
+        let cb = props.on_ask.clone();
         let import_error = import_error.clone();
         let reader = reader.clone();
         Callback::from(move |e: Event| {
@@ -319,6 +216,8 @@ pub fn Editors(props: &Props) -> Html {
                 )));
                 return;
             }
+            // A new file: the last one's message goes (a refusal brings its own).
+            import_error.set(None);
             let cb = cb.clone();
             let import_error = import_error.clone();
             let import_name = import_name.clone();
@@ -328,7 +227,7 @@ pub fn Editors(props: &Props) -> Html {
                 // The server reads it: a refusal names the file (above).
                 Ok(text) => {
                     *import_name.borrow_mut() = name;
-                    cb.emit(Action::Load {
+                    cb.emit(EditorAsk::Load {
                         text,
                         origin: Origin::Import,
                     });
@@ -341,10 +240,7 @@ pub fn Editors(props: &Props) -> Html {
         })
     };
 
-    let dismiss = {
-        let problem = problem.clone();
-        Callback::from(move |_: MouseEvent| problem.set(None))
-    };
+    let dismiss = props.on_ask.reform(|_: MouseEvent| EditorAsk::Dismiss);
 
     html! {
         <section id="editors" class="editors" aria-labelledby="editors-title">
@@ -366,12 +262,12 @@ pub fn Editors(props: &Props) -> Html {
                 </button>
             </div>
             { form::alert("import-error", &import_error) }
-            if let Some(p) = &*problem {
+            if let Some(note) = &props.view.storage {
                 <div id="storage-message" class="ed-error storage" role="alert">
-                    <p>{ p.message.clone() }</p>
-                    if let Some(url) = &p.backup {
+                    <p>{ note.message.clone() }</p>
+                    if let Some(url) = &note.backup {
                         <p>
-                            <a id="storage-backup" href={url.to_string()}
+                            <a id="storage-backup" href={url.clone()}
                                 download="stackscope-previous-data.json">
                                 { "Download your previous data" }
                             </a>
@@ -380,25 +276,25 @@ pub fn Editors(props: &Props) -> Html {
                     <button type="button" id="storage-dismiss" onclick={dismiss}>{ "Dismiss" }</button>
                 </div>
             }
-            { form::alert("editor-error", &props.editor.error) }
+            { form::alert("editor-error", &props.view.error) }
             if let Err(why) = &*base {
                 <p id="editors-blocked" class="ed-note" role="status">{ why.clone() }</p>
             }
             <div class="editors-grid">
-                <ZoneEditor world={props.world.clone()} line={line.clone()} />
-                <NginxEditor world={props.world.clone()} line={line.clone()} />
-                if let Some(f) = props.editor.firewalls.clone().filter(|f| !f.machines.is_empty()) {
+                <ZoneEditor world={world.clone()} line={line.clone()} />
+                <NginxEditor world={world.clone()} line={line.clone()} />
+                if let Some(f) = props.view.firewalls.clone().filter(|f| !f.machines.is_empty()) {
                     <FirewallEditor firewalls={f} line={line.clone()} />
                 }
                 <DataEditor
-                    world={props.world.clone()}
-                    browse={props.editor.browse.clone()}
+                    world={world}
+                    browse={props.view.browse.clone()}
                     line={line}
-                    on_browse={props.on_action.reform(Action::Browse)}
+                    on_browse={props.on_ask.reform(EditorAsk::Browse)}
                 />
                 <SqlConsole
-                    result={props.editor.console.clone()}
-                    on_run={props.on_action.reform(Action::Console)}
+                    result={props.view.console.clone()}
+                    on_run={props.on_ask.reform(EditorAsk::Console)}
                 />
             </div>
         </section>

@@ -24,6 +24,29 @@ extern "C" {
     fn load_panels(near: &JsValue) -> Result<js_sys::Promise, JsValue>;
 }
 
+/// Panels mounted in the first module itself, and how to send them a message.
+pub trait Mounted {
+    fn send(&self, message: &ToPanels);
+}
+
+/// Mounts the panels in the first module itself (the browser tests: their
+/// page has no second module). The page never sets it, so its module
+/// links none of the panels.
+#[derive(Clone)]
+pub struct MountHere(pub Rc<dyn Fn(web_sys::Element, Callback<FromPanels>) -> Box<dyn Mounted>>);
+
+impl PartialEq for MountHere {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for MountHere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MountHere")
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// What the panels show (sent again whenever it changes).
@@ -34,15 +57,33 @@ pub struct Props {
     /// not when the learner comes near the panels.
     #[prop_or_default]
     pub eager: bool,
+    /// Mount the panels here, at once, instead of importing the second module.
+    #[prop_or_default]
+    pub here: Option<MountHere>,
 }
 
-/// The mounted second module: its handle and the function it answers through.
-struct Line {
+/// The mounted panels: the second module (its handle and the function it
+/// answers through), or panels mounted here.
+enum Line {
+    Module(Module),
+    Here(Box<dyn Mounted>),
+}
+
+impl Line {
+    fn send(&self, message: &ToPanels) {
+        match self {
+            Line::Module(m) => m.send(message),
+            Line::Here(h) => h.send(message),
+        }
+    }
+}
+
+struct Module {
     handle: JsValue,
     _to_page: Closure<dyn Fn(JsValue)>,
 }
 
-impl Line {
+impl Module {
     fn call(&self, method: &str, arg: Option<&JsValue>) -> Result<JsValue, JsValue> {
         let f: js_sys::Function = js_sys::Reflect::get(&self.handle, &method.into())?.dyn_into()?;
         match arg {
@@ -57,7 +98,7 @@ impl Line {
     }
 }
 
-impl Drop for Line {
+impl Drop for Module {
     fn drop(&mut self) {
         let _ = self.call("unmount", None);
     }
@@ -84,7 +125,7 @@ async fn open(
     at: web_sys::Element,
     near: Option<web_sys::Element>,
     on_message: Callback<FromPanels>,
-) -> Result<Line, String> {
+) -> Result<Module, String> {
     let near = near.map_or(JsValue::NULL, JsValue::from);
     let promise = load_panels(&near)
         .map_err(|_| "this page has no second module (its loader did not run)".to_string())?;
@@ -101,7 +142,7 @@ async fn open(
     let handle = mount
         .call2(&module, &at, to_page.as_ref())
         .map_err(|e| message_of(&e))?;
-    Ok(Line {
+    Ok(Module {
         handle,
         _to_page: to_page,
     })
@@ -119,9 +160,13 @@ pub fn Host(props: &Props) -> Html {
     {
         let (at, phase, line) = (at.clone(), phase.clone(), line.clone());
         let near = (!props.eager).then(|| near.clone());
+        let here = props.here.clone();
         use_effect_with((), move |_| {
             let alive = Rc::new(Cell::new(true));
-            if let Some(el) = at.cast::<web_sys::Element>() {
+            if let (Some(el), Some(here)) = (at.cast::<web_sys::Element>(), here) {
+                *line.borrow_mut() = Some(Line::Here((here.0)(el, on_message)));
+                phase.set(Phase::Mounted);
+            } else if let Some(el) = at.cast::<web_sys::Element>() {
                 let (alive, line) = (alive.clone(), line.clone());
                 let near = near.and_then(|n| n.cast::<web_sys::Element>());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -131,8 +176,8 @@ pub fn Host(props: &Props) -> Html {
                         return;
                     }
                     match opened {
-                        Ok(l) => {
-                            *line.borrow_mut() = Some(l);
+                        Ok(m) => {
+                            *line.borrow_mut() = Some(Line::Module(m));
                             phase.set(Phase::Mounted);
                         }
                         Err(e) => phase.set(Phase::Failed(e)),
@@ -167,16 +212,18 @@ pub fn Host(props: &Props) -> Html {
                         <>
                         <div id="sweep-panel" class="panels-anchor"></div>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The availability sweep, the load simulation, the deploy pipeline and the monitoring dashboard load when you reach them…" }
+                            { "The availability sweep, the load simulation, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
                         </p>
                         <div id="pipeline-panel" class="panels-anchor"></div>
                         <div id="monitor-panel" class="panels-anchor"></div>
+                        <div id="editors" class="panels-anchor"></div>
+                        <div id="firewall-editor" class="panels-anchor"></div>
                         </>
                     },
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The availability sweep, the load simulation, the deploy pipeline and the monitoring dashboard could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The availability sweep, the load simulation, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

@@ -1,19 +1,21 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! availability sweep, the load panel, the deploy pipeline and the
-//! monitoring dashboard, far below it, are drawn by a
+//! availability sweep, the load panel, the deploy pipeline, the
+//! monitoring dashboard and the editors, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
 //! learner comes near them (or a `#monitor=` link opens the dashboard), so
 //! the first module never carries their code (their charts, their forms,
-//! the decoders of their reports).
+//! the decoders of their reports). What must happen at start stays in the
+//! first: the stack kept in this browser is loaded (and saved after each
+//! change) by `components::editors::stored`.
 //! The two modules share no memory: they talk in postcard bytes, as the
 //! page talks to its worker.
 //!
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Pipeline, Monitor panels
+//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Pipeline, Monitor, Editors
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -22,6 +24,7 @@
 //! second opens them. [`host`] is the first module's side, [`root`] the
 //! second's; each module links only its own.
 
+pub mod editors;
 pub mod host;
 pub mod root;
 
@@ -63,6 +66,8 @@ pub struct ToPanels {
     pub pipeline_link: Option<String>,
     /// The last availability sweep, once run.
     pub sweep: Option<SweepBytes>,
+    /// What the editors show (the running world, the server's answers).
+    pub editors: Option<editors::EditorsBytes>,
 }
 
 /// The page's fragment names one of the second module's panels' anchors:
@@ -71,7 +76,14 @@ pub struct ToPanels {
 pub fn is_anchor(fragment: Option<&str>) -> bool {
     matches!(
         fragment,
-        Some("#sweep-panel" | "#load-panel" | "#pipeline-panel" | "#monitor-panel")
+        Some(
+            "#sweep-panel"
+                | "#load-panel"
+                | "#pipeline-panel"
+                | "#monitor-panel"
+                | "#editors"
+                | "#firewall-editor"
+        )
     )
 }
 
@@ -106,6 +118,8 @@ pub enum FromPanels {
     Pipeline(Packed<PipelineSpec>),
     /// Run the availability sweep (an action too).
     Sweep,
+    /// What an editor asks for (an action of the page's).
+    Editor(editors::EditorAsk),
 }
 
 impl FromPanels {
@@ -118,7 +132,8 @@ impl FromPanels {
             FromPanels::LoadRun(_)
             | FromPanels::Monitor(_)
             | FromPanels::Pipeline(_)
-            | FromPanels::Sweep => None,
+            | FromPanels::Sweep
+            | FromPanels::Editor(_) => None,
         }
     }
 

@@ -7,8 +7,10 @@ use stackscope_core::load::job::LoadReport;
 use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
+use super::editors::{EditorView, EditorsBytes};
 use super::{CostsBytes, DashboardBytes, FromPanels, PipelineBytes, SweepBytes, ToPanels};
 use crate::components::day_field::use_into_view_when_linked_result;
+use crate::components::editors::Editors;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
 use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
 use crate::components::pipeline_panel::{self, PipelinePanel};
@@ -77,6 +79,7 @@ struct Opened {
     pipeline_running: bool,
     pipeline_link: Option<PipelineSpec>,
     sweep: Option<(SweepBytes, Sweep_)>,
+    editors: Option<(EditorsBytes, EditorView)>,
     /// The first module's first message has come (the panels read a link's
     /// settings when they mount, so they wait for it).
     received: bool,
@@ -125,6 +128,14 @@ impl Reducible for Opened {
         next.pipeline = m.pipeline.map(|packed| reopen(&self.pipeline, packed));
         next.pipeline_running = m.pipeline_running;
         next.sweep = m.sweep.map(|packed| reopen(&self.sweep, packed));
+        next.editors = m.editors.and_then(|packed| match &self.editors {
+            Some((old, view)) if *old == packed => Some((packed, view.clone())),
+            before => {
+                let now = packed.open().ok()?;
+                let view = EditorView::open(before.as_ref().map(|(_, v)| v), now);
+                Some((packed, view))
+            }
+        });
         // The links are the page's first fragment: read once.
         if !self.received {
             next.pipeline_link = m
@@ -137,6 +148,9 @@ impl Reducible for Opened {
         Rc::new(next)
     }
 }
+
+/// The stage at which every panel is drawn (the editors).
+const LAST: u8 = 3;
 
 /// The panels of the second module.
 #[component]
@@ -176,14 +190,19 @@ pub fn Root(props: &Props) -> Html {
             out.emit(FromPanels::Monitor(Packed::new(&spec)))
         })
     };
+    let on_ask = {
+        let out = props.out.clone();
+        use_callback((), move |ask, _| out.emit(FromPanels::Editor(ask)))
+    };
     // The sweep and the load panel first, the pipeline a frame later, the
-    // monitoring panel a frame after that: each first render (with the functions WebAssembly
-    // compiles on their first call) is a task of its own, none long.
+    // monitoring panel a frame after that, the editors last: each first
+    // render (with the functions WebAssembly compiles on their first call)
+    // is a task of its own, none long.
     let stage = use_state(|| 0u8);
     {
         let (stage, received) = (stage.clone(), opened.received);
         use_effect_with((*stage, received), move |&(now, received)| {
-            let frame = (received && now < 2).then(|| {
+            let frame = (received && now < LAST).then(|| {
                 gloo::render::request_animation_frame(move |_| {
                     gloo::timers::callback::Timeout::new(0, move || stage.set(now + 1)).forget();
                 })
@@ -199,11 +218,13 @@ pub fn Root(props: &Props) -> Html {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default()
     });
-    let drawn = opened.received && *stage >= 2;
+    let drawn = opened.received && *stage >= LAST;
     use_into_view_when_linked_result("sweep-panel", *hash == "#sweep-panel", drawn);
     use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
+    use_into_view_when_linked_result("editors", *hash == "#editors", drawn);
+    use_into_view_when_linked_result("firewall-editor", *hash == "#firewall-editor", drawn);
     if !opened.received {
         return html! {};
     }
@@ -232,6 +253,57 @@ pub fn Root(props: &Props) -> Html {
                     link={opened.monitor_link.clone()}
                 />
             }
+            if *stage >= LAST {
+                if let Some((_, view)) = &opened.editors {
+                    <Editors view={view.clone()} on_ask={on_ask} />
+                }
+            }
         </>
     }
+}
+
+/// The panels mounted in this module (the browser tests' page, which has no
+/// second module to import): messages still travel as postcard bytes.
+pub struct Here {
+    inbox: Inbox,
+    app: Option<yew::AppHandle<Root>>,
+}
+
+impl super::host::Mounted for Here {
+    fn send(&self, message: &ToPanels) {
+        let bytes = stackscope_core::session::wire::encode(message);
+        self.inbox
+            .put(stackscope_core::session::wire::decode_or_panic(&bytes));
+    }
+}
+
+impl Drop for Here {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mounts the panels in `at`, in this module; what they ask for goes to `out`.
+pub fn mount_here(
+    at: web_sys::Element,
+    out: Callback<FromPanels>,
+) -> Box<dyn super::host::Mounted> {
+    use stackscope_core::session::wire;
+    let inbox = Inbox::default();
+    let out =
+        Callback::from(move |m: FromPanels| out.emit(wire::decode_or_panic(&wire::encode(&m))));
+    let app = yew::Renderer::<Root>::with_root_and_props(
+        at,
+        Props {
+            inbox: inbox.clone(),
+            out,
+        },
+    )
+    .render();
+    Box::new(Here {
+        inbox,
+        app: Some(app),
+    })
 }

@@ -6,6 +6,7 @@
 //! The page keeps only the world as built, what an edit applies to.
 
 use stackscope_core::server::db::ConsoleResult;
+use stackscope_core::session::wire::Packed;
 use stackscope_core::session::{EditOutcome, Origin};
 use stackscope_core::stored::JsonForm;
 use stackscope_core::{Change, Scenario};
@@ -22,10 +23,10 @@ pub struct EditorState {
     pub origin: Origin,
     /// Why the latest replacement was refused, if it was.
     pub error: Option<String>,
-    /// The SQL console's last result.
-    pub console: Option<Shared<ConsoleResult>>,
-    /// The table being browsed and what `SELECT *` returned.
-    pub browse: Option<(String, Shared<ConsoleResult>)>,
+    /// The SQL console's last result (packed: the editors open it).
+    pub console: Option<Packed<ConsoleResult>>,
+    /// The table being browsed and what `SELECT *` returned (packed too).
+    pub browse: Option<(String, Packed<ConsoleResult>)>,
     /// The last stack the server wrote as JSON (to store or to export).
     pub json: Option<Shared<(JsonForm, String)>>,
     /// Why the stored stack or an imported file could not be read.
@@ -34,7 +35,9 @@ pub struct EditorState {
     pub outcome: Option<Shared<EditOutcome>>,
     /// Who can connect to what, computed by the server with the world it
     /// sent (`None` for one server).
-    pub firewalls: Option<Shared<stackscope_core::firewall::view::Firewalls>>,
+    pub firewalls: Option<Packed<stackscope_core::firewall::view::Firewalls>>,
+    /// Why the stack kept in this browser could not be read or saved.
+    pub storage: Option<crate::panels::editors::StorageNote>,
 }
 
 /// The world as built, without the faults in effect: what edits apply to

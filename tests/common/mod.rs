@@ -77,3 +77,33 @@ pub fn build_name() -> &'static str {
         None => "release build",
     }
 }
+
+/// Waits (10 ms at a time, at most 5 s) until `selector` matches in `root`:
+/// what the second module's panels draw comes a few frames after the app.
+pub async fn until(root: &Element, selector: &str) -> Element {
+    for _ in 0..500 {
+        if let Some(el) = find(root, selector) {
+            return el;
+        }
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+        yew::scheduler::flush().await;
+    }
+    panic!("nothing matched {selector} within 5 s")
+}
+
+/// The app's props with the second module's panels mounted in the test's
+/// module (the test page has no second module to import).
+pub fn with_panels(props: stackscope::AppProps) -> stackscope::AppProps {
+    stackscope::AppProps {
+        panels_here: Some(stackscope::panels::host::MountHere(std::rc::Rc::new(
+            stackscope::panels::root::mount_here,
+        ))),
+        ..props
+    }
+}

@@ -2,7 +2,7 @@
 // served from /stackscope/: edits show in the next trace, hostile content is
 // text, the search's parameter is bound, and the stack is saved, exported,
 // imported and reset. The console-error guard is in fixtures.mjs.
-import { test, expect, settledReload } from './fixtures.mjs';
+import { test, expect, settledReload, reachEditors } from './fixtures.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ async function openApp(page) {
   expect(res?.status()).toBe(200);
   expect(new URL(page.url()).pathname).toBe('/stackscope/');
   await expect(page.locator('form#url-form')).toBeVisible();
-  await expect(page.locator('section#editors')).toBeVisible();
+  await reachEditors(page);
 }
 
 /** Requests an address and jumps to its last step (the page in the preview). */
@@ -80,6 +80,7 @@ test('DNS: www as an A record to 203.0.113.80 shows in the next trace and the pr
   expect(saved).toContain('203.0.113.80');
   // A reload keeps the edit.
   await settledReload(page);
+  await reachEditors(page);
   await expect(page.locator('#zone-records')).toContainText('203.0.113.80');
 });
 
@@ -215,6 +216,7 @@ test('export, import (good and bad files), corrupt storage and reset', async ({ 
   // Corrupt stored data: a message, the defaults, and the old data to download.
   await page.evaluate((k) => localStorage.setItem(k, '{"version": 7, "scenario": {}}'), KEY);
   await settledReload(page);
+  await reachEditors(page);
   await expect(page.locator('#storage-message')).toContainText('version 7');
   await expect(page.locator('pre#nginx-config')).toContainText('127.0.0.1:8000');
   const { file: kept } = await downloadFrom(page, '#storage-backup', 'previous-data.json');

@@ -1,7 +1,7 @@
 // Firewalls in the secured design: the editor shows who may connect where
 // and a port sweep with and without the balancer's firewall; edited rules
 // change the next trace; rules that do not read say which line.
-import { test, expect, openSecured, panelFaults, stepRow } from './fixtures.mjs';
+import { test, expect, openSecured, panelFaults, stepRow, reachEditors } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ const row = stepRow;
 
 async function secured(page) {
   await openSecured(page);
+  await reachEditors(page);
   await page.locator('#firewall-editor').scrollIntoViewIfNeeded();
   await expect(page.locator('#firewall-editor')).toBeVisible();
 }

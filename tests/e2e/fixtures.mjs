@@ -151,3 +151,14 @@ export async function settledReload(page) {
   await page.waitForLoadState('networkidle');
   await page.reload();
 }
+
+/**
+ * Scrolls to the editors, which the page's second module draws last, and
+ * waits for them: the way a learner reaches them (their place holds an
+ * anchor, #editors, until the module is there).
+ */
+export async function reachEditors(page) {
+  await page.locator('#editors').scrollIntoViewIfNeeded();
+  await expect(page.locator('section#editors')).toBeVisible();
+  await page.locator('section#editors').scrollIntoViewIfNeeded();
+}

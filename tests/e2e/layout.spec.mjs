@@ -5,7 +5,7 @@
 // labels stay inside their boxes, the keyboard path is short and focus
 // never falls to <body>; a fault replays its request from step 1; a first
 // visit plays the request by itself. Screenshots in results/screenshots/.
-import { test, expect, VISITED_KEY, buttonsOverDownWord } from './fixtures.mjs';
+import { test, expect, VISITED_KEY, buttonsOverDownWord, reachEditors } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,6 +235,7 @@ test('at 390x844 the controls are reachable while the diagram is in view', async
     for (const s of ['#play', '#step-forward', '#step-back', '#scrubber']) expect(inView(b[s]), `${s} in view (${block})`).toBe(true);
   }
   // The zone editor's table shows Type and Value on the phone's width.
+  await reachEditors(page);
   const zone = page.locator('#zone-records');
   await zone.scrollIntoViewIfNeeded();
   for (const col of ['Type', 'Value']) {

@@ -1,5 +1,5 @@
 // The page's second module (src/panels/, panels/): the availability sweep, the
-// load panel, the deploy pipeline and the monitoring dashboard are drawn by
+// load panel, the deploy pipeline, the monitoring dashboard and the editors are drawn by
 // panels_bg.wasm, imported
 // when the learner comes near them (or a #monitor= or #pipeline= link opens
 // its panel); the first module
@@ -12,7 +12,7 @@ test('the panels\' code is in the second module, not in the first', async ({ req
   const first = await (await request.get('./stackscope_bg.wasm')).body();
   const second = await (await request.get('./panels_bg.wasm')).body();
   // The four panels' titles (html! text is stored as it is written).
-  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert']) {
+  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
     expect(first.includes(text), text).toBe(false);
     expect(second.includes(text), text).toBe(true);
   }
