@@ -98,9 +98,9 @@ base('without its second module the page still works, and says what is missing',
 });
 
 test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
-  // Two of the second module's, and two of the first's (the browser finds
-  // those itself once they are drawn).
-  for (const id of ['sweep-panel', 'pipeline-panel', 'deploy-panel', 'mistake']) {
+  // Three of the second module's (the editors are its last), and two of
+  // the first's (the browser finds those itself once they are drawn).
+  for (const id of ['sweep-panel', 'pipeline-panel', 'editors', 'deploy-panel', 'mistake']) {
     await page.goto(`./#${id}`);
     await expect(page.locator(`#${id}`)).toBeInViewport({ timeout: 15_000 });
     await expect(page.locator('#link-error')).toHaveCount(0);
