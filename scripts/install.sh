@@ -6,7 +6,7 @@
 #
 # Debian packages: clang + llvm (SQLite's C for wasm32), chromium +
 # chromium-driver (browser tests), nodejs + npm if missing; nginx-light,
-# knot, mariadb-server/-client, tcpdump and python3-h11 (the conformance suite's
+# knot, mariadb-server/-client, tcpdump, haproxy and python3-h11 (the conformance suite's
 # real programs, never started as services).
 # Rust: the wasm32-unknown-unknown target, rustfmt, clippy; cargo-installed
 # trunk, wasm-bindgen-cli (same version as Cargo.lock), wasm-pack.
@@ -53,6 +53,8 @@ need_pkg openssl openssl
 need_pkg nftables nft
 # tcpdump reads the balancer pair's VRRP adverts back and checks their sums.
 need_pkg tcpdump tcpdump
+# HAProxy 2.6's `show stat` is what the balancer's monitoring agent reads.
+need_pkg haproxy haproxy
 need_pkg iproute2 ip
 # promtool (Prometheus 2.42's rule engine) checks the monitoring alert rule.
 need_pkg prometheus promtool

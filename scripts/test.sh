@@ -131,7 +131,7 @@ run "cargo test (native, PROPTEST_CASES=${PROPTEST_CASES:-default})" cargo test 
 # openssl s_client, nftables, promtool),
 # each started as a child on 127.0.0.1 or a Unix socket; fails on any
 # disagreement and prints the table.
-run "conformance (nginx, knotd, mariadbd, h11, openssl, nft, promtool, tcpdump)" cargo run -q -p stackscope-conformance
+run "conformance (nginx, knotd, mariadbd, h11, openssl, nft, promtool, tcpdump, haproxy)" cargo run -q -p stackscope-conformance
 run "wasm tests: core (chromedriver)" cargo test -p stackscope-core --target wasm32-unknown-unknown
 run "wasm tests: app (wasm-pack, headless chrome)" \
   wasm-pack --log-level warn test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install

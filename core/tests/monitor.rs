@@ -223,3 +223,54 @@ fn counting_per_server_changes_nothing_else() {
     assert_eq!(with.arrivals, without.arrivals);
     assert!(without.per_server.is_empty() && with.per_server.len() == 1);
 }
+
+#[test]
+fn the_balancers_agent_counts_what_visitors_got_and_not_its_own_checks() {
+    let d = run(&MonitorSpec {
+        servers: 2,
+        ..MonitorSpec::default()
+    });
+    let b = d
+        .balancer
+        .as_ref()
+        .expect("two servers: an agent on the balancer");
+    assert_eq!(b.host, "lb-01");
+    assert_eq!(b.reads.len(), d.agents[0].scrapes.len());
+    let last = &b.reads.last().unwrap().stat;
+    // The frontend's requests are the servers' visitors, none of the checks.
+    let visitors: u64 = last.servers.iter().map(|s| s.requests).sum();
+    assert_eq!(last.requests, visitors);
+    let logged_5xx: u64 = d
+        .agents
+        .iter()
+        .map(|a| a.scrapes.last().unwrap().errors_5xx)
+        .sum();
+    assert_eq!(
+        last.hrsp_5xx + d.failed_checks,
+        logged_5xx,
+        "the access logs hold the checks' 502s too"
+    );
+    assert!(last.hrsp_5xx < 100, "{}", last.hrsp_5xx);
+    // web-01 out of rotation 3:02 to 5:02: DOWN in the reads between, after `fall` failed checks.
+    let at = |s: u32| &b.reads.iter().find(|r| r.at_s == s).unwrap().stat.servers[0];
+    assert!(at(180).up && !at(195).up && !at(300).up && at(315).up);
+    assert_eq!(
+        (at(195).chkfail, at(195).chkdown, at(195).check_code),
+        (2, 1, 502)
+    );
+    assert_eq!(at(315).check_code, 200);
+    // Its QPS is the site's, read from the frontend.
+    let (r1, r2) = (&b.reads[4], &b.reads[5]);
+    assert!(
+        (r2.qps_since(r1) - 40.0).abs() < 8.0,
+        "{}",
+        r2.qps_since(r1)
+    );
+    let text = d.explain().join(" ");
+    assert!(
+        text.contains("HAProxy's show stat") && text.contains("chkfail 2, chkdown 1"),
+        "{text}"
+    );
+    // One server: no balancer, no agent on it.
+    assert!(run(&MonitorSpec::default()).balancer.is_none());
+}

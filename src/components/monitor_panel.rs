@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use stackscope_core::load::Incident;
-use stackscope_core::monitor::{clock, AlertRule, Dashboard, MonitorSpec, Scrape, State};
+use stackscope_core::monitor::{balancer, clock, AlertRule, Dashboard, MonitorSpec, Scrape, State};
 use yew::prelude::*;
 
 use crate::components::chart_line::{Axis, LineChart, Marker, Series, Side, Unit};
@@ -196,6 +196,26 @@ fn per_agent(d: &Dashboard, f: fn(&Scrape) -> Option<f64>) -> Rc<Vec<Series>> {
     )
 }
 
+/// The balancer's agent's series (two servers): the frontend's figure
+/// between consecutive reads of `show stat`.
+fn balancer_series(
+    d: &Dashboard,
+    f: fn(&balancer::Read, &balancer::Read) -> Option<f64>,
+) -> Option<Series> {
+    let b = d.balancer.as_ref()?;
+    Some(Series {
+        label: format!("{} (visitors, show stat)", b.host).into(),
+        class: "s-lb",
+        side: Side::Left,
+        points: b
+            .reads
+            .windows(2)
+            .map(|w| (f64::from(w[1].at_s), f(&w[1], &w[0])))
+            .collect(),
+        markers: false,
+    })
+}
+
 fn markers(d: &Dashboard) -> Vec<Marker> {
     let mut out = Vec::new();
     if let Some((from, to)) = d.incident_window() {
@@ -282,8 +302,12 @@ fn strip(d: &Dashboard) -> Html {
 fn charts(d: &Dashboard) -> Html {
     let x = time_axis(d);
     let marks = markers(d);
-    let qps = per_agent(d, |s| Some(s.qps));
-    let errors = per_agent(d, |s| s.error_share);
+    let mut qps = (*per_agent(d, |s| Some(s.qps))).clone();
+    qps.extend(balancer_series(d, |r, before| Some(r.qps_since(before))));
+    let qps = Rc::new(qps);
+    let mut errors = (*per_agent(d, |s| s.error_share)).clone();
+    errors.extend(balancer_series(d, |r, before| r.error_share_since(before)));
+    let errors = Rc::new(errors);
     let latency = per_agent(d, |s| s.p95_us.map(|u| u as f64));
     let busy = per_agent(d, |s| Some(s.busy));
     let cpu = per_agent(d, |s| Some(s.cpu));
@@ -327,7 +351,19 @@ fn charts(d: &Dashboard) -> Html {
         .map(|a| a.host.as_str())
         .collect::<Vec<_>>()
         .join(" and ");
+    let lb = d
+        .balancer
+        .as_ref()
+        .map(|b| {
+            format!(
+                "; and at {}, from its agent's show stat (the visitors only)",
+                b.host
+            )
+        })
+        .unwrap_or_default();
     let summary = |what: &str| format!("{what} for {hosts}, every 15 s, from each server's agent.");
+    let summary_lb =
+        |what: &str| format!("{what} for {hosts}, every 15 s, from each server's agent{lb}.");
     let lat_top = top(&latency, 1000.0).max(top(&percentiles, 1000.0));
     let yaxis = |label: &'static str, unit: Unit, min: f64, max: f64, log: bool| Axis {
         label: label.into(),
@@ -340,15 +376,15 @@ fn charts(d: &Dashboard) -> Html {
     let charts = [
         (
             "monitor-qps",
-            "Requests per second (stub_status)",
-            summary("Requests per second"),
+            "Requests per second (stub_status; the balancer's show stat)",
+            summary_lb("Requests per second"),
             yaxis("requests/s", Unit::PerSecond, 0.0, top(&qps, 1.0), false),
             qps,
         ),
         (
             "monitor-errors",
-            "Share of 5xx answers (access log)",
-            summary("The share of 5xx answers"),
+            "Share of 5xx answers (access log; the balancer's show stat)",
+            summary_lb("The share of 5xx answers"),
             yaxis("5xx share", Unit::Share, 0.0, errors_top, false),
             Rc::new(errors_with_rule),
         ),
@@ -420,6 +456,46 @@ fn qps_box(d: &Dashboard) -> Html {
                     } else {
                         String::new()
                     }
+                ) }
+            </p>
+        </section>
+    }
+}
+
+/// The balancer's agent: HAProxy's `show stat`, read once while a server
+/// was out of rotation (else at the end).
+fn balancer_box(d: &Dashboard) -> Html {
+    let Some(b) = &d.balancer else {
+        return Html::default();
+    };
+    let read = d
+        .out_of_rotation
+        .and_then(|(out, back)| {
+            let mid = (out + back) / 2.0;
+            b.reads.iter().find(|r| f64::from(r.at_s) >= mid)
+        })
+        .or(b.reads.last());
+    let Some(read) = read else {
+        return Html::default();
+    };
+    let st = &read.stat;
+    html! {
+        <section id="monitor-lb-how" class="monitor-how" aria-labelledby="monitor-lb-title">
+            <h3 id="monitor-lb-title">{ format!("The balancer's agent, on {}", b.host) }</h3>
+            <p class="hint">{ "HAProxy counts every request it takes and every answer it sends, per frontend and per server, and prints them on its admin socket (show stat, CSV). The agent keeps eleven columns every 15 s. Its health checks are its own requests: they are only in each server's check fields." }</p>
+            <pre class="code" tabindex="0">{ "echo \"show stat\" | socat stdio /run/haproxy/admin.sock \\\n  | cut -d, -f1,2,8,18,22,23,37,38,41,44,49" }</pre>
+            <div class="monitor-reads">
+                <figure>
+                    <figcaption>{ format!("at {}", clock(f64::from(read.at_s))) }</figcaption>
+                    <pre class="code" id="monitor-lb-read" tabindex="0">{ st.csv() }</pre>
+                </figure>
+            </div>
+            <p id="monitor-lb-sum">
+                { format!(
+                    "The FRONTEND line is the visitors: {} requests so far, {} answered 5xx. The web servers' access logs held {} 5xx by then: theirs include the health checks.",
+                    st.requests,
+                    st.hrsp_5xx,
+                    d.agents.iter().filter_map(|a| a.scrapes.iter().find(|s| s.at_s == read.at_s)).map(|s| s.errors_5xx).sum::<u64>(),
                 ) }
             </p>
         </section>
@@ -518,6 +594,7 @@ pub fn MonitorPanel(props: &Props) -> Html {
                     </p>
                 }
                 { qps_box(d) }
+                { balancer_box(d) }
                 <details class="load-config">
                     <summary>{ "The alert rule, as a Prometheus rule file" }</summary>
                     <pre id="monitor-rule" class="code" tabindex="0">{ d.spec.rule.yaml() }</pre>

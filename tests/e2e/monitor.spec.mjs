@@ -48,6 +48,17 @@ test('two servers: the balancer takes web-01 out in 2 s; its failing health chec
   await expect(page.locator('#monitor-qps-sum')).toContainText("the balancer's health checks");
   await expect(page.locator('#monitor-lag')).toContainText('1.5 s');
   await expect(page.locator('svg#monitor-qps')).toContainText('web-02');
+  // The balancer's agent: HAProxy's show stat, read while web-01 was out.
+  await expect(note).toContainText("HAProxy's show stat");
+  await expect(note).toContainText('chkfail 2, chkdown 1');
+  const read = page.locator('#monitor-lb-read');
+  await expect(read).toContainText('# pxname,svname,stot,status,chkfail,chkdown,check_status,check_code,hrsp_2xx,hrsp_5xx,req_tot');
+  await expect(read).toContainText(/web,web-01,\d+,DOWN,2,1,L7STS,502,/);
+  await expect(read).toContainText(/web,web-02,\d+,UP,0,0,L7OK,200,/);
+  await expect(page.locator('#monitor-lb-sum')).toContainText('include the health checks');
+  // Its line in the requests and the 5xx charts (their legends).
+  for (const chart of ['svg#monitor-qps', 'svg#monitor-errors'])
+    await expect(page.locator('figure.chart', { has: page.locator(chart) })).toContainText('lb-01 (visitors, show stat)');
 });
 
 test('bad settings are refused with a message; the form and the last dashboard stay', async ({ page }) => {

@@ -13,6 +13,7 @@
 //! itself: `stub_status` read twice, 15 s apart, and the difference.
 
 pub mod agent;
+pub mod balancer;
 pub mod promql;
 
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,10 @@ pub struct Dashboard {
     /// The balancer's health checks answered 502 (in the access logs too).
     #[serde(default)]
     pub failed_checks: u64,
+    /// The balancer's agent (two servers): HAProxy's `show stat`, read
+    /// every 15 s.
+    #[serde(default)]
+    pub balancer: Option<balancer::BalancerAgent>,
     /// [`Dashboard::explain`], written where the dashboard is computed (the
     /// worker), so the page only shows it.
     pub notes: Vec<String>,
@@ -159,7 +164,8 @@ pub fn run(world: &Scenario, spec: &MonitorSpec) -> Result<Dashboard, String> {
     let load = spec.load_spec(Some(health));
     let costs = crate::load::route_costs(world, &load.mix).map_err(|e| e.to_string())?;
     let cluster = cluster_of(world);
-    let hosts: Vec<String> = cluster.web.iter().map(|w| w.hostname.clone()).collect();
+    let mut hosts: Vec<String> = cluster.web.iter().map(|w| w.hostname.clone()).collect();
+    hosts.push(cluster.lb.hostname.clone());
     Ok(dashboard(
         spec,
         &load,
@@ -243,7 +249,7 @@ fn checks_of(
 }
 
 /// The dashboard from the run with given route costs, the replica's lag
-/// and the web servers' names.
+/// and the machines' names: the web servers', then the balancer's.
 pub fn dashboard(
     spec: &MonitorSpec,
     load: &crate::load::LoadSpec,
@@ -266,6 +272,18 @@ pub fn dashboard(
             scrapes: agent::readings(ivs, &checks_of(load, k, ivs.len(), EVAL_S), EVAL_S),
         })
         .collect();
+    let balancer = (load.servers > 1).then(|| balancer::BalancerAgent {
+        host: hosts
+            .get(result.per_server.len())
+            .cloned()
+            .unwrap_or_else(|| "lb-01".into()),
+        reads: balancer::reads(
+            &result.per_server,
+            &agents.iter().map(|a| a.host.clone()).collect::<Vec<_>>(),
+            load.health.map_or(3, |h| h.fall),
+            EVAL_S,
+        ),
+    });
     let failed_checks: u64 = (0..result.per_server.len())
         .flat_map(|k| checks_of(load, k, result.per_server[k].len(), EVAL_S))
         .map(|c| c.failed)
@@ -300,6 +318,7 @@ pub fn dashboard(
         failed,
         requests,
         failed_checks,
+        balancer,
         notes: Vec::new(),
     };
     d.notes = d.explain();
@@ -441,6 +460,20 @@ impl Dashboard {
                 self.host(k),
                 self.health.map_or(0, |h| h.inter_us / 1_000_000),
                 self.failed_checks
+            ));
+        }
+        if let Some(last) = self.balancer.as_ref().and_then(|b| b.reads.last()) {
+            let st = &last.stat;
+            let checks = match down.and_then(|k| st.servers.get(k)) {
+                Some(sv) if self.failed_checks > 0 => format!(
+                    " None of the health checks' 502s is among them: HAProxy's checks are its own requests, counted only in {}'s check fields (chkfail {}, chkdown {}).",
+                    sv.name, sv.chkfail, sv.chkdown
+                ),
+                _ => String::new(),
+            };
+            out.push(format!(
+                "The balancer's agent reads HAProxy's show stat every 15 s: its frontend counted {} visitors' requests, {} of them 5xx, which is what visitors got.{checks}",
+                st.requests, st.hrsp_5xx
             ));
         }
         match (pending, fired) {

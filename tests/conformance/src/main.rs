@@ -7,15 +7,17 @@
 //! ```
 //!
 //! The real programs (Debian's nginx, Knot DNS, MariaDB, Python's `h11` and
-//! OpenSSL's `s_client`, the kernel's nftables in network namespaces, and
-//! tcpdump)
+//! OpenSSL's `s_client`, the kernel's nftables in network namespaces,
+//! tcpdump and HAProxy)
 //! are installed by `scripts/install.sh`; each runs as a child of this
 //! process on 127.0.0.1 (or a Unix socket) in its own temporary directory and
 //! is stopped by its pid. It prints one row per check (cases, agree,
 //! disagree) and exits 1 on any disagreement.
 
+mod balancer;
 mod dns;
 mod firewall;
+mod gen;
 mod http;
 mod monitor;
 pub mod nginx;
@@ -30,7 +32,7 @@ use report::Report;
 
 type Check = (&'static str, fn() -> Result<Report, String>);
 
-const CHECKS: [Check; 9] = [
+const CHECKS: [Check; 10] = [
     ("nginx", nginx::run),
     ("upstream", upstream::run),
     ("dns", dns::run),
@@ -40,6 +42,7 @@ const CHECKS: [Check; 9] = [
     ("firewall", firewall::run_check),
     ("monitor", monitor::run),
     ("vrrp", vrrp::run),
+    ("balancer", balancer::run),
 ];
 
 fn main() {

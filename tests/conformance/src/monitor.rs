@@ -21,6 +21,7 @@ use stackscope_core::load::Incident;
 use stackscope_core::monitor::agent::{self, ClientEvent};
 use stackscope_core::monitor::{self, promql, AlertRule, MonitorSpec, State};
 
+use crate::gen::Gen;
 use crate::proc::{find_program, free_port, Running, TempDir};
 use crate::report::Report;
 
@@ -34,19 +35,6 @@ pub fn run() -> Result<Report, String> {
 }
 
 // --- 1. stub_status -------------------------------------------------------
-
-/// A small deterministic generator of event sequences.
-struct Gen(u64);
-
-impl Gen {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn sequences() -> Vec<Vec<ClientEvent>> {
     use ClientEvent::*;
