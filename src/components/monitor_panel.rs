@@ -471,8 +471,13 @@ fn balancer_box(d: &Dashboard) -> Html {
     let read = d
         .out_of_rotation
         .and_then(|(out, back)| {
-            let mid = (out + back) / 2.0;
-            b.reads.iter().find(|r| f64::from(r.at_s) >= mid)
+            // The middle read of those taken while the server was out.
+            let during: Vec<_> = b
+                .reads
+                .iter()
+                .filter(|r| (out..back).contains(&f64::from(r.at_s)))
+                .collect();
+            during.get(during.len() / 2).copied()
         })
         .or(b.reads.last());
     let Some(read) = read else {

@@ -224,7 +224,18 @@ pub fn Root(props: &Props) -> Html {
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
     use_into_view_when_linked_result("editors", *hash == "#editors", drawn);
-    use_into_view_when_linked_result("firewall-editor", *hash == "#firewall-editor", drawn);
+    // The firewall editor is there once the world with firewalls is (after
+    // the stored stack's round trip to the worker, on a reload).
+    let firewalls = opened.editors.as_ref().is_some_and(|(_, v)| {
+        v.firewalls
+            .as_ref()
+            .is_some_and(|f| !f.0.machines.is_empty())
+    });
+    use_into_view_when_linked_result(
+        "firewall-editor",
+        *hash == "#firewall-editor",
+        drawn && firewalls,
+    );
     if !opened.received {
         return html! {};
     }

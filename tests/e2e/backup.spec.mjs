@@ -1,7 +1,7 @@
 // Backups: the one server's disk fails; the recovery point and time, the
 // replica beside it, bad schedules refused, links.
 import { test, expect } from '@playwright/test';
-import { buttonsOverDownWord, liveLoads, returning } from './fixtures.mjs';
+import { buttonsOverDownWord, liveLoads, reachEditors, returning } from './fixtures.mjs';
 
 test.beforeEach(async ({ context, page }) => {
   await returning(context);
@@ -150,6 +150,7 @@ test('the server\'s disk fails: down until repaired, and the repair loses what c
   const problems = guard(page);
   await page.goto('./');
   await expect(page.locator('form#url-form')).toBeVisible();
+  await reachEditors(page);
   const sql = page.locator('#sql-console');
   await sql.locator('#sql-input').fill(
     "INSERT INTO posts (id, slug, title, body, author_id, published) VALUES (9, 'after-the-dump', 'After the dump', 'Written today.', 1, '2026-01-02')",

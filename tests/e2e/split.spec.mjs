@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, stepRow, openHttpsDesign } from './fixtures.mjs';
+import { test, expect, stepRow, openHttpsDesign, reachEditors } from './fixtures.mjs';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 const appBox = (page, n) => page.locator(`svg#diagram g.component[data-component="App"][data-node="${n}"]`);
@@ -17,6 +17,7 @@ test('app-01 off: Nginx waits for ARP, then app-02 answers the same request', as
   await expect(page.locator('svg#diagram')).toContainText('app-01');
   // The first request: web-01's Nginx takes app-01, whose turn it is.
   await expect(stepRow(page, 'Proxy to app-01')).toHaveCount(1);
+  await reachEditors(page);
   await page.locator('#nginx-config').first().waitFor({ state: 'attached' });
   await expect(page.locator('#nginx-config')).toContainText('upstream app_servers {');
   await page.locator('#fault-app-power-0').click();

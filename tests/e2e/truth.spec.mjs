@@ -2,7 +2,7 @@
 // pointers, the operating system's SYN schedule, the console saying it
 // runs SQLite, nginx's config saying which http { } it sits in, and
 // DevTools' phases in the waterfall. Screenshots at three sizes.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, reachEditors } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,7 @@ test('a powered-off server: the operating system resends the SYN, then gives up'
 
 test('the SQL console says it runs SQLite, and marks what MySQL would not take', async ({ page }) => {
   await open(page);
+  await reachEditors(page);
   const sql = page.locator('#sql-console');
   await sql.scrollIntoViewIfNeeded();
   await expect(sql).toContainText('SQLite');

@@ -40,7 +40,9 @@ pub enum LbEvent {
     /// It answers again.
     Repair(u8),
     /// Enough time passes for the health checks to see every server as it
-    /// is (`fall` failed checks take one down, `rise` good ones bring it back).
+    /// is (`fall` failed checks take one down, `rise` good ones bring it
+    /// back): those coming back first, then those going down, each in the
+    /// configuration's order.
     Settle,
     /// The agent reads `show stat`.
     Read,
@@ -344,6 +346,16 @@ pub fn replay(servers: &[&str], fall: u32, events: &[LbEvent]) -> Vec<String> {
             }
             LbEvent::Settle => {
                 let was_up = stat.servers.iter().any(|s| s.up);
+                // Servers coming back first (`rise` checks are fewer than
+                // `fall`), then those going down, each in order: where each
+                // lands in the round depends on it.
+                for (k, (s, &ok)) in stat.servers.iter_mut().zip(&healthy).enumerate() {
+                    if !s.up && ok {
+                        s.up = true;
+                        s.check_code = 200;
+                        rr.up(k);
+                    }
+                }
                 for (k, (s, &ok)) in stat.servers.iter_mut().zip(&healthy).enumerate() {
                     if s.up && !ok {
                         s.up = false;
@@ -351,10 +363,6 @@ pub fn replay(servers: &[&str], fall: u32, events: &[LbEvent]) -> Vec<String> {
                         s.chkdown += 1;
                         s.check_code = 502;
                         rr.down(k);
-                    } else if !s.up && ok {
-                        s.up = true;
-                        s.check_code = 200;
-                        rr.up(k);
                     }
                 }
                 if was_up && !stat.servers.iter().any(|s| s.up) {

@@ -164,14 +164,14 @@ pub fn run(world: &Scenario, spec: &MonitorSpec) -> Result<Dashboard, String> {
     let load = spec.load_spec(Some(health));
     let costs = crate::load::route_costs(world, &load.mix).map_err(|e| e.to_string())?;
     let cluster = cluster_of(world);
-    let mut hosts: Vec<String> = cluster.web.iter().map(|w| w.hostname.clone()).collect();
-    hosts.push(cluster.lb.hostname.clone());
+    let hosts: Vec<String> = cluster.web.iter().map(|w| w.hostname.clone()).collect();
     Ok(dashboard(
         spec,
         &load,
         costs,
         cluster.replication_lag_us as f64 / 1e6,
         &hosts,
+        &cluster.lb.hostname,
     ))
 }
 
@@ -248,14 +248,15 @@ fn checks_of(
         .collect()
 }
 
-/// The dashboard from the run with given route costs, the replica's lag
-/// and the machines' names: the web servers', then the balancer's.
+/// The dashboard from the run with given route costs, the replica's lag,
+/// the web servers' names and the balancer's.
 pub fn dashboard(
     spec: &MonitorSpec,
     load: &crate::load::LoadSpec,
     costs: Vec<crate::load::RouteCost>,
     lag_s: f64,
     hosts: &[String],
+    lb: &str,
 ) -> Dashboard {
     let mut sim = crate::load::LoadSim::with_costs(load.clone(), costs);
     while !sim.step(1 << 16) {}
@@ -273,10 +274,7 @@ pub fn dashboard(
         })
         .collect();
     let balancer = (load.servers > 1).then(|| balancer::BalancerAgent {
-        host: hosts
-            .get(result.per_server.len())
-            .cloned()
-            .unwrap_or_else(|| "lb-01".into()),
+        host: lb.to_string(),
         reads: balancer::reads(
             &result.per_server,
             &agents.iter().map(|a| a.host.clone()).collect::<Vec<_>>(),

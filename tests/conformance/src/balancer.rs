@@ -8,7 +8,10 @@
 //! repair) only at the next `Settle`, as the model has it: the test's
 //! servers answer `/health` by the state of that moment, so a check that
 //! happens to fall between a break and a read cannot make a run differ
-//! from the next. `Settle` then waits until `show stat` gives every server
+//! from the next. At a settle the servers change one at a time, those
+//! coming back first, then those going down (the order decides where each
+//! lands in HAProxy's round-robin; the model keeps the same order), and
+//! `Settle` waits each time until `show stat` gives every server
 //! as the checks must see it (`UP` or `DOWN`, no longer in between); `Read`
 //! reads `show stat` on the admin socket (HAProxy's CLI, here on
 //! 127.0.0.1) and keeps the agent's columns. Every page must equal the model's
@@ -43,40 +46,25 @@ pub fn run() -> Result<Report, String> {
 
 fn sequences() -> Vec<Vec<LbEvent>> {
     use LbEvent::*;
+    #[rustfmt::skip]
     let mut out = vec![
         vec![Request, Request, Request, Read],
         // The dashboard's incident: web-01's application stops, visitors
         // get its 502s until the checks take it out, then web-02 takes all.
         vec![
-            Request,
-            Request,
-            Break(0),
-            Request,
-            Request,
-            Request,
-            Read,
-            Settle,
-            Request,
-            Request,
-            Read,
-            Repair(0),
-            Settle,
-            Request,
-            Request,
-            Request,
+            Request, Request, Break(0), Request, Request, Request, Read, Settle, Request,
+            Request, Read, Repair(0), Settle, Request, Request, Request, Read,
+        ],
+        // One server back and the other out at the same settle: the one
+        // coming back is placed first, then the other leaves the round.
+        vec![
+            Request, Break(0), Settle, Request, Request, Repair(0), Break(1), Settle,
+            Request, Request, Request, Read, Repair(1), Settle, Request, Request, Request,
             Read,
         ],
         // No server left: HAProxy answers 503 itself.
         vec![
-            Break(0),
-            Break(1),
-            Settle,
-            Request,
-            Request,
-            Read,
-            Repair(1),
-            Settle,
-            Request,
+            Break(0), Break(1), Settle, Request, Request, Read, Repair(1), Settle, Request,
             Read,
         ],
     ];
@@ -195,9 +183,14 @@ fn show_stat(admin: u16) -> Result<Vec<Vec<String>>, String> {
         .filter(|l| !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
+            // A check under way is marked "* " before its last result
+            // (`* L7OK`): which read catches one is a matter of timing.
             wanted
                 .iter()
-                .map(|&i| f.get(i).copied().unwrap_or("").to_string())
+                .map(|&i| {
+                    let v = f.get(i).copied().unwrap_or("");
+                    v.strip_prefix("* ").unwrap_or(v).to_string()
+                })
                 .collect()
         })
         .collect())
@@ -226,6 +219,14 @@ fn request(port: u16) -> Result<u16, String> {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| "HAProxy's answer had no status".to_string())
+}
+
+/// Whether each server answers its health checks.
+fn checked(backends: &[Backend]) -> Vec<bool> {
+    backends
+        .iter()
+        .map(|b| b.checks.load(Ordering::Relaxed) == 200)
+        .collect()
 }
 
 /// Waits until each server's status is the one its answers call for.
@@ -288,12 +289,21 @@ fn real_pages(haproxy: &std::path::Path, events: &[LbEvent]) -> Result<Vec<Strin
                         .visitors
                         .store(if ok { 200 } else { 502 }, Ordering::Relaxed);
                 }
+                // One server at a time, in the model's order (those coming
+                // back, then those going down): the order changes where
+                // each lands in HAProxy's round.
                 LbEvent::Settle => {
-                    for (b, &ok) in backends.iter().zip(&healthy) {
-                        b.checks
-                            .store(if ok { 200 } else { 502 }, Ordering::Relaxed);
+                    for going_up in [true, false] {
+                        for (k, &ok) in healthy.iter().enumerate() {
+                            let code = backends[k].checks.load(Ordering::Relaxed);
+                            if ok == going_up && (code == 200) != ok {
+                                backends[k]
+                                    .checks
+                                    .store(if ok { 200 } else { 502 }, Ordering::Relaxed);
+                                settle(admin, &checked(&backends))?;
+                            }
+                        }
                     }
-                    settle(admin, &healthy)?
                 }
                 LbEvent::Read => pages.push(page(&show_stat(admin)?)),
             }
