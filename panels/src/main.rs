@@ -5,7 +5,7 @@
 //! the page); `assets/loader.js` imports it when the first module asks
 //! (when the learner comes near the panels).
 
-use stackscope::panels::root::{Inbox, Props, Root};
+use stackscope::panels::root::Here;
 use stackscope::panels::FromPanels;
 use stackscope_core::session::wire;
 use wasm_bindgen::prelude::*;
@@ -15,24 +15,17 @@ fn main() {}
 
 /// The mounted panels: the first module sends through `send` and ends them with `unmount`.
 #[wasm_bindgen]
-pub struct Mounted {
-    inbox: Inbox,
-    app: Option<yew::AppHandle<Root>>,
-}
+pub struct Mounted(Here);
 
 #[wasm_bindgen]
 impl Mounted {
     /// A [`stackscope::panels::ToPanels`], as postcard bytes.
     pub fn send(&self, bytes: &[u8]) {
-        self.inbox.put(wire::decode_or_panic(bytes));
+        self.0.put(wire::decode_or_panic(bytes));
     }
 
-    /// Takes the panels off the page.
-    pub fn unmount(mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
-    }
+    /// Takes the panels off the page (dropping it does).
+    pub fn unmount(self) {}
 }
 
 #[component]
@@ -79,17 +72,5 @@ pub fn mount(host: web_sys::Element, to_page: js_sys::Function) -> Mounted {
         let bytes = js_sys::Uint8Array::from(wire::encode(&m).as_slice());
         let _ = to_page.call1(&JsValue::NULL, &bytes);
     });
-    let inbox = Inbox::default();
-    let app = yew::Renderer::<Root>::with_root_and_props(
-        host,
-        Props {
-            inbox: inbox.clone(),
-            out,
-        },
-    )
-    .render();
-    Mounted {
-        inbox,
-        app: Some(app),
-    }
+    Mounted(Here::mount(host, out))
 }

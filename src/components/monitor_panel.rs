@@ -361,9 +361,10 @@ fn charts(d: &Dashboard) -> Html {
             )
         })
         .unwrap_or_default();
-    let summary = |what: &str| format!("{what} for {hosts}, every 15 s, from each server's agent.");
-    let summary_lb =
-        |what: &str| format!("{what} for {hosts}, every 15 s, from each server's agent{lb}.");
+    // `and`: what the chart adds to the servers' agents (the balancer's).
+    let summary = |what: &str, and: &str| {
+        format!("{what} for {hosts}, every 15 s, from each server's agent{and}.")
+    };
     let lat_top = top(&latency, 1000.0).max(top(&percentiles, 1000.0));
     let yaxis = |label: &'static str, unit: Unit, min: f64, max: f64, log: bool| Axis {
         label: label.into(),
@@ -377,21 +378,21 @@ fn charts(d: &Dashboard) -> Html {
         (
             "monitor-qps",
             "Requests per second (stub_status; the balancer's show stat)",
-            summary_lb("Requests per second"),
+            summary("Requests per second", &lb),
             yaxis("requests/s", Unit::PerSecond, 0.0, top(&qps, 1.0), false),
             qps,
         ),
         (
             "monitor-errors",
             "Share of 5xx answers (access log; the balancer's show stat)",
-            summary_lb("The share of 5xx answers"),
+            summary("The share of 5xx answers", &lb),
             yaxis("5xx share", Unit::Share, 0.0, errors_top, false),
             Rc::new(errors_with_rule),
         ),
         (
             "monitor-latency",
             "Latency, 95th percentile (access log)",
-            summary("The 95th percentile of the answers' time"),
+            summary("The 95th percentile of the answers' time", ""),
             yaxis("p95", Unit::Us, 100.0, lat_top, true),
             latency,
         ),
@@ -405,14 +406,14 @@ fn charts(d: &Dashboard) -> Html {
         (
             "monitor-cpu",
             "CPU (the machine's cores computing)",
-            summary("The share of the machine's cores computing: Nginx's work and the application's, not its waits for the database (modelled)"),
+            summary("The share of the machine's cores computing: Nginx's work and the application's, not its waits for the database (modelled)", ""),
             yaxis("CPU", Unit::Share, 0.0, 1.0, false),
             cpu,
         ),
         (
             "monitor-busy",
             "Application workers busy",
-            summary("The share of the application's workers busy (one a core)"),
+            summary("The share of the application's workers busy (one a core)", ""),
             yaxis("busy", Unit::Share, 0.0, 1.0, false),
             busy,
         ),

@@ -163,26 +163,30 @@ pub fn Host(props: &Props) -> Html {
         let here = props.here.clone();
         use_effect_with((), move |_| {
             let alive = Rc::new(Cell::new(true));
-            if let (Some(el), Some(here)) = (at.cast::<web_sys::Element>(), here) {
-                *line.borrow_mut() = Some(Line::Here((here.0)(el, on_message)));
-                phase.set(Phase::Mounted);
-            } else if let Some(el) = at.cast::<web_sys::Element>() {
-                let (alive, line) = (alive.clone(), line.clone());
-                let near = near.and_then(|n| n.cast::<web_sys::Element>());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let opened = open(el, near, on_message).await;
-                    if !alive.get() {
-                        // Unmounted meanwhile: the line drops (and unmounts).
-                        return;
-                    }
-                    match opened {
-                        Ok(m) => {
-                            *line.borrow_mut() = Some(Line::Module(m));
-                            phase.set(Phase::Mounted);
+            match (at.cast::<web_sys::Element>(), here) {
+                (Some(el), Some(here)) => {
+                    *line.borrow_mut() = Some(Line::Here((here.0)(el, on_message)));
+                    phase.set(Phase::Mounted);
+                }
+                (Some(el), None) => {
+                    let (alive, line) = (alive.clone(), line.clone());
+                    let near = near.and_then(|n| n.cast::<web_sys::Element>());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let opened = open(el, near, on_message).await;
+                        if !alive.get() {
+                            // Unmounted meanwhile: the line drops (and unmounts).
+                            return;
                         }
-                        Err(e) => phase.set(Phase::Failed(e)),
-                    }
-                });
+                        match opened {
+                            Ok(m) => {
+                                *line.borrow_mut() = Some(Line::Module(m));
+                                phase.set(Phase::Mounted);
+                            }
+                            Err(e) => phase.set(Phase::Failed(e)),
+                        }
+                    });
+                }
+                (None, _) => {}
             }
             move || {
                 alive.set(false);

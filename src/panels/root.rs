@@ -273,18 +273,34 @@ pub fn Root(props: &Props) -> Html {
     }
 }
 
-/// The panels mounted in this module (the browser tests' page, which has no
-/// second module to import): messages still travel as postcard bytes.
+/// The panels' root mounted in an element: what the first module sends is
+/// put in its inbox; dropping it takes the panels off the page.
 pub struct Here {
     inbox: Inbox,
     app: Option<yew::AppHandle<Root>>,
 }
 
-impl super::host::Mounted for Here {
-    fn send(&self, message: &ToPanels) {
-        let bytes = stackscope_core::session::wire::encode(message);
-        self.inbox
-            .put(stackscope_core::session::wire::decode_or_panic(&bytes));
+impl Here {
+    /// Mounts the panels in `at`; what they ask for goes to `out`.
+    pub fn mount(at: web_sys::Element, out: Callback<FromPanels>) -> Here {
+        let inbox = Inbox::default();
+        let app = yew::Renderer::<Root>::with_root_and_props(
+            at,
+            Props {
+                inbox: inbox.clone(),
+                out,
+            },
+        )
+        .render();
+        Here {
+            inbox,
+            app: Some(app),
+        }
+    }
+
+    /// A message from the first module.
+    pub fn put(&self, message: ToPanels) {
+        self.inbox.put(message);
     }
 }
 
@@ -296,25 +312,25 @@ impl Drop for Here {
     }
 }
 
+/// The panels in the first module itself (the browser tests' page, which
+/// has no second module to import): messages still travel as postcard bytes.
+struct InProcess(Here);
+
+impl super::host::Mounted for InProcess {
+    fn send(&self, message: &ToPanels) {
+        let bytes = stackscope_core::session::wire::encode(message);
+        self.0
+            .put(stackscope_core::session::wire::decode_or_panic(&bytes));
+    }
+}
+
 /// Mounts the panels in `at`, in this module; what they ask for goes to `out`.
 pub fn mount_here(
     at: web_sys::Element,
     out: Callback<FromPanels>,
 ) -> Box<dyn super::host::Mounted> {
     use stackscope_core::session::wire;
-    let inbox = Inbox::default();
     let out =
         Callback::from(move |m: FromPanels| out.emit(wire::decode_or_panic(&wire::encode(&m))));
-    let app = yew::Renderer::<Root>::with_root_and_props(
-        at,
-        Props {
-            inbox: inbox.clone(),
-            out,
-        },
-    )
-    .render();
-    Box::new(Here {
-        inbox,
-        app: Some(app),
-    })
+    Box::new(InProcess(Here::mount(at, out)))
 }

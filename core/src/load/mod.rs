@@ -575,6 +575,13 @@ pub struct ServerInterval {
     pub cpu: f64,
 }
 
+impl ServerInterval {
+    /// Its 5xx answers (500, 502, 503, 504).
+    pub fn errors_5xx(&self) -> u64 {
+        self.e500 + self.e502 + self.e503 + self.e504
+    }
+}
+
 /// After the last arrival: the requests still in the system are answered
 /// (or time out) while no new ones come. They are in the run's totals, not
 /// in its intervals: folded into the last interval they would show more

@@ -184,8 +184,8 @@ pub fn readings(
         let reads = k as u64 + 2;
         let c = checks.get(k).copied().unwrap_or_default();
         site += iv.requests + c.sent;
-        let answered = iv.ok + iv.e500 + iv.e502 + iv.e503 + iv.e504 + c.sent;
-        let bad = iv.e500 + iv.e502 + iv.e503 + iv.e504 + c.failed;
+        let answered = iv.ok + iv.errors_5xx() + c.sent;
+        let bad = iv.errors_5xx() + c.failed;
         responses += answered;
         errors += bad;
         let open = u64::from(iv.active_at_end);

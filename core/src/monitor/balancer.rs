@@ -95,6 +95,54 @@ impl ShowStat {
         }
     }
 
+    /// Server `k` took `requests` and answered `ok` of them 2xx and `bad`
+    /// 5xx: counted for it and for the frontend.
+    fn answered(&mut self, k: usize, requests: u64, ok: u64, bad: u64) {
+        self.requests += requests;
+        self.hrsp_2xx += ok;
+        self.hrsp_5xx += bad;
+        if let Some(s) = self.servers.get_mut(k) {
+            s.requests += requests;
+            s.hrsp_2xx += ok;
+            s.hrsp_5xx += bad;
+        }
+    }
+
+    fn any_up(&self) -> bool {
+        self.servers.iter().any(|s| s.up)
+    }
+
+    /// The health checks see each server as `up` says: those coming back
+    /// first (`rise` checks are fewer than `fall`), then those going out
+    /// (`fall` checks failed while each was up), each in order; the backend
+    /// counts the times it is left with no server. The servers that
+    /// changed, in that order (true: back).
+    fn settle(&mut self, up: &[bool], fall: u32) -> Vec<(usize, bool)> {
+        let was_up = self.any_up();
+        let mut changed = Vec::new();
+        for going_up in [true, false] {
+            for (k, s) in self.servers.iter_mut().enumerate() {
+                let now = up.get(k).copied().unwrap_or(s.up);
+                if now != going_up || s.up == now {
+                    continue;
+                }
+                s.up = now;
+                if now {
+                    s.check_code = 200;
+                } else {
+                    s.chkfail += u64::from(fall);
+                    s.chkdown += 1;
+                    s.check_code = 502;
+                }
+                changed.push((k, now));
+            }
+        }
+        if was_up && !self.any_up() {
+            self.backend_down += 1;
+        }
+        changed
+    }
+
     /// The lines as `cut` prints them (frontend `www`, backend `web`),
     /// after the header line.
     pub fn csv(&self) -> String {
@@ -121,7 +169,7 @@ impl ShowStat {
                 s.requests
             ));
         }
-        let up = self.servers.iter().any(|s| s.up);
+        let up = self.any_up();
         out.push_str(&format!(
             "web,BACKEND,{},{},,{},,,{},{},{}\n",
             self.requests,
@@ -321,52 +369,31 @@ pub fn replay(servers: &[&str], fall: u32, events: &[LbEvent]) -> Vec<String> {
     let mut pages = Vec::new();
     for e in events {
         match *e {
-            LbEvent::Request => {
-                stat.requests += 1;
-                match rr.choose() {
-                    Some(k) => {
-                        let s = &mut stat.servers[k];
-                        s.requests += 1;
-                        if healthy[k] {
-                            s.hrsp_2xx += 1;
-                            stat.hrsp_2xx += 1;
-                        } else {
-                            s.hrsp_5xx += 1;
-                            stat.hrsp_5xx += 1;
-                        }
-                    }
-                    // HAProxy's own 503: no server is available.
-                    None => stat.hrsp_5xx += 1,
+            LbEvent::Request => match rr.choose() {
+                Some(k) => {
+                    let ok = u64::from(healthy[k]);
+                    stat.answered(k, 1, ok, 1 - ok);
                 }
-            }
+                // HAProxy's own 503: no server is available.
+                None => {
+                    stat.requests += 1;
+                    stat.hrsp_5xx += 1;
+                }
+            },
             LbEvent::Break(k) | LbEvent::Repair(k) => {
                 if let Some(h) = healthy.get_mut(usize::from(k)) {
                     *h = matches!(e, LbEvent::Repair(_));
                 }
             }
+            // The order of the changes decides where each server lands in
+            // the round.
             LbEvent::Settle => {
-                let was_up = stat.servers.iter().any(|s| s.up);
-                // Servers coming back first (`rise` checks are fewer than
-                // `fall`), then those going down, each in order: where each
-                // lands in the round depends on it.
-                for (k, (s, &ok)) in stat.servers.iter_mut().zip(&healthy).enumerate() {
-                    if !s.up && ok {
-                        s.up = true;
-                        s.check_code = 200;
+                for (k, back) in stat.settle(&healthy, fall) {
+                    if back {
                         rr.up(k);
-                    }
-                }
-                for (k, (s, &ok)) in stat.servers.iter_mut().zip(&healthy).enumerate() {
-                    if s.up && !ok {
-                        s.up = false;
-                        s.chkfail += u64::from(fall);
-                        s.chkdown += 1;
-                        s.check_code = 502;
+                    } else {
                         rr.down(k);
                     }
-                }
-                if was_up && !stat.servers.iter().any(|s| s.up) {
-                    stat.backend_down += 1;
                 }
             }
             LbEvent::Read => pages.push(stat.csv()),
@@ -424,29 +451,15 @@ pub fn reads(
     }];
     let intervals = per_server.iter().map(Vec::len).max().unwrap_or(0);
     for i in 0..intervals {
-        let was_up = stat.servers.iter().any(|s| s.up);
-        for (s, ivs) in stat.servers.iter_mut().zip(per_server) {
+        let mut in_rotation: Vec<bool> = stat.servers.iter().map(|s| s.up).collect();
+        for (k, ivs) in per_server.iter().enumerate() {
             let Some(iv) = ivs.get(i) else { continue };
-            let bad = iv.e500 + iv.e502 + iv.e503 + iv.e504;
-            s.requests += iv.requests;
-            s.hrsp_2xx += iv.ok;
-            s.hrsp_5xx += bad;
-            stat.requests += iv.requests;
-            stat.hrsp_2xx += iv.ok;
-            stat.hrsp_5xx += bad;
-            if s.up && !iv.in_rotation {
-                s.up = false;
-                s.chkfail += u64::from(fall);
-                s.chkdown += 1;
-                s.check_code = 502;
-            } else if !s.up && iv.in_rotation {
-                s.up = true;
-                s.check_code = 200;
+            stat.answered(k, iv.requests, iv.ok, iv.errors_5xx());
+            if let Some(r) = in_rotation.get_mut(k) {
+                *r = iv.in_rotation;
             }
         }
-        if was_up && !stat.servers.iter().any(|s| s.up) {
-            stat.backend_down += 1;
-        }
+        stat.settle(&in_rotation, fall);
         out.push(Read {
             at_s: (i as u32 + 1) * step_s,
             stat: stat.clone(),

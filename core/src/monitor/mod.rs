@@ -273,15 +273,19 @@ pub fn dashboard(
             scrapes: agent::readings(ivs, &checks_of(load, k, ivs.len(), EVAL_S), EVAL_S),
         })
         .collect();
-    let balancer = (load.servers > 1).then(|| balancer::BalancerAgent {
-        host: lb.to_string(),
-        reads: balancer::reads(
-            &result.per_server,
-            &agents.iter().map(|a| a.host.clone()).collect::<Vec<_>>(),
-            load.health.map_or(3, |h| h.fall),
-            EVAL_S,
-        ),
-    });
+    // Behind the balancer (two servers), with its health checks' `fall`.
+    let balancer = load
+        .health
+        .filter(|_| load.servers > 1)
+        .map(|h| balancer::BalancerAgent {
+            host: lb.to_string(),
+            reads: balancer::reads(
+                &result.per_server,
+                &agents.iter().map(|a| a.host.clone()).collect::<Vec<_>>(),
+                h.fall,
+                EVAL_S,
+            ),
+        });
     let failed_checks: u64 = (0..result.per_server.len())
         .flat_map(|k| checks_of(load, k, result.per_server[k].len(), EVAL_S))
         .map(|c| c.failed)
@@ -289,7 +293,7 @@ pub fn dashboard(
     let visitors = result.per_server.iter().flatten();
     let failed: u64 = visitors
         .clone()
-        .map(|i| i.e500 + i.e502 + i.e503 + i.e504)
+        .map(crate::load::ServerInterval::errors_5xx)
         .sum::<u64>()
         + result.refused;
     let requests: u64 = visitors.map(|i| i.ok).sum::<u64>() + failed;

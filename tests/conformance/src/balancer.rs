@@ -105,15 +105,7 @@ fn backend(stop: Arc<AtomicBool>) -> Result<Backend, String> {
             match listener.accept() {
                 Ok((mut s, _)) => {
                     let _ = s.set_nonblocking(false);
-                    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-                    let mut buf = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !buf.ends_with(b"\r\n\r\n") {
-                        match s.read(&mut byte) {
-                            Ok(1) => buf.push(byte[0]),
-                            _ => break,
-                        }
-                    }
+                    let buf = crate::nginx::read_head(&mut s);
                     let check = buf.starts_with(b"GET /health ");
                     let code = if check { &c } else { &v }.load(Ordering::Relaxed);
                     let _ = write!(
