@@ -65,9 +65,13 @@ test('an event in the second module\'s panels is theirs alone', async ({ page })
   expect(ids.second).toBeGreaterThan(0);
   expect(ids.second).not.toBe(ids.first);
 
-  // A trace on screen, at its first step: clicks in the panels move nothing of it.
+  // A trace on screen, paused (playback would move it by itself, a step
+  // every 900 ms, however long the runs below take): clicks in the panels
+  // move nothing of it.
   await page.locator('#go').click();
   await expect(page.locator('#step-counter')).toContainText('Step 1 of');
+  if ((await page.locator('#play').getAttribute('aria-pressed')) === 'true') await page.locator('#play').click();
+  await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'false');
   const before = {
     counter: await page.locator('#step-counter').textContent(),
     url: await page.locator('#url-input').inputValue(),
