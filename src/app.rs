@@ -116,11 +116,12 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 the day, 5 backups, 6 the checklist, 7 the
+/// 3 the downtime panel, 4 backups, 5 the checklist, 6 the
 /// second module's panels (the availability sweep, the load panel, the
-/// deploy pipeline and monitoring, loaded when the learner nears them:
-/// `crate::panels`), 8 the editors.
-const LAST_STAGE: u8 = 8;
+/// maintenance window, the deploy pipeline, monitoring and the editors,
+/// loaded when the learner nears them: `crate::panels`), 7 the stored
+/// stack's loader (`components::editors::stored`).
+const LAST_STAGE: u8 = 7;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -136,11 +137,6 @@ pub fn App(props: &AppProps) -> Html {
     let autoplay = props.autoplay;
     // `#lesson=…` / `#present` open a lesson; any other fragment is a deep link.
     let lesson_fragment = props.link.clone().filter(|l| crate::lessons::is_link(l));
-    // `#window=…` opens the maintenance window with its settings.
-    let window_link = use_memo((), {
-        let l = props.link.clone();
-        move |_| l.as_deref().and_then(crate::maintenance::parse_link)
-    });
     // A fragment without `=` names a place in the page (a lesson's "Go to
     // the sweep ↓" leaves `#sweep-panel` in the address), not a link.
     let link = props.link.clone().filter(|l| {
@@ -187,6 +183,12 @@ pub fn App(props: &AppProps) -> Html {
             .as_deref()
             .filter(|l| crate::components::pipeline_panel::is_link(l))
             .map(String::from);
+        // `#window=…` opens the maintenance window with its settings.
+        let window_link = props
+            .link
+            .as_deref()
+            .filter(|l| crate::maintenance::is_link(l))
+            .map(String::from);
         use_reducer(move || {
             let mut s = State::new(autoplay, prefers_reduced_motion());
             s.first_step = first_step;
@@ -194,6 +196,7 @@ pub fn App(props: &AppProps) -> Html {
             s.panels = s.panels.with(|p| {
                 p.monitor_link = monitor_link;
                 p.pipeline_link = pipeline_link;
+                p.window_link = window_link;
             });
             s
         })
@@ -397,11 +400,6 @@ pub fn App(props: &AppProps) -> Html {
     // The panels below the journey get callbacks that keep their identity,
     // so a playback tick does not draw them again.
     let on_demo = crate::stable::use_stable(on_demo);
-    let on_day_run = crate::stable::use_stable({
-        let d = d.clone();
-        Callback::from(move |()| d.emit(Action::RunDay))
-    });
-    let on_day_count = crate::stable::use_stable(on_day_count);
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     // The second module's panels: the load panel drives its job on the
     // server itself (start, a slice per reply, cancel): its commands are
@@ -414,6 +412,8 @@ pub fn App(props: &AppProps) -> Html {
             crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
             crate::panels::FromPanels::Pipeline(spec) => d.emit(Action::RunPipeline(spec)),
             crate::panels::FromPanels::Sweep => d.emit(Action::RunSweep),
+            crate::panels::FromPanels::RunDay => d.emit(Action::RunDay),
+            crate::panels::FromPanels::DayCount(chosen, peak) => on_day_count.emit((chosen, peak)),
             crate::panels::FromPanels::Editor(ask) => d.emit(ask.action()),
             other => {
                 if let Some(command) = other.command() {
@@ -577,15 +577,6 @@ pub fn App(props: &AppProps) -> Html {
                     <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
                 }
                 if *stage >= 4 {
-                    <crate::components::maintenance_window::MaintenanceWindow
-                        runs={state.day.clone()}
-                        running={state.day_running}
-                        on_run={on_day_run}
-                        link={(*window_link).clone()}
-                        on_count={on_day_count}
-                    />
-                }
-                if *stage >= 5 {
                     <crate::components::backup_panel::BackupPanel
                         world={state.world.clone()}
                         link={(*backup_link).clone()}
@@ -598,7 +589,7 @@ pub fn App(props: &AppProps) -> Html {
                     />
                 }
             </div>
-            if *stage >= 6 {
+            if *stage >= 5 {
                 <Checklist
                     progress={lessons.progress.clone()}
                     open={lessons.open.map(|(i, _)| i)}
@@ -606,7 +597,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_msg={on_checklist}
                 />
             }
-            if *stage >= 7 {
+            if *stage >= 6 {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
                 <crate::panels::host::Host message={to_panels} on_message={on_panels}

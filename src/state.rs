@@ -194,8 +194,6 @@ pub struct State {
     pub demo: Option<DemoRun>,
     pub demo_running: Option<Demo>,
     /// The maintenance window's two deploys, once run, and whether asked for.
-    pub day: Option<Shared<Result<crate::maintenance::DayRuns, String>>>,
-    pub day_running: bool,
     /// What the lessons read of the availability sweep, once computed (the
     /// panel, in the second module, gets the rows in `panels`).
     pub sweep: Option<Shared<Result<SweepSeen, String>>>,
@@ -264,8 +262,6 @@ impl State {
             backups: None,
             demo: None,
             demo_running: None,
-            day: None,
-            day_running: false,
             sweep: None,
             sweep_running: false,
             panels: Shared::default(),
@@ -596,10 +592,10 @@ impl State {
             }
             Reply::Streams { tag, results } => {
                 if tag == crate::maintenance::TAG {
-                    self.day_running = false;
-                    self.day = Some(Shared::new(crate::maintenance::DayRuns::from_results(
-                        results,
-                    )));
+                    self.panels = self.panels.with(|p| {
+                        p.day_running = false;
+                        p.day = Some(results);
+                    });
                 }
             }
             Reply::Sweep { seen, rows } => {
@@ -765,7 +761,7 @@ impl Reducible for State {
                     Action::RunPipeline(_) => {
                         s.panels = s.panels.with(|p| p.pipeline_running = true)
                     }
-                    Action::RunDay => s.day_running = true,
+                    Action::RunDay => s.panels = s.panels.with(|p| p.day_running = true),
                     _ => {}
                 }
             }

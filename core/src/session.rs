@@ -342,10 +342,11 @@ pub enum Reply {
         tag: u32,
         result: Result<StreamResult, String>,
     },
-    /// The results of [`Command::Streams`], in its order.
+    /// The results of [`Command::Streams`], in its order, packed (only
+    /// the maintenance window, in the page's second module, reads them).
     Streams {
         tag: u32,
-        results: Vec<Result<StreamResult, String>>,
+        results: wire::Packed<Vec<Result<StreamResult, String>>>,
     },
     /// The rows, packed (only the sweep panel, in the page's second
     /// module, reads them), and what the lessons read of them.
@@ -542,13 +543,16 @@ mod engine {
                     return Reply::Stream { tag, result };
                 }
                 Command::Streams { tag, runs } => {
-                    let results = runs
+                    let results: Vec<Result<StreamResult, String>> = runs
                         .iter()
                         .map(|j| {
                             stream::run(&j.scenario, &j.spec, &j.events).map_err(|e| e.to_string())
                         })
                         .collect();
-                    return Reply::Streams { tag, results };
+                    return Reply::Streams {
+                        tag,
+                        results: wire::Packed::new(&results),
+                    };
                 }
                 Command::Sweep => {
                     let worlds: Vec<Scenario> =

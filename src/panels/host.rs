@@ -216,8 +216,9 @@ pub fn Host(props: &Props) -> Html {
                         <>
                         <div id="sweep-panel" class="panels-anchor"></div>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The availability sweep, the load simulation, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
+                            { "The availability sweep, the load simulation, the maintenance window, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
                         </p>
+                        <div id="day-panel" class="panels-anchor"></div>
                         <div id="pipeline-panel" class="panels-anchor"></div>
                         <div id="monitor-panel" class="panels-anchor"></div>
                         <div id="editors" class="panels-anchor"></div>
@@ -227,7 +228,7 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The availability sweep, the load simulation, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The availability sweep, the load simulation, the maintenance window, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

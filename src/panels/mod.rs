@@ -1,10 +1,11 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! availability sweep, the load panel, the deploy pipeline, the
-//! monitoring dashboard and the editors, far below it, are drawn by a
+//! availability sweep, the load panel, the maintenance window, the deploy
+//! pipeline, the monitoring dashboard and the editors, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
-//! learner comes near them (or a `#monitor=` link opens the dashboard), so
+//! learner comes near them (or a `#monitor=`, `#pipeline=` or `#window=`
+//! link opens one of them), so
 //! the first module never carries their code (their charts, their forms,
 //! the decoders of their reports). What must happen at start stays in the
 //! first: the stack kept in this browser is loaded (and saved after each
@@ -15,7 +16,7 @@
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Pipeline, Monitor, Editors
+//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Window, Pipeline, Monitor, Editors
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -35,7 +36,7 @@ use stackscope_core::monitor::{Dashboard, MonitorSpec};
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::Command;
-use stackscope_core::stream::SweepRow;
+use stackscope_core::stream::{StreamResult, SweepRow};
 
 /// The routes' costs, packed.
 pub type CostsBytes = Packed<Result<Vec<RouteCost>, String>>;
@@ -45,6 +46,8 @@ pub type DashboardBytes = Packed<Result<Box<Dashboard>, String>>;
 pub type SweepBytes = Packed<Result<Vec<SweepRow>, String>>;
 /// A deploy of the pipeline panel, packed.
 pub type PipelineBytes = Packed<Result<Box<PipelineResult>, String>>;
+/// The maintenance window's two deploys (`maintenance::DEPLOYS`), packed.
+pub type DayBytes = Packed<Vec<Result<StreamResult, String>>>;
 
 /// What the panels show: the state the first module holds for them, sent
 /// whole whenever it changes.
@@ -66,6 +69,12 @@ pub struct ToPanels {
     pub pipeline_link: Option<String>,
     /// The last availability sweep, once run.
     pub sweep: Option<SweepBytes>,
+    /// The maintenance window's deploys, once run, and whether they are
+    /// being run.
+    pub day: Option<DayBytes>,
+    pub day_running: bool,
+    /// The fragment the page was opened with, when it is a `#window=…` link.
+    pub window_link: Option<String>,
     /// What the editors show (the running world, the server's answers).
     pub editors: Option<editors::EditorsBytes>,
 }
@@ -79,6 +88,7 @@ pub fn is_anchor(fragment: Option<&str>) -> bool {
         Some(
             "#sweep-panel"
                 | "#load-panel"
+                | "#day-panel"
                 | "#pipeline-panel"
                 | "#monitor-panel"
                 | "#editors"
@@ -90,7 +100,7 @@ pub fn is_anchor(fragment: Option<&str>) -> bool {
 impl ToPanels {
     /// A link opens one of the panels: the module loads at once.
     pub fn linked(&self) -> bool {
-        self.monitor_link.is_some() || self.pipeline_link.is_some()
+        self.monitor_link.is_some() || self.pipeline_link.is_some() || self.window_link.is_some()
     }
 }
 
@@ -118,6 +128,11 @@ pub enum FromPanels {
     Pipeline(Packed<PipelineSpec>),
     /// Run the availability sweep (an action too).
     Sweep,
+    /// Run the maintenance window's two deploys (an action too).
+    RunDay,
+    /// The maintenance window counted a day: the one-server deploy's failed
+    /// requests at the chosen time and at the peak (the lessons listen).
+    DayCount(u64, u64),
     /// What an editor asks for (an action of the page's).
     Editor(editors::EditorAsk),
 }
@@ -133,6 +148,8 @@ impl FromPanels {
             | FromPanels::Monitor(_)
             | FromPanels::Pipeline(_)
             | FromPanels::Sweep
+            | FromPanels::RunDay
+            | FromPanels::DayCount(..)
             | FromPanels::Editor(_) => None,
         }
     }

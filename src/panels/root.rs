@@ -8,13 +8,17 @@ use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
 use super::editors::{EditorView, EditorsBytes};
-use super::{CostsBytes, DashboardBytes, FromPanels, PipelineBytes, SweepBytes, ToPanels};
+use super::{
+    CostsBytes, DashboardBytes, DayBytes, FromPanels, PipelineBytes, SweepBytes, ToPanels,
+};
 use crate::components::day_field::use_into_view_when_linked_result;
 use crate::components::editors::Editors;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
+use crate::components::maintenance_window::MaintenanceWindow;
 use crate::components::monitor_panel::{parse_link, Form, MonitorPanel};
 use crate::components::pipeline_panel::{self, PipelinePanel};
 use crate::components::sweep_panel::SweepPanel;
+use crate::maintenance::{DayRuns, WindowLink};
 use crate::state::Shared;
 use stackscope_core::monitor::Dashboard;
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
@@ -79,6 +83,9 @@ struct Opened {
     pipeline_running: bool,
     pipeline_link: Option<PipelineSpec>,
     sweep: Option<(SweepBytes, Sweep_)>,
+    day: Option<(DayBytes, Day_)>,
+    day_running: bool,
+    window_link: Option<WindowLink>,
     editors: Option<(EditorsBytes, EditorView)>,
     /// The first module's first message has come (the panels read a link's
     /// settings when they mount, so they wait for it).
@@ -91,6 +98,8 @@ type Dashboard_ = Shared<Result<Box<Dashboard>, String>>;
 type Pipeline_ = Shared<Result<Box<PipelineResult>, String>>;
 /// The sweep panel's rows, as its props take them.
 type Sweep_ = Shared<Result<Vec<SweepRow>, String>>;
+/// The maintenance window's two deploys, as its props take them.
+type Day_ = Shared<Result<DayRuns, String>>;
 
 /// A panel's result as received, and opened.
 type Kept<T> = (Packed<Result<T, String>>, Shared<Result<T, String>>);
@@ -128,6 +137,14 @@ impl Reducible for Opened {
         next.pipeline = m.pipeline.map(|packed| reopen(&self.pipeline, packed));
         next.pipeline_running = m.pipeline_running;
         next.sweep = m.sweep.map(|packed| reopen(&self.sweep, packed));
+        next.day = m.day.map(|packed| match &self.day {
+            Some((old, opened)) if *old == packed => (packed, opened.clone()),
+            _ => {
+                let runs = packed.open().and_then(DayRuns::from_results);
+                (packed, Shared::new(runs))
+            }
+        });
+        next.day_running = m.day_running;
         next.editors = m.editors.and_then(|packed| match &self.editors {
             Some((old, view)) if *old == packed => Some((packed, view.clone())),
             before => {
@@ -143,6 +160,10 @@ impl Reducible for Opened {
                 .as_deref()
                 .and_then(pipeline_panel::parse_link);
             next.monitor_link = m.monitor_link.as_deref().and_then(parse_link);
+            next.window_link = m
+                .window_link
+                .as_deref()
+                .and_then(crate::maintenance::parse_link);
         }
         next.received = true;
         Rc::new(next)
@@ -178,6 +199,16 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |(), _| out.emit(FromPanels::Sweep))
     };
+    let on_day_run = {
+        let out = props.out.clone();
+        use_callback((), move |(), _| out.emit(FromPanels::RunDay))
+    };
+    let on_day_count = {
+        let out = props.out.clone();
+        use_callback((), move |(chosen, peak), _| {
+            out.emit(FromPanels::DayCount(chosen, peak))
+        })
+    };
     let on_pipeline = {
         let out = props.out.clone();
         use_callback((), move |spec, _| {
@@ -194,7 +225,8 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |ask, _| out.emit(FromPanels::Editor(ask)))
     };
-    // The sweep and the load panel first, the pipeline a frame later, the
+    // The sweep and the load panel first, the maintenance window and the
+    // pipeline a frame later, the
     // monitoring panel a frame after that, the editors last: each first
     // render (with the functions WebAssembly compiles on their first call)
     // is a task of its own, none long.
@@ -221,6 +253,7 @@ pub fn Root(props: &Props) -> Html {
     let drawn = opened.received && *stage >= LAST;
     use_into_view_when_linked_result("sweep-panel", *hash == "#sweep-panel", drawn);
     use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
+    use_into_view_when_linked_result("day-panel", *hash == "#day-panel", drawn);
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
     use_into_view_when_linked_result("editors", *hash == "#editors", drawn);
@@ -249,6 +282,13 @@ pub fn Root(props: &Props) -> Html {
                 on_run={on_run}
             />
             if *stage >= 1 {
+                <MaintenanceWindow
+                    runs={opened.day.as_ref().map(|(_, d)| d.clone())}
+                    running={opened.day_running}
+                    on_run={on_day_run}
+                    link={opened.window_link.clone()}
+                    on_count={on_day_count}
+                />
                 <PipelinePanel
                     result={opened.pipeline.as_ref().map(|(_, p)| p.clone())}
                     running={opened.pipeline_running}

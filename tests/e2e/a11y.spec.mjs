@@ -2,7 +2,7 @@
 // the main states of the app: idle, mid-trace, a failure, and the load panel.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { liveLoads, returning } from './fixtures.mjs';
+import { liveLoads, reachPanel, returning } from './fixtures.mjs';
 
 // A returning visitor's page: nothing is requested or played by itself at
 // start (layout.spec.mjs tests the first visit).
@@ -79,6 +79,7 @@ test('no axe violations: load panel after a run', async ({ page }) => {
 
 test('no axe violations: a day counted, and a field refused', async ({ page }) => {
   await openApp(page);
+  await reachPanel(page, 'day-panel');
   await page.locator('#day-run').click();
   await expect(page.locator('#day-table')).toBeVisible();
   await audit(page, 'day counted');

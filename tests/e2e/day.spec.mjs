@@ -1,6 +1,6 @@
 // When to deploy: the downtime panel's deploys laid over a day of traffic.
 import { test, expect } from '@playwright/test';
-import { liveLoads, returning } from './fixtures.mjs';
+import { liveLoads, reachPanel, returning } from './fixtures.mjs';
 
 test.beforeEach(async ({ context, page }) => {
   await returning(context);
@@ -25,6 +25,7 @@ async function cell(page, row, col) {
 test('a deploy at 03:00 fails a fraction of what one at 20:00 fails; the rolling deploy fails none', async ({ page }) => {
   const problems = guard(page);
   await page.goto('./');
+  await reachPanel(page, 'day-panel');
   await page.locator('#day-run').click();
   await expect(page.locator('#day-table')).toBeVisible();
   await expect(page.locator('#day-table thead')).toContainText('at 03:00');
@@ -61,6 +62,7 @@ test('a deploy at 03:00 fails a fraction of what one at 20:00 fails; the rolling
 
 test('a day that cannot be counted says why and keeps the other settings', async ({ page }) => {
   await page.goto('./');
+  await reachPanel(page, 'day-panel');
   await page.locator('#day-run').click();
   await expect(page.locator('#day-table')).toBeVisible();
   await page.locator('#day-trough').fill('3');
@@ -95,6 +97,7 @@ test('a #window= link opens the day with its settings, counted', async ({ page }
 test('the form fits a phone: fields in view and apart', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('./');
+  await reachPanel(page, 'day-panel');
   await page.locator('#day-run').click();
   await expect(page.locator('#day-table')).toBeVisible();
   const boxes = [];

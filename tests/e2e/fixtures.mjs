@@ -157,6 +157,15 @@ export async function settledReload(page) {
  * waits for them: the way a learner reaches them (their place holds an
  * anchor, #editors, until the module is there).
  */
+/** Scrolls to one of the second module's panels (`section#<id>`), as a
+ *  learner does: near its placeholder, which loads the module, then to the
+ *  panel once it is drawn. */
+export async function reachPanel(page, id) {
+  await page.locator(`#${id}`).first().scrollIntoViewIfNeeded();
+  await expect(page.locator(`section#${id}`)).toBeVisible();
+  await page.locator(`section#${id}`).scrollIntoViewIfNeeded();
+}
+
 export async function reachEditors(page) {
   await page.locator('#editors').scrollIntoViewIfNeeded();
   await expect(page.locator('section#editors')).toBeVisible();

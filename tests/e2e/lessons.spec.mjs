@@ -5,7 +5,7 @@
 // start; the keyboard shortcuts and presenter mode; a lesson's screen fits
 // the first viewport at 1280×800, 1024×768 and 390×844 (bounding boxes);
 // axe finds nothing on any lesson screen.
-import { test, expect, settledReload } from './fixtures.mjs';
+import { test, expect, reachPanel, settledReload } from './fixtures.mjs';
 import AxeBuilder from '@axe-core/playwright';
 
 const KEY = 'stackscope.lessons.v1';
@@ -118,6 +118,7 @@ const LESSONS = [
     await p.locator('#deploy-single').click();
     await expect(p.locator('#deploy-summary')).toBeVisible();
     expect(await ticked(p, 'maintenance'), 'no quiet hour yet').toBe(false);
+    await reachPanel(p, 'day-panel');
     await p.locator('#day-run').click();
     await expect(p.locator('#day-table')).toBeVisible();
     expect(await ticked(p, 'maintenance'), 'no rolling deploy yet').toBe(false);

@@ -1,8 +1,8 @@
 // The page's second module (src/panels/, panels/): the availability sweep, the
-// load panel, the deploy pipeline, the monitoring dashboard and the editors are drawn by
-// panels_bg.wasm, imported
-// when the learner comes near them (or a #monitor= or #pipeline= link opens
-// its panel); the first module
+// load panel, the maintenance window, the deploy pipeline, the monitoring
+// dashboard and the editors are drawn by panels_bg.wasm, imported
+// when the learner comes near them (or a #monitor=, #pipeline= or #window=
+// link opens its panel); the first module
 // relays their messages. These tests check the
 // split itself; load.spec.mjs and monitor.spec.mjs test the panels.
 import { test as base } from '@playwright/test';
@@ -12,7 +12,7 @@ test('the panels\' code is in the second module, not in the first', async ({ req
   const first = await (await request.get('./stackscope_bg.wasm')).body();
   const second = await (await request.get('./panels_bg.wasm')).body();
   // The four panels' titles (html! text is stored as it is written).
-  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
+  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'When to deploy: a day of traffic', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
     expect(first.includes(text), text).toBe(false);
     expect(second.includes(text), text).toBe(true);
   }
@@ -35,6 +35,7 @@ test('the second module is fetched on demand, once, and its panels work', async 
   await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await expect(page.locator('section#sweep-panel')).toBeVisible();
   await expect(page.locator('section#load-panel')).toBeVisible();
+  await expect(page.locator('section#day-panel')).toBeVisible();
   await expect(page.locator('section#pipeline-panel')).toBeVisible();
   await expect(page.locator('section#monitor-panel')).toBeVisible();
   expect(fetched.sort()).toEqual(['panels.js', 'panels_bg.wasm']);
@@ -102,9 +103,9 @@ base('without its second module the page still works, and says what is missing',
 });
 
 test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
-  // Three of the second module's (the editors are its last), and two of
+  // Four of the second module's (the editors are its last), and two of
   // the first's (the browser finds those itself once they are drawn).
-  for (const id of ['sweep-panel', 'pipeline-panel', 'editors', 'deploy-panel', 'mistake']) {
+  for (const id of ['sweep-panel', 'day-panel', 'pipeline-panel', 'editors', 'deploy-panel', 'mistake']) {
     await page.goto(`./#${id}`);
     // The panel itself, not the 1 px anchor that holds its place until the
     // second module is there.
