@@ -13,7 +13,6 @@ use crate::components::{
     checklist::Checklist,
     component_info::ComponentInfo,
     controls::Controls,
-    deploy_panel::DeployPanel,
     diagram::Diagram,
     inspector::Inspector,
     lesson_card::LessonCard,
@@ -116,12 +115,12 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 the downtime panel, 4 backups, 5 the checklist, 6 the
-/// second module's panels (the availability sweep, the load panel, the
-/// maintenance window, the deploy pipeline, monitoring and the editors,
-/// loaded when the learner nears them: `crate::panels`), 7 the stored
-/// stack's loader (`components::editors::stored`).
-const LAST_STAGE: u8 = 7;
+/// 3 backups, 4 the checklist, 5 the second module's panels (the
+/// downtime panel, the availability sweep, the maintenance window, the load
+/// panel, the deploy pipeline, monitoring and the editors, loaded when the
+/// learner nears them: `crate::panels`), 6 the stored stack's loader
+/// (`components::editors::stored`).
+const LAST_STAGE: u8 = 6;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -352,10 +351,6 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |(change, on): (Change, bool)| d.emit(Action::SetFault { change, on }))
     };
-    let on_demo = {
-        let d = d.clone();
-        Callback::from(move |demo: Demo| d.emit(Action::RunDemo(demo)))
-    };
 
     // Lessons: their messages, the keyboard, the open lesson's card.
     let on_lesson = {
@@ -399,7 +394,6 @@ pub fn App(props: &AppProps) -> Html {
     };
     // The panels below the journey get callbacks that keep their identity,
     // so a playback tick does not draw them again.
-    let on_demo = crate::stable::use_stable(on_demo);
     let on_checklist = crate::stable::use_stable(on_lesson.clone());
     // The second module's panels: the load panel drives its job on the
     // server itself (start, a slice per reply, cancel): its commands are
@@ -412,6 +406,11 @@ pub fn App(props: &AppProps) -> Html {
             crate::panels::FromPanels::Monitor(spec) => d.emit(Action::RunMonitor(spec)),
             crate::panels::FromPanels::Pipeline(spec) => d.emit(Action::RunPipeline(spec)),
             crate::panels::FromPanels::Sweep => d.emit(Action::RunSweep),
+            crate::panels::FromPanels::Demo(tag) => {
+                if let Some(demo) = Demo::from_tag(tag) {
+                    d.emit(Action::RunDemo(demo))
+                }
+            }
             crate::panels::FromPanels::RunDay => d.emit(Action::RunDay),
             crate::panels::FromPanels::DayCount(chosen, peak) => on_day_count.emit((chosen, peak)),
             crate::panels::FromPanels::Editor(ask) => d.emit(ask.action()),
@@ -574,9 +573,6 @@ pub fn App(props: &AppProps) -> Html {
                     <Waterfall trace={trace} cursor={state.cursor} />
                 }
                 if *stage >= 3 {
-                    <DeployPanel demo={state.demo.clone()} on_run={on_demo} />
-                }
-                if *stage >= 4 {
                     <crate::components::backup_panel::BackupPanel
                         world={state.world.clone()}
                         link={(*backup_link).clone()}
@@ -589,7 +585,7 @@ pub fn App(props: &AppProps) -> Html {
                     />
                 }
             </div>
-            if *stage >= 5 {
+            if *stage >= 4 {
                 <Checklist
                     progress={lessons.progress.clone()}
                     open={lessons.open.map(|(i, _)| i)}
@@ -597,7 +593,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_msg={on_checklist}
                 />
             }
-            if *stage >= 6 {
+            if *stage >= 5 {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
                 <crate::panels::host::Host message={to_panels} on_message={on_panels}

@@ -13,7 +13,7 @@ use stackscope_core::seed::Design;
 use stackscope_core::session::wire::Packed;
 use stackscope_core::session::{Command, EditOutcome, Note, Refusal, Reply, Show, Update};
 use stackscope_core::share::ShareLink;
-use stackscope_core::stream::{StreamResult, SweepSeen};
+use stackscope_core::stream::{StreamSeen, SweepSeen};
 use stackscope_core::{Change, Component, Outcome, Scenario, Trace};
 use yew::Reducible;
 
@@ -135,15 +135,12 @@ impl<T> Shared<T> {
     }
 }
 
-/// One stream of the downtime panel, as computed by the core.
+/// What the lessons read of the downtime panel's last stream (the panel,
+/// in the second module, draws the stream itself).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DemoRun {
+pub struct DemoSeen {
     pub demo: Demo,
-    /// The world it ran in (for names and timings in the note).
-    pub scenario: Shared<Scenario>,
-    pub result: Shared<Result<StreamResult, String>>,
-    /// Length of the stream, µs (for the axis).
-    pub span_us: u64,
+    pub seen: Result<StreamSeen, String>,
 }
 
 /// Everything the screen shows.
@@ -191,7 +188,7 @@ pub struct State {
     /// What the running world's backups hold, on its clock.
     pub backups: Option<stackscope_core::backup::BackupStatus>,
     /// The last stream of the downtime panel, and the one asked for.
-    pub demo: Option<DemoRun>,
+    pub demo: Option<DemoSeen>,
     pub demo_running: Option<Demo>,
     /// The maintenance window's two deploys, once run, and whether asked for.
     /// What the lessons read of the availability sweep, once computed (the
@@ -575,20 +572,15 @@ impl State {
         self.queued = 0;
         match reply {
             Reply::Update(u) => self.update(*u),
-            Reply::Stream { tag, result } => {
+            Reply::Stream { tag, seen, result } => {
                 let Some(demo) = Demo::from_tag(tag) else {
                     return;
                 };
                 if self.demo_running == Some(demo) {
                     self.demo_running = None;
                 }
-                let spec = demo.spec();
-                self.demo = Some(DemoRun {
-                    demo,
-                    scenario: Shared::new(demo.scenario()),
-                    result: Shared::new(result),
-                    span_us: spec.start_us + spec.every_us * u64::from(spec.count),
-                });
+                self.demo = Some(DemoSeen { demo, seen });
+                self.panels = self.panels.with(|p| p.demo = Some((tag, result)));
             }
             Reply::Streams { tag, results } => {
                 if tag == crate::maintenance::TAG {

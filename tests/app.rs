@@ -444,13 +444,17 @@ fn failed_of(summary: &str) -> usize {
 
 #[wasm_bindgen_test]
 async fn deploys_show_downtime_on_one_server_and_none_when_rolling() {
-    let root = mount().await;
+    // The downtime panel is the second module's: mounted here in-process.
+    let root = common::mount_app(common::with_panels(common::test_props())).await;
+    common::until(&root, "#deploy-single").await;
     click(&root, "#deploy-single").await;
+    common::until(&root, "#deploy-single.current").await;
     let s = text(&root, "#deploy-summary");
     assert!(failed_of(&s) > 0, "{s}");
     assert!(s.contains("of 150") && s.contains("502"), "{s}");
     assert_eq!(all(&root, "#deploy-timeline .tl-fail").len(), failed_of(&s));
     click(&root, "#deploy-rolling").await;
+    common::until(&root, "#deploy-rolling.current").await;
     let s = text(&root, "#deploy-summary");
     assert!(s.contains("0 of 150"), "{s}");
     assert_eq!(all(&root, "#deploy-timeline .tl-ok").len(), 150);

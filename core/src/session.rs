@@ -338,9 +338,12 @@ pub struct Update {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reply {
     Update(Box<Update>),
+    /// A stream, packed (only the downtime panel, in the page's second
+    /// module, reads it), and what the lessons read of it.
     Stream {
         tag: u32,
-        result: Result<StreamResult, String>,
+        seen: Result<crate::stream::StreamSeen, String>,
+        result: wire::Packed<Result<StreamResult, String>>,
     },
     /// The results of [`Command::Streams`], in its order, packed (only
     /// the maintenance window, in the page's second module, reads them).
@@ -540,7 +543,14 @@ mod engine {
                     events,
                 } => {
                     let result = stream::run(&scenario, &spec, &events).map_err(|e| e.to_string());
-                    return Reply::Stream { tag, result };
+                    return Reply::Stream {
+                        tag,
+                        seen: result
+                            .as_ref()
+                            .map(StreamResult::seen)
+                            .map_err(Clone::clone),
+                        result: wire::Packed::new(&result),
+                    };
                 }
                 Command::Streams { tag, runs } => {
                     let results: Vec<Result<StreamResult, String>> = runs

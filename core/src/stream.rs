@@ -103,7 +103,24 @@ pub struct StreamResult {
     pub outage_start_us: Option<u64>,
 }
 
+/// What the lessons read of a stream: how many requests were sent and how
+/// many failed. The page's first module keeps only this; the stream goes,
+/// packed, to the downtime panel that draws it (`session::Reply::Stream`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamSeen {
+    pub sent: u64,
+    pub failed: u64,
+}
+
 impl StreamResult {
+    /// What the lessons read of it.
+    pub fn seen(&self) -> StreamSeen {
+        StreamSeen {
+            sent: self.points.len() as u64,
+            failed: self.failed as u64,
+        }
+    }
+
     pub fn succeeded(&self) -> usize {
         self.points.len() - self.failed
     }

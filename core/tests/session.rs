@@ -271,9 +271,13 @@ fn streams_sweeps_and_costs_come_back_whole() {
             events: vec![],
         },
     ) {
-        Reply::Stream { tag, result } => {
+        Reply::Stream { tag, seen, result } => {
             assert_eq!(tag, 7);
-            assert_eq!(result.unwrap().points.len(), 4);
+            let result = result.open().unwrap().unwrap();
+            assert_eq!(result.points.len(), 4);
+            // What the lessons keep: the same counts.
+            assert_eq!(seen.unwrap(), result.seen());
+            assert_eq!(result.seen().sent, 4);
         }
         other => panic!("{other:?}"),
     }

@@ -7,7 +7,31 @@ use yew::prelude::*;
 use crate::format::secs;
 
 use crate::faults::Demo;
-use crate::state::DemoRun;
+use crate::state::Shared;
+
+/// One stream of the downtime panel, as computed by the core.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoRun {
+    pub demo: Demo,
+    /// The world it ran in (for names and timings in the note).
+    pub scenario: Shared<stackscope_core::Scenario>,
+    pub result: Shared<Result<StreamResult, String>>,
+    /// Length of the stream, µs (for the axis).
+    pub span_us: u64,
+}
+
+impl DemoRun {
+    /// The stream the server ran for `demo`.
+    pub fn of(demo: Demo, result: Result<StreamResult, String>) -> DemoRun {
+        let spec = demo.spec();
+        DemoRun {
+            demo,
+            scenario: Shared::new(demo.scenario()),
+            result: Shared::new(result),
+            span_us: spec.start_us + spec.every_us * u64::from(spec.count),
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -459,19 +483,11 @@ pub fn DeployPanel(props: &Props) -> Html {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::state::Shared;
 
     fn run(demo: Demo) -> (DemoRun, StreamResult) {
         let scenario = demo.scenario();
-        let spec = demo.spec();
-        let r = stream::run(&scenario, &spec, &demo.events(&scenario)).unwrap();
-        let run = DemoRun {
-            demo,
-            scenario: Shared::new(scenario),
-            result: Shared::new(Ok(r.clone())),
-            span_us: spec.start_us + spec.every_us * u64::from(spec.count),
-        };
-        (run, r)
+        let r = stream::run(&scenario, &demo.spec(), &demo.events(&scenario)).unwrap();
+        (DemoRun::of(demo, Ok(r.clone())), r)
     }
 
     #[test]

@@ -407,7 +407,7 @@ pub fn observe(s: &State) -> Vec<Fact> {
         }
     }
     if let Some(d) = &s.demo {
-        if let Ok(r) = &*d.result.0 {
+        if let Ok(r) = &d.seen {
             match d.demo {
                 Demo::SingleDeploy if r.failed > 0 => out.push(Fact::SingleDeployLostRequests),
                 Demo::RollingDeploy if r.failed == 0 => out.push(Fact::RollingDeployLostNone),

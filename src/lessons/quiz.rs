@@ -596,9 +596,9 @@ pub fn for_lesson(id: &str, s: &State, p: &Progress) -> Result<Question, String>
 pub fn figures(s: &State) -> Vec<(&'static str, f64)> {
     let mut out = Vec::new();
     if let Some(d) = &s.demo {
-        if let (crate::faults::Demo::SingleDeploy, Ok(r)) = (d.demo, &*d.result.0) {
+        if let (crate::faults::Demo::SingleDeploy, Ok(r)) = (d.demo, &d.seen) {
             out.push(("single_deploy_failed", r.failed as f64));
-            out.push(("single_deploy_sent", r.points.len() as f64));
+            out.push(("single_deploy_sent", r.sent as f64));
         }
     }
     out

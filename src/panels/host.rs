@@ -215,8 +215,9 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Loading => html! {
                         <>
                         <div id="sweep-panel" class="panels-anchor"></div>
+                        <div id="deploy-panel" class="panels-anchor"></div>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The availability sweep, the load simulation, the maintenance window, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
+                            { "The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
                         </p>
                         <div id="day-panel" class="panels-anchor"></div>
                         <div id="pipeline-panel" class="panels-anchor"></div>
@@ -228,7 +229,7 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The availability sweep, the load simulation, the maintenance window, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

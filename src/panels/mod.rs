@@ -1,7 +1,7 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! availability sweep, the load panel, the maintenance window, the deploy
+//! downtime panel, the availability sweep, the load panel, the maintenance window, the deploy
 //! pipeline, the monitoring dashboard and the editors, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
 //! learner comes near them (or a `#monitor=`, `#pipeline=` or `#window=`
@@ -16,7 +16,7 @@
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Load, Window, Pipeline, Monitor, Editors
+//!  Host ── ToPanels (what the panels show) ──► Root ─► Downtime, Sweep, Load, Window, Pipeline, Monitor, Editors
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -46,6 +46,8 @@ pub type DashboardBytes = Packed<Result<Box<Dashboard>, String>>;
 pub type SweepBytes = Packed<Result<Vec<SweepRow>, String>>;
 /// A deploy of the pipeline panel, packed.
 pub type PipelineBytes = Packed<Result<Box<PipelineResult>, String>>;
+/// A stream of the downtime panel, packed.
+pub type DemoBytes = Packed<Result<StreamResult, String>>;
 /// The maintenance window's two deploys (`maintenance::DEPLOYS`), packed.
 pub type DayBytes = Packed<Vec<Result<StreamResult, String>>>;
 
@@ -53,6 +55,9 @@ pub type DayBytes = Packed<Vec<Result<StreamResult, String>>>;
 /// whole whenever it changes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToPanels {
+    /// The downtime panel's last stream, once run: its demo's tag
+    /// (`faults::Demo::tag`) and the stream.
+    pub demo: Option<(u32, DemoBytes)>,
     /// What each route costs (the load panel's input), once measured.
     pub costs: Option<CostsBytes>,
     /// The server's last report on a load job: its tag and where it is.
@@ -86,7 +91,8 @@ pub fn is_anchor(fragment: Option<&str>) -> bool {
     matches!(
         fragment,
         Some(
-            "#sweep-panel"
+            "#deploy-panel"
+                | "#sweep-panel"
                 | "#load-panel"
                 | "#day-panel"
                 | "#pipeline-panel"
@@ -128,6 +134,8 @@ pub enum FromPanels {
     Pipeline(Packed<PipelineSpec>),
     /// Run the availability sweep (an action too).
     Sweep,
+    /// Run one of the downtime panel's streams, by its demo's tag (an action too).
+    Demo(u32),
     /// Run the maintenance window's two deploys (an action too).
     RunDay,
     /// The maintenance window counted a day: the one-server deploy's failed
@@ -148,6 +156,7 @@ impl FromPanels {
             | FromPanels::Monitor(_)
             | FromPanels::Pipeline(_)
             | FromPanels::Sweep
+            | FromPanels::Demo(_)
             | FromPanels::RunDay
             | FromPanels::DayCount(..)
             | FromPanels::Editor(_) => None,

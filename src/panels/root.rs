@@ -9,9 +9,11 @@ use yew::prelude::*;
 
 use super::editors::{EditorView, EditorsBytes};
 use super::{
-    CostsBytes, DashboardBytes, DayBytes, FromPanels, PipelineBytes, SweepBytes, ToPanels,
+    CostsBytes, DashboardBytes, DayBytes, DemoBytes, FromPanels, PipelineBytes, SweepBytes,
+    ToPanels,
 };
 use crate::components::day_field::use_into_view_when_linked_result;
+use crate::components::deploy_panel::{DemoRun, DeployPanel};
 use crate::components::editors::Editors;
 use crate::components::load_panel::{Costs, LoadPanel, Report};
 use crate::components::maintenance_window::MaintenanceWindow;
@@ -74,6 +76,7 @@ pub struct Props {
 /// bytes stay the same, so a panel is not drawn again for nothing.
 #[derive(Default, Clone, PartialEq)]
 struct Opened {
+    demo: Option<(u32, DemoBytes, DemoRun)>,
     costs: Option<(CostsBytes, Costs)>,
     load: Option<(u32, Packed<LoadReport>, Report)>,
     monitor: Option<(DashboardBytes, Dashboard_)>,
@@ -137,6 +140,14 @@ impl Reducible for Opened {
         next.pipeline = m.pipeline.map(|packed| reopen(&self.pipeline, packed));
         next.pipeline_running = m.pipeline_running;
         next.sweep = m.sweep.map(|packed| reopen(&self.sweep, packed));
+        next.demo = m.demo.and_then(|(tag, packed)| match &self.demo {
+            Some((t, old, run)) if *t == tag && *old == packed => Some((tag, packed, run.clone())),
+            _ => {
+                let demo = crate::faults::Demo::from_tag(tag)?;
+                let run = DemoRun::of(demo, packed.open().and_then(|r| r));
+                Some((tag, packed, run))
+            }
+        });
         next.day = m.day.map(|packed| match &self.day {
             Some((old, opened)) if *old == packed => (packed, opened.clone()),
             _ => {
@@ -171,7 +182,7 @@ impl Reducible for Opened {
 }
 
 /// The stage at which every panel is drawn (the editors).
-const LAST: u8 = 3;
+const LAST: u8 = 4;
 
 /// The panels of the second module.
 #[component]
@@ -199,6 +210,12 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |(), _| out.emit(FromPanels::Sweep))
     };
+    let on_demo = {
+        let out = props.out.clone();
+        use_callback((), move |demo: crate::faults::Demo, _| {
+            out.emit(FromPanels::Demo(demo.tag()))
+        })
+    };
     let on_day_run = {
         let out = props.out.clone();
         use_callback((), move |(), _| out.emit(FromPanels::RunDay))
@@ -225,9 +242,9 @@ pub fn Root(props: &Props) -> Html {
         let out = props.out.clone();
         use_callback((), move |ask, _| out.emit(FromPanels::Editor(ask)))
     };
-    // The sweep and the load panel first, the maintenance window and the
-    // pipeline a frame later, the
-    // monitoring panel a frame after that, the editors last: each first
+    // The sweep and the downtime panel first, the maintenance window and
+    // the load panel a frame later, then the pipeline, then the monitoring
+    // panel, the editors last: each first
     // render (with the functions WebAssembly compiles on their first call)
     // is a task of its own, none long.
     let stage = use_state(|| 0u8);
@@ -252,6 +269,7 @@ pub fn Root(props: &Props) -> Html {
     });
     let drawn = opened.received && *stage >= LAST;
     use_into_view_when_linked_result("sweep-panel", *hash == "#sweep-panel", drawn);
+    use_into_view_when_linked_result("deploy-panel", *hash == "#deploy-panel", drawn);
     use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
     use_into_view_when_linked_result("day-panel", *hash == "#day-panel", drawn);
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
@@ -275,12 +293,7 @@ pub fn Root(props: &Props) -> Html {
     html! {
         <>
             <SweepPanel sweep={opened.sweep.as_ref().map(|(_, r)| r.clone())} on_run={on_sweep} />
-            <LoadPanel
-                costs={opened.costs.as_ref().map(|(_, c)| c.clone())}
-                report={opened.load.as_ref().map(|(_, _, r)| r.clone())}
-                send={send}
-                on_run={on_run}
-            />
+            <DeployPanel demo={opened.demo.as_ref().map(|(_, _, d)| d.clone())} on_run={on_demo} />
             if *stage >= 1 {
                 <MaintenanceWindow
                     runs={opened.day.as_ref().map(|(_, d)| d.clone())}
@@ -289,6 +302,14 @@ pub fn Root(props: &Props) -> Html {
                     link={opened.window_link.clone()}
                     on_count={on_day_count}
                 />
+                <LoadPanel
+                    costs={opened.costs.as_ref().map(|(_, c)| c.clone())}
+                    report={opened.load.as_ref().map(|(_, _, r)| r.clone())}
+                    send={send}
+                    on_run={on_run}
+                />
+            }
+            if *stage >= 2 {
                 <PipelinePanel
                     result={opened.pipeline.as_ref().map(|(_, p)| p.clone())}
                     running={opened.pipeline_running}
@@ -296,7 +317,7 @@ pub fn Root(props: &Props) -> Html {
                     link={opened.pipeline_link}
                 />
             }
-            if *stage >= 2 {
+            if *stage >= 3 {
                 <MonitorPanel
                     dashboard={opened.monitor.as_ref().map(|(_, d)| d.clone())}
                     running={opened.monitor_running}

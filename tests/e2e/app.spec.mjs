@@ -1,6 +1,6 @@
 // End-to-end tests of the release build, served from the sub-path /stackscope/.
 // DOM contract: see README.md ("End-to-end tests") and src/.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, reachPanel } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,7 +222,10 @@ test('stop Nginx by its box: the reason badge and the browser say connection ref
 
 test('deploys: one server loses requests, the rolling deploy loses none', async ({ page }) => {
   await openApp(page);
+  // The downtime panel is the second module's: it loads when the learner nears it.
+  await reachPanel(page, 'deploy-panel');
   await page.locator('#deploy-single').click();
+  await expect(page.locator('#deploy-single')).toHaveClass(/current/);
   const single = (await page.locator('#deploy-summary').textContent()) ?? '';
   const failed = Number(single.match(/(\d+) of 150/)?.[1]);
   expect(failed, single).toBeGreaterThan(0);
@@ -265,11 +268,15 @@ for (const vp of [
     await expect(page.locator('svg#diagram g.component[data-component="LoadBalancer"]')).toHaveCount(1);
     await page.locator('#fault-server-power-0').click();
     await page.screenshot({ path: file('11-redundant-web01-off'), fullPage: true });
+    await reachPanel(page, 'deploy-panel');
     await page.locator('#deploy-single').click();
+    await expect(page.locator('#deploy-single')).toHaveClass(/current/);
     await page.locator('#deploy-panel').screenshot({ path: file('12-deploy-single') });
     await page.locator('#deploy-rolling').click();
+    await expect(page.locator('#deploy-rolling')).toHaveClass(/current/);
     await page.locator('#deploy-panel').screenshot({ path: file('13-deploy-rolling') });
     await page.locator('#failover-db').click();
+    await expect(page.locator('#failover-db')).toHaveClass(/current/);
     await page.locator('#deploy-panel').screenshot({ path: file('14-failover-db') });
     await page.locator('#sweep-panel').scrollIntoViewIfNeeded();
     await page.locator('#run-sweep').click();

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { liveLoads, returning } from './fixtures.mjs';
+import { liveLoads, reachPanel, returning } from './fixtures.mjs';
 
 // The project's root: index.html as written, and dist/ as built.
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -46,6 +46,7 @@ test('the app runs under its strict CSP with no violations', async ({ page }) =>
   await expect(page.locator('#fault-controls .fault-group').first()).toBeVisible();
   const left = await page.locator('#fault-controls .fault-group').first().evaluate((el) => el.style.left);
   expect(left).toMatch(/%$/);
+  await reachPanel(page, 'deploy-panel');
   await page.locator('#deploy-rolling').click();
   await expect(page.locator('#deploy-summary')).toContainText('0 of 150');
   // The load panel (its module loads when the learner comes near it).

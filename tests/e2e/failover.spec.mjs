@@ -1,7 +1,7 @@
 // Active-active against active-passive: the same power failure of web-01,
 // with web-02 serving too, or waiting as a standby.
 import { test, expect } from '@playwright/test';
-import { liveLoads, returning } from './fixtures.mjs';
+import { liveLoads, reachPanel, returning } from './fixtures.mjs';
 
 test.beforeEach(async ({ context, page }) => {
   await returning(context);
@@ -10,6 +10,7 @@ test.beforeEach(async ({ context, page }) => {
 
 test('a standby idles, then takes over after the health checks; a serving pair loses only a share', async ({ page }) => {
   await page.goto('./');
+  await reachPanel(page, 'deploy-panel');
   await page.locator('#failover-standby').click();
   const summary = page.locator('#deploy-summary');
   await expect(summary).toContainText('outage');

@@ -115,6 +115,7 @@ const LESSONS = [
     await p.locator('#fault-server-power-0').click();
   }],
   ['maintenance', async (p) => {
+    await reachPanel(p, 'deploy-panel');
     await p.locator('#deploy-single').click();
     await expect(p.locator('#deploy-summary')).toBeVisible();
     expect(await ticked(p, 'maintenance'), 'no quiet hour yet').toBe(false);

@@ -1,4 +1,4 @@
-// The page's second module (src/panels/, panels/): the availability sweep, the
+// The page's second module (src/panels/, panels/): the availability sweep, the downtime panel, the
 // load panel, the maintenance window, the deploy pipeline, the monitoring
 // dashboard and the editors are drawn by panels_bg.wasm, imported
 // when the learner comes near them (or a #monitor=, #pipeline= or #window=
@@ -12,7 +12,7 @@ test('the panels\' code is in the second module, not in the first', async ({ req
   const first = await (await request.get('./stackscope_bg.wasm')).body();
   const second = await (await request.get('./panels_bg.wasm')).body();
   // The four panels' titles (html! text is stored as it is written).
-  for (const text of ['Single points of failure', 'Load: where one server stops coping', 'When to deploy: a day of traffic', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
+  for (const text of ['Single points of failure', 'Maintenance downtime', 'Load: where one server stops coping', 'When to deploy: a day of traffic', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
     expect(first.includes(text), text).toBe(false);
     expect(second.includes(text), text).toBe(true);
   }
@@ -34,6 +34,7 @@ test('the second module is fetched on demand, once, and its panels work', async 
   // Coming near them loads them.
   await page.locator('#load-panel').scrollIntoViewIfNeeded();
   await expect(page.locator('section#sweep-panel')).toBeVisible();
+  await expect(page.locator('section#deploy-panel')).toBeVisible();
   await expect(page.locator('section#load-panel')).toBeVisible();
   await expect(page.locator('section#day-panel')).toBeVisible();
   await expect(page.locator('section#pipeline-panel')).toBeVisible();
@@ -103,9 +104,9 @@ base('without its second module the page still works, and says what is missing',
 });
 
 test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
-  // Four of the second module's (the editors are its last), and two of
-  // the first's (the browser finds those itself once they are drawn).
-  for (const id of ['sweep-panel', 'day-panel', 'pipeline-panel', 'editors', 'deploy-panel', 'mistake']) {
+  // Five of the second module's (the editors are its last), and one of
+  // the first's (the browser finds it itself once it is drawn).
+  for (const id of ['sweep-panel', 'deploy-panel', 'day-panel', 'pipeline-panel', 'editors', 'mistake']) {
     await page.goto(`./#${id}`);
     // The panel itself, not the 1 px anchor that holds its place until the
     // second module is there.
