@@ -115,12 +115,12 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 backups, 4 the checklist, 5 the second module's panels (the
-/// downtime panel, the availability sweep, the maintenance window, the load
+/// 3 the checklist, 4 the second module's panels (the backups, the
+/// availability sweep, the downtime panel, the maintenance window, the load
 /// panel, the deploy pipeline, monitoring and the editors, loaded when the
-/// learner nears them: `crate::panels`), 6 the stored stack's loader
+/// learner nears them: `crate::panels`), 5 the stored stack's loader
 /// (`components::editors::stored`).
-const LAST_STAGE: u8 = 6;
+const LAST_STAGE: u8 = 5;
 
 /// What the status line says of clicks made while the server starts.
 fn queued(clicks: u32) -> String {
@@ -142,25 +142,7 @@ pub fn App(props: &AppProps) -> Html {
         l.len() > 1
             && l.as_bytes().contains(&b'=')
             && lesson_fragment.is_none()
-            && !crate::maintenance::is_link(l)
-            && !crate::components::backup_panel::is_link(l)
-            && !crate::components::monitor_panel::is_link(l)
-            && !crate::components::pipeline_panel::is_link(l)
-            && !crate::components::mistake_run::is_link(l)
-    });
-    let mistake_link = use_memo((), {
-        let l = props.link.clone();
-        move |_| {
-            l.as_deref()
-                .and_then(crate::components::mistake_run::parse_link)
-        }
-    });
-    let backup_link = use_memo((), {
-        let l = props.link.clone();
-        move |_| {
-            l.as_deref()
-                .and_then(crate::components::backup_panel::parse_link)
-        }
+            && !crate::panels::ToPanels::default().keep_link(l)
     });
     let first_step = if props.initial_url.is_some() {
         props.initial_step
@@ -169,34 +151,18 @@ pub fn App(props: &AppProps) -> Html {
     };
     let state = {
         let from_link = link.is_some();
-        // `#monitor=…` opens the monitoring panel with its settings (the
-        // panel, in the second module, reads it).
-        let monitor_link = props
-            .link
-            .as_deref()
-            .filter(|l| crate::components::monitor_panel::is_link(l))
-            .map(String::from);
-        // `#pipeline=…` likewise opens the deploy pipeline.
-        let pipeline_link = props
-            .link
-            .as_deref()
-            .filter(|l| crate::components::pipeline_panel::is_link(l))
-            .map(String::from);
-        // `#window=…` opens the maintenance window with its settings.
-        let window_link = props
-            .link
-            .as_deref()
-            .filter(|l| crate::maintenance::is_link(l))
-            .map(String::from);
+        // `#monitor=…`, `#window=…` and the other panels' links open their
+        // panel with its settings (the panel, in the second module, reads it).
+        let fragment = props.link.clone();
         use_reducer(move || {
             let mut s = State::new(autoplay, prefers_reduced_motion());
             s.first_step = first_step;
             s.from_link = from_link;
-            s.panels = s.panels.with(|p| {
-                p.monitor_link = monitor_link;
-                p.pipeline_link = pipeline_link;
-                p.window_link = window_link;
-            });
+            if let Some(f) = fragment.as_deref() {
+                s.panels = s.panels.with(|p| {
+                    p.keep_link(f);
+                });
+            }
             s
         })
     };
@@ -414,6 +380,7 @@ pub fn App(props: &AppProps) -> Html {
             crate::panels::FromPanels::RunDay => d.emit(Action::RunDay),
             crate::panels::FromPanels::DayCount(chosen, peak) => on_day_count.emit((chosen, peak)),
             crate::panels::FromPanels::Editor(ask) => d.emit(ask.action()),
+            crate::panels::FromPanels::Backups(ask) => d.emit(ask.action()),
             other => {
                 if let Some(command) = other.command() {
                     send(command)
@@ -422,10 +389,6 @@ pub fn App(props: &AppProps) -> Html {
         })
     });
     let on_editors = crate::stable::use_stable(d.clone());
-    let on_mistake = crate::stable::use_stable({
-        let d = d.clone();
-        Callback::from(move |sql| d.emit(Action::RunMistake(sql)))
-    });
     let standby = state
         .standby_shown()
         .map(|(on, name)| (on, AttrValue::from(name)));
@@ -433,7 +396,6 @@ pub fn App(props: &AppProps) -> Html {
         let d = d.clone();
         Callback::from(move |on: bool| d.emit(Action::Standby(on)))
     });
-    let on_backups = crate::stable::use_stable(d.clone());
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -572,20 +534,8 @@ pub fn App(props: &AppProps) -> Html {
                     <Preview trace={trace.clone()} at_end={state.at_end()} />
                     <Waterfall trace={trace} cursor={state.cursor} />
                 }
-                if *stage >= 3 {
-                    <crate::components::backup_panel::BackupPanel
-                        world={state.world.clone()}
-                        link={(*backup_link).clone()}
-                        mistake={state.mistake.clone()}
-                        mistake_running={state.mistake_running}
-                        on_mistake={on_mistake}
-                        mistake_link={(*mistake_link).clone()}
-                        backups={state.backups.clone()}
-                        on_action={on_backups}
-                    />
-                }
             </div>
-            if *stage >= 4 {
+            if *stage >= 3 {
                 <Checklist
                     progress={lessons.progress.clone()}
                     open={lessons.open.map(|(i, _)| i)}
@@ -593,7 +543,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_msg={on_checklist}
                 />
             }
-            if *stage >= 5 {
+            if *stage >= 4 {
                 // The page's second module (`crate::panels`): the load panel
                 // and the monitoring dashboard.
                 <crate::panels::host::Host message={to_panels} on_message={on_panels}

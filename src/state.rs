@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use stackscope_core::mistake::MistakeRun;
+use stackscope_core::mistake::MistakeSeen;
 use stackscope_core::monitor::{MonitorSpec, Seen};
 use stackscope_core::pipeline::{PipelineSpec, Seen as PipelineSeen};
 use stackscope_core::seed::Design;
@@ -185,8 +185,6 @@ pub struct State {
     pub world: Shared<Scenario>,
     /// The last note about the world (e.g. the DNS cache was flushed).
     pub world_note: Option<String>,
-    /// What the running world's backups hold, on its clock.
-    pub backups: Option<stackscope_core::backup::BackupStatus>,
     /// The last stream of the downtime panel, and the one asked for.
     pub demo: Option<DemoSeen>,
     pub demo_running: Option<Demo>,
@@ -203,9 +201,9 @@ pub struct State {
     /// (What the lessons read of it: the dashboard itself is the panel's,
     /// in `panels`, with whether one is being run.)
     pub monitor: Option<Shared<Result<Seen, String>>>,
-    /// The mistaken-DELETE run (the backup panel), and whether one is running.
-    pub mistake: Option<Shared<Result<Box<MistakeRun>, String>>>,
-    pub mistake_running: bool,
+    /// What the lessons read of the mistaken-DELETE run (the backup panel,
+    /// in the second module, draws the run itself).
+    pub mistake: Option<Shared<Result<MistakeSeen, String>>>,
     /// What the lessons read of the pipeline panel's last deploy (the
     /// panel, in the second module, gets the whole result in `panels`).
     pub pipeline: Option<Shared<Result<PipelineSeen, String>>>,
@@ -256,7 +254,6 @@ impl State {
             first_step: 0,
             world: Shared::new(Scenario::default()),
             world_note: None,
-            backups: None,
             demo: None,
             demo_running: None,
             sweep: None,
@@ -264,7 +261,6 @@ impl State {
             panels: Shared::default(),
             monitor: None,
             mistake: None,
-            mistake_running: false,
             pipeline: None,
             editor: EditorState::default(),
             from_link: false,
@@ -505,7 +501,9 @@ impl State {
         if let Some(outcome) = edit {
             self.editor.outcome = Some(Shared::new(outcome));
         }
-        self.backups = Some(backups);
+        if self.panels.backups.as_ref() != Some(&backups) {
+            self.panels = self.panels.with(|p| p.backups = Some(backups));
+        }
         if let Some(world) = world {
             self.editor.firewalls = firewalls;
             if world.topology != self.world.topology {
@@ -610,9 +608,12 @@ impl State {
                     p.pipeline = Some(result);
                 });
             }
-            Reply::Mistake(r) => {
-                self.mistake_running = false;
-                self.mistake = Some(Shared::new(r));
+            Reply::Mistake { seen, run } => {
+                self.mistake = Some(Shared::new(seen));
+                self.panels = self.panels.with(|p| {
+                    p.mistake_running = false;
+                    p.mistake = Some(run);
+                });
             }
             Reply::Json { form, text } => self.editor.json = Some(Shared::new((form, text))),
             Reply::Load { tag, report } => {
@@ -749,7 +750,7 @@ impl Reducible for State {
                     Action::RunDemo(demo) => s.demo_running = Some(demo),
                     Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.panels = s.panels.with(|p| p.monitor_running = true),
-                    Action::RunMistake(_) => s.mistake_running = true,
+                    Action::RunMistake(_) => s.panels = s.panels.with(|p| p.mistake_running = true),
                     Action::RunPipeline(_) => {
                         s.panels = s.panels.with(|p| p.pipeline_running = true)
                     }

@@ -52,6 +52,33 @@ pub struct Moment {
     pub read_from: Option<String>,
 }
 
+/// What the lessons read of a run: the page's first module keeps only
+/// this; the run goes, packed, to the backup panel that draws it
+/// (`session::Reply::Mistake`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MistakeSeen {
+    pub statement: String,
+    pub changed: u64,
+    pub lag_s: f64,
+    pub before: usize,
+    pub after: usize,
+    pub restored: usize,
+}
+
+impl MistakeRun {
+    /// What the lessons read of it.
+    pub fn seen(&self) -> MistakeSeen {
+        MistakeSeen {
+            statement: self.statement.clone(),
+            changed: self.changed,
+            lag_s: self.lag_s,
+            before: self.before,
+            after: self.after,
+            restored: self.restored,
+        }
+    }
+}
+
 /// The run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MistakeRun {

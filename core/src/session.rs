@@ -371,7 +371,12 @@ pub enum Reply {
         seen: Result<crate::pipeline::Seen, String>,
         result: wire::Packed<Result<Box<crate::pipeline::PipelineResult>, String>>,
     },
-    Mistake(Result<Box<MistakeRun>, String>),
+    /// The mistaken statement's run, packed (only the backup panel, in the
+    /// page's second module, reads it), and what the lessons read of it.
+    Mistake {
+        seen: Result<crate::mistake::MistakeSeen, String>,
+        run: wire::Packed<Result<Box<MistakeRun>, String>>,
+    },
     /// A stack in the JSON form [`Command::Encode`] asked for.
     Json {
         form: crate::stored::JsonForm,
@@ -589,8 +594,11 @@ mod engine {
                 }
                 Command::Mistake { statement } => {
                     let spec = crate::mistake::MistakeSpec { statement };
-                    let r = crate::mistake::run(self.sim.scenario(), &spec);
-                    return Reply::Mistake(r.map(Box::new));
+                    let r = crate::mistake::run(self.sim.scenario(), &spec).map(Box::new);
+                    return Reply::Mistake {
+                        seen: r.as_ref().map(|m| m.seen()).map_err(Clone::clone),
+                        run: wire::Packed::new(&r),
+                    };
                 }
                 Command::Pipeline { spec } => {
                     let r = spec.open().and_then(|spec| {

@@ -2,11 +2,12 @@
 
 use stackscope_core::backup::{day_clock, hours_minutes, BackupStatus, DiskRestore, MAX_EVERY_MIN};
 use stackscope_core::scenario::BackupSchedule;
-use stackscope_core::{Change, Scenario, Topology};
+use stackscope_core::{Scenario, Topology};
 use yew::prelude::*;
 
 use crate::format::plural;
-use crate::state::{Action, Shared};
+use crate::panels::backups::BackupAsk;
+use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -15,7 +16,7 @@ pub struct Props {
     /// The backup panel's form: its time and hours between dumps.
     pub at: String,
     pub every: String,
-    pub on_action: Callback<Action>,
+    pub on_action: Callback<BackupAsk>,
 }
 
 /// The form's schedule for the running world, or why it cannot be one.
@@ -85,17 +86,17 @@ pub fn BackupLive(props: &Props) -> Html {
     let single = matches!(props.world.topology, Topology::Single);
     let disk_failed = props.world.server.disk_failed;
     let wanted = form_schedule(&props.at, &props.every);
-    // What a button sends, made when it is clicked (`Action` has no `Clone`).
-    let emit = |make: std::rc::Rc<dyn Fn() -> Action>| {
+    // What a button sends.
+    let emit = |ask: BackupAsk| {
         let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(make()))
+        Callback::from(move |_: MouseEvent| cb.emit(ask.clone()))
     };
     // To the first whole minute past the next dump's start: it has
     // finished by then.
     let to_next = u32::try_from((s.next_s - s.now_s + 59) / 60 + 1).unwrap_or(1);
     let schedule_button = match &wanted {
         Ok(w) if *w != s.schedule => html! {
-            <button type="button" id="live-schedule" onclick={{ let w = *w; emit(std::rc::Rc::new(move || Action::Schedule(w))) }}>
+            <button type="button" id="live-schedule" onclick={emit(BackupAsk::Schedule(*w))}>
                 { format!("Run the form's schedule here ({})", schedule_text(w)) }
             </button>
         },
@@ -144,13 +145,13 @@ pub fn BackupLive(props: &Props) -> Html {
                 </p>
             }
             <div class="live-actions">
-                <button type="button" id="live-wait-hour" onclick={emit(std::rc::Rc::new(|| Action::Wait(60)))}>{ "Wait 1 hour" }</button>
-                <button type="button" id="live-wait-dump" onclick={emit(std::rc::Rc::new(move || Action::Wait(to_next)))}>
+                <button type="button" id="live-wait-hour" onclick={emit(BackupAsk::Wait(60))}>{ "Wait 1 hour" }</button>
+                <button type="button" id="live-wait-dump" onclick={emit(BackupAsk::Wait(to_next))}>
                     { format!("Wait past the next dump ({})", day_clock(s.next_s)) }
                 </button>
                 if single {
                     <button type="button" id="live-disk" class="demo"
-                        onclick={emit(std::rc::Rc::new(move || Action::SetFault { change: Change::Disk(true), on: !disk_failed }))}>
+                        onclick={emit(BackupAsk::Disk(!disk_failed))}>
                         { if disk_failed { "Replace the disk, load the last dump" } else { "Fail the disk now" } }
                     </button>
                 }

@@ -30,7 +30,7 @@ pub struct Props {
     pub backups: Option<stackscope_core::backup::BackupStatus>,
     /// Waiting, the schedule and the disk fault of the running world.
     #[prop_or_default]
-    pub on_action: Callback<crate::state::Action>,
+    pub on_action: Callback<crate::panels::backups::BackupAsk>,
 }
 
 /// The form's text, as typed.

@@ -178,22 +178,25 @@ fn the_backups_question_reads_the_mistake_run() {
     let narrow = MistakeSpec {
         statement: "DELETE FROM posts WHERE id = 1".into(),
     };
-    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
-        mistake::run(&world, &narrow).unwrap(),
-    )))));
+    s.mistake = Some(Shared(Rc::new(Ok(mistake::run(&world, &narrow)
+        .unwrap()
+        .seen()))));
     assert_eq!(answer("backups", &s), "2 posts");
     assert!(observe(&s).contains(&Fact::SawReplicaIsNotBackup));
-    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
-        mistake::run(&world, &MistakeSpec::default()).unwrap(),
-    )))));
+    s.mistake = Some(Shared(Rc::new(Ok(mistake::run(
+        &world,
+        &MistakeSpec::default(),
+    )
+    .unwrap()
+    .seen()))));
     assert_eq!(answer("backups", &s), "0 posts");
     // A statement that leaves the posts alone shows nothing about them.
     let settings = MistakeSpec {
         statement: "DELETE FROM settings".into(),
     };
-    s.mistake = Some(Shared(Rc::new(Ok(Box::new(
-        mistake::run(&world, &settings).unwrap(),
-    )))));
+    s.mistake = Some(Shared(Rc::new(Ok(mistake::run(&world, &settings)
+        .unwrap()
+        .seen()))));
     assert!(!observe(&s).contains(&Fact::SawReplicaIsNotBackup));
 }
 

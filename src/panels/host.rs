@@ -217,11 +217,13 @@ pub fn Host(props: &Props) -> Html {
                         <div id="sweep-panel" class="panels-anchor"></div>
                         <div id="deploy-panel" class="panels-anchor"></div>
                         <p id="load-panel" class="panels-status" ref={near}>
-                            { "The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard and the editors load when you reach them…" }
+                            { "The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard, the backups and the editors load when you reach them…" }
                         </p>
                         <div id="day-panel" class="panels-anchor"></div>
                         <div id="pipeline-panel" class="panels-anchor"></div>
                         <div id="monitor-panel" class="panels-anchor"></div>
+                        <div id="backup-panel" class="panels-anchor"></div>
+                        <div id="mistake" class="panels-anchor"></div>
                         <div id="editors" class="panels-anchor"></div>
                         <div id="firewall-editor" class="panels-anchor"></div>
                         </>
@@ -229,7 +231,7 @@ pub fn Host(props: &Props) -> Html {
                     Phase::Mounted => html! {},
                     Phase::Failed(e) => html! {
                         <p id="load-panel" class="panels-status init-error" role="alert">
-                            { format!("✕ The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard and the editors could not load ({e}). Reload the page to try again.") }
+                            { format!("✕ The availability sweep, the downtime panel, the maintenance window, the load simulation, the deploy pipeline, the monitoring dashboard, the backups and the editors could not load ({e}). Reload the page to try again.") }
                         </p>
                     },
                 }

@@ -1,11 +1,11 @@
 //! The page's second module: panels drawn by a WebAssembly module of their own, imported on demand.
 //!
 //! The page's first module (`stackscope_bg.wasm`) paints the journey; the
-//! downtime panel, the availability sweep, the load panel, the maintenance window, the deploy
+//! downtime panel, the backup panel, the availability sweep, the load panel, the maintenance window, the deploy
 //! pipeline, the monitoring dashboard and the editors, far below it, are drawn by a
 //! second one (`panels_bg.wasm`, the `panels/` crate), imported when the
-//! learner comes near them (or a `#monitor=`, `#pipeline=` or `#window=`
-//! link opens one of them), so
+//! learner comes near them (or a `#monitor=`, `#pipeline=`, `#window=`,
+//! `#backup=` or `#mistake=` link opens one of them), so
 //! the first module never carries their code (their charts, their forms,
 //! the decoders of their reports). What must happen at start stays in the
 //! first: the stack kept in this browser is loaded (and saved after each
@@ -16,7 +16,7 @@
 //! ```text
 //!  first module (App, State)                 second module (panels/)
 //!  ─────────────────────────                 ───────────────────────
-//!  Host ── ToPanels (what the panels show) ──► Root ─► Downtime, Sweep, Load, Window, Pipeline, Monitor, Editors
+//!  Host ── ToPanels (what the panels show) ──► Root ─► Sweep, Downtime, Window, Load, Pipeline, Monitor, Backups, Editors
 //!  Host ◄── FromPanels (what they ask for) ─── Root ◄─ its callbacks
 //! ```
 //!
@@ -25,6 +25,7 @@
 //! second opens them. [`host`] is the first module's side, [`root`] the
 //! second's; each module links only its own.
 
+pub mod backups;
 pub mod editors;
 pub mod host;
 pub mod root;
@@ -80,6 +81,15 @@ pub struct ToPanels {
     pub day_running: bool,
     /// The fragment the page was opened with, when it is a `#window=…` link.
     pub window_link: Option<String>,
+    /// What the running world's backups hold, on its clock.
+    pub backups: Option<stackscope_core::backup::BackupStatus>,
+    /// The mistaken statement's last run, and whether one is running.
+    pub mistake: Option<backups::MistakeBytes>,
+    pub mistake_running: bool,
+    /// The fragment the page was opened with, when it is a `#backup=…` or
+    /// a `#mistake=…` link.
+    pub backup_link: Option<String>,
+    pub mistake_link: Option<String>,
     /// What the editors show (the running world, the server's answers).
     pub editors: Option<editors::EditorsBytes>,
 }
@@ -91,7 +101,9 @@ pub fn is_anchor(fragment: Option<&str>) -> bool {
     matches!(
         fragment,
         Some(
-            "#deploy-panel"
+            "#backup-panel"
+                | "#mistake"
+                | "#deploy-panel"
                 | "#sweep-panel"
                 | "#load-panel"
                 | "#day-panel"
@@ -104,9 +116,35 @@ pub fn is_anchor(fragment: Option<&str>) -> bool {
 }
 
 impl ToPanels {
+    /// Keeps a link that opens one of the panels (`#monitor=…`,
+    /// `#pipeline=…`, `#window=…`, `#backup=…`, `#mistake=…`) for the panel
+    /// that reads it; false, keeping nothing, for any other fragment.
+    pub fn keep_link(&mut self, fragment: &str) -> bool {
+        use crate::components::{backup_panel, mistake_run, monitor_panel, pipeline_panel};
+        let slot = if monitor_panel::is_link(fragment) {
+            &mut self.monitor_link
+        } else if pipeline_panel::is_link(fragment) {
+            &mut self.pipeline_link
+        } else if crate::maintenance::is_link(fragment) {
+            &mut self.window_link
+        } else if backup_panel::is_link(fragment) {
+            &mut self.backup_link
+        } else if mistake_run::is_link(fragment) {
+            &mut self.mistake_link
+        } else {
+            return false;
+        };
+        *slot = Some(fragment.to_string());
+        true
+    }
+
     /// A link opens one of the panels: the module loads at once.
     pub fn linked(&self) -> bool {
-        self.monitor_link.is_some() || self.pipeline_link.is_some() || self.window_link.is_some()
+        self.monitor_link.is_some()
+            || self.pipeline_link.is_some()
+            || self.window_link.is_some()
+            || self.backup_link.is_some()
+            || self.mistake_link.is_some()
     }
 }
 
@@ -143,6 +181,8 @@ pub enum FromPanels {
     DayCount(u64, u64),
     /// What an editor asks for (an action of the page's).
     Editor(editors::EditorAsk),
+    /// What the backup panel asks for (an action of the page's).
+    Backups(backups::BackupAsk),
 }
 
 impl FromPanels {
@@ -159,7 +199,8 @@ impl FromPanels {
             | FromPanels::Demo(_)
             | FromPanels::RunDay
             | FromPanels::DayCount(..)
-            | FromPanels::Editor(_) => None,
+            | FromPanels::Editor(_)
+            | FromPanels::Backups(_) => None,
         }
     }
 
@@ -170,6 +211,45 @@ impl FromPanels {
             Command::LoadStep { tag, events } => Some(FromPanels::LoadStep { tag, events }),
             Command::LoadCancel { tag } => Some(FromPanels::LoadCancel { tag }),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ToPanels;
+
+    #[test]
+    fn each_panels_link_is_kept_for_its_panel_and_nothing_else_is() {
+        let kept = |f: &str| {
+            let mut p = ToPanels::default();
+            let yes = p.keep_link(f);
+            let slots = [
+                &p.monitor_link,
+                &p.pipeline_link,
+                &p.window_link,
+                &p.backup_link,
+                &p.mistake_link,
+            ]
+            .map(|s| s.as_deref() == Some(f));
+            (yes, slots, p.linked())
+        };
+        let t = true;
+        let f = false;
+        assert_eq!(kept("#monitor=rate%3E0.05"), (t, [t, f, f, f, f], t));
+        assert_eq!(kept("#pipeline=v2"), (t, [f, t, f, f, f], t));
+        assert_eq!(kept("#window=03:00"), (t, [f, f, t, f, f], t));
+        assert_eq!(
+            kept("#backup=02:00&every=24&fail=18:00"),
+            (t, [f, f, f, t, f], t)
+        );
+        assert_eq!(
+            kept("#mistake=DELETE%20FROM%20posts"),
+            (t, [f, f, f, f, t], t)
+        );
+        // A session's deep link, a lesson, a place in the page: no panel's.
+        for other in ["#s=abc", "#lesson=3.1", "#mistake", "#backup-panel"] {
+            assert_eq!(kept(other), (f, [f; 5], f), "{other}");
         }
     }
 }

@@ -7,11 +7,13 @@ use stackscope_core::load::job::LoadReport;
 use stackscope_core::session::wire::Packed;
 use yew::prelude::*;
 
+use super::backups::BackupAsk;
 use super::editors::{EditorView, EditorsBytes};
 use super::{
     CostsBytes, DashboardBytes, DayBytes, DemoBytes, FromPanels, PipelineBytes, SweepBytes,
     ToPanels,
 };
+use crate::components::backup_panel::{self, BackupPanel};
 use crate::components::day_field::use_into_view_when_linked_result;
 use crate::components::deploy_panel::{DemoRun, DeployPanel};
 use crate::components::editors::Editors;
@@ -22,6 +24,7 @@ use crate::components::pipeline_panel::{self, PipelinePanel};
 use crate::components::sweep_panel::SweepPanel;
 use crate::maintenance::{DayRuns, WindowLink};
 use crate::state::Shared;
+use stackscope_core::mistake::MistakeRun;
 use stackscope_core::monitor::Dashboard;
 use stackscope_core::pipeline::{PipelineResult, PipelineSpec};
 use stackscope_core::stream::SweepRow;
@@ -89,6 +92,11 @@ struct Opened {
     day: Option<(DayBytes, Day_)>,
     day_running: bool,
     window_link: Option<WindowLink>,
+    backups: Option<stackscope_core::backup::BackupStatus>,
+    mistake: Option<Kept<Box<MistakeRun>>>,
+    mistake_running: bool,
+    backup_link: Option<backup_panel::Form>,
+    mistake_link: Option<String>,
     editors: Option<(EditorsBytes, EditorView)>,
     /// The first module's first message has come (the panels read a link's
     /// settings when they mount, so they wait for it).
@@ -156,6 +164,9 @@ impl Reducible for Opened {
             }
         });
         next.day_running = m.day_running;
+        next.backups = m.backups;
+        next.mistake = m.mistake.map(|packed| reopen(&self.mistake, packed));
+        next.mistake_running = m.mistake_running;
         next.editors = m.editors.and_then(|packed| match &self.editors {
             Some((old, view)) if *old == packed => Some((packed, view.clone())),
             before => {
@@ -175,6 +186,11 @@ impl Reducible for Opened {
                 .window_link
                 .as_deref()
                 .and_then(crate::maintenance::parse_link);
+            next.backup_link = m.backup_link.as_deref().and_then(backup_panel::parse_link);
+            next.mistake_link = m
+                .mistake_link
+                .as_deref()
+                .and_then(crate::components::mistake_run::parse_link);
         }
         next.received = true;
         Rc::new(next)
@@ -182,7 +198,7 @@ impl Reducible for Opened {
 }
 
 /// The stage at which every panel is drawn (the editors).
-const LAST: u8 = 4;
+const LAST: u8 = 5;
 
 /// The panels of the second module.
 #[component]
@@ -216,6 +232,16 @@ pub fn Root(props: &Props) -> Html {
             out.emit(FromPanels::Demo(demo.tag()))
         })
     };
+    let on_backups = {
+        let out = props.out.clone();
+        use_callback((), move |ask, _| out.emit(FromPanels::Backups(ask)))
+    };
+    let on_mistake = {
+        let out = props.out.clone();
+        use_callback((), move |sql, _| {
+            out.emit(FromPanels::Backups(BackupAsk::Mistake(sql)))
+        })
+    };
     let on_day_run = {
         let out = props.out.clone();
         use_callback((), move |(), _| out.emit(FromPanels::RunDay))
@@ -244,7 +270,7 @@ pub fn Root(props: &Props) -> Html {
     };
     // The sweep and the downtime panel first, the maintenance window and
     // the load panel a frame later, then the pipeline, then the monitoring
-    // panel, the editors last: each first
+    // panel, then the backups, the editors last: each first
     // render (with the functions WebAssembly compiles on their first call)
     // is a task of its own, none long.
     let stage = use_state(|| 0u8);
@@ -274,6 +300,8 @@ pub fn Root(props: &Props) -> Html {
     use_into_view_when_linked_result("day-panel", *hash == "#day-panel", drawn);
     use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
     use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
+    use_into_view_when_linked_result("backup-panel", *hash == "#backup-panel", drawn);
+    use_into_view_when_linked_result("mistake", *hash == "#mistake", drawn);
     use_into_view_when_linked_result("editors", *hash == "#editors", drawn);
     // The firewall editor is there once the world with firewalls is (after
     // the stored stack's round trip to the worker, on a reload).
@@ -324,6 +352,20 @@ pub fn Root(props: &Props) -> Html {
                     on_run={on_monitor}
                     link={opened.monitor_link.clone()}
                 />
+            }
+            if *stage >= 4 {
+                if let Some((_, view)) = &opened.editors {
+                    <BackupPanel
+                        world={view.world.clone()}
+                        link={opened.backup_link.clone()}
+                        mistake={opened.mistake.as_ref().map(|(_, m)| m.clone())}
+                        mistake_running={opened.mistake_running}
+                        on_mistake={on_mistake}
+                        mistake_link={opened.mistake_link.clone()}
+                        backups={opened.backups.clone()}
+                        on_action={on_backups}
+                    />
+                }
             }
             if *stage >= LAST {
                 if let Some((_, view)) = &opened.editors {

@@ -90,7 +90,7 @@ test('no axe violations: a day counted, and a field refused', async ({ page }) =
 
 test('no axe violations: the backup panel, and a schedule refused', async ({ page }) => {
   await openApp(page);
-  await page.locator('#backup-panel').scrollIntoViewIfNeeded();
+  await reachPanel(page, 'backup-panel');
   await page.locator('#backup-run').click();
   await expect(page.locator('#backup-rpo')).toBeVisible();
   await audit(page, 'backups');

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, stepRow, returning } from './fixtures.mjs';
+import { test, expect, reachPanel, stepRow, returning } from './fixtures.mjs';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'screenshots');
 
@@ -20,6 +20,7 @@ test('the nightly dump runs as the clock passes it; a dead disk loses what came 
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto('./');
+  await reachPanel(page, 'backup-panel');
   await page.locator('#backup-live').scrollIntoViewIfNeeded();
   await expect(page.locator('#live-clock')).toHaveText('10:00');
   await expect(page.locator('#live-last')).toContainText('02:00, the data as the session began');
@@ -53,6 +54,7 @@ test('the nightly dump runs as the clock passes it; a dead disk loses what came 
   // The link replays the waits: the clock and the dumps come back with it.
   const href = await page.locator('#share-link').getAttribute('href');
   await page.goto(`./${href}`);
+  await reachPanel(page, 'backup-panel');
   await expect(page.locator('#live-clock')).toContainText('on day 2');
   await expect(page.locator('#live-restore')).toContainText('Recovery point: 1 h 01 min');
   expect(problems).toEqual([]);
@@ -60,6 +62,7 @@ test('the nightly dump runs as the clock passes it; a dead disk loses what came 
 
 test("the form's schedule runs in the world; one that cannot is said and changes nothing", async ({ page }) => {
   await page.goto('./');
+  await reachPanel(page, 'backup-panel');
   await page.locator('#backup-live').scrollIntoViewIfNeeded();
   await expect(page.locator('#live-schedule')).toHaveCount(0);
   await page.locator('#backup-every').fill('0');
@@ -86,11 +89,13 @@ for (const [width, height] of [[1280, 800], [1024, 768], [390, 844]]) {
     mkdirSync(SHOTS, { recursive: true });
     await page.setViewportSize({ width, height });
     await page.goto('./');
+    await reachPanel(page, 'backup-panel');
     await page.locator('#backup-live').scrollIntoViewIfNeeded();
     await page.locator('#backup-every').fill('12');
     await page.locator('#live-disk').click();
     await page.locator('#live-disk').click();
     await expect(page.locator('#live-restore')).toBeVisible();
+    await reachPanel(page, 'backup-panel');
     await page.locator('#backup-live').scrollIntoViewIfNeeded();
     const found = await page.evaluate(() => {
       const rect = (el) => el.getBoundingClientRect();

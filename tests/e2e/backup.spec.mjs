@@ -1,7 +1,7 @@
 // Backups: the one server's disk fails; the recovery point and time, the
 // replica beside it, bad schedules refused, links.
 import { test, expect } from '@playwright/test';
-import { buttonsOverDownWord, liveLoads, reachEditors, returning } from './fixtures.mjs';
+import { buttonsOverDownWord, liveLoads, reachEditors, reachPanel, returning } from './fixtures.mjs';
 
 test.beforeEach(async ({ context, page }) => {
   await returning(context);
@@ -19,7 +19,7 @@ test('an evening failure loses the day since the nightly dump; the replica loses
   const problems = guard(page);
   await page.goto('./');
   const panel = page.locator('#backup-panel');
-  await panel.scrollIntoViewIfNeeded();
+  await reachPanel(page, 'backup-panel');
   await page.locator('#backup-run').click();
   await expect(page.locator('#backup-rpo')).toHaveText('16 h 0 min');
   await expect(page.locator('#backup-note')).toContainText('The last finished dump began at 02:00');
@@ -42,7 +42,7 @@ test('an evening failure loses the day since the nightly dump; the replica loses
 
 test('a schedule that never runs is refused with a message and the rest is kept', async ({ page }) => {
   await page.goto('./');
-  await page.locator('#backup-panel').scrollIntoViewIfNeeded();
+  await reachPanel(page, 'backup-panel');
   await page.locator('#backup-run').click();
   await page.locator('#backup-fail').fill('21:00');
   await page.locator('#backup-every').fill('0');
@@ -68,6 +68,7 @@ test('a #backup= link opens the panel with its settings', async ({ page }) => {
 test('a replica is not a backup, run: the DELETE reaches the replica, the dump brings the posts back', async ({ page }) => {
   const problems = guard(page);
   await page.goto('./');
+  await reachPanel(page, 'backup-panel');
   await page.locator('#mistake').scrollIntoViewIfNeeded();
   await expect(page.locator('#mistake-sql')).toHaveValue('DELETE FROM posts');
   await page.locator('#mistake-run').click();
@@ -100,6 +101,7 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
   test(`the mistake's run fits its panel at ${width}×${height}`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     await page.goto('./');
+    await reachPanel(page, 'backup-panel');
     await page.locator('#mistake').scrollIntoViewIfNeeded();
     await page.locator('#mistake-run').click();
     await expect(page.locator('#mistake-table tbody tr')).toHaveCount(5);

@@ -1,8 +1,8 @@
 // The page's second module (src/panels/, panels/): the availability sweep, the downtime panel, the
 // load panel, the maintenance window, the deploy pipeline, the monitoring
-// dashboard and the editors are drawn by panels_bg.wasm, imported
-// when the learner comes near them (or a #monitor=, #pipeline= or #window=
-// link opens its panel); the first module
+// dashboard, the backups and the editors are drawn by panels_bg.wasm, imported
+// when the learner comes near them (or a #monitor=, #pipeline=, #window=,
+// #backup= or #mistake= link opens its panel); the first module
 // relays their messages. These tests check the
 // split itself; load.spec.mjs and monitor.spec.mjs test the panels.
 import { test as base } from '@playwright/test';
@@ -12,7 +12,7 @@ test('the panels\' code is in the second module, not in the first', async ({ req
   const first = await (await request.get('./stackscope_bg.wasm')).body();
   const second = await (await request.get('./panels_bg.wasm')).body();
   // The four panels' titles (html! text is stored as it is written).
-  for (const text of ['Single points of failure', 'Maintenance downtime', 'Load: where one server stops coping', 'When to deploy: a day of traffic', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
+  for (const text of ['Single points of failure', 'Maintenance downtime', "Backups: the one server's disk fails", 'Load: where one server stops coping', 'When to deploy: a day of traffic', 'Containers and a deploy pipeline', 'Monitoring: an agent on each server, and an alert', 'Export the stack (JSON)', 'Reset to the seed stack']) {
     expect(first.includes(text), text).toBe(false);
     expect(second.includes(text), text).toBe(true);
   }
@@ -39,6 +39,7 @@ test('the second module is fetched on demand, once, and its panels work', async 
   await expect(page.locator('section#day-panel')).toBeVisible();
   await expect(page.locator('section#pipeline-panel')).toBeVisible();
   await expect(page.locator('section#monitor-panel')).toBeVisible();
+  await expect(page.locator('section#backup-panel')).toBeVisible();
   expect(fetched.sort()).toEqual(['panels.js', 'panels_bg.wasm']);
   await expect(page.locator('.panels-status')).toHaveCount(0);
 });
@@ -104,9 +105,9 @@ base('without its second module the page still works, and says what is missing',
 });
 
 test('a page opened at a panel\'s anchor (a reload after a lesson\'s "Go to…") shows that panel, not a link error', async ({ page }) => {
-  // Five of the second module's (the editors are its last), and one of
-  // the first's (the browser finds it itself once it is drawn).
-  for (const id of ['sweep-panel', 'deploy-panel', 'day-panel', 'pipeline-panel', 'editors', 'mistake']) {
+  // The second module's (the editors are its last; `mistake` is the
+  // backup panel's mistaken DELETE, a lesson's "Go to the backups").
+  for (const id of ['sweep-panel', 'deploy-panel', 'day-panel', 'pipeline-panel', 'backup-panel', 'mistake', 'editors']) {
     await page.goto(`./#${id}`);
     // The panel itself, not the 1 px anchor that holds its place until the
     // second module is there.
