@@ -22,10 +22,11 @@ if (location.hash.length > 1) app?.replaceChildren();
 
 const { default: init } = await import('./stackscope.js');
 
-// The page's second module (panels/: the load panel and the monitoring
-// dashboard), imported on demand (src/panels/host.rs): once `near`, the
+// The page's second module (panels/: the panels below the checklist, from
+// the availability sweep to the editors), imported on demand (src/panels/host.rs): once `near`, the
 // panels' placeholder, comes within 1000 px of the viewport (scrolled to, or
-// a lesson's link to it), or at once without one (a #monitor= link). Never
+// a lesson's link to it), or at once without one (a panel's link such as
+// #monitor=). Never
 // during start-up, unless a link asks for it.
 let panels;
 globalThis.stackscopePanels = (near) =>

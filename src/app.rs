@@ -115,9 +115,9 @@ const FIRST_REQUEST_DELAY_MS: u32 = 400;
 /// long: 0 the address bar, the playback controls, the diagram and the
 /// inspector, 1 the diagram's fault toggles, the key legend and the design
 /// switch, 2 the steps, preview and waterfall,
-/// 3 the checklist, 4 the second module's panels (the backups, the
-/// availability sweep, the downtime panel, the maintenance window, the load
-/// panel, the deploy pipeline, monitoring and the editors, loaded when the
+/// 3 the checklist, 4 the second module's panels (the availability sweep,
+/// the downtime panel, the maintenance window, the load panel, the deploy
+/// pipeline, monitoring, the backups and the editors, loaded when the
 /// learner nears them: `crate::panels`), 5 the stored stack's loader
 /// (`components::editors::stored`).
 const LAST_STAGE: u8 = 5;
@@ -544,8 +544,8 @@ pub fn App(props: &AppProps) -> Html {
                 />
             }
             if *stage >= 4 {
-                // The page's second module (`crate::panels`): the load panel
-                // and the monitoring dashboard.
+                // The page's second module (`crate::panels`): the panels
+                // below the checklist.
                 <crate::panels::host::Host message={to_panels} on_message={on_panels}
                     eager={state.panels.linked() || crate::panels::is_anchor(props.link.as_deref())}
                     here={props.panels_here.clone()} />

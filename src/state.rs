@@ -185,14 +185,12 @@ pub struct State {
     pub world: Shared<Scenario>,
     /// The last note about the world (e.g. the DNS cache was flushed).
     pub world_note: Option<String>,
-    /// The last stream of the downtime panel, and the one asked for.
+    /// What the lessons read of the downtime panel's last stream (the
+    /// panel, in the second module, gets the stream in `panels`).
     pub demo: Option<DemoSeen>,
-    pub demo_running: Option<Demo>,
-    /// The maintenance window's two deploys, once run, and whether asked for.
     /// What the lessons read of the availability sweep, once computed (the
     /// panel, in the second module, gets the rows in `panels`).
     pub sweep: Option<Shared<Result<SweepSeen, String>>>,
-    pub sweep_running: bool,
     /// What the panels of the page's second module show (`crate::panels`):
     /// the routes' costs and the server's last word on the load panel's
     /// job, packed, relayed to them unread.
@@ -255,9 +253,7 @@ impl State {
             world: Shared::new(Scenario::default()),
             world_note: None,
             demo: None,
-            demo_running: None,
             sweep: None,
-            sweep_running: false,
             panels: Shared::default(),
             monitor: None,
             mistake: None,
@@ -574,9 +570,6 @@ impl State {
                 let Some(demo) = Demo::from_tag(tag) else {
                     return;
                 };
-                if self.demo_running == Some(demo) {
-                    self.demo_running = None;
-                }
                 self.demo = Some(DemoSeen { demo, seen });
                 self.panels = self.panels.with(|p| p.demo = Some((tag, result)));
             }
@@ -589,7 +582,6 @@ impl State {
                 }
             }
             Reply::Sweep { seen, rows } => {
-                self.sweep_running = false;
                 self.sweep = Some(Shared::new(seen));
                 self.panels = self.panels.with(|p| p.sweep = Some(rows));
             }
@@ -747,8 +739,6 @@ impl Reducible for State {
                     Action::Run(input) | Action::Fresh(input) => s.input = input,
                     Action::SetDesign(d) => s.design_choice = Some(d),
                     Action::Standby(on) => s.standby_choice = Some(on),
-                    Action::RunDemo(demo) => s.demo_running = Some(demo),
-                    Action::RunSweep => s.sweep_running = true,
                     Action::RunMonitor(_) => s.panels = s.panels.with(|p| p.monitor_running = true),
                     Action::RunMistake(_) => s.panels = s.panels.with(|p| p.mistake_running = true),
                     Action::RunPipeline(_) => {

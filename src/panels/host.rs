@@ -53,8 +53,9 @@ pub struct Props {
     pub message: Shared<ToPanels>,
     /// What they ask for.
     pub on_message: Callback<FromPanels>,
-    /// Load at once (a `#monitor=` or `#pipeline=` link opens its panel),
-    /// not when the learner comes near the panels.
+    /// Load at once (a panel's link, such as `#monitor=…`, opens its panel,
+    /// or the page opened at one of their anchors), not when the learner
+    /// comes near the panels.
     #[prop_or_default]
     pub eager: bool,
     /// Mount the panels here, at once, instead of importing the second module.

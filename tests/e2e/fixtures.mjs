@@ -152,11 +152,6 @@ export async function settledReload(page) {
   await page.reload();
 }
 
-/**
- * Scrolls to the editors, which the page's second module draws last, and
- * waits for them: the way a learner reaches them (their place holds an
- * anchor, #editors, until the module is there).
- */
 /** Scrolls to one of the second module's panels (`section#<id>`), as a
  *  learner does: near its placeholder, which loads the module, then to the
  *  panel once it is drawn. */
@@ -166,8 +161,11 @@ export async function reachPanel(page, id) {
   await page.locator(`section#${id}`).scrollIntoViewIfNeeded();
 }
 
+/**
+ * Scrolls to the editors, which the page's second module draws last, and
+ * waits for them: the way a learner reaches them (their place holds an
+ * anchor, #editors, until the module is there).
+ */
 export async function reachEditors(page) {
-  await page.locator('#editors').scrollIntoViewIfNeeded();
-  await expect(page.locator('section#editors')).toBeVisible();
-  await page.locator('section#editors').scrollIntoViewIfNeeded();
+  await reachPanel(page, 'editors');
 }

@@ -62,7 +62,7 @@ try {
       }).observe({ type: 'event', durationThreshold: 16, buffered: true });
     });
     await page.goto(url);
-    await page.locator('#editors').waitFor(); // the panels' place (stage 7): the journey's stages are drawn
+    await page.locator('#editors').waitFor(); // the panels' place (stage 4): the journey's stages are drawn
     await page.waitForFunction(() => !document.querySelector('#server-status'));
     for (const [label, sel, after] of CLICKS) {
       const before = await page.evaluate(() => [...window.__inp.keys()]);
