@@ -200,6 +200,14 @@ impl Reducible for Opened {
 /// The stage at which every panel is drawn (the editors).
 const LAST: u8 = 5;
 
+/// A panel's callback: what `to` makes of its argument goes to the first
+/// module. It keeps its identity, so a panel is not drawn again for it.
+#[hook]
+fn use_send<T: 'static>(out: &Callback<FromPanels>, to: fn(T) -> FromPanels) -> Callback<T> {
+    let out = out.clone();
+    use_callback((), move |t, _| out.emit(to(t)))
+}
+
 /// The panels of the second module.
 #[component]
 pub fn Root(props: &Props) -> Html {
@@ -218,56 +226,19 @@ pub fn Root(props: &Props) -> Html {
             }
         })
     };
-    let on_run = {
-        let out = props.out.clone();
-        use_callback((), move |run, _| out.emit(FromPanels::LoadRun(run)))
-    };
-    let on_sweep = {
-        let out = props.out.clone();
-        use_callback((), move |(), _| out.emit(FromPanels::Sweep))
-    };
-    let on_demo = {
-        let out = props.out.clone();
-        use_callback((), move |demo: crate::faults::Demo, _| {
-            out.emit(FromPanels::Demo(demo.tag()))
-        })
-    };
-    let on_backups = {
-        let out = props.out.clone();
-        use_callback((), move |ask, _| out.emit(FromPanels::Backups(ask)))
-    };
-    let on_mistake = {
-        let out = props.out.clone();
-        use_callback((), move |sql, _| {
-            out.emit(FromPanels::Backups(BackupAsk::Mistake(sql)))
-        })
-    };
-    let on_day_run = {
-        let out = props.out.clone();
-        use_callback((), move |(), _| out.emit(FromPanels::RunDay))
-    };
-    let on_day_count = {
-        let out = props.out.clone();
-        use_callback((), move |(chosen, peak), _| {
-            out.emit(FromPanels::DayCount(chosen, peak))
-        })
-    };
-    let on_pipeline = {
-        let out = props.out.clone();
-        use_callback((), move |spec, _| {
-            out.emit(FromPanels::Pipeline(Packed::new(&spec)))
-        })
-    };
-    let on_monitor = {
-        let out = props.out.clone();
-        use_callback((), move |spec, _| {
-            out.emit(FromPanels::Monitor(Packed::new(&spec)))
-        })
-    };
-    let on_ask = {
-        let out = props.out.clone();
-        use_callback((), move |ask, _| out.emit(FromPanels::Editor(ask)))
-    };
+    let out = &props.out;
+    let on_run = use_send(out, FromPanels::LoadRun);
+    let on_sweep = use_send(out, |()| FromPanels::Sweep);
+    let on_demo = use_send(out, |demo: crate::faults::Demo| {
+        FromPanels::Demo(demo.tag())
+    });
+    let on_backups = use_send(out, FromPanels::Backups);
+    let on_mistake = use_send(out, |sql| FromPanels::Backups(BackupAsk::Mistake(sql)));
+    let on_day_run = use_send(out, |()| FromPanels::RunDay);
+    let on_day_count = use_send(out, |(chosen, peak)| FromPanels::DayCount(chosen, peak));
+    let on_pipeline = use_send(out, |spec| FromPanels::Pipeline(Packed::new(&spec)));
+    let on_monitor = use_send(out, |spec| FromPanels::Monitor(Packed::new(&spec)));
+    let on_ask = use_send(out, FromPanels::Editor);
     // The sweep and the downtime panel first, the maintenance window and
     // the load panel a frame later, then the pipeline, then the monitoring
     // panel, then the backups, the editors last: each first
