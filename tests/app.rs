@@ -558,3 +558,51 @@ async fn a_damaged_link_gives_a_message_and_the_defaults() {
     assert!(text(&root, "#link-error").contains("damaged"));
     assert!(find(&root, "svg#diagram").is_some());
 }
+
+/// The lessons' progress as the page reads it, with the browser's own
+/// `JSON.parse` (natively, the tests read it with serde_json): it reads
+/// back what it wrote, strings and numbers exact, and refuses damage.
+#[wasm_bindgen_test]
+fn lesson_progress_reads_back_with_the_browsers_json() {
+    use stackscope::lessons::{Fact, Progress};
+    let mut p = Progress::default();
+    p.see(
+        &[Fact::SawHandshake, Fact::SawHttpRequest],
+        &[
+            ("tiny", 5e-324),
+            ("huge", 1e300),
+            ("tenth", 0.1),
+            ("neg", -2.5),
+        ],
+    );
+    for key in ["http", "a\"b\\c", "tab\tand\u{1}", "é [{", ""] {
+        p.answer(key, key.len() % 2 == 0);
+    }
+    let text = p.encode();
+    assert_eq!(Progress::decode(&text), Ok(p.clone()), "{text}");
+    // What serde_json wrote before (`3.0`, not `3`) reads the same.
+    let theirs = r#"{"version":1,"progress":{"seen":["SawHandshake"],"figures":{"x":3.0},"answers":{"dns":true}}}"#;
+    let read = Progress::decode(theirs).unwrap();
+    assert_eq!(read.figures["x"], 3.0);
+    assert!(read.answers["dns"]);
+    // A repeated field: its last value, as JSON.parse keeps it.
+    let twice =
+        r#"{"version":1,"progress":{"seen":[],"figures":{},"answers":{"a":true,"a":false}}}"#;
+    assert!(!Progress::decode(twice).unwrap().answers["a"]);
+    for bad in [
+        "",
+        "{",
+        "[]",
+        "null",
+        r#"{"version":2,"progress":{}}"#,
+        r#"{"version":1,"progress":{"seen":["NoSuchFact"],"figures":{},"answers":{}}}"#,
+        r#"{"version":1,"progress":{"seen":[],"figures":{"x":"1"},"answers":{}}}"#,
+        r#"{"version":1,"progress":{"seen":[],"figures":{},"answers":{},"more":1}}"#,
+        r#"{"version":1}"#,
+    ] {
+        let e = Progress::decode(bad).unwrap_err();
+        assert!(e.contains("starts afresh"), "{bad}: {e}");
+    }
+    let deep = format!("{{\"version\":1,\"progress\":{}", "{\"a\":".repeat(50_000));
+    assert!(Progress::decode(&deep).unwrap_err().contains("unreadable"));
+}

@@ -722,11 +722,11 @@ pub fn Diagram(props: &Props) -> Html {
         let aria = if state_words.is_empty() {
             format!("{name}. Show what it does")
         } else {
-            format!("{name} ({}). Show what it does", state_words.join(", ").to_lowercase())
+            format!("{name} ({}). Show what it does", state_words.join(", ").to_ascii_lowercase())
         };
         let class = classes!(
             "component",
-            format!("c-{}", component_id(c).to_lowercase()),
+            format!("c-{}", component_id(c).to_ascii_lowercase()),
             m.active.then_some("active"),
             m.visited.then_some("visited"),
             m.failed.then_some("failed"),

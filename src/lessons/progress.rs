@@ -4,16 +4,17 @@
 //! old-version data is reported and replaced by a fresh start; nothing else
 //! in storage is touched.
 //!
-//! The stored JSON is written and read with `tinyjson`, a small JSON crate
-//! without serde: serde_json cost the page's module about 18 KB gzip for
-//! this one small value (issue 15). The format is the one serde_json wrote
-//! (tests check both ways against serde_json).
+//! The stored JSON is written here and read by the browser's own
+//! `JSON.parse` (serde_json natively, in the tests): serde_json cost the
+//! page's module about 18 KB gzip for this one small value, and tinyjson,
+//! which replaced it, 8.6 KB (issue 15). The format is the one serde_json
+//! wrote (tests check both ways against serde_json, and the browser tests
+//! read it with `JSON.parse`).
 
 use super::catalog::{Lesson, LESSONS};
 use super::observe::{Fact, LoadRun};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tinyjson::JsonValue;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The `localStorage` key; a new format gets a new key and version.
 pub const KEY: &str = "stackscope.lessons.v1";
@@ -98,35 +99,38 @@ impl Progress {
 
     /// The stored form: `{"version":1,"progress":{"seen":[…],"figures":{…},"answers":{…}}}`.
     pub fn encode(&self) -> String {
-        let seen = self
-            .seen
-            .iter()
+        let mut out = String::from("{\"version\":");
+        out.push_str(&VERSION.to_string());
+        out.push_str(",\"progress\":{\"seen\":[");
+        for (i, f) in self.seen.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
             // A unit variant's `Debug` is its name, which serde writes too.
-            .map(|f| JsonValue::String(format!("{f:?}")))
-            .collect();
-        let figures = self
-            .figures
-            .iter()
-            // JSON has no NaN or infinity; no figure is one.
-            .filter(|(_, v)| v.is_finite())
-            .map(|(k, v)| (k.clone(), JsonValue::Number(*v)))
-            .collect();
-        let answers = self
-            .answers
-            .iter()
-            .map(|(k, v)| (k.clone(), JsonValue::Boolean(*v)))
-            .collect();
-        let progress = HashMap::from([
-            ("seen".to_string(), JsonValue::Array(seen)),
-            ("figures".to_string(), JsonValue::Object(figures)),
-            ("answers".to_string(), JsonValue::Object(answers)),
-        ]);
-        JsonValue::Object(HashMap::from([
-            ("version".to_string(), JsonValue::Number(VERSION as f64)),
-            ("progress".to_string(), JsonValue::Object(progress)),
-        ]))
-        .stringify()
-        .unwrap_or_default()
+            string(&mut out, &format!("{f:?}"));
+        }
+        out.push_str("],\"figures\":{");
+        // JSON has no NaN or infinity; no figure is one. `Display` writes
+        // the shortest digits that read back as the same f64.
+        let figures = self.figures.iter().filter(|(_, v)| v.is_finite());
+        for (i, (k, v)) in figures.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            string(&mut out, k);
+            out.push(':');
+            out.push_str(&v.to_string());
+        }
+        out.push_str("},\"answers\":{");
+        for (i, (k, v)) in self.answers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            string(&mut out, k);
+            out.push_str(if *v { ":true" } else { ":false" });
+        }
+        out.push_str("}}}");
+        out
     }
 
     /// Reads what was stored under [`KEY`]; an error says why it was not
@@ -137,9 +141,9 @@ impl Progress {
         if depth(raw) > MAX_DEPTH {
             return Err(unreadable());
         }
-        let value: JsonValue = raw.parse().map_err(|_| unreadable())?;
+        let value = parse(raw).ok_or_else(unreadable)?;
         let version = match &value {
-            JsonValue::Object(m) => m.get("version").and_then(as_u64),
+            Json::Obj(m) => get(m, "version").and_then(as_u64),
             _ => None,
         };
         match version {
@@ -154,40 +158,121 @@ impl Progress {
     }
 }
 
+/// A JSON value, as far as the stored form needs one (`null` is `Other`).
+/// An object's keys are unique, the last of a repeated one kept, as both
+/// parsers below keep it.
+#[derive(Debug, PartialEq)]
+enum Json {
+    Other,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+/// The browser's own `JSON.parse` (ECMA-262 §25.5.1), so the page's module
+/// links no JSON parser (tinyjson's, with the standard library's float
+/// parser and its 10 KB table, weighed 8.6 KB gzip there).
+#[cfg(target_arch = "wasm32")]
+fn parse(raw: &str) -> Option<Json> {
+    use wasm_bindgen::JsCast;
+    fn from_js(v: &wasm_bindgen::JsValue) -> Json {
+        if let Some(b) = v.as_bool() {
+            Json::Bool(b)
+        } else if let Some(n) = v.as_f64() {
+            Json::Num(n)
+        } else if let Some(s) = v.as_string() {
+            Json::Str(s)
+        } else if js_sys::Array::is_array(v) {
+            Json::Arr(js_sys::Array::from(v).iter().map(|x| from_js(&x)).collect())
+        } else if let Some(o) = v.dyn_ref::<js_sys::Object>() {
+            let entries = js_sys::Object::entries(o);
+            let entries = entries.iter().map(|e| {
+                let e = js_sys::Array::from(&e);
+                (e.get(0).as_string().unwrap_or_default(), from_js(&e.get(1)))
+            });
+            Json::Obj(entries.collect())
+        } else {
+            Json::Other
+        }
+    }
+    js_sys::JSON::parse(raw).ok().map(|v| from_js(&v))
+}
+
+/// Natively (the tests), serde_json reads it: both are RFC 8259 parsers.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse(raw: &str) -> Option<Json> {
+    fn from_value(v: serde_json::Value) -> Json {
+        use serde_json::Value;
+        match v {
+            Value::Bool(b) => Json::Bool(b),
+            Value::Number(n) => n.as_f64().map_or(Json::Other, Json::Num),
+            Value::String(s) => Json::Str(s),
+            Value::Array(a) => Json::Arr(a.into_iter().map(from_value).collect()),
+            Value::Object(m) => Json::Obj(m.into_iter().map(|(k, v)| (k, from_value(v))).collect()),
+            Value::Null => Json::Other,
+        }
+    }
+    serde_json::from_str(raw).ok().map(from_value)
+}
+
+/// `text` as a JSON string (RFC 8259 §7): quotes, backslashes and control
+/// characters escaped, everything else as it is.
+fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[n >> 4]));
+                out.push(char::from(HEX[n & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn get<'a>(m: &'a [(String, Json)], name: &str) -> Option<&'a Json> {
+    m.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
 /// The stored form's progress, when every field is there, of its type, and
 /// nothing else is (as serde's `deny_unknown_fields` read it).
-fn read(value: &JsonValue) -> Option<Progress> {
+fn read(value: &Json) -> Option<Progress> {
     let top = fields(value, &["version", "progress"])?;
-    let p = fields(top.get("progress")?, &["seen", "figures", "answers"])?;
+    let p = fields(get(top, "progress")?, &["seen", "figures", "answers"])?;
     // Inserted one by one: `collect` into a B-tree sorts a vector first,
     // and each such sort is kilobytes of the page's module.
     let mut progress = Progress::default();
-    let JsonValue::Array(seen) = p.get("seen")? else {
+    let Json::Arr(seen) = get(p, "seen")? else {
         return None;
     };
     for f in seen {
-        let JsonValue::String(name) = f else {
+        let Json::Str(name) = f else {
             return None;
         };
         progress.seen.insert(fact(name)?);
     }
-    progress.figures = map_of(p.get("figures")?, |v| match v {
-        JsonValue::Number(n) => Some(*n),
+    progress.figures = map_of(get(p, "figures")?, |v| match v {
+        Json::Num(n) => Some(*n),
         _ => None,
     })?;
-    progress.answers = map_of(p.get("answers")?, |v| match v {
-        JsonValue::Boolean(b) => Some(*b),
+    progress.answers = map_of(get(p, "answers")?, |v| match v {
+        Json::Bool(b) => Some(*b),
         _ => None,
     })?;
     Some(progress)
 }
 
 /// An object whose every value `read` accepts, as a map.
-fn map_of<T>(
-    value: &JsonValue,
-    read: impl Fn(&JsonValue) -> Option<T>,
-) -> Option<BTreeMap<String, T>> {
-    let JsonValue::Object(m) = value else {
+fn map_of<T>(value: &Json, read: impl Fn(&Json) -> Option<T>) -> Option<BTreeMap<String, T>> {
+    let Json::Obj(m) = value else {
         return None;
     };
     let mut out = BTreeMap::new();
@@ -198,11 +283,9 @@ fn map_of<T>(
 }
 
 /// An object's fields, when it has exactly these.
-fn fields<'a>(value: &'a JsonValue, names: &[&str]) -> Option<&'a HashMap<String, JsonValue>> {
+fn fields<'a>(value: &'a Json, names: &[&str]) -> Option<&'a [(String, Json)]> {
     match value {
-        JsonValue::Object(m)
-            if m.len() == names.len() && names.iter().all(|n| m.contains_key(*n)) =>
-        {
+        Json::Obj(m) if m.len() == names.len() && names.iter().all(|n| get(m, n).is_some()) => {
             Some(m)
         }
         _ => None,
@@ -218,11 +301,9 @@ fn fact(name: &str) -> Option<Fact> {
 }
 
 /// A whole non-negative number, as serde_json's `as_u64` reads one.
-fn as_u64(value: &JsonValue) -> Option<u64> {
+fn as_u64(value: &Json) -> Option<u64> {
     match value {
-        JsonValue::Number(n) if *n >= 0.0 && n.fract() == 0.0 && *n < u64::MAX as f64 => {
-            Some(*n as u64)
-        }
+        Json::Num(n) if *n >= 0.0 && n.fract() == 0.0 && *n < u64::MAX as f64 => Some(*n as u64),
         _ => None,
     }
 }
