@@ -12,5 +12,6 @@ pub mod panic;
 pub mod stable;
 pub mod state;
 pub mod storage;
+pub mod warm;
 
 pub use app::{App, AppProps};
