@@ -5,7 +5,7 @@
 //
 //   node tests/e2e/lighthouse.mjs [--port 4174] [--floor 90] [--root dist]
 //                                 [--runs 5] [--gate best|median|worst]
-//                                 [--preset mobile|desktop]
+//                                 [--preset mobile|desktop] [--target 95]
 // LH_TASKS=1 also prints each run's long tasks, main-thread work and scripts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,9 @@ const runs = Math.max(1, Number(opt('runs', '1')));
 // the best of several runs is the stable figure (as minimum times are for
 // timings); every run and the median are printed either way.
 const gate = opt('gate', 'median');
+// The target every run should meet (issue 15: 95 on mobile, 100 on desktop):
+// printed, met or missed, over every run; the floor above is what fails.
+const target = opt('target', undefined);
 const preset = opt('preset', 'mobile');
 if (!['mobile', 'desktop'].includes(preset) || !['best', 'median', 'worst'].includes(gate)) {
   console.error('error: --preset is mobile or desktop; --gate is best, median or worst');
@@ -91,6 +94,10 @@ try {
     console.log(
       `performance over ${runs} runs: ${lhrs.map((l) => Math.round(perf(l) * 100)).join(', ')}; median ${Math.round(perf(median) * 100)}; the ${gate} run, which the floor applies to:`,
     );
+  }
+  if (target !== undefined) {
+    const worst = Math.round(perf(sorted[0]) * 100);
+    console.log(`target: performance >= ${target} in every run; the worst run scored ${worst}: ${worst >= Number(target) ? 'met' : 'MISSED (not gated)'}`);
   }
   if (process.env.LIGHTHOUSE_JSON) (await import('node:fs')).writeFileSync(process.env.LIGHTHOUSE_JSON, JSON.stringify(lhr));
   console.log(`Lighthouse ${lhr.lighthouseVersion}, ${lhr.configSettings.formFactor} preset, ${url} (${root})`);
