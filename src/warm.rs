@@ -2,8 +2,8 @@
 //!
 //! The browser compiles a WebAssembly function on its first call (V8's lazy
 //! compilation), and the app's first render calls most of the first
-//! module's view code: in one cold load's trace, 19 to 40 ms of the mount's
-//! 46 to 81 ms task was that compilation. Drawing the diagram (the largest
+//! module's view code: in traces of 10 cold loads, 19 to 40 ms of the
+//! mount's 46 to 81 ms task was that compilation. Drawing the diagram (the largest
 //! view, and Yew's own rendering code) into a detached element first moves
 //! its share into a task of its own; the mount then reuses the compiled code.
 //! Nothing of it is shown, and it is removed before the mount.
