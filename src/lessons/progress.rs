@@ -102,33 +102,24 @@ impl Progress {
         let mut out = String::from("{\"version\":");
         out.push_str(&VERSION.to_string());
         out.push_str(",\"progress\":{\"seen\":[");
-        for (i, f) in self.seen.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            // A unit variant's `Debug` is its name, which serde writes too.
-            string(&mut out, &format!("{f:?}"));
-        }
+        // A unit variant's `Debug` is its name, which serde writes too.
+        separated(&mut out, &self.seen, |out, f| {
+            string(out, &format!("{f:?}"))
+        });
         out.push_str("],\"figures\":{");
         // JSON has no NaN or infinity; no figure is one. `Display` writes
         // the shortest digits that read back as the same f64.
         let figures = self.figures.iter().filter(|(_, v)| v.is_finite());
-        for (i, (k, v)) in figures.enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string(&mut out, k);
+        separated(&mut out, figures, |out, (k, v)| {
+            string(out, k);
             out.push(':');
             out.push_str(&v.to_string());
-        }
+        });
         out.push_str("},\"answers\":{");
-        for (i, (k, v)) in self.answers.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            string(&mut out, k);
+        separated(&mut out, &self.answers, |out, (k, v)| {
+            string(out, k);
             out.push_str(if *v { ":true" } else { ":false" });
-        }
+        });
         out.push_str("}}}");
         out
     }
@@ -155,6 +146,20 @@ impl Progress {
             )),
             None => Err("Your saved lesson progress was not in a format Stackscope knows, so it starts afresh.".into()),
         }
+    }
+}
+
+/// Writes each of `items` with `write`, a comma between two.
+fn separated<I: IntoIterator>(
+    out: &mut String,
+    items: I,
+    mut write: impl FnMut(&mut String, I::Item),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(out, item);
     }
 }
 
