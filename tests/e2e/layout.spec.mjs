@@ -280,6 +280,33 @@ test('fewer than 5 Tabs from the address to Play; focus never falls to <body> at
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-forward');
 });
 
+for (const [width, height] of [
+  [1280, 800],
+  [1024, 768],
+]) {
+  test(`at ${width}x${height} pressing Play moves no other button of the playback row`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await open(page);
+    await runHome(page);
+    const row = () =>
+      page.evaluate(() =>
+        ['play', 'step-back', 'step-forward', 'restart', 'speed'].map((id) => {
+          const r = document.getElementById(id).getBoundingClientRect();
+          return { id, x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      );
+    const paused = await row();
+    await page.locator('#play').click();
+    await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('#play')).toContainText('Pause');
+    const playing = await row();
+    await page.locator('#play').click();
+    console.log(`${width}x${height}: Play ${paused[0].width} px wide, Pause ${playing[0].width} px`);
+    // Back, Next and Restart stay under the pointer (they moved 8 px when Pause was wider).
+    expect(playing).toEqual(paused);
+  });
+}
+
 test('a fault replays the failing request from step 1, and plays it', async ({ page }) => {
   await open(page);
   await runHome(page);
