@@ -156,20 +156,19 @@ test('the static frame draws its text in at most 8 font faces, in one family', a
   await styled(page);
   const faces = await page.evaluate(() => {
     const seen = new Map();
+    // Where `el`'s text is drawn in, as the face `what` shows.
+    const note = (el, what) => {
+      const s = getComputedStyle(el);
+      seen.set(`${s.fontFamily.split(',')[0]} ${s.fontSize} ${s.fontWeight} ${s.fontStyle}`, what);
+    };
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
       if (!n.textContent.trim() || !el.getClientRects().length) continue;
-      const s = getComputedStyle(el);
-      const face = `${s.fontFamily.split(',')[0]} ${s.fontSize} ${s.fontWeight} ${s.fontStyle}`;
-      seen.set(face, `${el.tagName.toLowerCase()}: ${n.textContent.trim().slice(0, 24)}`);
+      note(el, `${el.tagName.toLowerCase()}: ${n.textContent.trim().slice(0, 24)}`);
     }
     // A text field's value is text too.
-    for (const el of document.querySelectorAll('#app input[type="text"]')) {
-      const s = getComputedStyle(el);
-      const face = `${s.fontFamily.split(',')[0]} ${s.fontSize} ${s.fontWeight} ${s.fontStyle}`;
-      seen.set(face, `input: ${el.value.slice(0, 24)}`);
-    }
+    for (const el of document.querySelectorAll('#app input[type="text"]')) note(el, `input: ${el.value.slice(0, 24)}`);
     return [...seen.entries()].map(([face, e]) => `${face} (${e})`);
   });
   console.log(`the static frame's font faces (${faces.length}):\n  ${faces.join('\n  ')}`);
