@@ -114,19 +114,23 @@ pub fn Controls(props: &Props) -> Html {
                 <button type="button" id="play" class={classes!("primary", props.playing.then_some("playing"))}
                     onclick={click(&props.on_toggle)} disabled={empty}
                     aria-pressed={if props.playing { "true" } else { "false" }}>
-                    if props.playing {
-                        <span aria-hidden="true">{ "❚❚ " }</span>{ "Pause" }
-                    } else {
+                    // Both labels share one grid cell, the other one hidden
+                    // (and so out of the button's name): the button is as
+                    // wide as the wider, and pressing it moves nothing.
+                    <span class={classes!("play-label", props.playing.then_some("off"))}>
                         <span aria-hidden="true">{ "▶ " }</span>{ "Play" }
-                    }
+                    </span>
+                    <span class={classes!("play-label", (!props.playing).then_some("off"))}>
+                        <span aria-hidden="true">{ "❚❚ " }</span>{ "Pause" }
+                    </span>
                 </button>
                 <button type="button" id="step-back" ref={back.clone()} onclick={click(&props.on_back)}
                     disabled={empty || props.cursor == 0} aria-label="Previous step">
-                    <span aria-hidden="true">{ "◀ " }</span>{ "Back" }
+                    <span class="btn-icon" aria-hidden="true">{ "◀ " }</span>{ "Back" }
                 </button>
                 <button type="button" id="step-forward" ref={forward.clone()} onclick={click(&props.on_forward)}
                     disabled={empty || props.cursor >= last} aria-label="Next step">
-                    { "Next" }<span aria-hidden="true">{ " ▶" }</span>
+                    { "Next" }<span class="btn-icon" aria-hidden="true">{ " ▶" }</span>
                 </button>
                 <button type="button" id="restart" onclick={click(&props.on_restart)} disabled={empty}
                     aria-label="Restart from step 1">

@@ -280,9 +280,24 @@ test('fewer than 5 Tabs from the address to Play; focus never falls to <body> at
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-forward');
 });
 
+// The relative luminance contrast of two CSS rgb() colours (WCAG 2.x).
+const contrast = (a, b) => {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const s = Number(v) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+};
+
 for (const [width, height] of [
   [1280, 800],
   [1024, 768],
+  [390, 844],
+  [360, 740],
 ]) {
   test(`at ${width}x${height} pressing Play moves no other button of the playback row`, async ({ page }) => {
     await page.setViewportSize({ width, height });
@@ -298,12 +313,29 @@ for (const [width, height] of [
     const paused = await row();
     await page.locator('#play').click();
     await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
-    await expect(page.locator('#play')).toContainText('Pause');
+    // The hidden "Play" is out of the button's name.
+    await expect(page.locator('#play')).toHaveAccessibleName('Pause');
     const playing = await row();
+    // The pointer is still on the button: its words stay readable.
+    const [color, background] = await page
+      .locator('#play')
+      .evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
     await page.locator('#play').click();
-    console.log(`${width}x${height}: Play ${paused[0].width} px wide, Pause ${playing[0].width} px`);
-    // Back, Next and Restart stay under the pointer (they moved 8 px when Pause was wider).
+    await expect(page.locator('#play')).toHaveAccessibleName('Play');
+    console.log(
+      `${width}x${height}: Play ${paused[0].width} px wide, Pause ${playing[0].width} px; ` +
+        `under the pointer while playing ${color} on ${background}`,
+    );
+    expect(contrast(color, background)).toBeGreaterThanOrEqual(4.5);
+    // Back, Next and Restart stay under the pointer (they moved 8 px when
+    // Pause was wider), and on phones the row stays one line (it wrapped).
     expect(playing).toEqual(paused);
+    const restart = paused.find((b) => b.id === 'restart');
+    for (const b of paused) {
+      expect(b.height, `${b.id} on one line`).toBeLessThan(restart.height * 1.5);
+      expect(Math.abs(b.y + b.height / 2 - (restart.y + restart.height / 2)), `${b.id} in the row`).toBeLessThan(4);
+      expect(b.x + b.width, `${b.id} in view`).toBeLessThanOrEqual(width);
+    }
   });
 }
 
