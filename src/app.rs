@@ -458,7 +458,9 @@ pub fn App(props: &AppProps) -> Html {
                         { card }
                     } else {
                     <p id="intro" class="intro">
-                        <span>
+                        // Keyed: the sentence for a trace is new content, not
+                        // the one before it with its words moved.
+                        <span key={if trace.is_some() { "play" } else { "go" }}>
                         if trace.is_some() {
                             { "Press " }<strong>{ "▶ Play" }</strong>
                             { " to watch the request travel, hop by hop." }

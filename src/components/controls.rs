@@ -150,7 +150,9 @@ pub fn Controls(props: &Props) -> Html {
                 <input id="scrubber" type="range" min="0" max={last.to_string()} step="1"
                     value={props.cursor.to_string()} disabled={empty}
                     aria-valuetext={counter.clone()} oninput={on_scrub} />
-                <span id="step-counter">{ counter }</span>
+                // Keyed by whether there are steps: "Step 1 of 27" is new content,
+                // not "No steps yet" moved 4 px (the counter is right-aligned).
+                <span id="step-counter" key={if empty { "none" } else { "steps" }}>{ counter }</span>
             </div>
         </div>
     }
