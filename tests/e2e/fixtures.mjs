@@ -172,3 +172,21 @@ export async function reachPanel(page, id) {
 export async function reachEditors(page) {
   await reachPanel(page, 'editors');
 }
+
+/**
+ * Records the page's layout shifts (the Layout Instability API) from its
+ * next load on; the function returned reads them, each as its score, its
+ * time and the kinds of node that moved.
+ */
+export async function recordLayoutShifts(page) {
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const what = e.sources.map((s) => s.node?.nodeName ?? '?').join(', ');
+        window.__shifts.push(`${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms (${what})`);
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  return () => page.evaluate(() => window.__shifts);
+}

@@ -5,7 +5,7 @@
 // labels stay inside their boxes, the keyboard path is short and focus
 // never falls to <body>; a fault replays its request from step 1; a first
 // visit plays the request by itself. Screenshots in results/screenshots/.
-import { test, expect, VISITED_KEY, buttonsOverDownWord, reachEditors } from './fixtures.mjs';
+import { test, expect, VISITED_KEY, buttonsOverDownWord, reachEditors, recordLayoutShifts } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -398,15 +398,7 @@ test.describe('the first visit', () => {
   ]) {
     test(`at ${width}x${height} it plays by itself without moving what is on screen`, async ({ page }) => {
       await page.setViewportSize({ width, height });
-      await page.addInitScript(() => {
-        window.__shifts = [];
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) {
-            const what = e.sources.map((s) => s.node?.nodeName ?? '?').join(', ');
-            window.__shifts.push(`${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms (${what})`);
-          }
-        }).observe({ type: 'layout-shift', buffered: true });
-      });
+      const shifts = await recordLayoutShifts(page);
       await page.goto('./');
       await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
       // Several steps, each with its own details in the inspector.
@@ -414,7 +406,7 @@ test.describe('the first visit', () => {
       // The details were keyed by step: a step's headings are new content,
       // not the last step's moved (0.003-0.005 a step before). The intro's
       // sentence and the step counter change the same way.
-      expect(await page.evaluate(() => window.__shifts)).toEqual([]);
+      expect(await shifts()).toEqual([]);
     });
   }
 
