@@ -1,9 +1,9 @@
 // With scrollbars that take room, as on Windows and most Linux desktops
 // (headless Chromium hides them unless told not to, so the other specs
-// never see them): the page keeps the vertical scrollbar's room from its
-// first frame (`scrollbar-gutter: stable`), so growing past the window at a
-// later stage moves nothing (it narrowed the page by the scrollbar: a layout
-// shift of 0.004 at 1350x940, Lighthouse's desktop size).
+// never see them): the page has its vertical scrollbar from its first
+// frame (`overflow-y: scroll` on the root), so growing past the window at a
+// later stage moves nothing (it narrowed the page by the scrollbar: a
+// layout shift of 0.004 at 1350x940, Lighthouse's desktop size).
 import { test, expect, recordLayoutShifts } from './fixtures.mjs';
 import { CHROMIUM, QUIET_FLAGS } from './launch.mjs';
 
