@@ -142,7 +142,7 @@ pub fn App(props: &AppProps) -> Html {
         l.len() > 1
             && l.as_bytes().contains(&b'=')
             && lesson_fragment.is_none()
-            && !crate::panels::ToPanels::default().keep_link(l)
+            && !crate::panels::ToPanels::is_link(l)
     });
     let first_step = if props.initial_url.is_some() {
         props.initial_step

@@ -189,6 +189,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_lessons_go_to_link_names_a_panel_the_page_can_open_at() {
+        for lesson in LESSONS {
+            let Some((id, _)) = lesson.place.link() else {
+                continue;
+            };
+            // The layers are the first module's; every other panel is the
+            // second's, which loads at once for a fragment it knows.
+            assert!(
+                id == "layers-panel" || crate::panels::ANCHORS.contains(&id),
+                "{}: #{id}",
+                lesson.id
+            );
+        }
+    }
+
+    #[test]
     fn links_round_trip_and_bad_ones_open_nothing() {
         assert_eq!(parse_link(&link(2, 1, true)), (Some((2, 1)), true));
         assert_eq!(parse_link("#lesson=11.3"), (Some((10, 2)), false));

@@ -94,25 +94,32 @@ pub struct ToPanels {
     pub editors: Option<editors::EditorsBytes>,
 }
 
+/// The element ids of the second module's panels that a fragment can name
+/// (a lesson's "Go to…" links to some: `lessons::catalog::Place::link`).
+pub const ANCHORS: [&str; 10] = [
+    "sweep-panel",
+    "deploy-panel",
+    "load-panel",
+    "day-panel",
+    "pipeline-panel",
+    "monitor-panel",
+    "backup-panel",
+    "mistake",
+    "editors",
+    "firewall-editor",
+];
+
+/// The anchor (one of [`ANCHORS`]) a page's fragment names, if any.
+pub fn anchor(fragment: Option<&str>) -> Option<&'static str> {
+    let id = fragment?.strip_prefix('#')?;
+    ANCHORS.into_iter().find(|a| *a == id)
+}
+
 /// The page's fragment names one of the second module's panels' anchors:
 /// a page opened there (a reload after a lesson's "Go to…") loads the
 /// module at once, and its root scrolls there once drawn.
 pub fn is_anchor(fragment: Option<&str>) -> bool {
-    matches!(
-        fragment,
-        Some(
-            "#backup-panel"
-                | "#mistake"
-                | "#deploy-panel"
-                | "#sweep-panel"
-                | "#load-panel"
-                | "#day-panel"
-                | "#pipeline-panel"
-                | "#monitor-panel"
-                | "#editors"
-                | "#firewall-editor"
-        )
-    )
+    anchor(fragment).is_some()
 }
 
 impl ToPanels {
@@ -120,8 +127,23 @@ impl ToPanels {
     /// `#pipeline=…`, `#window=…`, `#backup=…`, `#mistake=…`) for the panel
     /// that reads it; false, keeping nothing, for any other fragment.
     pub fn keep_link(&mut self, fragment: &str) -> bool {
+        let Some(slot) = self.slot(fragment) else {
+            return false;
+        };
+        *slot = Some(fragment.to_string());
+        true
+    }
+
+    /// Whether a fragment is one of the panels' links (which
+    /// [`ToPanels::keep_link`] keeps).
+    pub fn is_link(fragment: &str) -> bool {
+        Self::default().slot(fragment).is_some()
+    }
+
+    /// Where the panel that reads `fragment` finds it, if one does.
+    fn slot(&mut self, fragment: &str) -> Option<&mut Option<String>> {
         use crate::components::{backup_panel, mistake_run, monitor_panel, pipeline_panel};
-        let slot = if monitor_panel::is_link(fragment) {
+        Some(if monitor_panel::is_link(fragment) {
             &mut self.monitor_link
         } else if pipeline_panel::is_link(fragment) {
             &mut self.pipeline_link
@@ -132,10 +154,8 @@ impl ToPanels {
         } else if mistake_run::is_link(fragment) {
             &mut self.mistake_link
         } else {
-            return false;
-        };
-        *slot = Some(fragment.to_string());
-        true
+            return None;
+        })
     }
 
     /// A link opens one of the panels: the module loads at once.
@@ -224,6 +244,7 @@ mod tests {
         let kept = |f: &str| {
             let mut p = ToPanels::default();
             let yes = p.keep_link(f);
+            assert_eq!(ToPanels::is_link(f), yes, "{f}");
             let slots = [
                 &p.monitor_link,
                 &p.pipeline_link,

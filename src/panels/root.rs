@@ -121,10 +121,19 @@ fn reopen<T: serde::de::DeserializeOwned>(
     before: &Option<Kept<T>>,
     packed: Packed<Result<T, String>>,
 ) -> Kept<T> {
+    reopen_with(before, packed, |p| p.open().and_then(|r| r))
+}
+
+/// [`reopen`] for a result that `open` reads from its bytes in its own way.
+fn reopen_with<P: PartialEq, U>(
+    before: &Option<(P, Shared<U>)>,
+    packed: P,
+    open: impl FnOnce(&P) -> U,
+) -> (P, Shared<U>) {
     match before {
         Some((old, opened)) if *old == packed => (packed, opened.clone()),
         _ => {
-            let opened = Shared::new(packed.open().and_then(|r| r));
+            let opened = Shared::new(open(&packed));
             (packed, opened)
         }
     }
@@ -156,12 +165,10 @@ impl Reducible for Opened {
                 Some((tag, packed, run))
             }
         });
-        next.day = m.day.map(|packed| match &self.day {
-            Some((old, opened)) if *old == packed => (packed, opened.clone()),
-            _ => {
-                let runs = packed.open().and_then(DayRuns::from_results);
-                (packed, Shared::new(runs))
-            }
+        next.day = m.day.map(|packed| {
+            reopen_with(&self.day, packed, |p| {
+                p.open().and_then(DayRuns::from_results)
+            })
         });
         next.day_running = m.day_running;
         next.backups = m.backups;
@@ -264,16 +271,8 @@ pub fn Root(props: &Props) -> Html {
             .and_then(|w| w.location().hash().ok())
             .unwrap_or_default()
     });
+    let anchor = crate::panels::anchor(Some(hash.as_str()));
     let drawn = opened.received && *stage >= LAST;
-    use_into_view_when_linked_result("sweep-panel", *hash == "#sweep-panel", drawn);
-    use_into_view_when_linked_result("deploy-panel", *hash == "#deploy-panel", drawn);
-    use_into_view_when_linked_result("load-panel", *hash == "#load-panel", drawn);
-    use_into_view_when_linked_result("day-panel", *hash == "#day-panel", drawn);
-    use_into_view_when_linked_result("pipeline-panel", *hash == "#pipeline-panel", drawn);
-    use_into_view_when_linked_result("monitor-panel", *hash == "#monitor-panel", drawn);
-    use_into_view_when_linked_result("backup-panel", *hash == "#backup-panel", drawn);
-    use_into_view_when_linked_result("mistake", *hash == "#mistake", drawn);
-    use_into_view_when_linked_result("editors", *hash == "#editors", drawn);
     // The firewall editor is there once the world with firewalls is (after
     // the stored stack's round trip to the worker, on a reload).
     let firewalls = opened.editors.as_ref().is_some_and(|(_, v)| {
@@ -281,11 +280,8 @@ pub fn Root(props: &Props) -> Html {
             .as_ref()
             .is_some_and(|f| !f.0.machines.is_empty())
     });
-    use_into_view_when_linked_result(
-        "firewall-editor",
-        *hash == "#firewall-editor",
-        drawn && firewalls,
-    );
+    let arrived = drawn && (anchor != Some("firewall-editor") || firewalls);
+    use_into_view_when_linked_result(anchor.unwrap_or_default(), anchor.is_some(), arrived);
     if !opened.received {
         return html! {};
     }
