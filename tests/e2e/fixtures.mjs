@@ -190,3 +190,11 @@ export async function recordLayoutShifts(page) {
   });
   return () => page.evaluate(() => window.__shifts);
 }
+
+/** The step counter's "Step 3 of 27" as { current: 3, total: 27 }. */
+export async function counter(page) {
+  const text = (await page.locator('#step-counter').textContent()) ?? '';
+  const m = text.match(/(\d+)\s+of\s+(\d+)/);
+  expect(m, `#step-counter text: ${JSON.stringify(text)}`).not.toBeNull();
+  return { current: Number(m[1]), total: Number(m[2]) };
+}

@@ -4,7 +4,7 @@
 // frame (`overflow-y: scroll` on the root), so growing past the window at a
 // later stage moves nothing (it narrowed the page by the scrollbar: a
 // layout shift of 0.004 at 1350x940, Lighthouse's desktop size).
-import { test, expect, recordLayoutShifts } from './fixtures.mjs';
+import { test, expect, recordLayoutShifts, counter } from './fixtures.mjs';
 import { CHROMIUM, QUIET_FLAGS } from './launch.mjs';
 
 test.use({
@@ -17,7 +17,7 @@ test('a first visit at 1350x940 grows past the window and plays by itself withou
   const shifts = await recordLayoutShifts(page);
   await page.goto('./');
   await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(async () => page.locator('#step-counter').textContent(), { timeout: 15_000 }).toMatch(/Step ([4-9]|\d\d) of/);
+  await expect.poll(async () => (await counter(page)).current, { timeout: 15_000 }).toBeGreaterThan(3);
   // The scrollbar takes room here, and the page is taller than the window:
   // without both this test could not fail.
   const room = await page.evaluate(() => ({
