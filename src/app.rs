@@ -50,7 +50,8 @@ pub struct AppProps {
     #[prop_or_else(Connect::worker)]
     pub connect: Connect,
     /// Render the diagram first and the rest a frame at a time after it
-    /// (`LAST_STAGE`), so that no start-up task is long. Tests render all at once.
+    /// (`LAST_STAGE`), and a new trace's lists a frame after its journey
+    /// (`crate::later`), so that no task is long. Tests render all at once.
     #[prop_or(true)]
     pub defer_panels: bool,
     /// On this browser's first visit (nothing under [`VISITED_KEY`]), request
@@ -415,6 +416,12 @@ pub fn App(props: &AppProps) -> Html {
     let to_panels = crate::panels::editors::use_to_panels(&state);
 
     let trace = state.trace.clone();
+    // The lists below the journey: a new trace's a frame after its journey.
+    let (listed, listed_cursor, listed_end) = crate::later::use_a_frame_later(
+        state.run,
+        (trace.clone(), state.cursor, state.at_end()),
+        props.defer_panels,
+    );
     let count = state.step_count();
     let current = trace
         .as_ref()
@@ -529,10 +536,10 @@ pub fn App(props: &AppProps) -> Html {
                     <Inspector cursor={state.cursor} step={current} />
                 </div>
                 if *stage >= 2 {
-                    <StepList trace={trace.clone()} cursor={state.cursor} on_seek={on_seek.clone()} />
-                    <crate::components::layers_view::LayersView trace={trace.clone()} cursor={state.cursor} on_seek={on_seek} />
-                    <Preview trace={trace.clone()} at_end={state.at_end()} />
-                    <Waterfall trace={trace} cursor={state.cursor} />
+                    <StepList trace={listed.clone()} cursor={listed_cursor} on_seek={on_seek.clone()} />
+                    <crate::components::layers_view::LayersView trace={listed.clone()} cursor={listed_cursor} on_seek={on_seek} />
+                    <Preview trace={listed.clone()} at_end={listed_end} />
+                    <Waterfall trace={listed} cursor={listed_cursor} />
                 }
             </div>
             if *stage >= 3 {

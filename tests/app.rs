@@ -120,6 +120,56 @@ async fn home_preset_builds_the_step_table_and_starts_at_step_one() {
     assert!(text(&root, "#preview-status").contains("Waiting"));
 }
 
+/// Resolves after the next frame and a task after it (when the page's
+/// staged parts draw).
+async fn next_frame() {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let after = wasm_bindgen::closure::Closure::once_into_js(move || {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .unwrap();
+        });
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(after.unchecked_ref())
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_staged_page_draws_a_new_traces_lists_a_frame_after_its_journey() {
+    let root = common::mount_app(stackscope::AppProps {
+        defer_panels: true,
+        panels_here: None,
+        ..common::test_props()
+    })
+    .await;
+    common::until(&root, "table#steps").await;
+    run_preset(&root, HOME).await;
+    // The journey at once: the counter, the inspector, the diagram.
+    let (current, total) = counter(&root);
+    assert_eq!(current, 1);
+    assert!(
+        all(&root, "table#steps tr.step").is_empty(),
+        "the steps come a frame later"
+    );
+    next_frame().await;
+    assert_eq!(all(&root, "table#steps tr.step").len(), total);
+    assert_eq!(
+        current_row(&root).get_attribute("data-index").as_deref(),
+        Some("0")
+    );
+    // Stepping is not deferred: the row follows the counter at once.
+    click(&root, "#step-forward").await;
+    assert_eq!(
+        current_row(&root).get_attribute("data-index").as_deref(),
+        Some("1")
+    );
+}
+
 #[wasm_bindgen_test]
 async fn stepping_moves_counter_row_and_diagram() {
     let root = mount().await;

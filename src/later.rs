@@ -1,0 +1,41 @@
+//! A new trace's lists a frame after its journey: the step table, the layers, the preview and the waterfall are drawn in the frame after the diagram and the inspector, so that neither render is one long task.
+//!
+//! A first visit's own request comes back while the page is still starting
+//! (Lighthouse's phone counts that render four times slower): in one frame
+//! it was a 10–20 ms reply handler and then a 16–20 ms layout.
+
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+/// `value` when `key` is the one already released, else the value shown
+/// for the previous key, until the frame after `key` first came: then the
+/// component renders again with `value`. Without `defer`, always `value`.
+#[hook]
+pub fn use_a_frame_later<K, T>(key: K, value: T, defer: bool) -> T
+where
+    K: PartialEq + Clone + 'static,
+    T: Clone + 'static,
+{
+    // The key whose value may be shown, and what was shown last.
+    let released = use_state(|| key.clone());
+    let shown = use_mut_ref(|| value.clone());
+    {
+        let released = released.clone();
+        use_effect_with(key.clone(), move |key| {
+            let key = key.clone();
+            let frame = (defer && *released != key).then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    // After the frame is painted, not before it.
+                    Timeout::new(0, move || released.set(key)).forget();
+                })
+            });
+            move || drop(frame)
+        });
+    }
+    if !defer || *released == key {
+        *shown.borrow_mut() = value.clone();
+        value
+    } else {
+        shown.borrow().clone()
+    }
+}
