@@ -2,7 +2,7 @@
 //!
 //! A first visit's own request comes back while the page is still starting
 //! (Lighthouse's phone counts that render four times slower): in one frame
-//! it was a 10–20 ms reply handler and then a 16–20 ms layout.
+//! it was a 10–20 ms reply handler and then a 16–45 ms layout.
 
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
