@@ -249,12 +249,8 @@ pub fn App(props: &AppProps) -> Html {
                 })
                 .forget();
             }
-            let frame = (now < LAST_STAGE).then(|| {
-                gloo::render::request_animation_frame(move |_| {
-                    // After the frame is painted, not before it.
-                    Timeout::new(0, move || stage.set(now + 1)).forget();
-                })
-            });
+            let frame =
+                (now < LAST_STAGE).then(|| crate::later::after_paint(move || stage.set(now + 1)));
             move || drop(frame)
         });
     }

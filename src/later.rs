@@ -4,8 +4,19 @@
 //! (Lighthouse's phone counts that render four times slower): in one frame
 //! it was a 10–20 ms reply handler and then a 16–45 ms layout.
 
+use gloo::render::AnimationFrame;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
+
+/// Runs `then` once the next frame is painted (a task after the frame, not
+/// in it), unless the returned handle is dropped before the frame: the
+/// staged page, the second module's staged panels and
+/// [`use_a_frame_later`] each wait this way.
+pub fn after_paint(then: impl FnOnce() + 'static) -> AnimationFrame {
+    gloo::render::request_animation_frame(move |_| {
+        Timeout::new(0, then).forget();
+    })
+}
 
 /// `value` when `key` is the one already released, else the value shown
 /// for the previous key, until the frame after `key` first came: then the
@@ -23,12 +34,7 @@ where
         let released = released.clone();
         use_effect_with(key.clone(), move |key| {
             let key = key.clone();
-            let frame = (defer && *released != key).then(|| {
-                gloo::render::request_animation_frame(move |_| {
-                    // After the frame is painted, not before it.
-                    Timeout::new(0, move || released.set(key)).forget();
-                })
-            });
+            let frame = (defer && *released != key).then(|| after_paint(move || released.set(key)));
             move || drop(frame)
         });
     }

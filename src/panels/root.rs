@@ -255,11 +255,8 @@ pub fn Root(props: &Props) -> Html {
     {
         let (stage, received) = (stage.clone(), opened.received);
         use_effect_with((*stage, received), move |&(now, received)| {
-            let frame = (received && now < LAST).then(|| {
-                gloo::render::request_animation_frame(move |_| {
-                    gloo::timers::callback::Timeout::new(0, move || stage.set(now + 1)).forget();
-                })
-            });
+            let frame = (received && now < LAST)
+                .then(|| crate::later::after_paint(move || stage.set(now + 1)));
             move || drop(frame)
         });
     }
