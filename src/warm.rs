@@ -1,24 +1,35 @@
-//! Start-up: the diagram drawn once out of the page, in a task before the app's mount.
+//! Start-up: the first frame's views drawn once out of the page, in tasks before the app's mount.
 //!
 //! The browser compiles a WebAssembly function on its first call (V8's lazy
 //! compilation), and the app's first render calls most of the first
 //! module's view code: in traces of 10 cold loads, 19 to 40 ms of the
 //! mount's 46 to 81 ms task was that compilation. Drawing the diagram (the largest
 //! view, and Yew's own rendering code) into a detached element first moves
-//! its share into a task of its own; the mount then reuses the compiled code.
-//! Nothing of it is shown, and it is removed before the mount.
+//! its share into a task of its own; the rest of the first frame's views
+//! (the address bar, the examples, the controls, the inspector) are drawn
+//! the same way in the next task, and the mount then reuses the compiled code.
+//! Nothing of it is shown, and each is removed before the next.
 
 use stackscope_core::Scenario;
-use yew::{AppHandle, Callback, Renderer};
+use yew::{html, AppHandle, BaseComponent, Callback, Html, Renderer};
 
+use crate::components::controls::Controls;
 use crate::components::diagram::{Diagram, Props};
+use crate::components::inspector::Inspector;
+use crate::components::presets::Presets;
+use crate::components::reason_badge::ReasonBadge;
+use crate::components::shortcuts::LessonsButton;
+use crate::components::url_bar::UrlBar;
 use crate::state::{Shared, Speed};
 
-/// The diagram drawn out of the page; [`Warm::end`] removes it.
-pub struct Warm(AppHandle<Diagram>);
+/// Views drawn out of the page; [`Warm::end`] removes them.
+pub struct Warm<C: BaseComponent> {
+    app: AppHandle<C>,
+    root: web_sys::Element,
+}
 
 /// Draws the diagram at rest (the first frame's) into a detached element.
-pub fn diagram() -> Option<Warm> {
+pub fn diagram() -> Option<Warm<Diagram>> {
     let div = gloo::utils::document().create_element("div").ok()?;
     let props = Props {
         trace: None,
@@ -29,14 +40,57 @@ pub fn diagram() -> Option<Warm> {
         on_fault: Callback::noop(),
         controls: false,
     };
-    Some(Warm(
-        Renderer::<Diagram>::with_root_and_props(div, props).render(),
-    ))
+    let app = Renderer::<Diagram>::with_root_and_props(div.clone(), props).render();
+    Some(Warm { app, root: div })
 }
 
-impl Warm {
+/// The first frame's other views, at rest (as the app draws them before a
+/// first request), with callbacks that do nothing. `Shortcuts` is left out:
+/// it listens on the document while mounted.
+#[yew::component]
+pub fn FirstFrame() -> Html {
+    html! {
+        <>
+            <UrlBar value={"http://www.foobar.com/"} error={None::<yew::AttrValue>}
+                on_input={Callback::noop()} on_submit={Callback::noop()} />
+            <Presets on_pick={Callback::noop()} />
+            <LessonsButton on_msg={Callback::noop()} />
+            <Controls playing={false} cursor={0} count={0} speed={Speed::One}
+                on_toggle={Callback::noop()} on_back={Callback::noop()}
+                on_forward={Callback::noop()} on_restart={Callback::noop()}
+                on_seek={Callback::noop()} on_speed={Callback::noop()} />
+            <ReasonBadge trace={None} />
+            <Inspector cursor={0} step={None} />
+        </>
+    }
+}
+
+/// Draws [`FirstFrame`] into a detached element.
+pub fn first_frame() -> Option<Warm<FirstFrame>> {
+    let div = gloo::utils::document().create_element("div").ok()?;
+    let app = Renderer::<FirstFrame>::with_root(div.clone()).render();
+    Some(Warm { app, root: div })
+}
+
+/// Reads a world as the worker sends one (`Update::world`): the first reply
+/// (to `Command::Start`) carries the running world, and decoding it was most
+/// of that reply's task (its functions compiled on their first call, 8 to 25
+/// ms in traced cold loads). Run in a task of its own after the page's first
+/// frame, it leaves that reply's task its rendering alone.
+pub fn replies() {
+    use stackscope_core::session::wire;
+    let world: Scenario = wire::decode_or_panic(&wire::encode(&Scenario::default()));
+    std::hint::black_box(world);
+}
+
+impl<C: BaseComponent> Warm<C> {
+    /// The detached element it is drawn in (never in the document).
+    pub fn root(&self) -> &web_sys::Element {
+        &self.root
+    }
+
     /// Unmounts it (its element was never in the page).
     pub fn end(self) {
-        self.0.destroy();
+        self.app.destroy();
     }
 }

@@ -139,6 +139,39 @@ async fn next_frame() {
     yew::scheduler::flush().await;
 }
 
+/// How many elements of the document match `selector`.
+fn in_document(selector: &str) -> u32 {
+    gloo::utils::document()
+        .query_selector_all(selector)
+        .map(|l| l.length())
+        .unwrap_or(0)
+}
+
+#[wasm_bindgen_test]
+async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_leave_nothing() {
+    let before = (in_document("#diagram"), in_document("#url-input"), in_document("#play"));
+    let diagram = stackscope::warm::diagram().expect("a document");
+    let rest = stackscope::warm::first_frame().expect("a document");
+    next_frame().await;
+    // Drawn, as the app's first frame has them...
+    assert!(diagram.root().query_selector("svg#diagram").unwrap().is_some());
+    for id in ["#url-input", "#go", "#play", "#scrubber"] {
+        assert!(rest.root().query_selector(id).unwrap().is_some(), "{id} drawn");
+    }
+    assert!(rest.root().text_content().unwrap_or_default().contains("Press Go"));
+    // ...but never in the page.
+    let during = (in_document("#diagram"), in_document("#url-input"), in_document("#play"));
+    assert_eq!(during, before);
+    let (d, r) = (diagram.root().clone(), rest.root().clone());
+    diagram.end();
+    rest.end();
+    next_frame().await;
+    assert_eq!(d.child_element_count(), 0, "the diagram's warm-up is removed");
+    assert_eq!(r.child_element_count(), 0, "the first frame's warm-up is removed");
+    // A world read back as the worker's first reply brings one (panics if not).
+    stackscope::warm::replies();
+}
+
 #[wasm_bindgen_test]
 async fn the_staged_page_draws_a_new_traces_lists_a_frame_after_its_journey() {
     let root = common::mount_app(stackscope::AppProps {
