@@ -149,25 +149,52 @@ fn in_document(selector: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_leave_nothing() {
-    let before = (in_document("#diagram"), in_document("#url-input"), in_document("#play"));
+    let before = (
+        in_document("#diagram"),
+        in_document("#url-input"),
+        in_document("#play"),
+    );
     let diagram = stackscope::warm::diagram().expect("a document");
     let rest = stackscope::warm::first_frame().expect("a document");
     next_frame().await;
     // Drawn, as the app's first frame has them...
-    assert!(diagram.root().query_selector("svg#diagram").unwrap().is_some());
+    assert!(diagram
+        .root()
+        .query_selector("svg#diagram")
+        .unwrap()
+        .is_some());
     for id in ["#url-input", "#go", "#play", "#scrubber"] {
-        assert!(rest.root().query_selector(id).unwrap().is_some(), "{id} drawn");
+        assert!(
+            rest.root().query_selector(id).unwrap().is_some(),
+            "{id} drawn"
+        );
     }
-    assert!(rest.root().text_content().unwrap_or_default().contains("Press Go"));
+    assert!(rest
+        .root()
+        .text_content()
+        .unwrap_or_default()
+        .contains("Press Go"));
     // ...but never in the page.
-    let during = (in_document("#diagram"), in_document("#url-input"), in_document("#play"));
+    let during = (
+        in_document("#diagram"),
+        in_document("#url-input"),
+        in_document("#play"),
+    );
     assert_eq!(during, before);
     let (d, r) = (diagram.root().clone(), rest.root().clone());
     diagram.end();
     rest.end();
     next_frame().await;
-    assert_eq!(d.child_element_count(), 0, "the diagram's warm-up is removed");
-    assert_eq!(r.child_element_count(), 0, "the first frame's warm-up is removed");
+    assert_eq!(
+        d.child_element_count(),
+        0,
+        "the diagram's warm-up is removed"
+    );
+    assert_eq!(
+        r.child_element_count(),
+        0,
+        "the first frame's warm-up is removed"
+    );
     // A world read back as the worker's first reply brings one (panics if not).
     stackscope::warm::replies();
 }

@@ -412,7 +412,8 @@ fn a_load_job_runs_in_slices_between_other_commands() {
         first,
         LoadReport::Progress {
             progress: 0.0,
-            label: "Simulating".into()
+            label: "Simulating".into(),
+            events: 0,
         }
     );
     // A slice, then a trace in between: the job goes on where it was.

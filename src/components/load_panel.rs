@@ -166,7 +166,9 @@ impl Reducible for Panel {
                     slices: r.reports - 1,
                 };
                 match report {
-                    LoadReport::Progress { progress, label } => {
+                    LoadReport::Progress {
+                        progress, label, ..
+                    } => {
                         r.progress = progress;
                         r.label = label;
                     }

@@ -149,6 +149,8 @@ pub struct LoadSim {
     stop_ns: u64,
     heap: BinaryHeap<Reverse<(u64, u64, u8, u32)>>,
     seq: u64,
+    /// Events handled so far.
+    handled: u64,
     reqs: Vec<Req>,
     free: Vec<u32>,
     servers: Vec<Server>,
@@ -266,6 +268,7 @@ impl LoadSim {
             db_busy: 0,
             db_queue: VecDeque::new(),
             rr: 0,
+            handled: 0,
             last_ns: 0,
             workers_busy: 0,
             nginx_busy: 0,
@@ -762,6 +765,7 @@ impl LoadSim {
             }
             self.account(t);
             self.handle(t, kind, id);
+            self.handled += 1;
         }
         if self.finished {
             // Whatever is still in the system has waited past the timeout.
@@ -783,7 +787,15 @@ impl LoadSim {
         self.finished
     }
 
-    /// Share of the simulated time done, 0..=1.
+    /// Events handled so far: each [`LoadSim::step`] that does not finish
+    /// the run handles at least one.
+    pub fn handled(&self) -> u64 {
+        self.handled
+    }
+
+    /// Share of the simulated time done, 0..=1: 1 from the last arrival on,
+    /// while the requests still queued finish (the drain), which in an
+    /// overloaded run takes many events.
     pub fn progress(&self) -> f64 {
         if self.finished {
             return 1.0;

@@ -35,8 +35,17 @@ pub struct KneeCurve {
 /// Where a job is, as the server reports it after each slice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum LoadReport {
-    /// Still running: the share done (0..=1) and what is being computed.
-    Progress { progress: f64, label: String },
+    /// Still running: the share done (0..=1), what is being computed, and
+    /// the events its run has handled so far. `events` grows with every
+    /// slice, so no report of a running job equals the one before: the
+    /// page, which draws (and asks for the next slice) only when a report
+    /// changes, would otherwise wait for ever once an overloaded run's
+    /// share stays at 1 while its queue drains.
+    Progress {
+        progress: f64,
+        label: String,
+        events: u64,
+    },
     /// One run, finished.
     Ran(Box<LoadResult>),
     /// A knee curve, finished.
@@ -169,8 +178,8 @@ impl Work {
 
     /// Where the work is: the share done, 0..=1, and what is being computed.
     pub fn progress(&self) -> LoadReport {
-        let (progress, label) = match self {
-            Work::Run(sim) => (sim.progress(), "Simulating".to_string()),
+        let (progress, label, events) = match self {
+            Work::Run(sim) => (sim.progress(), "Simulating".to_string(), sim.handled()),
             Work::Knee(k) => (
                 (k.points.len() as f64 + k.sim.progress()) / k.rates.len().max(1) as f64,
                 format!(
@@ -178,9 +187,14 @@ impl Work {
                     (k.points.len() + 1).min(k.rates.len()),
                     k.rates.len()
                 ),
+                k.sim.handled(),
             ),
         };
-        LoadReport::Progress { progress, label }
+        LoadReport::Progress {
+            progress,
+            label,
+            events,
+        }
     }
 
     /// Runs to the end at once.
@@ -243,7 +257,10 @@ mod tests {
             if let Some(done) = work.advance(777) {
                 break done;
             }
-            let LoadReport::Progress { progress, label } = work.progress() else {
+            let LoadReport::Progress {
+                progress, label, ..
+            } = work.progress()
+            else {
                 panic!("not progress")
             };
             assert!(progress >= last && progress <= 1.0, "{progress}");
@@ -255,6 +272,49 @@ mod tests {
             done,
             LoadReport::Ran(Box::new(simulate(&Scenario::default(), &spec).unwrap()))
         );
+    }
+
+    #[test]
+    fn no_report_of_a_running_job_equals_the_one_before() {
+        // An overloaded run's share stays at 1 from its last arrival on,
+        // while its queue drains: at 3,000 requests/s and more, slices of
+        // 50 to 1,000 events gave 2 to 61 reports equal to the one before
+        // when a report was only the share and the label.
+        let costs = costs();
+        let jobs = [300.0, 3_000.0, 48_000.0]
+            .map(|rate_per_s| LoadJob {
+                spec: LoadSpec {
+                    rate_per_s,
+                    ..LoadSpec::default()
+                },
+                knee: None,
+            })
+            .into_iter()
+            .chain([LoadJob {
+                spec: LoadSpec::default(),
+                knee: Some(KneeJob {
+                    points: 4,
+                    duration_s: 2.0,
+                }),
+            }]);
+        for job in jobs {
+            for slice in [50, 1_000] {
+                let mut work = Work::new(&costs, job.clone()).unwrap();
+                let (mut before, mut drained) = (work.progress(), 0);
+                while work.advance(slice).is_none() {
+                    let now = work.progress();
+                    assert_ne!(now, before, "{job:?} in slices of {slice}");
+                    if matches!(now, LoadReport::Progress { progress, .. } if progress == 1.0) {
+                        drained += 1;
+                    }
+                    before = now;
+                }
+                // The case this guards: several slices at 100 %.
+                if job.spec.rate_per_s >= 3_000.0 && job.knee.is_none() {
+                    assert!(drained >= 2, "{job:?} in slices of {slice}: {drained}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -276,7 +336,8 @@ mod tests {
             work.progress(),
             LoadReport::Progress {
                 progress: 0.0,
-                label: "Latency vs load: run 1 of 6".into()
+                label: "Latency vs load: run 1 of 6".into(),
+                events: 0,
             }
         );
         let LoadReport::Knee(curve) = work.finish(5_000) else {
