@@ -289,3 +289,31 @@ async fn jobs_run_in_slices_and_can_be_cancelled() {
     assert!(text(&root, "#load-status").contains("Done"));
     assert!(text(&root, ".load-timing").contains("slices"));
 }
+
+#[wasm_bindgen_test]
+async fn an_overloaded_runs_drain_says_so_and_runs_to_its_end() {
+    // Slices of 500 events: the queue left at the last arrival takes many.
+    let root = mount(Harness {
+        chunk_events: 500,
+        knee_points: 4,
+        knee_duration_s: 1.0,
+        deferred: true,
+    })
+    .await;
+    choose(&root, "#load-duration", "10").await;
+    slide(&root, "#load-rate", true).await;
+    click(&root, "#load-run").await;
+    let (mut tasks, mut draining) = (0, 0);
+    while count(&root, "#load-summary") == 0 {
+        next_task().await;
+        tasks += 1;
+        assert!(tasks < 20_000, "the run never finished");
+        let label = text(&root, ".load-progress-label");
+        if label.starts_with("Arrivals over") {
+            assert_eq!(label, "Arrivals over, the queue drains: 100%");
+            draining += 1;
+        }
+    }
+    assert!(draining >= 2, "{draining} drain reports in {tasks} tasks");
+    assert!(text(&root, "#load-status").contains("Done"));
+}

@@ -179,7 +179,16 @@ impl Work {
     /// Where the work is: the share done, 0..=1, and what is being computed.
     pub fn progress(&self) -> LoadReport {
         let (progress, label, events) = match self {
-            Work::Run(sim) => (sim.progress(), "Simulating".to_string(), sim.handled()),
+            Work::Run(sim) => {
+                let label = if sim.progress() < 1.0 {
+                    "Simulating"
+                } else {
+                    // The last request has arrived: what is left is the
+                    // queue, whose requests finish or time out.
+                    "Arrivals over, the queue drains"
+                };
+                (sim.progress(), label.to_string(), sim.handled())
+            }
             Work::Knee(k) => (
                 (k.points.len() as f64 + k.sim.progress()) / k.rates.len().max(1) as f64,
                 format!(
@@ -264,7 +273,11 @@ mod tests {
                 panic!("not progress")
             };
             assert!(progress >= last && progress <= 1.0, "{progress}");
-            assert_eq!(label, "Simulating");
+            if progress < 1.0 {
+                assert_eq!(label, "Simulating");
+            } else {
+                assert_eq!(label, "Arrivals over, the queue drains");
+            }
             last = progress;
         };
         assert!(done.is_final());
@@ -304,8 +317,15 @@ mod tests {
                 while work.advance(slice).is_none() {
                     let now = work.progress();
                     assert_ne!(now, before, "{job:?} in slices of {slice}");
-                    if matches!(now, LoadReport::Progress { progress, .. } if progress == 1.0) {
-                        drained += 1;
+                    if let LoadReport::Progress {
+                        progress, label, ..
+                    } = &now
+                    {
+                        if *progress == 1.0 && job.knee.is_none() {
+                            // And says why it is not done at 100 %.
+                            assert_eq!(label, "Arrivals over, the queue drains");
+                            drained += 1;
+                        }
                     }
                     before = now;
                 }
