@@ -30,7 +30,6 @@ pub struct Warm<C: BaseComponent> {
 
 /// Draws the diagram at rest (the first frame's) into a detached element.
 pub fn diagram() -> Option<Warm<Diagram>> {
-    let div = gloo::utils::document().create_element("div").ok()?;
     let props = Props {
         trace: None,
         cursor: 0,
@@ -40,8 +39,7 @@ pub fn diagram() -> Option<Warm<Diagram>> {
         on_fault: Callback::noop(),
         controls: false,
     };
-    let app = Renderer::<Diagram>::with_root_and_props(div.clone(), props).render();
-    Some(Warm { app, root: div })
+    drawn(props)
 }
 
 /// The first frame's other views, at rest (as the app draws them before a
@@ -67,8 +65,13 @@ pub fn FirstFrame() -> Html {
 
 /// Draws [`FirstFrame`] into a detached element.
 pub fn first_frame() -> Option<Warm<FirstFrame>> {
+    drawn(())
+}
+
+/// `C` with `props`, drawn into an element that is not in the document.
+fn drawn<C: BaseComponent>(props: C::Properties) -> Option<Warm<C>> {
     let div = gloo::utils::document().create_element("div").ok()?;
-    let app = Renderer::<FirstFrame>::with_root(div.clone()).render();
+    let app = Renderer::<C>::with_root_and_props(div.clone(), props).render();
     Some(Warm { app, root: div })
 }
 

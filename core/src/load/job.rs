@@ -180,14 +180,15 @@ impl Work {
     pub fn progress(&self) -> LoadReport {
         let (progress, label, events) = match self {
             Work::Run(sim) => {
-                let label = if sim.progress() < 1.0 {
+                let progress = sim.progress();
+                let label = if progress < 1.0 {
                     "Simulating"
                 } else {
                     // The last request has arrived: what is left is the
                     // queue, whose requests finish or time out.
                     "Arrivals over, the queue drains"
                 };
-                (sim.progress(), label.to_string(), sim.handled())
+                (progress, label.to_string(), sim.handled())
             }
             Work::Knee(k) => (
                 (k.points.len() as f64 + k.sim.progress()) / k.rates.len().max(1) as f64,
