@@ -9,6 +9,24 @@ export const BEGIN = '<!-- static-frame:begin (scripts/static-frame.mjs writes w
 export const END = '<!-- static-frame:end -->';
 
 /**
+ * The static frame's seam (assets/frame-seam.js), which index.html holds just
+ * before the diagram's canvas and the app never renders: the parser stops
+ * there and lays out what it has parsed, so the frame's first layout is done
+ * in two tasks. `serialise` leaves it out; `withSeam` puts it in.
+ */
+export const SEAM = '<script src="./frame-seam.js"></script>';
+export const SEAM_BEFORE = '<div class="diagram-canvas">';
+
+/** The app's first frame (serialised) with the seam put in before the diagram's canvas. */
+export function withSeam(frame) {
+  const at = frame.indexOf(SEAM_BEFORE);
+  if (at < 0 || frame.indexOf(SEAM_BEFORE, at + 1) >= 0) {
+    throw new Error(`the first frame must hold exactly one ${SEAM_BEFORE} (the static frame's seam goes before it)`);
+  }
+  return frame.slice(0, at) + SEAM + frame.slice(at);
+}
+
+/**
  * Runs in the page. `root`'s content as HTML, with the state the app sets as
  * properties (an input's value, a box's checked, an option's selected)
  * written as the attributes a parsed copy would start with.
@@ -20,6 +38,8 @@ export function serialise(root) {
   const comments = [];
   while (walker.nextNode()) comments.push(walker.currentNode);
   for (const c of comments) c.remove();
+  // index.html's seam (SEAM below): the app renders none.
+  for (const s of clone.querySelectorAll('script[src="./frame-seam.js"]')) s.remove();
   const from = root.querySelectorAll('input, textarea, select');
   const to = clone.querySelectorAll('input, textarea, select');
   from.forEach((el, i) => {

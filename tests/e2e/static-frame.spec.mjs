@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
-import { FIRST_FRAME } from './frame.mjs';
+import { FIRST_FRAME, SEAM, SEAM_BEFORE } from './frame.mjs';
 import { returning } from './fixtures.mjs';
 
 /** Waits until app.css applies: a script (Playwright's, here) can lay the
@@ -114,6 +114,41 @@ test('the static frame paints before the module, inert, and the app takes its pl
     expect(await page.locator('#go').boundingBox()).toEqual(go);
     await context.close();
   }
+});
+
+test('the static frame is laid out in two tasks: the parser stops at its seam, before the diagram', async ({ browser }) => {
+  // In one task that first layout ran 25-65 ms in traced cold loads, a long
+  // task (over 50 ms) in 1 to 3 loads of 15; cut at the seam (assets/frame-seam.js),
+  // never. Chromium's trace says how many layout objects each layout had and
+  // how many of them it laid out (dirty).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const release = await hold(page); // no module: the static frame alone is laid out
+  const html = await (await page.request.get('./')).text();
+  expect(html.split(SEAM).length - 1, 'one seam in the page').toBe(1);
+  expect(html, 'the seam stands just before the diagram').toContain(SEAM + SEAM_BEFORE);
+  await browser.startTracing(page, { categories: ['devtools.timeline'] });
+  await page.goto('./');
+  await expect(page.locator('#app[inert] svg#diagram')).toBeVisible();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const layouts = events
+    .filter((e) => e.name === 'Layout' && e.ph === 'X' && e.args?.beginData)
+    .sort((a, b) => a.ts - b.ts)
+    .map((e) => ({ frame: e.args.beginData.frame, total: e.args.beginData.totalObjects, dirty: e.args.beginData.dirtyObjects }));
+  // The page's frame is the one with the most layout objects.
+  const top = layouts.reduce((a, b) => (b.total > a.total ? b : a));
+  const mine = layouts.filter((l) => l.frame === top.frame);
+  const whole = mine.findIndex((l) => l.total === top.total);
+  const report = mine.map((l) => `${l.dirty}/${l.total}`).join(', ');
+  console.log(`the static frame's layouts (dirty/total objects): ${report}`);
+  expect(
+    mine.slice(0, whole).some((l) => l.total >= top.total * 0.3),
+    `a layout of the frame's first part, before the diagram is parsed (${report})`,
+  ).toBe(true);
+  expect(mine[whole].dirty, `the layout of the whole frame lays out only the rest (${report})`).toBeLessThan(top.total * 0.7);
+  release();
+  await context.close();
 });
 
 test('a link opens on the shell alone, never on the static frame', async ({ browser }) => {
