@@ -38,7 +38,7 @@ export function serialise(root) {
   const comments = [];
   while (walker.nextNode()) comments.push(walker.currentNode);
   for (const c of comments) c.remove();
-  // index.html's seam (SEAM below): the app renders none.
+  // index.html's seam (SEAM, above): the app renders none.
   for (const s of clone.querySelectorAll('script[src="./frame-seam.js"]')) s.remove();
   const from = root.querySelectorAll('input, textarea, select');
   const to = clone.querySelectorAll('input, textarea, select');

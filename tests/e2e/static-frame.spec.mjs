@@ -118,9 +118,9 @@ test('the static frame paints before the module, inert, and the app takes its pl
 
 test('the static frame is laid out in two tasks: the parser stops at its seam, before the diagram', async ({ browser }) => {
   // In one task that first layout ran 25-65 ms in traced cold loads, a long
-  // task (over 50 ms) in 1 to 3 loads of 15; cut at the seam (assets/frame-seam.js),
-  // never. Chromium's trace says how many layout objects each layout had and
-  // how many of them it laid out (dirty).
+  // task (over 50 ms) in 1 to 3 loads of 15; cut at the seam
+  // (assets/frame-seam.js), 13-22 ms each. Chromium's trace says how many
+  // layout objects each layout had and how many of them it laid out (dirty).
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const release = await hold(page); // no module: the static frame alone is laid out
