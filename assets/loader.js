@@ -13,9 +13,12 @@
 // link (scripts/static-frame.mjs), painted while the module loads. A link
 // (`#s=…`, `#lesson=…`, `#backup=…`) opens on something else: the frame goes
 // at once, before the glue is even fetched (hence its import below is
-// dynamic). A module script runs before the parsed page's first paint in
-// practice, not by any guarantee: on a slow line the frame may be seen
-// until this file arrives. Saved edits come at the app's last stage, and
+// dynamic). index.html makes this script render-blocking
+// (`blocking="render"`): nothing is painted before it runs, once the whole
+// page is parsed, so a link never shows the frame (a browser that does not
+// know the attribute may paint it until this file arrives), and the frame's
+// seam (frame-seam.js) never lets its first part be painted alone, ahead
+// of the diagram. Saved edits come at the app's last stage, and
 // saved lesson progress opens no lesson: neither changes the first frame.
 const app = document.getElementById('app');
 if (location.hash.length > 1) app?.replaceChildren();
