@@ -2,34 +2,12 @@
 
 fn main() {
     stackscope::panic::install();
-    // The app mounts three tasks later: this one has just finished compiling
+    // The app mounts four tasks later: this one has just finished compiling
     // and instantiating the module (the last bytes' compilation, 3 to 15 ms
-    // in a cold renderer); the next two draw the diagram, then the rest of
-    // the first frame's views, out of the page, so that the functions
-    // WebAssembly compiles on their first call are not all compiled in the
-    // mount's task (`stackscope::warm`).
-    use gloo::timers::callback::Timeout;
-    Timeout::new(0, || {
-        let diagram = stackscope::warm::diagram();
-        Timeout::new(0, move || {
-            if let Some(warm) = diagram {
-                warm.end();
-            }
-            let rest = stackscope::warm::first_frame();
-            Timeout::new(0, move || {
-                if let Some(warm) = rest {
-                    warm.end();
-                }
-                mount();
-                // After the mount's frame: a task that reads a world as the
-                // worker's first reply brings one.
-                std::mem::forget(stackscope::later::after_paint(stackscope::warm::replies));
-            })
-            .forget();
-        })
-        .forget();
-    })
-    .forget();
+    // in a cold renderer); the next three draw the first frame's views out
+    // of the page, so that the functions WebAssembly compiles on their first
+    // call are not all compiled in the mount's task (`stackscope::warm`).
+    stackscope::warm::start(mount);
 }
 
 fn mount() {

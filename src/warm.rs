@@ -3,11 +3,12 @@
 //! The browser compiles a WebAssembly function on its first call (V8's lazy
 //! compilation), and the app's first render calls most of the first
 //! module's view code: in traces of 10 cold loads, 19 to 40 ms of the
-//! mount's 46 to 81 ms task was that compilation. Drawing the diagram (the largest
-//! view, and Yew's own rendering code) into a detached element first moves
-//! its share into a task of its own; the rest of the first frame's views
-//! (the address bar, the examples, the controls, the inspector) are drawn
-//! the same way in the next task, and the mount then reuses the compiled code.
+//! mount's 46 to 81 ms task was that compilation. Drawing the first frame's
+//! views into detached elements first moves their share into tasks of
+//! their own ([`start`]): the address bar and the examples (the smallest,
+//! so Yew's own rendering code is compiled in a task with little else),
+//! then the diagram (the largest view), then the controls and the
+//! inspector; the mount then reuses the compiled code.
 //! Nothing of it is shown, and each is removed before the next.
 
 use stackscope_core::Scenario;
@@ -42,17 +43,28 @@ pub fn diagram() -> Option<Warm<Diagram>> {
     drawn(props)
 }
 
-/// The first frame's other views, at rest (as the app draws them before a
-/// first request), with callbacks that do nothing. `Shortcuts` is left out:
-/// it listens on the document while mounted.
+/// The address bar, the examples and the lessons button, at rest (as the
+/// app draws them before a first request), with callbacks that do nothing:
+/// the smallest of the first frame's views, drawn first, so that Yew's own
+/// rendering code is compiled in a task of its own, before the diagram's.
 #[yew::component]
-pub fn FirstFrame() -> Html {
+pub fn Entry() -> Html {
     html! {
         <>
             <UrlBar value={"http://www.foobar.com/"} error={None::<yew::AttrValue>}
                 on_input={Callback::noop()} on_submit={Callback::noop()} />
             <Presets on_pick={Callback::noop()} />
             <LessonsButton on_msg={Callback::noop()} />
+        </>
+    }
+}
+
+/// The playback controls, the reason badge and the inspector, at rest.
+/// `Shortcuts` is left out: it listens on the document while mounted.
+#[yew::component]
+pub fn Playback() -> Html {
+    html! {
+        <>
             <Controls playing={false} cursor={0} count={0} speed={Speed::One}
                 on_toggle={Callback::noop()} on_back={Callback::noop()}
                 on_forward={Callback::noop()} on_restart={Callback::noop()}
@@ -63,9 +75,47 @@ pub fn FirstFrame() -> Html {
     }
 }
 
-/// Draws [`FirstFrame`] into a detached element.
-pub fn first_frame() -> Option<Warm<FirstFrame>> {
+/// Draws [`Entry`] into a detached element.
+pub fn entry() -> Option<Warm<Entry>> {
     drawn(())
+}
+
+/// Draws [`Playback`] into a detached element.
+pub fn playback() -> Option<Warm<Playback>> {
+    drawn(())
+}
+
+/// Runs the start-up in tasks of their own, each a timer after the one
+/// before: [`entry`], then [`diagram`], then [`playback`] (each removing the
+/// one before), then `mount`; and, once the mount's frame is painted,
+/// [`replies`].
+pub fn start(mount: impl FnOnce() + 'static) {
+    use gloo::timers::callback::Timeout;
+    fn next(then: impl FnOnce() + 'static) {
+        Timeout::new(0, then).forget();
+    }
+    next(|| {
+        let entry = entry();
+        next(move || {
+            if let Some(warm) = entry {
+                warm.end();
+            }
+            let diagram = diagram();
+            next(move || {
+                if let Some(warm) = diagram {
+                    warm.end();
+                }
+                let playback = playback();
+                next(move || {
+                    if let Some(warm) = playback {
+                        warm.end();
+                    }
+                    mount();
+                    std::mem::forget(crate::later::after_paint(replies));
+                });
+            });
+        });
+    });
 }
 
 /// `C` with `props`, drawn into an element that is not in the document.

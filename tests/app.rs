@@ -154,8 +154,9 @@ async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_
         in_document("#url-input"),
         in_document("#play"),
     );
+    let entry = stackscope::warm::entry().expect("a document");
     let diagram = stackscope::warm::diagram().expect("a document");
-    let rest = stackscope::warm::first_frame().expect("a document");
+    let playback = stackscope::warm::playback().expect("a document");
     next_frame().await;
     // Drawn, as the app's first frame has them...
     assert!(diagram
@@ -163,13 +164,19 @@ async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_
         .query_selector("svg#diagram")
         .unwrap()
         .is_some());
-    for id in ["#url-input", "#go", "#play", "#scrubber"] {
+    for id in ["#url-input", "#go", "#lessons-start"] {
         assert!(
-            rest.root().query_selector(id).unwrap().is_some(),
+            entry.root().query_selector(id).unwrap().is_some(),
             "{id} drawn"
         );
     }
-    assert!(rest
+    for id in ["#play", "#scrubber", "#inspector"] {
+        assert!(
+            playback.root().query_selector(id).unwrap().is_some(),
+            "{id} drawn"
+        );
+    }
+    assert!(playback
         .root()
         .text_content()
         .unwrap_or_default()
@@ -181,20 +188,18 @@ async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_
         in_document("#play"),
     );
     assert_eq!(during, before);
-    let (d, r) = (diagram.root().clone(), rest.root().clone());
+    let roots = [
+        ("the address bar's", entry.root().clone()),
+        ("the diagram's", diagram.root().clone()),
+        ("the playback's", playback.root().clone()),
+    ];
+    entry.end();
     diagram.end();
-    rest.end();
+    playback.end();
     next_frame().await;
-    assert_eq!(
-        d.child_element_count(),
-        0,
-        "the diagram's warm-up is removed"
-    );
-    assert_eq!(
-        r.child_element_count(),
-        0,
-        "the first frame's warm-up is removed"
-    );
+    for (which, root) in roots {
+        assert_eq!(root.child_element_count(), 0, "{which} warm-up is removed");
+    }
     // A world read back as the worker's first reply brings one (panics if not).
     stackscope::warm::replies();
 }
