@@ -27,6 +27,7 @@ use crate::components::{
 };
 use crate::faults::{self, Demo};
 use crate::lessons::{LessonMsg, LESSONS};
+use crate::stable::use_stable;
 use crate::state::{Action, Speed, State};
 
 /// Options of the app; the page mounts it with the defaults.
@@ -276,55 +277,60 @@ pub fn App(props: &AppProps) -> Html {
     let share = state.share();
 
     let d = act.clone();
-    let on_input = {
+    let on_input = use_stable({
         let d = d.clone();
         Callback::from(move |text: String| d.emit(Action::SetInput(text)))
-    };
-    let on_run = {
+    });
+    let on_run = use_stable({
         let d = d.clone();
         Callback::from(move |input: String| d.emit(Action::Run(input)))
-    };
-    let on_select = {
+    });
+    let on_select = use_stable({
         let d = d.clone();
         Callback::from(move |c: Component| d.emit(Action::ShowInfo(c)))
-    };
-    let on_close_info = {
+    });
+    let on_close_info = use_stable({
         let d = d.clone();
         Callback::from(move |()| d.emit(Action::CloseInfo))
-    };
-    let on_seek = {
+    });
+    let on_seek = use_stable({
         let d = d.clone();
         Callback::from(move |i: usize| d.emit(Action::Seek(i)))
-    };
+    });
     // An action that carries nothing (so `Action` needs no `Clone`).
     let action = |make: fn() -> Action| {
         let d = d.clone();
         Callback::from(move |()| d.emit(make()))
     };
-    let on_speed = {
+    let on_toggle = use_stable(action(|| Action::TogglePlay));
+    let on_back = use_stable(action(|| Action::StepBack));
+    let on_forward = use_stable(action(|| Action::StepForward));
+    let on_restart = use_stable(action(|| Action::Restart));
+    let on_restore = use_stable(action(|| Action::RestoreAll));
+    let on_speed = use_stable({
         let d = d.clone();
         Callback::from(move |s: Speed| d.emit(Action::SetSpeed(s)))
-    };
+    });
 
-    let on_switch = {
+    let on_switch = use_stable({
         let d = d.clone();
         Callback::from(move |r: stackscope_core::seed::Design| d.emit(Action::SetDesign(r)))
-    };
-    let on_fault = {
+    });
+    let on_fault = use_stable({
         let d = d.clone();
         Callback::from(move |(change, on): (Change, bool)| d.emit(Action::SetFault { change, on }))
-    };
+    });
 
     // Lessons: their messages, the keyboard, the open lesson's card.
-    let on_lesson = {
+    let on_lesson = use_stable({
         let l = lessons.dispatcher();
         Callback::from(move |m: LessonMsg| l.dispatch(m))
-    };
-    let on_presenter = {
+    });
+    let on_presenter = use_stable({
         let l = on_lesson.clone();
         Callback::from(move |on: bool| l.emit(LessonMsg::SetPresenter(on)))
-    };
-    let on_key = {
+    });
+    let on_key = use_stable({
         let (d, l) = (d.clone(), on_lesson.clone());
         Callback::from(move |k: Key| match k {
             Key::TogglePlay => d.emit(Action::TogglePlay),
@@ -336,7 +342,7 @@ pub fn App(props: &AppProps) -> Html {
             Key::Lesson(_) => {}
             Key::Presenter => l.emit(LessonMsg::TogglePresenter),
         })
-    };
+    });
     let on_load_run = {
         let l = on_lesson.clone();
         Callback::from(move |run| l.emit(LessonMsg::Load(run)))
@@ -357,12 +363,12 @@ pub fn App(props: &AppProps) -> Html {
     };
     // The panels below the journey get callbacks that keep their identity,
     // so a playback tick does not draw them again.
-    let on_checklist = crate::stable::use_stable(on_lesson.clone());
+    let on_checklist = on_lesson.clone();
     // The second module's panels: the load panel drives its job on the
     // server itself (start, a slice per reply, cancel): its commands are
     // sent as they come, not actions the page queues; a finished run is the
     // lessons'.
-    let on_panels = crate::stable::use_stable({
+    let on_panels = use_stable({
         let (send, d) = (send.clone(), d.clone());
         Callback::from(move |m: crate::panels::FromPanels| match m {
             crate::panels::FromPanels::LoadRun(run) => on_load_run.emit(run),
@@ -385,11 +391,11 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     });
-    let on_editors = crate::stable::use_stable(d.clone());
+    let on_editors = use_stable(d.clone());
     let standby = state
         .standby_shown()
         .map(|(on, name)| (on, AttrValue::from(name)));
-    let on_standby = crate::stable::use_stable({
+    let on_standby = use_stable({
         let d = d.clone();
         Callback::from(move |on: bool| d.emit(Action::Standby(on)))
     });
@@ -412,12 +418,17 @@ pub fn App(props: &AppProps) -> Html {
     let to_panels = crate::panels::editors::use_to_panels(&state);
 
     let trace = state.trace.clone();
-    // The lists below the journey: a new trace's a frame after its journey.
-    let (listed, listed_cursor, listed_end) = crate::later::use_a_frame_later(
+    // The lists below the journey: a new trace's one a frame after its
+    // journey (the steps, the layers, the preview, then the waterfall).
+    let lists = crate::later::use_frames_later(
         state.run,
         (trace.clone(), state.cursor, state.at_end()),
+        4,
         props.defer_panels,
     );
+    let list = |i: usize| lists.get(i).cloned().unwrap_or((None, 0, false));
+    let ((steps, steps_cursor, _), (layers, layers_cursor, _)) = (list(0), list(1));
+    let ((previewed, _, previewed_end), (waterfall, waterfall_cursor, _)) = (list(2), list(3));
     let count = state.step_count();
     let current = trace
         .as_ref()
@@ -479,10 +490,10 @@ pub fn App(props: &AppProps) -> Html {
                         cursor={state.cursor}
                         count={count}
                         speed={state.speed}
-                        on_toggle={action(|| Action::TogglePlay)}
-                        on_back={action(|| Action::StepBack)}
-                        on_forward={action(|| Action::StepForward)}
-                        on_restart={action(|| Action::Restart)}
+                        on_toggle={on_toggle}
+                        on_back={on_back}
+                        on_forward={on_forward}
+                        on_restart={on_restart}
                         on_seek={on_seek.clone()}
                         on_speed={on_speed}
                     />
@@ -508,7 +519,7 @@ pub fn App(props: &AppProps) -> Html {
                             broken={!faults::active(&state.world).is_empty()}
                             note={state.world_note.clone().map(AttrValue::from)}
                             on_switch={on_switch}
-                            on_restore={action(|| Action::RestoreAll)}
+                            on_restore={on_restore}
                             standby={standby}
                             on_standby={on_standby}
                         />
@@ -532,10 +543,10 @@ pub fn App(props: &AppProps) -> Html {
                     <Inspector cursor={state.cursor} step={current} />
                 </div>
                 if *stage >= 2 {
-                    <StepList trace={listed.clone()} cursor={listed_cursor} on_seek={on_seek.clone()} />
-                    <crate::components::layers_view::LayersView trace={listed.clone()} cursor={listed_cursor} on_seek={on_seek} />
-                    <Preview trace={listed.clone()} at_end={listed_end} />
-                    <Waterfall trace={listed} cursor={listed_cursor} />
+                    <StepList trace={steps} cursor={steps_cursor} on_seek={on_seek.clone()} />
+                    <crate::components::layers_view::LayersView trace={layers} cursor={layers_cursor} on_seek={on_seek} />
+                    <Preview trace={previewed} at_end={previewed_end} />
+                    <Waterfall trace={waterfall} cursor={waterfall_cursor} />
                 }
             </div>
             if *stage >= 3 {

@@ -1,4 +1,4 @@
-//! A new trace's lists a frame after its journey: the step table, the layers, the preview and the waterfall are drawn in the frame after the diagram and the inspector, so that neither render is one long task.
+//! A new trace's lists after its journey: the step table, the layers, the preview and the waterfall are drawn one a frame after the diagram and the inspector, so that no render is one long task.
 //!
 //! A first visit's own request comes back while the page is still starting
 //! (Lighthouse's phone counts that render four times slower): in one frame
@@ -11,37 +11,46 @@ use yew::prelude::*;
 /// Runs `then` once the next frame is painted (a task after the frame, not
 /// in it), unless the returned handle is dropped before the frame: the
 /// staged page, the second module's staged panels and
-/// [`use_a_frame_later`] each wait this way.
+/// [`use_frames_later`] each wait this way.
 pub fn after_paint(then: impl FnOnce() + 'static) -> AnimationFrame {
     gloo::render::request_animation_frame(move |_| {
         Timeout::new(0, then).forget();
     })
 }
 
-/// `value` when `key` is the one already released, else the value shown
-/// for the previous key, until the frame after `key` first came: then the
-/// component renders again with `value`. Without `defer`, always `value`.
+/// `value` for each of `parts` views, released one a frame after `key`
+/// first came: until its frame, a view shows what it showed for the
+/// previous key; from it on, `value`. The first view comes in the frame
+/// after `key`'s, the second in the next one, and so on, so that no frame
+/// draws them all. Without `defer`, every view shows `value` at once.
 #[hook]
-pub fn use_a_frame_later<K, T>(key: K, value: T, defer: bool) -> T
+pub fn use_frames_later<K, T>(key: K, value: T, parts: usize, defer: bool) -> Vec<T>
 where
     K: PartialEq + Clone + 'static,
     T: Clone + 'static,
 {
-    // The key whose value may be shown, and what was shown last.
-    let released = use_state(|| key.clone());
-    let shown = use_mut_ref(|| value.clone());
+    // The key whose views may be shown, how many of them are, and what each showed last.
+    let released = use_state(|| (key.clone(), parts));
+    let shown = use_mut_ref(|| vec![value.clone(); parts]);
     {
         let released = released.clone();
-        use_effect_with(key.clone(), move |key| {
-            let key = key.clone();
-            let frame = (defer && *released != key).then(|| after_paint(move || released.set(key)));
+        let count = if released.0 == key { released.1 } else { 0 };
+        use_effect_with((key.clone(), count), move |(key, count)| {
+            let (key, next) = (key.clone(), *count + 1);
+            let frame =
+                (defer && *count < parts).then(|| after_paint(move || released.set((key, next))));
             move || drop(frame)
         });
     }
-    if !defer || *released == key {
-        *shown.borrow_mut() = value.clone();
-        value
-    } else {
-        shown.borrow().clone()
+    let count = match (defer, released.0 == key) {
+        (false, _) => parts,
+        (true, true) => released.1,
+        (true, false) => 0,
+    };
+    let mut shown = shown.borrow_mut();
+    shown.resize(parts, value.clone());
+    for view in shown.iter_mut().take(count) {
+        *view = value.clone();
     }
+    shown.clone()
 }

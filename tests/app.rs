@@ -205,7 +205,7 @@ async fn the_start_ups_warm_ups_draw_the_first_frames_views_out_of_the_page_and_
 }
 
 #[wasm_bindgen_test]
-async fn the_staged_page_draws_a_new_traces_lists_a_frame_after_its_journey() {
+async fn the_staged_page_draws_a_new_traces_lists_one_a_frame_after_its_journey() {
     let root = common::mount_app(stackscope::AppProps {
         defer_panels: true,
         panels_here: None,
@@ -221,12 +221,22 @@ async fn the_staged_page_draws_a_new_traces_lists_a_frame_after_its_journey() {
         all(&root, "table#steps tr.step").is_empty(),
         "the steps come a frame later"
     );
+    assert!(all(&root, "#waterfall tr.wf-row").is_empty());
     next_frame().await;
     assert_eq!(all(&root, "table#steps tr.step").len(), total);
     assert_eq!(
         current_row(&root).get_attribute("data-index").as_deref(),
         Some("0")
     );
+    // One list a frame: the steps, the layers, the preview, the waterfall last.
+    assert!(
+        all(&root, "#waterfall tr.wf-row").is_empty(),
+        "the waterfall comes three frames after the steps"
+    );
+    for _ in 0..3 {
+        next_frame().await;
+    }
+    assert!(!all(&root, "#waterfall tr.wf-row").is_empty());
     // Stepping is not deferred: the row follows the counter at once.
     click(&root, "#step-forward").await;
     assert_eq!(
