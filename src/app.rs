@@ -3,7 +3,6 @@
 use gloo::timers::callback::Timeout;
 use stackscope_core::load::LoadSpec;
 use stackscope_core::session::{Command, Reply};
-use stackscope_core::{Change, Component};
 use yew::prelude::*;
 
 use crate::backend::Connect;
@@ -19,14 +18,14 @@ use crate::components::{
     presets::Presets,
     preview::Preview,
     reason_badge::ReasonBadge,
-    shortcuts::{Key, Legend, LessonsButton, Shortcuts},
+    shortcuts::{Legend, LessonsButton, Shortcuts},
     step_list::StepList,
     topology::TopologySwitch,
     url_bar::UrlBar,
     waterfall::Waterfall,
 };
 use crate::faults::{self, Demo};
-use crate::lessons::{LessonMsg, LESSONS};
+use crate::lessons::LessonMsg;
 use crate::stable::use_stable;
 use crate::state::{Action, Speed, State};
 
@@ -277,72 +276,12 @@ pub fn App(props: &AppProps) -> Html {
     let share = state.share();
 
     let d = act.clone();
-    let on_input = use_stable({
-        let d = d.clone();
-        Callback::from(move |text: String| d.emit(Action::SetInput(text)))
-    });
-    let on_run = use_stable({
-        let d = d.clone();
-        Callback::from(move |input: String| d.emit(Action::Run(input)))
-    });
-    let on_select = use_stable({
-        let d = d.clone();
-        Callback::from(move |c: Component| d.emit(Action::ShowInfo(c)))
-    });
-    let on_close_info = use_stable({
-        let d = d.clone();
-        Callback::from(move |()| d.emit(Action::CloseInfo))
-    });
-    let on_seek = use_stable({
-        let d = d.clone();
-        Callback::from(move |i: usize| d.emit(Action::Seek(i)))
-    });
-    // An action that carries nothing (so `Action` needs no `Clone`).
-    let action = |make: fn() -> Action| {
-        let d = d.clone();
-        Callback::from(move |()| d.emit(make()))
-    };
-    let on_toggle = use_stable(action(|| Action::TogglePlay));
-    let on_back = use_stable(action(|| Action::StepBack));
-    let on_forward = use_stable(action(|| Action::StepForward));
-    let on_restart = use_stable(action(|| Action::Restart));
-    let on_restore = use_stable(action(|| Action::RestoreAll));
-    let on_speed = use_stable({
-        let d = d.clone();
-        Callback::from(move |s: Speed| d.emit(Action::SetSpeed(s)))
-    });
-
-    let on_switch = use_stable({
-        let d = d.clone();
-        Callback::from(move |r: stackscope_core::seed::Design| d.emit(Action::SetDesign(r)))
-    });
-    let on_fault = use_stable({
-        let d = d.clone();
-        Callback::from(move |(change, on): (Change, bool)| d.emit(Action::SetFault { change, on }))
-    });
-
-    // Lessons: their messages, the keyboard, the open lesson's card.
-    let on_lesson = use_stable({
+    let on_lesson = {
         let l = lessons.dispatcher();
         Callback::from(move |m: LessonMsg| l.dispatch(m))
-    });
-    let on_presenter = use_stable({
-        let l = on_lesson.clone();
-        Callback::from(move |on: bool| l.emit(LessonMsg::SetPresenter(on)))
-    });
-    let on_key = use_stable({
-        let (d, l) = (d.clone(), on_lesson.clone());
-        Callback::from(move |k: Key| match k {
-            Key::TogglePlay => d.emit(Action::TogglePlay),
-            Key::Back => d.emit(Action::StepBack),
-            Key::Forward => d.emit(Action::StepForward),
-            Key::First => d.emit(Action::Seek(0)),
-            Key::Last => d.emit(Action::Seek(usize::MAX)),
-            Key::Lesson(i) if i < LESSONS.len() => l.emit(LessonMsg::Open(i, 0)),
-            Key::Lesson(_) => {}
-            Key::Presenter => l.emit(LessonMsg::TogglePresenter),
-        })
-    });
+    };
+    let journey = crate::journey::use_journey(d.clone(), on_lesson);
+    let on_lesson = journey.lesson.clone();
     let on_load_run = {
         let l = on_lesson.clone();
         Callback::from(move |run| l.emit(LessonMsg::Load(run)))
@@ -391,14 +330,10 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     });
-    let on_editors = use_stable(d.clone());
+    let on_editors = journey.act.clone();
     let standby = state
         .standby_shown()
         .map(|(on, name)| (on, AttrValue::from(name)));
-    let on_standby = use_stable({
-        let d = d.clone();
-        Callback::from(move |on: bool| d.emit(Action::Standby(on)))
-    });
     let lesson_card = lessons.lesson().map(|(index, lesson, screen)| {
         html! {
             <LessonCard
@@ -442,10 +377,10 @@ pub fn App(props: &AppProps) -> Html {
                 <UrlBar
                     value={AttrValue::from(state.input.clone())}
                     error={state.input_error().map(|e| AttrValue::from(e.to_string()))}
-                    on_input={on_input}
-                    on_submit={on_run.clone()}
+                    on_input={journey.on_input.clone()}
+                    on_submit={journey.on_run.clone()}
                 />
-                <Presets on_pick={on_run} />
+                <Presets on_pick={journey.on_run.clone()} />
             </section>
             if let Some(err) = &state.link_error {
                 <p id="link-error" class="init-error" role="alert">{ format!("✕ {err}") }</p>
@@ -490,38 +425,38 @@ pub fn App(props: &AppProps) -> Html {
                         cursor={state.cursor}
                         count={count}
                         speed={state.speed}
-                        on_toggle={on_toggle}
-                        on_back={on_back}
-                        on_forward={on_forward}
-                        on_restart={on_restart}
-                        on_seek={on_seek.clone()}
-                        on_speed={on_speed}
+                        on_toggle={journey.on_toggle.clone()}
+                        on_back={journey.on_back.clone()}
+                        on_forward={journey.on_forward.clone()}
+                        on_restart={journey.on_restart.clone()}
+                        on_seek={journey.on_seek.clone()}
+                        on_speed={journey.on_speed.clone()}
                     />
-                    <Shortcuts on_key={on_key} />
+                    <Shortcuts on_key={journey.on_key.clone()} />
                     <ReasonBadge trace={trace.clone()} />
                     <Diagram
                         trace={trace.clone()}
                         cursor={state.cursor}
                         speed={state.speed}
                         world={state.world.clone()}
-                        on_select={on_select}
-                        on_fault={on_fault}
+                        on_select={journey.on_select.clone()}
+                        on_fault={journey.on_fault.clone()}
                         controls={*stage >= 1}
                     />
                     if *stage >= 1 {
                         // Below the diagram: drawn a frame later, they move nothing.
-                        <Legend presenter={lessons.presenter} on_presenter={on_presenter} />
+                        <Legend presenter={lessons.presenter} on_presenter={journey.on_presenter.clone()} />
                         if let Some(c) = state.info {
-                            <ComponentInfo component={c} on_close={on_close_info} />
+                            <ComponentInfo component={c} on_close={journey.on_close_info.clone()} />
                         }
                         <TopologySwitch
                             design={state.design_shown()}
                             broken={!faults::active(&state.world).is_empty()}
                             note={state.world_note.clone().map(AttrValue::from)}
-                            on_switch={on_switch}
-                            on_restore={on_restore}
+                            on_switch={journey.on_switch.clone()}
+                            on_restore={journey.on_restore.clone()}
                             standby={standby}
-                            on_standby={on_standby}
+                            on_standby={journey.on_standby.clone()}
                         />
                         if let Some((hash, left_out)) = &share {
                             <p class="share">
@@ -543,8 +478,8 @@ pub fn App(props: &AppProps) -> Html {
                     <Inspector cursor={state.cursor} step={current} />
                 </div>
                 if *stage >= 2 {
-                    <StepList trace={steps} cursor={steps_cursor} on_seek={on_seek.clone()} />
-                    <crate::components::layers_view::LayersView trace={layers} cursor={layers_cursor} on_seek={on_seek} />
+                    <StepList trace={steps} cursor={steps_cursor} on_seek={journey.on_seek.clone()} />
+                    <crate::components::layers_view::LayersView trace={layers} cursor={layers_cursor} on_seek={journey.on_seek.clone()} />
                     <Preview trace={previewed} at_end={previewed_end} />
                     <Waterfall trace={waterfall} cursor={waterfall_cursor} />
                 }

@@ -5,6 +5,7 @@ pub mod backend;
 pub mod components;
 pub mod faults;
 pub mod format;
+pub mod journey;
 pub mod later;
 pub mod lessons;
 pub mod maintenance;
