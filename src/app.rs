@@ -355,15 +355,12 @@ pub fn App(props: &AppProps) -> Html {
     let trace = state.trace.clone();
     // The lists below the journey: a new trace's one a frame after its
     // journey (the steps, the layers, the preview, then the waterfall).
-    let lists = crate::later::use_frames_later(
-        state.run,
-        (trace.clone(), state.cursor, state.at_end()),
-        4,
-        props.defer_panels,
-    );
-    let list = |i: usize| lists.get(i).cloned().unwrap_or((None, 0, false));
-    let ((steps, steps_cursor, _), (layers, layers_cursor, _)) = (list(0), list(1));
-    let ((previewed, _, previewed_end), (waterfall, waterfall_cursor, _)) = (list(2), list(3));
+    let [(steps, steps_cursor, _), (layers, layers_cursor, _), (previewed, _, previewed_end), (waterfall, waterfall_cursor, _)] =
+        crate::later::use_frames_later(
+            state.run,
+            (trace.clone(), state.cursor, state.at_end()),
+            props.defer_panels,
+        );
     let count = state.step_count();
     let current = trace
         .as_ref()

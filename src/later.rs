@@ -18,38 +18,32 @@ pub fn after_paint(then: impl FnOnce() + 'static) -> AnimationFrame {
     })
 }
 
-/// `value` for each of `parts` views, released one a frame after `key`
-/// first came: until its frame, a view shows what it showed for the
-/// previous key; from it on, `value`. The first view comes in the frame
-/// after `key`'s, the second in the next one, and so on, so that no frame
-/// draws them all. Without `defer`, every view shows `value` at once.
+/// `value` for each of `N` views, released one a frame after `key` first
+/// came: until its frame, a view shows what it showed for the previous
+/// key; from it on, `value`. The first view comes in the frame after
+/// `key`'s, the second in the next one, and so on, so that no frame draws
+/// them all. Without `defer`, every view shows `value` at once.
 #[hook]
-pub fn use_frames_later<K, T>(key: K, value: T, parts: usize, defer: bool) -> Vec<T>
+pub fn use_frames_later<K, T, const N: usize>(key: K, value: T, defer: bool) -> [T; N]
 where
     K: PartialEq + Clone + 'static,
     T: Clone + 'static,
 {
     // The key whose views may be shown, how many of them are, and what each showed last.
-    let released = use_state(|| (key.clone(), parts));
-    let shown = use_mut_ref(|| vec![value.clone(); parts]);
+    let released = use_state(|| (key.clone(), N));
+    let shown = use_mut_ref(|| std::array::from_fn::<T, N, _>(|_| value.clone()));
+    let count = if released.0 == key { released.1 } else { 0 };
     {
         let released = released.clone();
-        let count = if released.0 == key { released.1 } else { 0 };
         use_effect_with((key.clone(), count), move |(key, count)| {
             let (key, next) = (key.clone(), *count + 1);
             let frame =
-                (defer && *count < parts).then(|| after_paint(move || released.set((key, next))));
+                (defer && *count < N).then(|| after_paint(move || released.set((key, next))));
             move || drop(frame)
         });
     }
-    let count = match (defer, released.0 == key) {
-        (false, _) => parts,
-        (true, true) => released.1,
-        (true, false) => 0,
-    };
     let mut shown = shown.borrow_mut();
-    shown.resize(parts, value.clone());
-    for view in shown.iter_mut().take(count) {
+    for view in shown.iter_mut().take(if defer { count } else { N }) {
         *view = value.clone();
     }
     shown.clone()
