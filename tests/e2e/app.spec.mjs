@@ -1,6 +1,6 @@
 // End-to-end tests of the release build, served from the sub-path /stackscope/.
 // DOM contract: see README.md ("End-to-end tests") and src/.
-import { test, expect, reachPanel, counter } from './fixtures.mjs';
+import { test, expect, reachPanel, counter, lastStepRow } from './fixtures.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,18 +55,6 @@ async function runPreset(page, url) {
   await page.locator('#restart').click();
   await pause(page);
   await expect.poll(async () => (await counter(page)).current).toBe(1);
-}
-
-/**
- * The last step's row of the trace on screen. A new trace's steps come a
- * frame after its journey (src/later.rs): until then the table still lists
- * the trace before, so this waits for as many rows as the counter says.
- */
-async function lastStepRow(page) {
-  const { total } = await counter(page);
-  const rows = page.locator('table#steps tr.step');
-  await expect(rows).toHaveCount(total);
-  return rows.last();
 }
 
 /**

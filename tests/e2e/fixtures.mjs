@@ -204,3 +204,15 @@ export async function counter(page) {
   expect(m, `#step-counter text: ${JSON.stringify(text)}`).not.toBeNull();
   return { current: Number(m[1]), total: Number(m[2]) };
 }
+
+/**
+ * The last step's row of the trace on screen. A new trace's steps come a
+ * frame after its journey (src/later.rs): until then the table still lists
+ * the trace before, so this waits for as many rows as the counter says.
+ */
+export async function lastStepRow(page) {
+  const { total } = await counter(page);
+  const rows = page.locator('table#steps tr.step');
+  await expect(rows).toHaveCount(total);
+  return rows.last();
+}

@@ -1,7 +1,7 @@
 // HTTPS in the secured design: the TLS records in the inspector, decrypted;
 // the certificate faults with Chromium's codes; plain http:// redirected;
 // the inspector's tables stay inside it on a phone.
-import { test, expect, openSecured, stepRow } from './fixtures.mjs';
+import { test, expect, openSecured, stepRow, lastStepRow } from './fixtures.mjs';
 
 const row = stepRow;
 
@@ -37,7 +37,7 @@ test('the secured design: a TLS 1.3 handshake, the certificate decrypted, plain 
   await expect(inspector).toContainText('TLS ended at the load balancer');
   await expect(inspector.locator('pre.http')).toContainText('X-Forwarded-For: 198.51.100.23');
 
-  await page.locator('table#steps tr.step').last().locator('button.step-go').click();
+  await (await lastStepRow(page)).locator('button.step-go').click();
   await expect(page.locator('#preview-status')).toContainText('200');
   await expect(page.locator('#preview-url')).toContainText('https://www.foobar.com/');
 });
@@ -52,7 +52,7 @@ test('certificate faults: expired, another name, port 443 closed; repaired by th
   await expect(row(page, 'HTTP request')).toHaveCount(0);
   await row(page, 'TLS alert').locator('button.step-go').click();
   await expect(page.locator('#inspector')).toContainText('Encrypted alert: certificate_expired');
-  await page.locator('table#steps tr.step').last().locator('button.step-go').click();
+  await (await lastStepRow(page)).locator('button.step-go').click();
   await expect(page.locator('#preview-status')).toContainText('NET::ERR_CERT_DATE_INVALID');
   await expire.click();
   await expect(page.locator('#reason-badge')).toBeHidden();
