@@ -197,6 +197,33 @@ export async function recordLayoutShifts(page) {
   return () => page.evaluate(() => window.__shifts);
 }
 
+/**
+ * Records the page's largest-contentful-paint entries from before its
+ * scripts run; returns a function that reads them back, each with its time
+ * and the element (tag, class, the start of its text).
+ */
+export async function recordLargestPaints(page) {
+  await page.addInitScript(() => {
+    window.__largest = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const el = e.element;
+        const text = (el?.textContent ?? '').trim().slice(0, 40);
+        window.__largest.push({ at: e.startTime, what: `${el?.localName ?? '(removed)'}.${el?.className ?? ''} "${text}"` });
+      }
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+    // When the first step was drawn: the first trace's arrival.
+    window.__firstStepAt = null;
+    new MutationObserver((_, obs) => {
+      if (/Step 1 of/.test(document.querySelector('#step-counter')?.textContent ?? '')) {
+        window.__firstStepAt = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  return () => page.evaluate(() => ({ entries: window.__largest, firstStepAt: window.__firstStepAt }));
+}
+
 /** The step counter's "Step 3 of 27" as { current: 3, total: 27 }. */
 export async function counter(page) {
   const text = (await page.locator('#step-counter').textContent()) ?? '';
