@@ -188,10 +188,14 @@ run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max
 # inspector's paragraph, the largest text) is the LCP. Clean-clone runs of
 # 5 scored 97-100 in every run since 2026-12-05; local batches had worst
 # runs of 93 and 92 (the second beside a cargo build: TBT is where the
-# noise goes, since under the 4x CPU slowdown a 13 ms task counts). Gated:
-# the median at 95, and the worst run (the minimum the issue asks to gate)
-# at 90, a margin for that noise; the worst is also printed against 95.
-run "Lighthouse (mobile, 5 runs: median >= 95, worst >= 90)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate median --worst-floor 90 --target 95
+# noise goes, since under the 4x CPU slowdown a 13 ms task counts), and
+# until 2026-12-07 about one run in 5-10 scored 82-89. Since then a new
+# trace's lists come one a frame, the hex dump is one string of markup (a
+# playback tick's script halved) and the inspector's explanation is one
+# paragraph (a new one each step had moved the LCP as a first visit
+# played): 40 local runs scored 96-100, the last 20 all 100. Gated as the
+# issue asks, on the minimum: every run at 95.
+run "Lighthouse (mobile, 5 runs: every run >= 95)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate median --worst-floor 95 --target 95
 # Desktop: the target is 100 in every category in every run. With the
 # inspector in the static first frame its paragraph is the LCP at the
 # frame's paint (311-354 ms; it was 832 ms, a stage later, and performance
