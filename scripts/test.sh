@@ -193,8 +193,11 @@ run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max
 # trace's lists come one a frame, the hex dump is one string of markup (a
 # playback tick's script halved) and the inspector's explanation is one
 # paragraph (a new one each step had moved the LCP as a first visit
-# played): 40 local runs scored 96-100, the last 20 all 100. Gated as the
-# issue asks, on the minimum: every run at 95.
+# played): 40 local runs scored 96-100, the last 20 all 100; the test
+# command's run then had one at 96, its LCP 2.8 s, which was the module's
+# fetch starting just before the first paint (assets/loader.js now waits
+# for the paint's entry): 10 more runs, all 100. Gated as the issue asks,
+# on the minimum: every run at 95.
 run "Lighthouse (mobile, 5 runs: every run >= 95)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate median --worst-floor 95 --target 95
 # Desktop: the target is 100 in every category in every run. With the
 # inspector in the static first frame its paragraph is the LCP at the
