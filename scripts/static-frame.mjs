@@ -9,9 +9,10 @@
 // script loads the release build (dist/, `trunk build --release`) in
 // headless Chromium, takes the app's first frame as that frame's animation
 // callback sees it (tests/e2e/frame.mjs) and writes it between the markers,
-// with one addition the app never renders: a seam before the diagram
-// (`<script src="./frame-seam.js">`, assets/frame-seam.js) where the parser
-// stops and lays out what it has, so the first layout is done in two tasks.
+// with one addition the app never renders: two seams, before the columns and
+// before the diagram (`<script src="./frame-seam.js">`, assets/frame-seam.js),
+// where the parser stops and lays out what it has, so the first layout is
+// done in three tasks.
 // tests/e2e/static-frame.spec.mjs fails whenever the two differ: change the
 // first stage's components, rebuild, run this script, rebuild.
 //
@@ -23,7 +24,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { BEGIN, END, FIRST_FRAME, staticFrameOf, withSeam } from '../tests/e2e/frame.mjs';
+import { BEGIN, END, FIRST_FRAME, staticFrameOf, withSeams } from '../tests/e2e/frame.mjs';
 import { CHROMIUM, QUIET_FLAGS, serve } from '../tests/e2e/launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,9 +50,10 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.addInitScript({ content: FIRST_FRAME });
   await page.goto(`http://127.0.0.1:${port}/stackscope/`);
-  // The app's first frame, with the seam (assets/frame-seam.js) before the
-  // diagram: the parser lays the frame out in two tasks, not one.
-  const frame = withSeam(await page.evaluate(() => window.__firstFrame));
+  // The app's first frame, with the seams (assets/frame-seam.js) before the
+  // columns and before the diagram: the parser lays the frame out in three
+  // tasks, not one.
+  const frame = withSeams(await page.evaluate(() => window.__firstFrame));
   await context.close();
 
   if (/\sstyle="/.test(frame)) {

@@ -9,21 +9,27 @@ export const BEGIN = '<!-- static-frame:begin (scripts/static-frame.mjs writes w
 export const END = '<!-- static-frame:end -->';
 
 /**
- * The static frame's seam (assets/frame-seam.js), which index.html holds just
- * before the diagram's canvas and the app never renders: the parser stops
- * there and lays out what it has parsed, so the frame's first layout is done
- * in two tasks. `serialise` leaves it out; `withSeam` puts it in.
+ * The static frame's seams (assets/frame-seam.js), which index.html holds at
+ * two places the app never renders a script: just before the page's columns
+ * (`div.layout`, after the address bar and its examples) and just before the
+ * diagram's canvas. The parser stops at each and lays out what it has parsed,
+ * so the frame's first layout is done in three tasks. `serialise` leaves them
+ * out; `withSeams` puts them in.
  */
 export const SEAM = '<script src="./frame-seam.js"></script>';
-export const SEAM_BEFORE = '<div class="diagram-canvas">';
+export const SEAMS_BEFORE = ['<div class="layout">', '<div class="diagram-canvas">'];
 
-/** The app's first frame (serialised) with the seam put in before the diagram's canvas. */
-export function withSeam(frame) {
-  const at = frame.indexOf(SEAM_BEFORE);
-  if (at < 0 || frame.indexOf(SEAM_BEFORE, at + 1) >= 0) {
-    throw new Error(`the first frame must hold exactly one ${SEAM_BEFORE} (the static frame's seam goes before it)`);
+/** The app's first frame (serialised) with a seam put in before each of SEAMS_BEFORE. */
+export function withSeams(frame) {
+  let out = frame;
+  for (const before of SEAMS_BEFORE) {
+    const at = out.indexOf(before);
+    if (at < 0 || out.indexOf(before, at + 1) >= 0) {
+      throw new Error(`the first frame must hold exactly one ${before} (a seam of the static frame goes before it)`);
+    }
+    out = out.slice(0, at) + SEAM + out.slice(at);
   }
-  return frame.slice(0, at) + SEAM + frame.slice(at);
+  return out;
 }
 
 /**
@@ -38,7 +44,7 @@ export function serialise(root) {
   const comments = [];
   while (walker.nextNode()) comments.push(walker.currentNode);
   for (const c of comments) c.remove();
-  // index.html's seam (SEAM, above): the app renders none.
+  // index.html's seams (SEAM, above): the app renders none.
   for (const s of clone.querySelectorAll('script[src="./frame-seam.js"]')) s.remove();
   const from = root.querySelectorAll('input, textarea, select');
   const to = clone.querySelectorAll('input, textarea, select');
