@@ -25,6 +25,25 @@ fn show(data: &RecordData) -> (&'static str, String) {
     }
 }
 
+/// `text` cut after each dot and colon: where a name or an address may
+/// wrap on a narrow screen ("www." "foobar." "com."), never inside a label.
+fn pieces(text: &str) -> Vec<&str> {
+    text.split_inclusive(['.', ':']).collect()
+}
+
+/// `text` in a `<code>`, which may wrap only after a dot or a colon (`<wbr>`).
+fn wrapping_at_dots(text: &str) -> Html {
+    let parts = pieces(text);
+    let last = parts.len().saturating_sub(1);
+    html! {
+        <code>
+            { for parts.into_iter().enumerate().map(|(i, p)| html! {
+                <>{ p }if i < last { <wbr /> }</>
+            }) }
+        </code>
+    }
+}
+
 /// The record form's fields, as typed.
 #[derive(Clone, PartialEq)]
 struct RecordFields {
@@ -94,10 +113,10 @@ pub fn ZoneEditor(props: &Props) -> Html {
         let label = format!("{} {t} {v}", r.name);
         html! {
             <tr data-index={i.to_string()} class={classes!((editing == Some(i)).then_some("editing"))}>
-                <td><code>{ format!("{}.", r.name) }</code></td>
+                <td>{ wrapping_at_dots(&format!("{}.", r.name)) }</td>
                 <td class="num">{ r.ttl }</td>
                 <td>{ t }</td>
-                <td><code>{ v }</code></td>
+                <td>{ wrapping_at_dots(&v) }</td>
                 <td class="actions">
                     <button type="button" class="zone-edit" aria-label={format!("Edit {label}")}
                         onclick={on_edit}>{ "Edit" }</button>
@@ -141,5 +160,19 @@ pub fn ZoneEditor(props: &Props) -> Html {
             </form>
             { form.alert("zone-error") }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pieces;
+
+    #[test]
+    fn names_and_addresses_wrap_only_after_a_dot_or_a_colon() {
+        assert_eq!(pieces("www.foobar.com."), ["www.", "foobar.", "com."]);
+        assert_eq!(pieces("8.8.8.8"), ["8.", "8.", "8.", "8"]);
+        assert_eq!(pieces("2001:db8::1"), ["2001:", "db8:", ":", "1"]);
+        assert_eq!(pieces("localhost"), ["localhost"]);
+        assert_eq!(pieces("").concat(), "");
     }
 }

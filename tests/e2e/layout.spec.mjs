@@ -244,6 +244,34 @@ test('at 390x844 the controls are reachable while the diagram is in view', async
     return t.scrollWidth > t.parentElement.clientWidth + 1;
   });
   expect(cut, 'the zone table is wider than its box').toBe(false);
+  // No cell wraps inside a word, a label or a number ("foobar.c|om.",
+  // "360|0", "CNA|ME"): a line may start only after a dot, a colon or a space.
+  const badBreaks = await page.evaluate(() => {
+    const bad = [];
+    for (const cell of document.querySelectorAll('#zone-records th, #zone-records td:not(.actions)')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      let prev = null; // [character, its line's top]
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        for (let i = 0; i < node.length; i++) {
+          const ch = node.data[i];
+          if (ch.trim() === '') {
+            if (prev) prev[0] = ' ';
+            continue;
+          }
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const r = range.getClientRects()[0];
+          if (!r || r.width === 0) continue;
+          if (prev && r.top > prev[1] + 2 && !/[.: ]/.test(prev[0])) bad.push(`${cell.textContent.trim()}: before "${ch}"`);
+          prev = [ch, r.top];
+        }
+      }
+    }
+    return bad;
+  });
+  expect(badBreaks, 'zone cells wrap only after a dot, a colon or a space').toEqual([]);
 });
 
 test('fewer than 5 Tabs from the address to Play; focus never falls to <body> at the last step', async ({ page }) => {
