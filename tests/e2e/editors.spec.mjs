@@ -17,7 +17,6 @@ const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">
 
 
 
-/** Loads the app from /stackscope/ and waits until Yew has rendered it. */
 /** Clicks `selector`, saves the download it starts as TMP/`name`. */
 async function downloadFrom(page, selector, name) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
@@ -26,6 +25,7 @@ async function downloadFrom(page, selector, name) {
   return { file, suggested: download.suggestedFilename() };
 }
 
+/** Loads the app from /stackscope/, waits until Yew has rendered it and brings the editors in. */
 async function openApp(page) {
   const res = await page.goto('./');
   expect(res?.status()).toBe(200);

@@ -77,8 +77,18 @@ try {
       for (const l of result.lhr.audits['layout-shifts']?.details?.items ?? []) {
         console.log(`    layout shift ${l.score?.toFixed(3)}: ${l.node?.selector ?? '?'} (${l.node?.snippet?.slice(0, 80) ?? ''})`);
       }
-      const lcpEl = JSON.stringify(result.lhr.audits['largest-contentful-paint-element']?.details ?? {}).match(/"selector":"([^"]*)".*?"snippet":"([^"]{0,120})/)?.slice(1).join(' ');
-      console.log(`    LCP element: ${lcpEl ?? '?'}`);
+      // Lighthouse 12 nests the element's node in a list of tables.
+      const nodeIn = (d) => {
+        if (!d || typeof d !== 'object') return null;
+        if (d.type === 'node' && d.selector) return d;
+        for (const v of Object.values(d)) {
+          const n = nodeIn(v);
+          if (n) return n;
+        }
+        return null;
+      };
+      const lcpNode = nodeIn(result.lhr.audits['largest-contentful-paint-element']?.details);
+      console.log(`    LCP element: ${lcpNode ? `${lcpNode.selector} (${(lcpNode.snippet ?? '').slice(0, 120)})` : '?'}`);
       const mt = result.lhr.audits['mainthread-work-breakdown']?.details?.items ?? [];
       console.log('    main thread: ' + mt.map((m) => `${m.group} ${Math.round(m.duration)}`).join(', '));
       const bt = result.lhr.audits['bootup-time']?.details?.items ?? [];
