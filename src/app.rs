@@ -350,7 +350,7 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
-    let to_panels = crate::panels::editors::use_to_panels(&state);
+    let to_panels = crate::panels::editors::use_to_panels(&state, *stage >= 4);
 
     let trace = state.trace.clone();
     // The lists below the journey: a new trace's one a frame after its

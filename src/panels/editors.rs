@@ -230,19 +230,22 @@ impl EditorView {
 }
 
 /// The message for the second module: the panels' state, with the editors'
-/// part packed again only when the world or the editors' state changes.
+/// part packed again only when the world or the editors' state changes, and
+/// not at all before the panels are on the page (`shown`): packing the world
+/// took 6 ms of the app's first render, its longest start-up task, in a
+/// sampled trace, for panels that come four frames later.
 #[yew::hook]
-pub fn use_to_panels(state: &State) -> Shared<super::ToPanels> {
+pub fn use_to_panels(state: &State, shown: bool) -> Shared<super::ToPanels> {
     let numbers = yew::use_mut_ref(Numberings::default);
     let editors = yew::use_memo(
-        (state.world.clone(), state.editor.clone()),
-        move |(world, editor)| {
-            Packed::new(&EditorsIn::of(world, editor, &mut numbers.borrow_mut()))
+        (shown, state.world.clone(), state.editor.clone()),
+        move |(shown, world, editor)| {
+            shown.then(|| Packed::new(&EditorsIn::of(world, editor, &mut numbers.borrow_mut())))
         },
     );
     let message = yew::use_memo((state.panels.clone(), editors), |(panels, editors)| {
         Shared::new(super::ToPanels {
-            editors: Some((**editors).clone()),
+            editors: (**editors).clone(),
             ..(*panels.0).clone()
         })
     });

@@ -251,7 +251,12 @@ for (const app of apps) {
       `(per load: ${longest.map(ms).join(', ')}; long tasks per load: ${counts.join(', ')}; worst load: ${worstTasks})`,
   );
   const over = longest.filter((d) => d > 50).length;
-  console.log(`${label}loads with a start-up task over 50 ms: ${over} of ${rs.length}${app.name === 'stackscope' ? ` (target: none; ${over ? 'MISSED' : 'met'})` : ''}`);
+  // Where each long one fell, against that load's first paint and live paint.
+  const where = rs
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.longest > 50)
+    .map(({ r, i }) => `load ${i + 1}: ${r.tasks.filter((t) => t.duration > 50).map((t) => `${ms(t.duration)} ms at ${ms(t.start)}`).join(', ')} (first paint ${ms(r.paint)}, live ${ms(r.live)})`);
+  console.log(`${label}loads with a start-up task over 50 ms: ${over} of ${rs.length}${app.name === 'stackscope' ? ` (target: none; ${over ? 'MISSED' : 'met'})` : ''}${where.length ? `: ${where.join('; ')}` : ''}`);
   if (app.name === 'stackscope' && maxLongTask !== undefined && median(longest) > maxLongTask) {
     failures.push(`median longest startup task ${ms(median(longest))} ms > --max-long-task ${maxLongTask} ms`);
   }

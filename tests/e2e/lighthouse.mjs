@@ -88,7 +88,10 @@ try {
         return null;
       };
       const lcpNode = nodeIn(result.lhr.audits['largest-contentful-paint-element']?.details);
-      console.log(`    LCP element: ${lcpNode ? `${lcpNode.selector} (${(lcpNode.snippet ?? '').slice(0, 120)})` : '?'}`);
+      // (With Debian's Chromium, Lighthouse 12.2.3's TraceElements gatherer
+      // can fail: then the audit carries its error, printed instead.)
+      const lcpError = result.lhr.audits['largest-contentful-paint-element']?.errorMessage;
+      console.log(`    LCP element: ${lcpNode ? `${lcpNode.selector} (${(lcpNode.snippet ?? '').slice(0, 120)})` : `not reported${lcpError ? ` (${lcpError.slice(0, 160)})` : ''}`}`);
       const mt = result.lhr.audits['mainthread-work-breakdown']?.details?.items ?? [];
       console.log('    main thread: ' + mt.map((m) => `${m.group} ${Math.round(m.duration)}`).join(', '));
       const bt = result.lhr.audits['bootup-time']?.details?.items ?? [];
