@@ -197,8 +197,14 @@ run "first paint vs bare Yew app" "$ROOT/scripts/bench-paint.sh" --runs 15 --max
 # command's run then had one at 96, its LCP 2.8 s, which was the module's
 # fetch starting just before the first paint (assets/loader.js now waits
 # for the paint's entry): 10 more runs, all 100. Gated as the issue asks,
-# on the minimum: every run at 95.
-run "Lighthouse (mobile, 5 runs: every run >= 95)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate median --worst-floor 95 --target 95
+# on the minimum: every run at 95. The first run after Chromium starts pays
+# for the browser's own cold start (TBT 187-271 ms, one task of 190-330 ms
+# under the 4x slowdown): on 2026-12-07 the first run had the highest TBT
+# in each of 8 invocations and scored under 100 in 5 (95, 95, 97, 97, 98;
+# the test command's two clean-clone runs had 97 and 95 there), while the
+# 24 runs after them all scored 100. So one warm-up run comes first,
+# printed and not counted.
+run "Lighthouse (mobile, a warm-up run, then 5 runs: every run >= 95)" node tests/e2e/lighthouse.mjs --floor 95 --runs 5 --gate median --worst-floor 95 --target 95 --warmup 1
 # Desktop: the target is 100 in every category in every run. With the
 # inspector in the static first frame its paragraph is the LCP at the
 # frame's paint (311-354 ms; it was 832 ms, a stage later, and performance

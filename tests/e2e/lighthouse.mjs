@@ -6,7 +6,9 @@
 //   node tests/e2e/lighthouse.mjs [--port 4174] [--floor 90] [--root dist]
 //                                 [--runs 5] [--gate best|median|worst]
 //                                 [--preset mobile|desktop] [--target 95]
-//                                 [--worst-floor 90]
+//                                 [--worst-floor 90] [--warmup 0]
+// --warmup N: N runs first, printed and not counted (the first run after
+// Chromium starts pays for the browser's own cold start).
 // LH_TASKS=1 also prints each run's long tasks, main-thread work and scripts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,7 @@ const target = opt('target', undefined);
 // a margin below the target for the machine's noise).
 const worstFloor = opt('worst-floor', undefined);
 const preset = opt('preset', 'mobile');
+const warmup = Math.max(0, Number(opt('warmup', '0')) || 0);
 if (!['mobile', 'desktop'].includes(preset) || !['best', 'median', 'worst'].includes(gate)) {
   console.error('error: --preset is mobile or desktop; --gate is best, median or worst');
   process.exit(2);
@@ -61,14 +64,14 @@ try {
   // Several runs, the median one reported (by performance score), as
   // Lighthouse's own docs advise against one noisy run on a busy machine.
   const lhrs = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = -warmup; i < runs; i++) {
     const result = await lighthouse(url, {
       port: chrome.port,
       output: 'json',
       logLevel: 'error',
       onlyCategories: CATEGORIES,
     }, preset === 'desktop' ? desktopConfig : undefined);
-    lhrs.push(result.lhr);
+    if (i >= 0) lhrs.push(result.lhr);
     if (process.env.LH_TASKS) {
       for (const t of result.lhr.audits['long-tasks']?.details?.items ?? []) {
         console.log(`    long task at ${Math.round(t.startTime)} ms: ${Math.round(t.duration)} ms, ${t.url}`);
@@ -100,7 +103,7 @@ try {
     const a = result.lhr.audits;
     const ms = (id) => Math.round(a[id]?.numericValue ?? NaN);
     console.log(
-      `  run ${i + 1}: performance ${Math.round((result.lhr.categories.performance?.score ?? 0) * 100)}, FCP ${ms('first-contentful-paint')} ms, LCP ${ms('largest-contentful-paint')} ms, TBT ${ms('total-blocking-time')} ms, CLS ${(a['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)}, longest task ${Math.round(Math.max(0, ...(a['long-tasks']?.details?.items ?? []).map((t) => t.duration)))} ms`,
+      `  ${i < 0 ? `warm-up run ${i + warmup + 1} (not counted)` : `run ${i + 1}`}: performance ${Math.round((result.lhr.categories.performance?.score ?? 0) * 100)}, FCP ${ms('first-contentful-paint')} ms, LCP ${ms('largest-contentful-paint')} ms, TBT ${ms('total-blocking-time')} ms, CLS ${(a['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)}, longest task ${Math.round(Math.max(0, ...(a['long-tasks']?.details?.items ?? []).map((t) => t.duration)))} ms`,
     );
   }
   const perf = (l) => l.categories.performance?.score ?? 0;
