@@ -90,6 +90,45 @@ setTimeout(() => {
     // Storage refused: the app treats every visit as a first.
   }
 }, 0);
+// The faces the page draws its text in, looked up while the module
+// downloads. A cold renderer asks the browser process how to render each new
+// face, synchronously, inside the first layout that needs it: the app's
+// staged renders after its mount spent 6 to 31 ms of their layouts so in
+// traced cold loads (up to 26 ms for one face while the browser process was
+// busy). A canvas's measureText makes the same lookups (the renderer's font
+// cache is one), here, a few faces a task, in tasks of their own; the
+// static frame's faces are known already and cost nothing. The list is the
+// page's, written by scripts/font-faces.mjs (tests/e2e/fonts.spec.mjs fails
+// when it is not): each face with the characters outside ASCII drawn in it,
+// whose fallback faces are looked up too.
+// font-faces:begin (scripts/font-faces.mjs writes what follows; do not edit)
+const FACES = [
+  ["normal 400 12.8px \"DejaVu Sans Mono\", ui-monospace, SFMono-Regular, Menlo, Consolas, monospace","…←→"],
+  ["normal 400 12.8px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","·–‖↻≠■●✕"],
+  ["normal 400 13.6px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","◉●✕"],
+  ["normal 400 14.4px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","µ…→↳"],
+  ["normal 400 16px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","—…↺▶◀"],
+  ["normal 600 12.8px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","✓"],
+  ["normal 600 13.6px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif",""],
+  ["normal 600 14.4px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","µ"],
+  ["normal 600 16px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","…▶❚"],
+  ["normal 600 17.6px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif","☐"],
+  ["normal 600 21.6px system-ui, -apple-system, \"Segoe UI\", Roboto, \"DejaVu Sans\", sans-serif",""],
+];
+// font-faces:end
+const look = document.createElement('canvas').getContext('2d');
+let next = 0;
+const lookUp = () => {
+  // At most about 4 ms a task: each lookup is a round trip to the browser.
+  const until = performance.now() + 4;
+  while (look && next < FACES.length && performance.now() < until) {
+    const [font, chars] = FACES[next++];
+    look.font = font;
+    look.measureText(`a${chars}`);
+  }
+  if (look && next < FACES.length) setTimeout(lookUp, 0);
+};
+setTimeout(lookUp, 0);
 try {
   await started;
 } catch (e) {

@@ -23,56 +23,43 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
 import { BEGIN, END, FIRST_FRAME, staticFrameOf, withSeams } from '../tests/e2e/frame.mjs';
-import { CHROMIUM, QUIET_FLAGS, serve } from '../tests/e2e/launch.mjs';
+import { cli, withBuild } from '../tests/e2e/launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.lastIndexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
+const { opt, flag } = cli();
 const root = path.resolve(opt('root', path.join(repo, 'dist')));
 const port = Number(opt('port', '4179'));
-const check = args.includes('--check');
+const check = flag('check');
 const indexPath = path.join(repo, 'index.html');
 
-const server = serve({ root, port, name: 'serve.mjs' });
-let browser;
-try {
-  await server.ready;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
-  // A first visit (a fresh context: no storage), no link.
+// A first visit (a fresh context: no storage), no link.
+const frame = await withBuild({ root, port }, async (browser, url) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.addInitScript({ content: FIRST_FRAME });
-  await page.goto(`http://127.0.0.1:${port}/stackscope/`);
+  await page.goto(url);
   // The app's first frame, with the seams (assets/frame-seam.js) before the
   // columns and before the diagram: the parser lays the frame out in three
   // tasks, not one.
-  const frame = withSeams(await page.evaluate(() => window.__firstFrame));
-  await context.close();
+  return withSeams(await page.evaluate(() => window.__firstFrame));
+});
 
-  if (/\sstyle="/.test(frame)) {
-    throw new Error('the first frame has a style attribute, which the CSP (style-src \'self\') would refuse in index.html');
-  }
-  const html = await fs.readFile(indexPath, 'utf8');
-  const now = staticFrameOf(html);
-  if (now === null) throw new Error(`index.html has no ${BEGIN} … ${END}`);
-  if (check) {
-    console.log(now === frame ? 'index.html\'s static frame is the app\'s first frame' : 'index.html\'s static frame differs from the app\'s first frame');
-    process.exitCode = now === frame ? 0 : 1;
-  } else if (now === frame) {
-    console.log(`index.html's static frame is up to date (${frame.length} bytes)`);
-  } else {
-    const b = html.indexOf(BEGIN) + BEGIN.length;
-    await fs.writeFile(indexPath, html.slice(0, b) + frame + html.slice(html.indexOf(END)));
-    console.log(`index.html: static frame written (${frame.length} bytes); rebuild (trunk build --release)`);
-  }
-} finally {
-  if (browser) await browser.close();
-  server.child.kill();
+if (/\sstyle="/.test(frame)) {
+  throw new Error('the first frame has a style attribute, which the CSP (style-src \'self\') would refuse in index.html');
+}
+const html = await fs.readFile(indexPath, 'utf8');
+const now = staticFrameOf(html);
+if (now === null) throw new Error(`index.html has no ${BEGIN} … ${END}`);
+if (check) {
+  console.log(now === frame ? 'index.html\'s static frame is the app\'s first frame' : 'index.html\'s static frame differs from the app\'s first frame');
+  process.exitCode = now === frame ? 0 : 1;
+} else if (now === frame) {
+  console.log(`index.html's static frame is up to date (${frame.length} bytes)`);
+} else {
+  const b = html.indexOf(BEGIN) + BEGIN.length;
+  await fs.writeFile(indexPath, html.slice(0, b) + frame + html.slice(html.indexOf(END)));
+  console.log(`index.html: static frame written (${frame.length} bytes); rebuild (trunk build --release)`);
 }

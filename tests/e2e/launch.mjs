@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,4 +36,32 @@ export function serve({ root, port, base = '/stackscope/', name = 'serve.mjs' })
     child.on('exit', (code) => reject(new Error(`${name} exited (${code}); is port ${port} free?`)));
   });
   return { child, ready };
+}
+
+/** A script's options: `opt('port', '4179')` is the value after the last
+ *  `--port` (the last wins, so wrappers can put defaults first), `flag('check')`
+ *  whether `--check` is given. */
+export function cli(args = process.argv.slice(2)) {
+  return {
+    opt: (name, fallback) => {
+      const i = args.lastIndexOf(`--${name}`);
+      return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+    },
+    flag: (name) => args.includes(`--${name}`),
+  };
+}
+
+/** Serves the build at `root` on `port`, runs `body(browser, url)` in
+ *  Debian's Chromium with `url` the app's address, then stops both. */
+export async function withBuild({ root, port }, body) {
+  const server = serve({ root, port, name: 'serve.mjs' });
+  let browser;
+  try {
+    await server.ready;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: QUIET_FLAGS });
+    return await body(browser, `http://127.0.0.1:${port}/stackscope/`);
+  } finally {
+    if (browser) await browser.close();
+    server.child.kill();
+  }
 }

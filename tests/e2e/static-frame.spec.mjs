@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
 import { FIRST_FRAME, SEAM, SEAMS_BEFORE } from './frame.mjs';
+import { pageFaces } from './faces.mjs';
 import { returning } from './fixtures.mjs';
 
 /** Waits until app.css applies: a script (Playwright's, here) can lay the
@@ -200,25 +201,7 @@ test('a module that cannot run leaves a message, not a frame that looks as if it
 });
 
 /** The font faces (family, size, weight, style) the page's visible text is drawn in, each with an example. */
-async function facesOf(page) {
-  return page.evaluate(() => {
-    const seen = new Map();
-    // Where `el`'s text is drawn in, as the face `what` shows.
-    const note = (el, what) => {
-      const s = getComputedStyle(el);
-      seen.set(`${s.fontFamily.split(',')[0]} ${s.fontSize} ${s.fontWeight} ${s.fontStyle}`, what);
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      if (!n.textContent.trim() || !el.getClientRects().length) continue;
-      note(el, `${el.tagName.toLowerCase()}: ${n.textContent.trim().slice(0, 24)}`);
-    }
-    // A text field's value is text too.
-    for (const el of document.querySelectorAll('#app input[type="text"]')) note(el, `input: ${el.value.slice(0, 24)}`);
-    return [...seen.entries()].map(([face, e]) => `${face} (${e})`);
-  });
-}
+const facesOf = async (page) => (await page.evaluate(pageFaces)).map((f) => `${f.key} (${f.example})`);
 
 test('the static frame draws its text in at most 8 font faces, in one family', async ({ browser }) => {
   // A cold renderer looks up each face (family, size, weight, style) and
