@@ -43,20 +43,13 @@ else
 fi
 
 # What a build has just written (the counter's, above, about 40 s of
-# compiling on a clean clone) goes on being written to disk for a while
-# after it ends, by the kernel's writeback. Cold loads measured meanwhile
-# measure that too: with 1.5 GB left to write before the loads (dd, no
-# build), the bare counter itself had a 56 ms start-up task in 1 of 15
-# loads, and the next run Stackscope one of 51 ms before its first paint
-# (none in 40 loads of each on a quiet machine; the kernel starts writing
-# such data once it is 30 s old, in the middle of the loads). So the loads
-# wait until it is written: the same 1.5 GB took 0.8 s, and two runs after
-# it had no long task in either app (few runs: the cause is likely, not
-# proven).
-dirty_kb=$(awk '/^(Dirty|Writeback):/ { kb += $2 } END { print kb + 0 }' /proc/meminfo 2>/dev/null || echo 0)
-started=$(date +%s%N)
-sync
-note "waited $(( ($(date +%s%N) - started) / 1000000 )) ms for ${dirty_kb} kB still to be written to disk (sync), so the loads do not share the machine with it"
+# compiling on a clean clone) goes on being written to disk during the
+# loads unless they wait (settle, scripts/env.sh): with 1.5 GB left to
+# write, the bare counter itself had a 56 ms start-up task in 1 of 15 loads,
+# and the next run Stackscope one of 51 ms before its first paint (none in
+# 40 loads of each on a quiet machine); after sync (0.8 s for the same 1.5
+# GB), two runs had none in either app (few runs: likely, not proven).
+settle
 
 step "first paint: Stackscope (dist/) vs the bare Yew counter (bench/counter/dist/)"
 node tests/e2e/first-paint.mjs --compare "$@"

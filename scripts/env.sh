@@ -30,6 +30,19 @@ else
 fi
 note() { printf '    %s\n' "$*"; }
 
+# Waits (sync) until what the builds wrote is on disk. The kernel writes it
+# back on its own once it is 30 s old, so a measurement started just after a
+# build shares the machine with that: with 1.5 GB left to write (dd, no
+# build), the bare Yew counter itself had a 56 ms start-up task in 1 of 15
+# cold loads (scripts/bench-paint.sh). Prints how long it waited, and for what.
+settle() {
+  local kb t
+  kb=$(awk '/^(Dirty|Writeback):/ { kb += $2 } END { print kb + 0 }' /proc/meminfo 2>/dev/null || echo 0)
+  t=$(date +%s%N)
+  sync
+  note "waited $(( ($(date +%s%N) - t) / 1000000 )) ms for ${kb} kB still to be written to disk (sync), so the measurement does not share the machine with it"
+}
+
 # The wasm-bindgen version locked in Cargo.lock (falls back to the pin above).
 wasm_bindgen_version() {
   local v=""

@@ -119,6 +119,19 @@ load_ratio() {
     exit (w / n > 2.0) }'
 }
 
+# The warm home-page trace in the worker's build against criterion's native
+# figure (issue 15's target: 2x). Printed, never failing: both are short
+# measurements (criterion's 3 s, the browser's fastest of 3 rounds).
+trace_ratio() {
+  if [[ -z "${NATIVE_TRACE_US:-}" || -z "${BROWSER_TRACE_US:-}" ]]; then
+    echo "    no figure to compare (native: '${NATIVE_TRACE_US:-}', browser: '${BROWSER_TRACE_US:-}')"
+    return 0
+  fi
+  awk -v n="$NATIVE_TRACE_US" -v b="$BROWSER_TRACE_US" 'BEGIN {
+    printf "    native %.1f µs (criterion); in the browser (the worker'"'"'s build) %.1f µs: %.2fx; target 2x: %s\n",
+      n, b, b / n, (b / n <= 2.0 ? "met" : "missed") }'
+}
+
 disk
 if [[ "${SKIP_INSTALL:-}" != "1" ]]; then
   run "install tools" "$ROOT/scripts/install.sh"
@@ -152,12 +165,26 @@ run "native figures (criterion, short runs)" \
 NATIVE_1M_MS=$(awk '/^load\/1,000,000 simulated requests/ { on = 1 } on && /time:/ {
   gsub(/[][]/, ""); for (i = 1; i <= NF; i++) if ($i == "time:") { v = $(i + 3); u = $(i + 4) }
   print (u == "s" ? v * 1000 : v); exit }' "$STEP_LOG") || true
-run "in-browser measurements, worker's build (figures only)" \
-  env STACKSCOPE_BUILD="the worker's build, profile worker-release" cargo test -p stackscope --profile worker-release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed -- --nocapture
+# Criterion's estimate for the warm home-page trace, in µs (the middle figure).
+NATIVE_TRACE_US=$(awk '/^home page trace, warm/ && /time:/ {
+  gsub(/[][]/, ""); for (i = 1; i <= NF; i++) if ($i == "time:") { v = $(i + 3); u = $(i + 4) }
+  print (u == "ns" ? v / 1000 : u == "ms" ? v * 1000 : v); exit }' "$STEP_LOG") || true
+# Each in-browser measurement is compiled first, then waits until what the
+# compiler wrote is on disk (settle, scripts/env.sh), then runs: in the
+# clean-clone run of 2026-12-07 the worker's warm trace, measured straight
+# after its compile, was 104.0 µs, against 56.6-61.7 in every other run.
+WORKER_TESTS=(env STACKSCOPE_BUILD="the worker's build, profile worker-release" cargo test -p stackscope --profile worker-release --target wasm32-unknown-unknown --test pipeline_speed --test load_speed)
+PAGE_TESTS=(env STACKSCOPE_BUILD="the page's build, profile release" cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed)
+run "in-browser measurements, worker's build: compile" "${WORKER_TESTS[@]}" --no-run
+settle
+run "in-browser measurements, worker's build (figures only)" "${WORKER_TESTS[@]}" -- --nocapture
 LOAD_1M=$(grep -o 'load-1M-ms first=[0-9.]* warm=[0-9.]*' "$STEP_LOG" | tail -n 1) || true
+BROWSER_TRACE_US=$(grep -o "worker's build, profile worker-release) in the browser: home page trace, warm: [0-9.]*" "$STEP_LOG" | grep -o '[0-9.]*$' | tail -n 1) || true
 run "1M requests: the worker's build against native" load_ratio
-run "in-browser measurements, page's build (figures only)" \
-  env STACKSCOPE_BUILD="the page's build, profile release" cargo test -p stackscope --release --target wasm32-unknown-unknown --test pipeline_speed -- --nocapture
+run "warm home-page trace: the worker's build against native (figures only)" trace_ratio
+run "in-browser measurements, page's build: compile" "${PAGE_TESTS[@]}" --no-run
+settle
+run "in-browser measurements, page's build (figures only)" "${PAGE_TESTS[@]}" -- --nocapture
 run "trunk build --release" trunk build --release
 run "dist sizes" dist_sizes
 run "e2e (Playwright, dist/ at /stackscope/)" npx --no-install playwright test --config tests/e2e/playwright.config.mjs
