@@ -42,13 +42,11 @@ else
   note "bench/counter/dist is up to date"
 fi
 
-# What a build has just written (the counter's, above, about 40 s of
-# compiling on a clean clone) goes on being written to disk during the
-# loads unless they wait (settle, scripts/env.sh): with 1.5 GB left to
-# write, the bare counter itself had a 56 ms start-up task in 1 of 15 loads,
-# and the next run Stackscope one of 51 ms before its first paint (none in
-# 40 loads of each on a quiet machine); after sync (0.8 s for the same 1.5
-# GB), two runs had none in either app (few runs: likely, not proven).
+# The counter's build above (about 40 s of compiling on a clean clone) goes
+# on being written to disk for a while: the loads wait until it is (settle,
+# scripts/env.sh, which says what it did to cold loads). After sync (0.8 s
+# for 1.5 GB left by dd), two runs had no long task in either app (few runs:
+# likely, not proven).
 settle
 
 step "first paint: Stackscope (dist/) vs the bare Yew counter (bench/counter/dist/)"

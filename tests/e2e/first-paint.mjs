@@ -35,17 +35,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { CHROMIUM, QUIET_FLAGS, serve } from './launch.mjs';
+import { CHROMIUM, QUIET_FLAGS, cli, serve } from './launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
-const args = process.argv.slice(2);
 // The last occurrence wins, so wrappers can put defaults first.
-const opt = (name, fallback) => {
-  const i = args.lastIndexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
-const flag = (name) => args.includes(`--${name}`);
+const { opt, flag } = cli();
 const num = (name, fallback) => {
   const raw = opt(name, fallback);
   if (raw === undefined) return undefined;
